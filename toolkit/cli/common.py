@@ -1,0 +1,47 @@
+"""Small helpers shared by the ``ptk`` verbs (click-facing; the core never imports this)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from toolkit.config import Config, load_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_from_context(ctx: click.Context) -> Config:
+    """The configuration for this run: ``ptk --config PATH`` if given, else discovered by
+    walking up from the working directory. Raises ConfigError (exit 2) when invalid."""
+    root = ctx.find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    explicit = obj.get("config_path")
+    return load_config(Path.cwd(), Path(explicit) if explicit else None)
+
+
+def format_option(choices: Sequence[str] = ("text", "json"), default: str | None = None,
+                  help: str = "Output format.") -> Callable[[F], F]:
+    """A ``--format`` option restricted to ``choices`` (first choice is the default)."""
+    return click.option(
+        "--format", "output_format", type=click.Choice(list(choices)),
+        default=default or choices[0], show_default=True, help=help,
+    )
+
+
+def use_color(stream: IO[Any] | None = None) -> bool:
+    """True when output to ``stream`` (stdout by default) may be coloured: a TTY, NO_COLOR
+    unset or empty (https://no-color.org) and TERM is not ``dumb``."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    stream = stream if stream is not None else click.get_text_stream("stdout")
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed stream
+        return False
