@@ -175,6 +175,7 @@ class Change:
     desired: Mapping[str, Any] | None = None  # the request body to publish
     digest: str | None = None  # content digest of `desired`
     remote_version: str | None = None  # the remote latest/active version the plan saw
+    retag: bool = False  # content is current but ptk's marker tag is missing or stale
 
 
 @dataclass(frozen=True)
