@@ -1,0 +1,311 @@
+"""A small threaded HTTP server for the preview page: static files, a JSON handler, live reload.
+
+The server knows nothing of templates. It is given
+- ``static_root``: a folder whose files are served as they are (the browser UI);
+- ``handler(path, query) -> Response | None``: answers every other ``/api/...`` request;
+- ``reload``: the :class:`~toolkit.serve.reload.ReloadState` behind ``GET /api/events``.
+
+Safety rules, applied to every request before anything else:
+- the ``Host`` header must name the address the server is bound to (or, for a loopback
+  bind, one of the loopback names) with the bound port: a page on another site that
+  re-points its own DNS name at 127.0.0.1 (DNS rebinding) gets a 403, not our data;
+- only GET and HEAD are served, and only files inside ``static_root`` (after decoding,
+  normalising and resolving symlinks) can be read: ``..``, ``%2e%2e``, absolute paths and
+  symlinks pointing out all end in 404;
+- every response carries a Content-Security-Policy (the handler may give a stricter one,
+  e.g. for the sandboxed email HTML), ``X-Content-Type-Options: nosniff`` and
+  ``Referrer-Policy: no-referrer``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import mimetypes
+import posixpath
+import socket
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from toolkit.serve.reload import ReloadState
+
+log = logging.getLogger("toolkit.serve")
+
+# The page itself: only our own scripts/styles, frames only from our own endpoints, no plugins,
+# no inline script, no one may frame us.
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+            "https: http:; connect-src 'self'; frame-src 'self'; font-src 'self'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+LONG_POLL_SECONDS = 25.0
+EVENTS_PATH = "/api/events"
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+    ".ico": "image/x-icon", ".json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a handler answers: status, body, content type, and extra headers (a
+    ``Content-Security-Policy`` here replaces the page default)."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(status, body, "application/json; charset=utf-8")
+
+
+def error_response(status: int, message: str) -> Response:
+    return json_response({"error": {"message": message}}, status)
+
+
+Handler = Callable[[str, Mapping[str, str]], "Response | None"]
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(header: str | None, bound_host: str, port: int) -> bool:
+    """Whether a request's Host header is acceptable for a server bound to bound_host:port.
+
+    The port must match. The name must be the bound host; for a loopback bind also any
+    loopback name; for a wildcard bind (0.0.0.0 / ::) any IP literal or loopback name. A
+    DNS name other than the bound one is refused: that is what a rebinding attack sends."""
+    if not header:
+        return False
+    parsed = urlsplit("//" + header.strip())
+    try:
+        header_port = parsed.port
+    except ValueError:
+        return False
+    name = (parsed.hostname or "").lower()
+    if header_port != port or not name:
+        return False
+    bound = bound_host.lower().strip("[]")
+    if name == bound:
+        return True
+    if is_loopback(bound) or bound in {"0.0.0.0", "::", ""}:
+        if is_loopback(name):
+            return True
+    if bound in {"0.0.0.0", "::", ""}:
+        return _is_ip_literal(name)
+    return False
+
+
+def resolve_static(root: Path, url_path: str) -> Path | None:
+    """The file under ``root`` that ``url_path`` names, or None when it names nothing there.
+
+    ``url_path`` is the raw (percent-encoded) path of the request. Refused: NUL bytes,
+    backslashes, any ``..`` segment (also when percent-encoded), and anything that resolves
+    (following symlinks) outside ``root``."""
+    decoded = unquote(url_path)
+    if "\x00" in decoded or "\\" in decoded:
+        return None
+    segments = [s for s in decoded.split("/") if s]
+    if any(s in {"..", "."} for s in segments):
+        return None
+    relative = posixpath.normpath("/".join(segments)) if segments else "index.html"
+    if relative.startswith(("/", "..")):
+        return None
+    root_resolved = root.resolve()
+    try:
+        candidate = (root_resolved / relative).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not candidate.is_relative_to(root_resolved) or not candidate.is_file():
+        return None
+    return candidate
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """Daemon request threads, joined on close; open connections are cut on close so that
+    no handler thread outlives the server."""
+
+    daemon_threads = True
+    block_on_close = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler_class: type, app: PreviewServer) -> None:
+        self.app = app
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.address_family = family
+        super().__init__(address, handler_class)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def cut_open_connections(self) -> None:
+        with self._open_lock:
+            open_sockets = list(self._open)
+        for sock in open_sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "ptk-preview"
+    sys_version = ""
+    timeout = 30  # an idle connection is dropped after this many seconds
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _method_not_allowed(self) -> None:
+        self._send(Response(405, b"method not allowed\n", "text/plain; charset=utf-8",
+                            {"Allow": "GET, HEAD"}), head=False)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
+
+    def _serve(self, *, head: bool) -> None:
+        app = self.server.app
+        if not host_allowed(self.headers.get("Host"), app.host, app.port):
+            self._send(Response(403, b"refused: the Host header does not name this server\n",
+                                "text/plain; charset=utf-8"), head=head)
+            return
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        path = parts.path
+        try:
+            if path == EVENTS_PATH:
+                response = app.events(query)
+            elif path.startswith("/api/"):
+                response = app.handler(path, query) or error_response(404, f"no such endpoint: {path}")
+            else:
+                response = app.static(path)
+        except Exception:  # noqa: BLE001 - a bug in one request must not kill the server
+            log.exception("error while answering %s", self.path)
+            response = error_response(500, "internal error in the preview server (see its log)")
+        self._send(response, head=head)
+
+    def _send(self, response: Response, *, head: bool) -> None:
+        try:
+            self.send_response(response.status)
+            headers = {
+                "Content-Type": response.content_type,
+                "Content-Length": str(len(response.body)),
+                "Content-Security-Policy": PAGE_CSP,
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                "Cross-Origin-Resource-Policy": "same-origin",
+                "Cache-Control": "no-store",
+            }
+            headers.update(response.headers)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not head:
+                self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away (page closed, reload); nothing to tell it
+
+
+class PreviewServer:
+    """Serve ``static_root`` and ``handler`` on host:port with live-reload events.
+
+    ``start()`` serves on a background thread; ``stop()`` releases waiting clients, stops
+    the server and joins its threads. ``port=0`` picks a free port (see ``.port``)."""
+
+    def __init__(self, *, static_root: Path, handler: Handler, reload: ReloadState,
+                 host: str = "127.0.0.1", port: int = 0,
+                 long_poll_seconds: float = LONG_POLL_SECONDS) -> None:
+        self.static_root = Path(static_root)
+        self.handler = handler
+        self.reload = reload
+        self.long_poll_seconds = long_poll_seconds
+        self._httpd = _HTTPServer((host, port), _RequestHandler, self)
+        self.host = host
+        self.port = int(self._httpd.server_address[1])
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="ptk-preview-http",
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        if host in {"0.0.0.0", "[::]"}:
+            host = "127.0.0.1"
+        return f"http://{host}:{self.port}/"
+
+    def start(self) -> PreviewServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.reload.close()
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+        self._httpd.cut_open_connections()
+        self._httpd.server_close()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # --- the two built-in routes --------------------------------------------------------
+
+    def events(self, query: Mapping[str, str]) -> Response:
+        """Long-poll: wait until the epoch differs from ``since`` (or a timeout), answer it."""
+        try:
+            since = int(query.get("since", "-1"))
+        except ValueError:
+            return error_response(400, "since must be an integer epoch")
+        epoch = self.reload.wait(since, self.long_poll_seconds) if since >= 0 else self.reload.current
+        return json_response({"epoch": epoch.number, "changed": list(epoch.changed),
+                              "closed": epoch.closed})
+
+    def static(self, url_path: str) -> Response:
+        if url_path in {"", "/"}:
+            url_path = "/index.html"
+        file = resolve_static(self.static_root, url_path)
+        if file is None:
+            return Response(404, b"not found\n", "text/plain; charset=utf-8")
+        content_type = CONTENT_TYPES.get(file.suffix.lower()) or (
+            mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+        return Response(HTTPStatus.OK, file.read_bytes(), content_type,
+                        {"Cache-Control": "no-cache"})
