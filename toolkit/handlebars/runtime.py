@@ -8,12 +8,14 @@ side effects.
 Values a helper sees: ``str``, ``int``, ``float``, ``bool``, ``None``, ``list``, ``dict``
 (the context data as given, custom attributes are lists of strings), :data:`UNDEFINED` for a
 path that resolved to nothing, and :class:`SafeString` for text that must not be escaped.
-A helper returns any value; the evaluator stringifies it (see ``evaluator.to_output``) and
+A helper returns any value; the evaluator stringifies it (see :func:`to_output`) and
 escapes it in HTML parts unless it is a :class:`SafeString`.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,3 +108,162 @@ class HelperSpec:
     hash_keys: frozenset[str] | None = frozenset()
     form: Literal["inline", "block", "both"] = "inline"
     documented: bool = True
+
+
+# --- value semantics shared by the evaluator and the helpers ---------------------------------
+
+
+def is_empty(value: Any) -> bool:
+    """handlebars.js ``Utils.isEmpty``: None, UNDEFINED, False, "", NaN and an empty list are
+    empty; everything else (including ``0``, ``{}`` and the strings ``"false"``/``"0"``)
+    is not. ``#with`` and the Handlebars built-ins use this test."""
+    if value is None or value is UNDEFINED or value is False:
+        return True
+    if isinstance(value, str):
+        return value == ""
+    if isinstance(value, list):
+        return not value
+    if isinstance(value, float):
+        return math.isnan(value)
+    return False
+
+
+def is_truthy(value: Any, *, include_zero: bool = False) -> bool:
+    """The test of ``{{#if}}``/``{{#unless}}`` (and of the conditional helpers): not
+    :func:`is_empty` and, unless ``include_zero``, not the number 0.
+
+    This matches handlebars.js and the Java engine Pinpoint uses: the strings ``"false"``
+    and ``"0"`` are truthy (Pinpoint attribute values are strings), an empty list is falsy,
+    an empty object is truthy."""
+    if is_empty(value):
+        return False
+    if not include_zero and value == 0 and isinstance(value, (int, float)):
+        return False
+    return True
+
+
+def js_number(value: int | float) -> str:
+    """Print a number as JavaScript's ``String(n)`` does: ``10.0`` -> ``10``,
+    ``0.1 + 0.2`` -> ``0.30000000000000004``, ``1e21`` -> ``1e+21``, ``1e-7`` -> ``1e-7``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if -10**21 < value < 10**21:
+            return str(value)
+        value = float(value)
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    sign = "-" if value < 0 else ""
+    text = repr(abs(value))
+    mantissa, _, exp = text.partition("e")
+    whole, _, frac = mantissa.partition(".")
+    if frac == "0":
+        frac = ""
+    digits = (whole + frac).lstrip("0")
+    # value = 0.<digits> * 10**n
+    n = len(whole) + (int(exp) if exp else 0)
+    if whole == "0":
+        stripped = frac.lstrip("0")
+        n = -(len(frac) - len(stripped)) + (int(exp) if exp else 0)
+        digits = stripped
+    digits = digits.rstrip("0") or "0"
+    k = len(digits)
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    e = n - 1
+    exp_text = ("+" if e >= 0 else "-") + str(abs(e))
+    if k == 1:
+        return f"{sign}{digits}e{exp_text}"
+    return f"{sign}{digits[0]}.{digits[1:]}e{exp_text}"
+
+
+def to_output(value: Any) -> str:
+    """The text a value prints as in ``{{x}}`` (before escaping), Pinpoint dialect.
+
+    None/UNDEFINED -> "", booleans -> "true"/"false", numbers as JavaScript prints them,
+    a one-element list -> its element, a longer list -> its elements joined with ", "
+    (handlebars.js joins with ","; DESIGN.md §4), an object -> "[object Object]"."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is UNDEFINED:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if isinstance(value, list):
+        if len(value) == 1:
+            return to_output(value[0])
+        return ", ".join(to_output(item) for item in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return str(value)
+
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+            "`": "&#x60;", "=": "&#x3D;"}
+_ESCAPE_RE = re.compile("[&<>\"'`=]")
+
+
+def escape_html(text: str) -> str:
+    """HTML-escape as handlebars.js (and handlebars.java's default) do: ``& < > " ' ` =``
+    become ``&amp; &lt; &gt; &quot; &#x27; &#x60; &#x3D;``. A SafeString is returned as is."""
+    if isinstance(text, SafeString) or not _ESCAPE_RE.search(text):
+        return text
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+def property_key(key: Any) -> str:
+    """The property name a value stands for when used as a key (JavaScript ``String(key)``)."""
+    if isinstance(key, str):
+        return key
+    if key is UNDEFINED:
+        return "undefined"
+    if key is None:
+        return "null"
+    return to_output(key) if not isinstance(key, list) else ",".join(map(to_output, key))
+
+
+def _index(key: str) -> int | None:
+    if key.isdigit() and key.isascii() and (key == "0" or key[0] != "0"):
+        return int(key)
+    return None
+
+
+def lookup_property(obj: Any, key: Any) -> Any:
+    """``obj[key]`` as handlebars.js looks it up (own properties only): a key of an object,
+    an index or ``length`` of a list or string. Anything else is UNDEFINED."""
+    if not isinstance(key, str):
+        key = property_key(key)
+    if isinstance(obj, Mapping):
+        return obj.get(key, UNDEFINED)
+    if isinstance(obj, (list, str)):
+        if key == "length":
+            return len(obj)
+        i = _index(key)
+        if i is not None and i < len(obj):
+            return obj[i]
+    return UNDEFINED
+
+
+def object_keys(obj: Mapping[str, Any]) -> list[str]:
+    """The keys of an object in JavaScript's ``Object.keys`` order: integer-like keys first in
+    ascending order, then the others in insertion order."""
+    keys = list(obj)
+    numeric = [k for k in keys if isinstance(k, str) and _index(k) is not None and int(k) < 2**32 - 1]
+    if not numeric:
+        return keys
+    rest = [k for k in keys if k not in set(numeric)]
+    return sorted(numeric, key=int) + rest
