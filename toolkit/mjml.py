@@ -1,0 +1,158 @@
+"""MJML -> HTML with MRML (the ``mrml`` package), deterministic, with located errors.
+
+``mj-include`` paths are resolved relative to the folder of the file that includes them and
+read by ptk itself (:func:`read_includes`), so the loader knows every file an email depends
+on and a missing include is reported at the ``<mj-include>`` tag. MRML is then given those
+files through its in-memory loader and never touches the file system or the network.
+
+MRML does not validate much (see docs/foundation.md): it accepts unknown attributes and tags.
+ptk adds a tag-balance check of the ``mj-*`` elements, so an unclosed or mismatched tag is
+reported with its line and column instead of MRML's position-less "unexpected end of stream".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import mrml
+
+from toolkit.errors import RenderError
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(
+    r"<!--.*?-->|<(/?)(mjml|mj-[A-Za-z0-9-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_ATTR_PATH = re.compile(r"""\bpath\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_QUOTE_IN_MUSTACHE = re.compile(r'=\s*"[^"{]*\{\{[^}"]*"')
+_POSITION = re.compile(r"in root template at position (\d+):(\d+)")
+# Elements whose content MJML treats as raw HTML: no mj-* tags are looked for inside them.
+_RAW = {"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-title", "mj-preview",
+        "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text"}
+
+
+@dataclass(frozen=True)
+class Include:
+    """One ``mj-include``: the path as written, the file it resolves to, and its text."""
+
+    literal: str
+    path: Path
+    text: str
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def check_tags(source: str, *, path: Path) -> None:
+    """Raise RenderError at the first unclosed or mismatched ``mj-*`` tag."""
+    stack: list[tuple[str, int]] = []
+    for match in _TAG.finditer(source):
+        closing, name, attrs = match.group(1), match.group(2), match.group(3)
+        if name is None:  # a comment
+            continue
+        if stack and stack[-1][0] in _RAW and not (closing and name == stack[-1][0]):
+            continue  # inside raw HTML content
+        if closing:
+            if not stack:
+                line, col = line_col(source, match.start())
+                raise RenderError(f"{path}:{line}:{col}: closing </{name}> without an opening tag",
+                                  hint=f"remove </{name}> or add the matching <{name}>",
+                                  path=str(path), line=line, column=col)
+            open_name, open_at = stack[-1]
+            if open_name != name:
+                line, col = line_col(source, match.start())
+                oline, ocol = line_col(source, open_at)
+                raise RenderError(
+                    f"{path}:{line}:{col}: </{name}> closes <{open_name}> opened at {oline}:{ocol}",
+                    hint=f"close <{open_name}> with </{open_name}> first",
+                    path=str(path), line=line, column=col)
+            stack.pop()
+        elif not attrs.rstrip().endswith("/"):
+            stack.append((name, match.start()))
+    if stack:
+        name, at = stack[-1]
+        line, col = line_col(source, at)
+        raise RenderError(f"{path}:{line}:{col}: <{name}> is never closed",
+                          hint=f"add </{name}> or write it self-closing as <{name} ... />",
+                          path=str(path), line=line, column=col)
+
+
+def read_includes(source: str, *, path: Path) -> tuple[Include, ...]:
+    """Every file ``source`` (at ``path``) includes, recursively, in order of appearance.
+    Raises RenderError at the ``<mj-include>`` tag of a missing or unreadable file."""
+    found: dict[Path, Include] = {}
+    _collect(source, path, found)
+    return tuple(found.values())
+
+
+def _collect(source: str, path: Path, found: dict[Path, Include]) -> None:
+    uncommented = _COMMENT.sub(lambda m: " " * len(m.group(0)), source)
+    for match in _TAG.finditer(uncommented):
+        if match.group(2) != "mj-include" or match.group(1):
+            continue
+        attr = _ATTR_PATH.search(match.group(3))
+        line, col = line_col(source, match.start())
+        if attr is None:
+            raise RenderError(f"{path}:{line}:{col}: <mj-include> without a path attribute",
+                              hint='write <mj-include path="partials/header.mjml" />',
+                              path=str(path), line=line, column=col)
+        literal = attr.group(1) if attr.group(1) is not None else attr.group(2)
+        target = (path.parent / literal).resolve()
+        if target in found:
+            continue
+        try:
+            text = target.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            raise RenderError(f"{path}:{line}:{col}: included file {literal!r} not found "
+                              f"(looked for {target})",
+                              hint="fix the path; it is relative to the including file's folder",
+                              path=str(path), line=line, column=col) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+            raise RenderError(f"{path}:{line}:{col}: cannot read included file {literal!r} "
+                              f"({reason})", hint="make the file a readable UTF-8 text file",
+                              path=str(path), line=line, column=col) from None
+        found[target] = Include(literal, target, text)
+        if target.suffix == ".mjml":
+            _collect(text, target, found)
+
+
+def compile_mjml(source: str, *, path: Path,
+                 includes: tuple[Include, ...] | None = None) -> str:
+    """Compile MJML ``source`` (read from ``path``) to HTML. Same input, same bytes.
+
+    ``includes`` are the files from :func:`read_includes` (read here when not given).
+    Raises RenderError with the file and, when known, line:column."""
+    check_tags(source, path=path)
+    if includes is None:
+        includes = read_includes(source, path=path)
+    data: Mapping[str, str] = {inc.literal: inc.text for inc in includes}
+    options = mrml.ParserOptions(include_loader=mrml.memory_loader(dict(data)))
+    try:
+        output = mrml.to_html(source, parser_options=options)
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        line = col = None
+        where = str(path)
+        position = _POSITION.search(message)
+        if position:
+            offset = len(source.encode("utf-8")[: int(position.group(1))]
+                         .decode("utf-8", errors="ignore"))
+            line, col = line_col(source, offset)
+            where = f"{path}:{line}:{col}"
+        hint = "check the MJML syntax there"
+        quoted = _QUOTE_IN_MUSTACHE.search(source)
+        if line is None and quoted:
+            line, col = line_col(source, quoted.start() + 1)
+            where = f"{path}:{line}:{col}"
+        if "unable to parse next template" in message:
+            hint = ("check the tag there; a Handlebars expression with double quotes inside "
+                    "an attribute (href=\"{{link \"x\"}}\") must use single quotes")
+        raise RenderError(f"{where}: MJML error: {message}", hint=hint,
+                          path=str(path), line=line, column=col) from None
+    return output.content
