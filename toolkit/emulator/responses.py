@@ -1,0 +1,203 @@
+"""The wire format: one handler per AWS operation, reading a request and shaping the answer.
+
+A handler takes the backend and a :class:`Request` (already routed by ``urls.py``) and
+returns a :class:`Response`. Request bodies are validated against ``shapes.SHAPES`` here;
+the rules of the service live in ``backend.py``. Errors are raised as
+``exceptions.EmulatorError`` subclasses and become :func:`error_response`: the HTTP status,
+the ``X-Amzn-ErrorType`` header that botocore reads for rest-json services, and a
+``MessageBody`` JSON body ``{"Message", "RequestID"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.emulator.backend import Backend, template_arn
+from toolkit.emulator.exceptions import BadRequestException, EmulatorError
+from toolkit.emulator.shapes import CHANNELS, ShapeError, validate
+
+DEFAULT_REGION = "us-east-1"
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
+
+
+def region_of(authorization: str | None) -> str:
+    """The region a SigV4 ``Authorization`` header was signed for (default us-east-1)."""
+    match = _CREDENTIAL_SCOPE.search(authorization or "")
+    return match.group(1) if match else DEFAULT_REGION
+
+
+@dataclass(frozen=True)
+class Request:
+    operation: str
+    path_params: Mapping[str, str]
+    query: Mapping[str, list[str]]
+    body: bytes
+    request_id: str
+    region: str = DEFAULT_REGION
+
+    def query_value(self, name: str) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else None
+
+    def query_flag(self, name: str) -> bool:
+        value = self.query_value(name)
+        if value is None or value.lower() == "false":
+            return False
+        if value.lower() == "true":
+            return True
+        raise BadRequestException(f"{name} {value!r} is invalid: use true or false.")
+
+    def payload(self, shape: str) -> dict[str, Any]:
+        """The JSON body, checked against ``shape``; 400 naming the field when it does not fit."""
+        if not self.body.strip():
+            data: Any = {}
+        else:
+            try:
+                data = json.loads(self.body)
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise BadRequestException(f"{shape}: the request body is not valid JSON "
+                                          f"({exc}).") from exc
+        try:
+            validate(shape, data)
+        except ShapeError as exc:
+            raise BadRequestException(str(exc)) from exc
+        return data
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        if self.body is None:
+            return b""
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+
+
+def error_response(error: EmulatorError, request_id: str) -> Response:
+    return Response(error.status, {"Message": error.message, "RequestID": request_id},
+                    {"X-Amzn-ErrorType": error.code})
+
+
+def _message(request: Request, text: str) -> dict[str, str]:
+    return {"Message": text, "RequestID": request.request_id}
+
+
+Handler = Callable[[Backend, Request], Response]
+
+
+def create_template(template_type: str) -> Handler:
+    request_shape = CHANNELS[template_type][1]
+
+    def handler(backend: Backend, request: Request) -> Response:
+        name = request.path_params["template-name"]
+        backend.create_template(template_type, name, request.payload(request_shape))
+        body = {**_message(request, "Created"),
+                "Arn": template_arn(request.region, name, template_type)}
+        return Response(201, body)
+
+    return handler
+
+
+def get_template(template_type: str) -> Handler:
+    def handler(backend: Backend, request: Request) -> Response:
+        name = request.path_params["template-name"]
+        body = backend.get_template(template_type, name, request.query_value("version"))
+        body["Arn"] = template_arn(request.region, name, template_type)
+        return Response(200, body)
+
+    return handler
+
+
+def update_template(template_type: str) -> Handler:
+    request_shape = CHANNELS[template_type][1]
+
+    def handler(backend: Backend, request: Request) -> Response:
+        backend.update_template(
+            template_type, request.path_params["template-name"], request.payload(request_shape),
+            version=request.query_value("version"),
+            create_new_version=request.query_flag("create-new-version"))
+        return Response(202, _message(request, "Accepted"))
+
+    return handler
+
+
+def delete_template(template_type: str) -> Handler:
+    def handler(backend: Backend, request: Request) -> Response:
+        backend.delete_template(template_type, request.path_params["template-name"],
+                                request.query_value("version"))
+        return Response(202, _message(request, "Accepted"))
+
+    return handler
+
+
+def list_templates(backend: Backend, request: Request) -> Response:
+    items, token = backend.list_templates(
+        prefix=request.query_value("prefix"), template_type=request.query_value("template-type"),
+        page_size=request.query_value("page-size"), next_token=request.query_value("next-token"))
+    body: dict[str, Any] = {"Item": items}
+    if token:
+        body["NextToken"] = token
+    return Response(200, body)
+
+
+def list_template_versions(backend: Backend, request: Request) -> Response:
+    items, token = backend.list_template_versions(
+        request.path_params["template-name"], request.path_params["template-type"],
+        page_size=request.query_value("page-size"), next_token=request.query_value("next-token"))
+    body: dict[str, Any] = {"Item": items, **_message(request, "OK")}
+    if token:
+        body["NextToken"] = token
+    return Response(200, body)
+
+
+def update_template_active_version(backend: Backend, request: Request) -> Response:
+    payload = request.payload("TemplateActiveVersionRequest")
+    number = backend.update_active_version(request.path_params["template-name"],
+                                           request.path_params["template-type"],
+                                           payload.get("Version"))
+    return Response(200, _message(request, f"Version {number} is active"))
+
+
+def tag_resource(backend: Backend, request: Request) -> Response:
+    payload = request.payload("TagsModel")
+    backend.tag_resource(request.path_params["resource-arn"], payload["tags"])
+    return Response(204)
+
+
+def untag_resource(backend: Backend, request: Request) -> Response:
+    backend.untag_resource(request.path_params["resource-arn"], list(request.query.get("tagKeys",
+                                                                                       [])))
+    return Response(204)
+
+
+def list_tags_for_resource(backend: Backend, request: Request) -> Response:
+    return Response(200, {"tags": backend.list_tags(request.path_params["resource-arn"])})
+
+
+def _handlers() -> dict[str, Handler]:
+    handlers: dict[str, Handler] = {}
+    for template_type, (infix, _, _) in CHANNELS.items():
+        handlers[f"Create{infix}Template"] = create_template(template_type)
+        handlers[f"Get{infix}Template"] = get_template(template_type)
+        handlers[f"Update{infix}Template"] = update_template(template_type)
+        handlers[f"Delete{infix}Template"] = delete_template(template_type)
+    handlers.update({
+        "ListTemplates": list_templates,
+        "ListTemplateVersions": list_template_versions,
+        "UpdateTemplateActiveVersion": update_template_active_version,
+        "TagResource": tag_resource,
+        "UntagResource": untag_resource,
+        "ListTagsForResource": list_tags_for_resource,
+    })
+    return handlers
+
+
+# AWS operation name -> handler (tests/emulator/test_shapes.py checks it covers OPERATIONS).
+HANDLERS: dict[str, Handler] = _handlers()

@@ -1,0 +1,70 @@
+"""The state file of ``ptk emulator --state FILE``: JSON, written atomically.
+
+``save_state`` writes a temporary file next to the target, flushes and fsyncs it, renames it
+over the target with ``os.replace`` and fsyncs the folder, so after a crash (even ``kill -9``)
+the file holds either the previous or the new state, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+STATE_FORMAT = 1
+
+
+class StateFileError(ValueError):
+    """The state file exists but cannot be read as emulator state."""
+
+
+def load_state(path: Path) -> dict[str, Any] | None:
+    """Return the decoded state file, or None when it does not exist (or is empty)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateFileError(f"{path}: cannot read the emulator state file: {exc}") from exc
+    if not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateFileError(f"{path}:{exc.lineno}:{exc.colno}: the emulator state file is not "
+                             f"valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise StateFileError(f"{path}: not an emulator state file (expected a JSON object with "
+                             f'"format": {STATE_FORMAT})')
+    return data
+
+
+def save_state(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` as JSON to ``path`` atomically and durably."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, sort_keys=True, indent=1)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - folders that cannot be opened (some platforms)
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(dir_fd)
