@@ -1,0 +1,282 @@
+"""The applier: carries out a ``model.Plan`` against a ``Target``, one change at a time.
+
+Rules (DESIGN.md §6):
+
+- Content is never overwritten: CREATE makes a template, UPDATE adds a version
+  (``create_version``). Content writes take a token from the rate limiter.
+- After a content write, the applier reads back and finds the exact version whose content
+  has the desired digest (``find_version``), then activates that id (never ``latest``, which
+  another writer may have moved), then writes the managed marker tags.
+- A content write that failed ambiguously (server error, dropped connection) is checked by
+  reading back before it is tried again, so a retry never makes a second version; a re-run
+  after any failure finds versions that exist but are not active and just activates them.
+- Before an UPDATE, the latest version must still be the one the plan saw; if another writer
+  got in between, the change is refused (``--force`` publishes anyway, as a new version; the
+  other writer's version is kept, not activated).
+- Every change is independent: a failure is recorded as its outcome and the others go on.
+  A stop event (Ctrl-C) stops starting new changes; those are reported as skipped.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from toolkit.errors import PtkError, RemoteError
+from toolkit.model import Change, Plan
+from toolkit.sync.digest import content_digest, is_managed, marker_tags, published_versions
+from toolkit.sync.limiter import RateLimiter
+from toolkit.sync.target import RemoteContent, Target, TransientError, version_key
+
+Status = Literal["done", "unchanged", "failed", "refused", "skipped"]
+APPLY_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one change. ``version`` is the version published/activated."""
+
+    change: Change
+    status: Status
+    message: str
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    outcomes: tuple[Outcome, ...]
+    interrupted: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(
+            o.status in ("done", "unchanged") for o in self.outcomes)
+
+
+class Refused(PtkError):
+    """A change that must not be applied as planned (the remote moved since the plan)."""
+
+
+def split_tags(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(content to publish, user tags from the manifest's ``tags``)."""
+    content = {k: v for k, v in body.items() if k != "tags"}
+    tags = body.get("tags") or {}
+    return content, {str(k): str(v) for k, v in dict(tags).items()}
+
+
+class Applier:
+    """Applies changes to one target. Thread-safe: one instance serves the whole pool."""
+
+    def __init__(self, target: Target, *, limiter: RateLimiter | None = None,
+                 activate: bool = True, force: bool = False, write_attempts: int = 4,
+                 retry_base: float = 0.2, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.target = target
+        self.limiter = limiter or RateLimiter(10.0)
+        self.activate = activate
+        self.force = force
+        self.write_attempts = write_attempts
+        self.retry_base = retry_base
+        self._sleep = sleep
+
+    # -- one change ------------------------------------------------------------------------
+
+    def apply(self, change: Change) -> Outcome:
+        try:
+            handler = {
+                "NOOP": self._noop, "CREATE": self._create, "UPDATE": self._update,
+                "ACTIVATE": self._activate_existing, "DELETE": self._delete,
+                "CONFLICT": self._conflict,
+            }[change.kind]
+            return handler(change)
+        except Refused as exc:
+            return Outcome(change, "refused", exc.message)
+        except PtkError as exc:
+            message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+            return Outcome(change, "failed", message)
+
+    def _noop(self, change: Change) -> Outcome:
+        if not change.retag:
+            return Outcome(change, "unchanged", "up to date", change.remote_version)
+        active = self._require(change, None)
+        self._mark(change, active, active.version)
+        return Outcome(change, "done", "up to date; ptk marker written", active.version)
+
+    def _create(self, change: Change) -> Outcome:
+        content, _ = split_tags(change.desired or {})
+        version = self._publish(change, lambda: self.target.create(
+            change.name, change.channel, content), after=None)
+        return self._finish(change, version, "created")
+
+    def _conflict(self, change: Change) -> Outcome:
+        if not self.force:
+            raise Refused(f"changed outside ptk: {change.reason}")
+        return self._update(change)
+
+    def _update(self, change: Change) -> Outcome:
+        versions = [v.version for v in self.target.list_versions(change.name, change.channel)]
+        if not versions:
+            raise RemoteError(f"{change.channel} template {change.name} vanished since the plan",
+                              hint="run ptk plan again")
+        latest = versions[-1]
+        if latest != change.remote_version:
+            seen = self.target.get(change.name, change.channel, latest)
+            if seen is not None and content_digest(seen.body) == change.digest:
+                return self._finish(change, latest, "already published")
+            if not self.force:
+                raise Refused(f"changed since the plan: the latest version is now {latest}, "
+                              f"the plan saw {change.remote_version}; run ptk plan again "
+                              f"(or sync --force)")
+        content, _ = split_tags(change.desired or {})
+        version = self._publish(change, lambda: self.target.create_version(
+            change.name, change.channel, content), after=latest)
+        return self._finish(change, version, "new version")
+
+    def _activate_existing(self, change: Change) -> Outcome:
+        version = change.remote_version or ""
+        seen = self.target.get(change.name, change.channel, version)
+        if seen is None or content_digest(seen.body) != change.digest:
+            raise Refused(f"version {version} no longer holds the planned content; run ptk "
+                          f"plan again")
+        if not self.activate:
+            return Outcome(change, "skipped", f"version {version} not activated (--no-activate)",
+                           version)
+        return self._finish(change, version, "activated")
+
+    def _delete(self, change: Change) -> Outcome:
+        tags = self.target.read_tags(change.name, change.channel)
+        if not is_managed(tags):
+            raise Refused("no longer carries the ptk marker; not deleted")
+        self.target.delete(change.name, change.channel)
+        return Outcome(change, "done", "deleted")
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _publish(self, change: Change, write: Callable[[], None], after: str | None) -> str:
+        """Write content, then find the version holding it. An ambiguous failure is checked
+        by reading back before writing again, so no retry adds a second version."""
+        error: PtkError | None = None
+        for attempt in range(1, self.write_attempts + 1):
+            self.limiter.acquire()
+            try:
+                write()
+                error = None
+            except TransientError as exc:
+                error = exc
+            except RemoteError as exc:
+                error = exc  # e.g. "already exists": maybe our own earlier attempt
+            found = self.find_version(change.name, change.channel, change.digest or "", after)
+            if found is not None:
+                return found
+            if error is not None and not isinstance(error, TransientError):
+                if after is None and self.target.get(change.name, change.channel) is not None:
+                    raise Refused(f"created by someone else since the plan ({error.message})")
+                raise error
+            if error is None:
+                raise RemoteError(
+                    f"{change.channel} template {change.name}: the written content was not "
+                    f"found when read back", hint="run ptk sync again")
+            self._sleep(random.uniform(0, self.retry_base * 2 ** attempt))
+        assert error is not None
+        raise error
+
+    def find_version(self, name: str, channel: str, digest: str,
+                     after: str | None) -> str | None:
+        """The newest version id after ``after`` (all when None) whose content has
+        ``digest``; None when there is none (or the template does not exist)."""
+        try:
+            versions = self.target.list_versions(name, channel)
+        except RemoteError as exc:
+            if exc.code == "NotFoundException":
+                return None
+            raise
+        ids = [v.version for v in versions]
+        if after is not None:
+            ids = [v for v in ids if version_key(v) > version_key(after)]
+        for version in reversed(ids):
+            seen = self.target.get(name, channel, version)
+            if seen is not None and content_digest(seen.body) == digest:
+                return version
+        return None
+
+    def _finish(self, change: Change, version: str, what: str) -> Outcome:
+        """Activate the verified ``version`` (unless --no-activate), then write the marker."""
+        active = self._require(change, None)
+        message = f"{what}: version {version}"
+        if self.activate and active.version != version:
+            self.target.activate(change.name, change.channel, version)
+            message += ", activated"
+        elif self.activate:
+            message += ", active"
+        else:
+            message += ", not activated (--no-activate)"
+        self._mark(change, active, version)
+        return Outcome(change, "done", message, version)
+
+    def _mark(self, change: Change, current: RemoteContent, version: str | None) -> None:
+        tags = current.tags
+        if tags is None:
+            tags = self.target.read_tags(change.name, change.channel)
+        _, user_tags = split_tags(change.desired or {})
+        wanted = {**user_tags, **marker_tags(change.digest or "", published_versions(tags),
+                                             version)}
+        if any(tags.get(k) != v for k, v in wanted.items()):
+            self.target.tag(change.name, change.channel, wanted)
+
+    def _require(self, change: Change, version: str | None) -> RemoteContent:
+        seen = self.target.get(change.name, change.channel, version)
+        if seen is None:
+            raise RemoteError(f"{change.channel} template {change.name} vanished during sync",
+                              hint="someone deleted it; run ptk plan again")
+        return seen
+
+
+def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
+               stop: threading.Event | None = None,
+               progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
+    """Apply every change of ``plan`` (NOOPs included: they may need the marker), each on
+    its own, ``workers`` at a time. Ctrl-C (KeyboardInterrupt in the calling thread) or
+    ``stop`` being set stops starting new changes; running ones finish. ``progress`` is
+    called in the calling thread with each outcome as it completes."""
+    stop = stop or threading.Event()
+    changes = list(plan.changes)
+    outcomes: dict[int, Outcome] = {}
+
+    def run(index: int) -> Outcome:
+        change = changes[index]
+        if stop.is_set():
+            return Outcome(change, "skipped", "not started (interrupted)")
+        return applier.apply(change)
+
+    interrupted = False
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ptk-apply") as pool:
+        pending: dict[Future[Outcome], int] = {pool.submit(run, i): i
+                                               for i in range(len(changes))}
+        while pending:
+            try:
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                continue
+            for future in done:
+                index = pending.pop(future)
+                outcomes[index] = future.result()
+                if progress is not None:
+                    progress(outcomes[index])
+    interrupted = interrupted or stop.is_set()
+    return ApplyResult(outcomes=tuple(outcomes[i] for i in range(len(changes))),
+                       interrupted=interrupted)
+
+
+def summarize(result: ApplyResult) -> dict[str, int]:
+    """Counts by status (for the summary line)."""
+    statuses: Sequence[Status] = ("done", "unchanged", "failed", "refused", "skipped")
+    return {s: result.count(s) for s in statuses}

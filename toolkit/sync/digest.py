@@ -1,0 +1,130 @@
+"""Canonical content, its digest, the managed marker, and field diffs.
+
+Two bodies are "the same content" when their canonical forms are equal:
+
+- server-only fields are ignored (dates, ARN, version id, type, name, request ids) and so
+  are the deprecated ``tags`` (ptk keeps tags out of the content; see the marker below);
+- ``DefaultSubstitutions`` is compared as the JSON object it encodes, so formatting-only
+  differences in the JSON string (spaces, key order) never cause an update;
+- fields whose value is ``None`` count as absent.
+
+The **managed marker** is a set of tags on each published template channel:
+
+- ``ptk:digest``: sha256 of the canonical content ptk last published (as the latest
+  version). If the remote latest content no longer has that digest, someone changed it
+  outside ptk: drift.
+- ``ptk:versions``: the version ids ptk published, oldest first, space separated (trimmed
+  from the front to fit the 256-character tag value limit). ``ptk rollback`` walks it.
+
+A template channel carrying ``ptk:digest`` is *managed*: ``--prune`` may delete it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+DIGEST_TAG = "ptk:digest"
+VERSIONS_TAG = "ptk:versions"
+TAG_VALUE_LIMIT = 256
+
+SERVER_FIELDS = frozenset({
+    "CreationDate", "LastModifiedDate", "TemplateType", "TemplateName", "Version", "Arn",
+    "tags", "RequestID", "Message", "ResponseMetadata",
+})
+
+
+def canonical_content(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparable form of a request or response body (see the module docs)."""
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        if key in SERVER_FIELDS or value is None:
+            continue
+        if key == "DefaultSubstitutions" and isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass  # not JSON: compared as the string it is
+        out[key] = _drop_none(value)
+    return out
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def content_digest(body: Mapping[str, Any]) -> str:
+    """sha256 (hex) of the canonical content of ``body``."""
+    text = json.dumps(canonical_content(body), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_managed(tags: Mapping[str, str]) -> bool:
+    """True when the template channel carries ptk's marker."""
+    return DIGEST_TAG in tags
+
+
+def published_versions(tags: Mapping[str, str]) -> list[str]:
+    """The version ids recorded in ``ptk:versions``, oldest first."""
+    return tags.get(VERSIONS_TAG, "").split()
+
+
+def marker_tags(digest: str, history: Iterable[str], new_version: str | None) -> dict[str, str]:
+    """The marker for content ``digest`` published as ``new_version`` (appended to
+    ``history`` unless already last), trimmed from the oldest end to fit a tag value."""
+    ids = list(history)
+    if new_version is not None and (not ids or ids[-1] != new_version):
+        ids = [v for v in ids if v != new_version] + [new_version]
+    while ids and len(" ".join(ids)) > TAG_VALUE_LIMIT:
+        ids.pop(0)
+    return {DIGEST_TAG: digest, VERSIONS_TAG: " ".join(ids)}
+
+
+def flatten(value: Any, path: str = "") -> dict[str, Any]:
+    """Leaf values by dotted path with list indexes (``APNS.Body``, ``Content[0].BodyConfig.Body``)."""
+    if isinstance(value, Mapping) and value:
+        out: dict[str, Any] = {}
+        for key in sorted(value):
+            out.update(flatten(value[key], f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list) and value:
+        out = {}
+        for index, item in enumerate(value):
+            out.update(flatten(item, f"{path}[{index}]"))
+        return out
+    return {path: value}
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.splitlines(keepends=False) or [""]
+    return [json.dumps(value, ensure_ascii=False, sort_keys=True)]
+
+
+def content_diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, *,
+                 old_label: str, new_label: str, context: int = 3) -> str:
+    """Unified diff of the changed fields of two bodies (canonical form), field by field;
+    multi-line strings (HTML bodies) are diffed line by line. "" when equal."""
+    old_fields = flatten(canonical_content(old)) if old is not None else {}
+    new_fields = flatten(canonical_content(new)) if new is not None else {}
+    old_fields.pop("", None)
+    new_fields.pop("", None)
+    chunks: list[str] = []
+    for key in sorted(set(old_fields) | set(new_fields)):
+        before, after = old_fields.get(key), new_fields.get(key)
+        if key in old_fields and key in new_fields and before == after:
+            continue
+        a = _lines(before) if key in old_fields else []
+        b = _lines(after) if key in new_fields else []
+        diff = difflib.unified_diff(a, b, fromfile=f"{old_label} {key}",
+                                    tofile=f"{new_label} {key}", n=context, lineterm="")
+        chunks.extend(diff)
+    return "\n".join(chunks) + ("\n" if chunks else "")

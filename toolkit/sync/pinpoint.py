@@ -1,0 +1,293 @@
+"""Amazon Pinpoint as a publish target (``target.Target``), through boto3.
+
+This is the only module of ptk that imports boto3/botocore. Credentials come only from the
+standard AWS chain (environment, shared config/credentials files and ``profile``, SSO,
+container and instance roles); nothing here prints, logs or stores them.
+
+Retries, in two layers:
+
+- botocore's ``standard`` retry mode (exponential backoff with jitter) on every read and on
+  the idempotent writes (activate, tags, delete), with ``max_attempts`` attempts;
+- on top, this module retries errors botocore gave up on (throttling, 5xx, dropped
+  connections; e.g. when its retry quota ran out), with full-jitter backoff.
+
+Template content writes (create, new version) are *not* idempotent: a dropped connection may
+hide a version that was created. They go through a client without botocore retries; only a
+throttled answer (which the service did not carry out) is retried here. Any other transient
+failure is raised as ``TransientError`` and the applier reads back to see what happened.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from toolkit.errors import ConfigError, RemoteError
+from toolkit.model import CHANNEL_OF_TYPE, TEMPLATE_TYPES
+from toolkit.sync.target import (
+    RemoteContent,
+    RemoteTemplate,
+    RemoteVersion,
+    TransientError,
+    version_key,
+)
+
+# channel -> (operation name part, request member, response member)
+_SHAPES: dict[str, tuple[str, str, str]] = {
+    "email": ("email_template", "EmailTemplateRequest", "EmailTemplateResponse"),
+    "sms": ("sms_template", "SMSTemplateRequest", "SMSTemplateResponse"),
+    "voice": ("voice_template", "VoiceTemplateRequest", "VoiceTemplateResponse"),
+    "push": ("push_template", "PushNotificationTemplateRequest",
+             "PushNotificationTemplateResponse"),
+    "inapp": ("in_app_template", "InAppTemplateRequest", "InAppTemplateResponse"),
+}
+_RESPONSE_ONLY = frozenset({"CreationDate", "LastModifiedDate", "TemplateType", "TemplateName",
+                            "Version", "Arn", "tags"})
+_THROTTLING = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingException",
+                         "ThrottledException", "RequestThrottledException", "SlowDown"})
+PAGE_SIZE = "100"
+
+
+class NotFoundError(RemoteError):
+    """The template (or version) does not exist (404)."""
+
+
+class PinpointTarget:
+    """Pinpoint message templates (``/v1/templates``) in one account and region."""
+
+    def __init__(self, *, region: str | None = None, profile: str | None = None,
+                 endpoint_url: str | None = None, max_attempts: int = 5,
+                 retry_base: float = 0.2, retry_cap: float = 5.0, pool: int = 32,
+                 session: Any | None = None) -> None:
+        try:
+            session = session or boto3.Session(profile_name=profile, region_name=region)
+        except botocore.exceptions.ProfileNotFound:
+            raise ConfigError(f"AWS profile {profile!r} not found",
+                              hint="set an existing profile in [env.NAME] profile, or remove "
+                                   "it to use the default credential chain") from None
+        region = region or session.region_name
+        if not region:
+            raise ConfigError("no AWS region for Pinpoint",
+                              hint="set region in the [env.NAME] table of ptk.toml, or "
+                                   "AWS_REGION in the environment")
+        common: dict[str, Any] = dict(region_name=region, max_pool_connections=pool,
+                                      connect_timeout=5, read_timeout=30,
+                                      user_agent_extra="ptk")
+        reads = botocore.config.Config(
+            retries={"mode": "standard", "total_max_attempts": max_attempts}, **common)
+        writes = botocore.config.Config(
+            retries={"mode": "standard", "total_max_attempts": 1}, **common)
+        self._client = session.client("pinpoint", endpoint_url=endpoint_url, config=reads)
+        self._writer = session.client("pinpoint", endpoint_url=endpoint_url, config=writes)
+        self.region = region
+        self.description = f"Amazon Pinpoint ({region}" + (
+            f", {endpoint_url})" if endpoint_url else ")")
+        self.attempts = max_attempts
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self._arns: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    # -- calls and errors ------------------------------------------------------------------
+
+    def _call(self, what: str, fn: Callable[..., Any], /, *, content_write: bool = False,
+              **kwargs: Any) -> Any:
+        """Call ``fn(**kwargs)``, retrying transient failures (see the module docs)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return fn(**kwargs)
+            except botocore.exceptions.ClientError as exc:
+                error = exc.response.get("Error", {})
+                code = str(error.get("Code") or "")
+                status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+                message = str(error.get("Message") or code or f"HTTP {status}")
+                request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
+                throttled = status == 429 or code in _THROTTLING
+                if throttled or status >= 500:
+                    if attempt >= self.attempts or (content_write and not throttled):
+                        raise TransientError(
+                            f"{what}: {message} ({code or status}; gave up after {attempt} "
+                            f"attempt(s))", hint="run the command again; ptk converges "
+                            "without duplicating versions", code=code,
+                            request_id=request_id) from None
+                else:
+                    raise _permanent(what, code, status, message, request_id) from None
+            except botocore.exceptions.HTTPClientError as exc:
+                if attempt >= self.attempts or content_write:
+                    raise TransientError(
+                        f"{what}: connection failed ({type(exc).__name__})",
+                        hint="check the network and the endpoint, then run again",
+                        code="ConnectionError") from None
+            except botocore.exceptions.NoCredentialsError:
+                raise ConfigError("no AWS credentials found",
+                                  hint="provide credentials through the standard AWS chain "
+                                       "(AWS_PROFILE or [env.NAME] profile, SSO login, "
+                                       "environment variables, or an instance/OIDC role)"
+                                  ) from None
+            except botocore.exceptions.ParamValidationError as exc:
+                raise RemoteError(f"{what}: invalid request ({exc})",
+                                  hint="fix the template content named above") from None
+            except botocore.exceptions.BotoCoreError as exc:
+                raise RemoteError(f"{what}: {exc}") from None
+            time.sleep(random.uniform(0, min(self.retry_cap, self.retry_base * 2 ** attempt)))
+
+    def _method(self, verb: str, channel: str, client: Any = None) -> Callable[..., Any]:
+        return getattr(client or self._client, f"{verb}_{_SHAPES[channel][0]}")
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def list_templates(self, prefix: str = "") -> Iterator[RemoteTemplate]:
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"PageSize": PAGE_SIZE}
+            if prefix:
+                kwargs["Prefix"] = prefix
+            if token:
+                kwargs["NextToken"] = token
+            page = self._call("ListTemplates", self._client.list_templates, **kwargs)
+            response = page.get("TemplatesResponse", {})
+            for item in response.get("Item", []):
+                channel = CHANNEL_OF_TYPE.get(str(item.get("TemplateType", "")).upper())
+                if channel is None:
+                    continue
+                yield RemoteTemplate(name=item["TemplateName"], channel=channel,
+                                     active_version=item.get("Version"),
+                                     last_modified=item.get("LastModifiedDate"))
+            token = response.get("NextToken")
+            if not token:
+                return
+
+    def get(self, name: str, channel: str, version: str | None = None) -> RemoteContent | None:
+        kwargs: dict[str, Any] = {"TemplateName": name}
+        if version is not None:
+            kwargs["Version"] = version
+        label = f"Get {channel} template {name}" + (f" version {version}" if version else "")
+        try:
+            page = self._call(label, self._method("get", channel), **kwargs)
+        except NotFoundError:
+            return None
+        item = page.get(_SHAPES[channel][2], {})
+        if item.get("Arn"):
+            with self._lock:
+                self._arns[(name, channel)] = item["Arn"]
+        body = {k: v for k, v in item.items() if k not in _RESPONSE_ONLY}
+        tags = item.get("tags")
+        return RemoteContent(name=name, channel=channel, version=item.get("Version"),
+                             body=body, tags=dict(tags) if tags is not None else None,
+                             created=item.get("CreationDate"),
+                             modified=item.get("LastModifiedDate"))
+
+    def list_versions(self, name: str, channel: str) -> list[RemoteVersion]:
+        versions: list[RemoteVersion] = []
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"TemplateName": name,
+                                      "TemplateType": TEMPLATE_TYPES[channel],
+                                      "PageSize": PAGE_SIZE}
+            if token:
+                kwargs["NextToken"] = token
+            page = self._call(f"ListTemplateVersions {channel} {name}",
+                              self._client.list_template_versions, **kwargs)
+            response = page.get("TemplateVersionsResponse", {})
+            for item in response.get("Item", []):
+                if item.get("Version") is None:
+                    continue
+                versions.append(RemoteVersion(
+                    version=str(item["Version"]), created=item.get("CreationDate"),
+                    modified=item.get("LastModifiedDate"),
+                    description=item.get("TemplateDescription")))
+            token = response.get("NextToken")
+            if not token:
+                break
+        return sorted(versions, key=lambda v: version_key(v.version))
+
+    def read_tags(self, name: str, channel: str) -> dict[str, str]:
+        page = self._call(f"ListTagsForResource {channel} {name}",
+                          self._client.list_tags_for_resource,
+                          ResourceArn=self._arn(name, channel))
+        return dict(page.get("TagsModel", {}).get("tags") or {})
+
+    def _arn(self, name: str, channel: str) -> str:
+        with self._lock:
+            arn = self._arns.get((name, channel))
+        if arn is None:
+            if self.get(name, channel) is None:
+                raise NotFoundError(f"{channel} template {name} does not exist",
+                                    code="NotFoundException")
+            with self._lock:
+                arn = self._arns.get((name, channel))
+            if arn is None:
+                raise RemoteError(f"{channel} template {name}: the service returned no ARN",
+                                  hint="tags cannot be read or written without the ARN")
+        return arn
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def create(self, name: str, channel: str, body: Mapping[str, Any]) -> None:
+        request = {k: v for k, v in body.items() if k != "tags"}
+        self._call(f"Create {channel} template {name}",
+                   self._method("create", channel, self._writer), content_write=True,
+                   TemplateName=name, **{_SHAPES[channel][1]: request})
+
+    def create_version(self, name: str, channel: str, body: Mapping[str, Any]) -> None:
+        request = {k: v for k, v in body.items() if k != "tags"}
+        self._call(f"Update {channel} template {name} (new version)",
+                   self._method("update", channel, self._writer), content_write=True,
+                   TemplateName=name, CreateNewVersion=True, **{_SHAPES[channel][1]: request})
+
+    def activate(self, name: str, channel: str, version: str) -> None:
+        self._call(f"Activate {channel} template {name} version {version}",
+                   self._client.update_template_active_version, TemplateName=name,
+                   TemplateType=TEMPLATE_TYPES[channel],
+                   TemplateActiveVersionRequest={"Version": version})
+
+    def tag(self, name: str, channel: str, tags: Mapping[str, str]) -> None:
+        self._call(f"TagResource {channel} {name}", self._client.tag_resource,
+                   ResourceArn=self._arn(name, channel), TagsModel={"tags": dict(tags)})
+
+    def untag(self, name: str, channel: str, keys: Sequence[str]) -> None:
+        self._call(f"UntagResource {channel} {name}", self._client.untag_resource,
+                   ResourceArn=self._arn(name, channel), TagKeys=list(keys))
+
+    def delete(self, name: str, channel: str) -> None:
+        try:
+            self._call(f"Delete {channel} template {name}", self._method("delete", channel),
+                       TemplateName=name)
+        except NotFoundError:
+            pass  # already gone (e.g. a retried delete): the goal is reached
+        with self._lock:
+            self._arns.pop((name, channel), None)
+
+
+def _permanent(what: str, code: str, status: int, message: str,
+               request_id: str | None) -> RemoteError:
+    """The error for an answer retrying cannot fix, with what to do about it."""
+    if status == 404 or code == "NotFoundException":
+        return NotFoundError(f"{what}: not found ({message})",
+                             hint="the template or version vanished; run ptk plan again",
+                             code=code or "NotFoundException", request_id=request_id)
+    if status == 403 or code in {"ForbiddenException", "AccessDeniedException",
+                                 "UnrecognizedClientException", "InvalidSignatureException",
+                                 "ExpiredTokenException"}:
+        return RemoteError(f"{what}: access denied ({message})",
+                           hint="the credentials in use lack mobiletargeting permissions for "
+                                "templates (or have expired); check the IAM policy and the "
+                                "profile/region of this environment",
+                           code=code or "ForbiddenException", request_id=request_id)
+    if status == 413:
+        return RemoteError(f"{what}: the template is too large ({message})",
+                           hint="see the size limits in the Pinpoint quotas",
+                           code=code, request_id=request_id)
+    return RemoteError(f"{what}: rejected by the service ({code or status}: {message})",
+                       hint="fix the template content or the request named above",
+                       code=code, request_id=request_id)
+

@@ -1,0 +1,113 @@
+"""The planner: a pure diff of desired content against remote state -> ``model.Plan``.
+
+Per (remote name, channel), with ``d`` the digest of the desired content, ``latest`` and
+``active`` the remote versions, and ``marker`` the ``ptk:digest`` tag (``digest.py``):
+
+=================================================  ============================================
+remote state                                       action
+=================================================  ============================================
+does not exist                                     CREATE
+latest == d and active == d                        NOOP (``retag`` when the marker is not ``d``)
+latest == d, active differs                        ACTIVATE the latest version
+latest != d, marker == latest                      UPDATE (a new version)
+latest != d, marker missing                        CONFLICT: ptk did not publish it
+latest != d, marker != latest                      CONFLICT: changed outside ptk (drift)
+managed, not in git (only with prune)              DELETE
+=================================================  ============================================
+
+Nothing here reads or writes anything; ``state.read_remote`` gathers the remote state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.model import CHANNELS, Change, Plan
+from toolkit.sync.digest import DIGEST_TAG, content_diff, content_digest, is_managed
+from toolkit.sync.target import RemoteState
+
+
+@dataclass(frozen=True)
+class Desired:
+    """One (template, channel) as built from git: ``body`` is the build output."""
+
+    local_name: str
+    name: str  # the remote TemplateName (environment prefix + local name + suffix)
+    channel: str
+    body: Mapping[str, Any]
+
+
+def plan_one(want: Desired, remote: RemoteState | None) -> Change:
+    """The change that makes ``remote`` hold ``want`` (see the module table)."""
+    digest = content_digest(want.body)
+    local_label = f"local/{want.local_name}/{want.channel}"
+    common: dict[str, Any] = dict(name=want.name, channel=want.channel,
+                                  local_name=want.local_name, desired=want.body, digest=digest)
+    if remote is None or remote.latest is None:
+        return Change(kind="CREATE", reason="new template", diff=content_diff(
+            None, want.body, old_label="remote (none)", new_label=local_label), **common)
+
+    latest = remote.latest
+    latest_id = remote.latest_version or latest.version
+    latest_digest = content_digest(latest.body)
+    marker = remote.tags.get(DIGEST_TAG)
+    remote_label = f"remote/{want.name}/{want.channel}@{latest_id}"
+
+    if latest_digest == digest:
+        active = remote.active
+        retag = marker != digest
+        if active is not None and (active.version == latest_id
+                                   or content_digest(active.body) == digest):
+            reason = "up to date" + ("; ptk marker will be written" if retag else "")
+            return Change(kind="NOOP", reason=reason, remote_version=active.version,
+                          retag=retag, **common)
+        active_id = active.version if active is not None else None
+        diff = content_diff(active.body if active is not None else None, want.body,
+                            old_label=f"remote/{want.name}/{want.channel}@{active_id} (active)",
+                            new_label=local_label)
+        return Change(kind="ACTIVATE", remote_version=latest_id, retag=retag, diff=diff,
+                      reason=f"version {latest_id} holds this content; version {active_id} "
+                             f"is active", **common)
+
+    diff = content_diff(latest.body, want.body, old_label=remote_label, new_label=local_label)
+    if marker is None:
+        return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
+                      reason="exists remotely but was not published by ptk (no ptk:digest "
+                             "tag); sync --force publishes over it, or ptk pull imports it",
+                      **common)
+    if marker != latest_digest:
+        return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
+                      reason=f"latest version {latest_id} was changed outside ptk since ptk "
+                             f"published it; sync --force publishes over it, or ptk pull "
+                             f"imports the remote change", **common)
+    return Change(kind="UPDATE", remote_version=latest_id, diff=diff,
+                  reason=f"content differs from version {latest_id}", **common)
+
+
+def plan_delete(remote: RemoteState, local_name: str) -> Change | None:
+    """DELETE for a managed remote template channel that is not in git; None if unmanaged."""
+    if not is_managed(remote.tags):
+        return None
+    diff = content_diff(remote.latest.body if remote.latest else None, None,
+                        old_label=f"remote/{remote.name}/{remote.channel}",
+                        new_label="local (none)")
+    return Change(kind="DELETE", name=remote.name, channel=remote.channel,
+                  local_name=local_name, remote_version=remote.latest_version, diff=diff,
+                  reason="managed by ptk and no longer in git (--prune)")
+
+
+def make_plan(desired: Sequence[Desired], remote: Mapping[tuple[str, str], RemoteState],
+              orphans: Iterable[tuple[str, RemoteState]] = ()) -> Plan:
+    """The plan for every desired (name, channel), plus DELETE for each managed orphan
+    (``(local name, remote state)`` of a remote template channel not in git; pass orphans
+    only for ``--prune``). Sorted by local name, then channel order."""
+    changes = [plan_one(w, remote.get((w.name, w.channel))) for w in desired]
+    for local_name, state in orphans:
+        change = plan_delete(state, local_name)
+        if change is not None:
+            changes.append(change)
+    order = {c: i for i, c in enumerate(CHANNELS)}
+    changes.sort(key=lambda c: (c.local_name or c.name, order.get(c.channel, 99), c.name))
+    return Plan(changes=tuple(changes))

@@ -1,0 +1,150 @@
+"""The publish target interface, and the neutral values a target returns.
+
+The planner (``plan.py``), the state reader (``state.py``) and the applier (``apply.py``)
+talk to the remote template store only through :class:`Target`. Nothing outside a target
+module knows about a vendor API; ``pinpoint.py`` is the Amazon Pinpoint implementation and
+the only module of ptk that imports boto3/botocore.
+
+The neutral form of a template's content is the ptk build body (``toolkit.build``): the
+Pinpoint ``Create/Update<Type>Template`` request fields. A target translates it to and from
+its own API and returns request-shaped content (server-only fields such as dates, ARNs and
+version ids are carried separately, never inside ``RemoteContent.body``).
+
+Operations (every ``name`` is the remote name, prefix and suffix included; ``channel`` is a
+``model.CHANNELS`` value):
+
+- ``list_templates(prefix)``: every template channel whose name starts with ``prefix``,
+  paging until the end.
+- ``get(name, channel, version=None)``: the active version (or the given version id) with
+  its content; ``None`` when the template does not exist.
+- ``list_versions(name, channel)``: every version, oldest first; ids compare as integers.
+- ``create`` (a new template; its first version), ``create_version`` (a new version of an
+  existing template; never overwrites one), ``activate`` (make an exact version id active).
+- ``read_tags``, ``tag``, ``untag``: the key/value tags of one template channel, where ptk
+  keeps its managed marker (``digest.py``).
+- ``delete``: the whole template channel, every version.
+
+Errors: ``RemoteError`` (from ``toolkit.errors``) for answers retrying cannot fix (403,
+404 on a template that vanished, validation); :class:`TransientError` when the target gave
+up retrying throttling, server errors or dropped connections. A write that ends in a
+``TransientError`` may or may not have happened: the applier finds out by reading back.
+
+Adding a target (SES v2, Amazon Connect): write ``sync/<target>.py`` with a class that has
+these methods, map ``RemoteContent.body`` to and from the build body, and register it in
+``session.py``.
+
+- SES v2 (``sesv2`` email templates): email only (``list_templates`` yields ``email``
+  channels; other channels raise ``RemoteError``). It has no versions: ``list_versions``
+  returns one pseudo version ``"1"``, ``create_version`` is ``UpdateEmailTemplate`` (an
+  overwrite, the only thing SES can do), ``activate`` is a no-op for ``"1"``. Tags go through
+  ``TagResource`` on the template ARN. ``DefaultSubstitutions`` has no SES equivalent, so the
+  target drops it (and says so in the plan reason).
+- Amazon Connect (``qconnect`` message templates in a knowledge base): ``create`` is
+  ``CreateMessageTemplate`` + ``CreateMessageTemplateVersion``; ``create_version`` is
+  ``UpdateMessageTemplate`` (the ``$LATEST`` draft) + ``CreateMessageTemplateVersion``
+  (guarded with ``messageTemplateContentSha256``); ``activate`` is
+  ``ActivateMessageTemplate(versionNumber)``; ``list_versions`` is
+  ``ListMessageTemplateVersions``. The name -> template id mapping lives in the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from toolkit.errors import RemoteError
+
+
+class TransientError(RemoteError):
+    """Throttling, a server error or a dropped connection that persisted through the retries.
+
+    For a write, the request may have been carried out: read back before writing again."""
+
+
+@dataclass(frozen=True)
+class RemoteTemplate:
+    """One template channel as the list operation reports it."""
+
+    name: str
+    channel: str
+    active_version: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoteVersion:
+    """One version of a template channel (no content; read it with ``Target.get``)."""
+
+    version: str
+    created: str | None = None
+    modified: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoteContent:
+    """One version of a template channel with its content.
+
+    ``body`` holds request-shaped fields only (what ``toolkit.build`` produces), as the
+    target returned them (e.g. ``DefaultSubstitutions`` still a JSON string). ``tags`` is
+    ``None`` when the read did not include the tags (then use ``Target.read_tags``)."""
+
+    name: str
+    channel: str
+    version: str | None
+    body: Mapping[str, Any]
+    tags: Mapping[str, str] | None = None
+    created: str | None = None
+    modified: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """What the planner needs to know about one remote template channel.
+
+    ``active`` is the active version with content; ``latest`` the highest version id with
+    content (the same object when the active version is the latest); ``versions`` every id,
+    oldest first; ``tags`` the template channel's tags (the ptk marker lives there)."""
+
+    name: str
+    channel: str
+    active: RemoteContent | None
+    latest: RemoteContent | None
+    versions: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def latest_version(self) -> str | None:
+        return self.versions[-1] if self.versions else None
+
+
+class Target(Protocol):
+    """A remote template store (see the module docs for the contract of each operation)."""
+
+    description: str  # for messages, e.g. "Amazon Pinpoint (us-east-1)"
+
+    def list_templates(self, prefix: str = "") -> Iterator[RemoteTemplate]: ...
+
+    def get(self, name: str, channel: str, version: str | None = None) -> RemoteContent | None: ...
+
+    def list_versions(self, name: str, channel: str) -> list[RemoteVersion]: ...
+
+    def create(self, name: str, channel: str, body: Mapping[str, Any]) -> None: ...
+
+    def create_version(self, name: str, channel: str, body: Mapping[str, Any]) -> None: ...
+
+    def activate(self, name: str, channel: str, version: str) -> None: ...
+
+    def read_tags(self, name: str, channel: str) -> dict[str, str]: ...
+
+    def tag(self, name: str, channel: str, tags: Mapping[str, str]) -> None: ...
+
+    def untag(self, name: str, channel: str, keys: Sequence[str]) -> None: ...
+
+    def delete(self, name: str, channel: str) -> None: ...
+
+
+def version_key(version: str) -> tuple[int, str]:
+    """Sort key for version ids: numerically when they are integers, else as text."""
+    return (int(version), "") if version.isdigit() else (1 << 62, version)
