@@ -83,6 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ptk-emulator"
     timeout = 300  # seconds an idle keep-alive connection is kept
+    disable_nagle_algorithm = True  # small answers go out at once (no 40 ms delayed-ACK stall)
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -121,7 +122,7 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         """Serve on a daemon thread and return self."""
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
                                         name="ptk-emulator", daemon=True)
         self._thread.start()
         return self
