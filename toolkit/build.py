@@ -1,0 +1,73 @@
+"""Template channel -> the exact Create/Update<Type>Template request body, and canonical JSON.
+
+The body holds the manifest's fields as written, with these differences:
+- bodies kept in files (email.html/.mjml/.txt, sms.txt, voice.txt) are put in their field
+  (MJML compiled to HTML);
+- ``DefaultSubstitutions`` (an object in the manifest) becomes the JSON string the API takes
+  (keys sorted, compact separators, non-ASCII kept as is);
+- ``$schema`` and ``Tags`` are left out. Tags are applied with the TagResource operation (the
+  API ignores a body's ``tags`` on update); :func:`tags_of` gives them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from toolkit.model import CHANNELS, Channel, Repository
+
+EXCLUDED_KEYS = frozenset({"$schema", "Tags"})
+
+
+def canonical_json(obj: Any) -> str:
+    """Sorted keys, 2-space indent, UTF-8 characters kept, one trailing newline."""
+    return json.dumps(_plain(obj), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def default_substitutions_string(defaults: Mapping[str, Any]) -> str:
+    """The ``DefaultSubstitutions`` string published for the object form."""
+    return json.dumps(_plain(defaults), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def build_body(channel: Channel) -> dict[str, Any]:
+    """The exact request body of Create/Update<Type>Template for ``channel``."""
+    body: dict[str, Any] = {k: _plain(v) for k, v in channel.manifest.items()
+                            if k not in EXCLUDED_KEYS}
+    for part in channel.parts:
+        if "." not in part.field and "[" not in part.field:
+            body[part.field] = part.text
+    if "DefaultSubstitutions" in body:
+        body["DefaultSubstitutions"] = default_substitutions_string(
+            channel.manifest["DefaultSubstitutions"])
+    return body
+
+
+def tags_of(channel: Channel) -> dict[str, str]:
+    """The template's tags (``Tags`` in the manifest), applied with TagResource."""
+    return dict(channel.manifest.get("Tags", {}))
+
+
+def build_all(repo: Repository, names: Sequence[str] | None = None
+              ) -> dict[tuple[str, str], dict[str, Any]]:
+    """(template name, channel) -> body for every loaded channel, sorted by name then channel
+    order (email, sms, voice, push, inapp)."""
+    wanted = set(names) if names is not None else None
+    bodies: dict[tuple[str, str], dict[str, Any]] = {}
+    for template in sorted(repo.templates, key=lambda t: t.name):
+        if wanted is not None and template.name not in wanted:
+            continue
+        for channel in CHANNELS:
+            if channel in template.channels:
+                bodies[(template.name, channel)] = build_body(template.channels[channel])
+    return bodies
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and lists (the model holds read-only mapping views)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

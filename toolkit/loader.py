@@ -1,0 +1,609 @@
+"""Template folders and fixtures -> model objects, with exact locations.
+
+The loader never raises for bad template or fixture content: every problem becomes a
+:class:`~toolkit.model.Finding` with a structure code (``S001``…``S009``), and loading goes
+on, so one run reports every problem. It raises :class:`InputError` only when the templates
+folder itself is missing.
+
+Folder format (docs/foundation.md has the full description)::
+
+    templates/<TemplateName>/
+        email.json [email.mjml | email.html] [email.txt]
+        sms.json [sms.txt]      voice.json [voice.txt]      push.json      inapp.json
+        fixtures/<name>.json    (template-local fixtures)
+
+Folders under ``templates/`` whose name starts with ``.`` or ``_`` are not templates (``_``
+folders may hold shared MJML includes).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from toolkit import schemas
+from toolkit.config import Config
+from toolkit.errors import InputError, RenderError
+from toolkit.model import CHANNELS, Channel, Finding, Fixture, Location, Part, Repository, Template
+
+TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+FIXTURES_FOLDER = "fixtures"
+
+# Body files: channel -> {file name: manifest field}.
+BODY_FILES: Mapping[str, Mapping[str, str]] = {
+    "email": {"email.html": "HtmlPart", "email.mjml": "HtmlPart", "email.txt": "TextPart"},
+    "sms": {"sms.txt": "Body"},
+    "voice": {"voice.txt": "Body"},
+    "push": {},
+    "inapp": {},
+}
+# Inline string fields that are renderable parts, in publishing order.
+PUSH_PLATFORMS = ("Default", "APNS", "GCM", "Baidu", "ADM")
+PUSH_FIELDS = ("Title", "Body", "RawContent", "Url", "ImageUrl", "ImageIconUrl",
+               "SmallImageIconUrl", "MediaUrl", "Sound")
+INAPP_BUTTONS = ("PrimaryBtn", "SecondaryBtn")
+INAPP_OVERRIDES = ("Web", "IOS", "Android")
+# Parts every channel must have (at least one of each group).
+REQUIRED: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "email": (("Subject",), ("HtmlPart", "TextPart")),
+    "sms": (("Body",),),
+    "voice": (("Body",),),
+    "push": (),  # checked as "at least one platform part" below
+    "inapp": (),  # the schema requires Content
+}
+KNOWN_FILES = frozenset({f"{c}.json" for c in CHANNELS}
+                        | {name for files in BODY_FILES.values() for name in files})
+
+JsonPath = tuple[str | int, ...]
+
+
+# --- reading files -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextFile:
+    """A file read as UTF-8 text (BOM stripped); ``rel`` is the path shown to users."""
+
+    path: Path
+    rel: str
+    text: str
+
+
+def _finding(rel: str, code: str, name: str, message: str, hint: str, *, line: int | None = None,
+             column: int | None = None, pointer: str | None = None,
+             template: str | None = None, channel: str | None = None,
+             fixture: str | None = None) -> Finding:
+    return Finding(location=Location(rel, line, column, pointer), code=code, name=name,
+                   severity="error", message=message, hint=hint, template=template,
+                   channel=channel, fixture=fixture)
+
+
+def read_text(path: Path, rel: str, **who: str | None) -> tuple[TextFile | None, Finding | None]:
+    """Read a UTF-8 text file; an S007 finding when empty, binary, not UTF-8 or unreadable.
+    A UTF-8 byte order mark is accepted and removed."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return None, _finding(rel, "S007", "unreadable-file", f"cannot read the file ({reason})",
+                              "check that the file exists and that you may read it "
+                              "(file permissions)", **who)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        return None, _finding(rel, "S007", "unreadable-file", "the file is empty",
+                              "write the content, or delete the file", **who)
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        return None, _finding(rel, "S007", "unreadable-file",
+                              f"binary file (NUL byte at offset {nul}), expected UTF-8 text",
+                              "replace it with a UTF-8 text file", **who)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, _finding(rel, "S007", "unreadable-file",
+                              f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at {line}:{column})",
+                              "save the file with UTF-8 encoding", line=line, column=column, **who)
+    return TextFile(path, rel, text), None
+
+
+# --- JSON with positions ---------------------------------------------------------------------
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def value_offsets(text: str) -> dict[JsonPath, int]:
+    """Character offset of every value in valid JSON ``text``, by JSON path. For a string
+    value the offset is that of its first character inside the quotes."""
+    offsets: dict[JsonPath, int] = {}
+    # Each frame: [path, is_object, pending key or index, expecting_key]
+    stack: list[list[Any]] = []
+    path: JsonPath = ()
+
+    def here() -> JsonPath:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        return (*frame[0], frame[2])
+
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        start = match.start()
+        top = stack[-1] if stack else None
+        if token in "{[":
+            path = here()
+            offsets[path] = start
+            stack.append([path, token == "{", 0, token == "{"])
+        elif token in "}]":
+            stack.pop()
+        elif token == ",":
+            if top is not None:
+                if top[1]:
+                    top[3] = True
+                else:
+                    top[2] += 1
+        elif token == ":":
+            pass
+        elif top is not None and top[1] and top[3]:
+            top[2] = json.loads(token)
+            top[3] = False
+        else:
+            offsets[here()] = start + 1 if token.startswith('"') else start
+    return offsets
+
+
+class Positions:
+    """Line:column lookup of JSON values in one text (computed lazily, once)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._offsets: dict[JsonPath, int] | None = None
+        self._lines: list[int] | None = None
+
+    def offset(self, path: JsonPath) -> int | None:
+        if self._offsets is None:
+            self._offsets = value_offsets(self.text)
+        return self._offsets.get(tuple(path))
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = bisect.bisect_right(self._lines, offset) - 1
+        return index + 1, offset - self._lines[index] + 1
+
+    def locate(self, path: JsonPath) -> tuple[int, int] | None:
+        """Line and column of the value at ``path``, or of its nearest enclosing value."""
+        path = tuple(path)
+        while True:
+            offset = self.offset(path)
+            if offset is not None:
+                return self.line_col(offset)
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None, Finding | None]:
+    """Parse a JSON file; an S001 finding with line:column on a syntax error."""
+    try:
+        data = json.loads(file.text)
+    except json.JSONDecodeError as exc:
+        return None, None, _finding(file.rel, "S001", "invalid-json", f"invalid JSON: {exc.msg}",
+                                    "fix the JSON syntax at this line and column "
+                                    "(a missing comma or quote, or a trailing comma?)",
+                                    line=exc.lineno, column=exc.colno, **who)
+    return data, Positions(file.text), None
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes when inside it, else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def template_folders(config: Config) -> list[Path]:
+    """Every template folder under the templates folder, sorted by name."""
+    try:
+        entries = sorted(os.scandir(config.templates_dir), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [Path(e.path) for e in entries
+            if e.is_dir() and not e.name.startswith((".", "_"))]
+
+
+def template_names(config: Config) -> list[str]:
+    """The names of every template folder (valid or not), sorted."""
+    return [p.name for p in template_folders(config)]
+
+
+def template_folder_of(path: Path, config: Config) -> Path | None:
+    """The template folder a file belongs to, or None when it is in no template folder."""
+    try:
+        rel = path.resolve().relative_to(config.templates_dir)
+    except ValueError:
+        return None
+    if not rel.parts or rel.parts[0].startswith((".", "_")):
+        return None
+    folder = config.templates_dir / rel.parts[0]
+    if len(rel.parts) == 1 and not folder.is_dir():
+        return None
+    return folder
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+def load_fixture(path: Path, config: Config, scope: str = "shared",
+                 template: str | None = None) -> tuple[Fixture | None, list[Finding]]:
+    """Load one fixture file (EndpointResponse shape, optionally wrapped)."""
+    rel = display_path(path, config.root)
+    who = {"template": template, "fixture": path.stem}
+    file, problem = read_text(path, rel, **who)
+    if problem:
+        return None, [problem]
+    assert file is not None
+    data, positions, problem = parse_json(file, **who)
+    if problem:
+        return None, [problem]
+    if not isinstance(data, dict):
+        return None, [_finding(rel, "S002", "schema-violation", "a fixture must be a JSON object",
+                               'write {"User": {"UserAttributes": {...}}, ...}', pointer="$",
+                               line=1, column=1, **who)]
+    findings = _tag(schemas.validate(data, "fixture", rel, locate=positions.locate), **who)
+    if findings:
+        return None, findings
+    endpoint = data["EndpointResponse"] if "EndpointResponse" in data else {
+        k: v for k, v in data.items() if k not in ("Substitutions", "$schema")}
+    substitutions = {k: tuple(v) for k, v in data.get("Substitutions", {}).items()}
+    return Fixture(name=path.stem, path=rel, endpoint=_freeze(endpoint),
+                   substitutions=MappingProxyType(substitutions),
+                   scope="local" if scope == "local" else "shared"), []
+
+
+def load_fixtures(folder: Path, config: Config, scope: str = "shared",
+                  template: str | None = None) -> tuple[list[Fixture], list[Finding]]:
+    """Every ``*.json`` fixture in ``folder`` (sorted by name); other files are findings."""
+    fixtures: list[Fixture] = []
+    findings: list[Finding] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return fixtures, findings
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir() or not entry.name.endswith(".json"):
+            findings.append(_finding(
+                display_path(path, config.root), "S005", "unknown-file",
+                "not a fixture: fixture folders hold only <name>.json files",
+                "rename it to <name>.json or move it out of the fixtures folder",
+                template=template))
+            continue
+        fixture, problems = load_fixture(path, config, scope, template)
+        findings.extend(problems)
+        if fixture is not None:
+            fixtures.append(fixture)
+    return fixtures, findings
+
+
+# --- templates -------------------------------------------------------------------------------
+
+def load_template(folder: Path, config: Config) -> tuple[Template | None, list[Finding]]:
+    """Load one template folder. Channels with problems are left out of the Template and
+    their problems returned; None when the folder is not a valid template at all."""
+    name = folder.name
+    rel_folder = display_path(folder, config.root)
+    findings: list[Finding] = []
+    if not TEMPLATE_NAME.fullmatch(name):
+        return None, [_finding(
+            rel_folder, "S003", "invalid-template-name",
+            f"invalid template name {name!r}: it must start with a letter or digit, use only "
+            "A-Z a-z 0-9 _ - and have at most 128 characters",
+            f"rename the folder, e.g. to {_suggest_name(name)!r}", template=name)]
+    try:
+        entries = {e.name: e for e in os.scandir(folder)}
+    except OSError as exc:
+        return None, [_finding(rel_folder, "S007", "unreadable-file",
+                               f"cannot list the template folder ({exc.strerror})",
+                               "check the folder's permissions", template=name)]
+
+    channels: dict[str, Channel] = {}
+    claimed: set[str] = set()
+    for channel in CHANNELS:
+        manifest_name = f"{channel}.json"
+        if manifest_name not in entries:
+            continue
+        claimed.add(manifest_name)
+        claimed.update(f for f in BODY_FILES[channel] if f in entries)
+        result, problems = _load_channel(folder, name, channel, set(entries), config)
+        findings.extend(problems)
+        if result is not None:
+            channels[channel] = result
+            claimed.update(Path(f).name for f in result.files
+                           if (config.root / f).parent == folder)
+
+    local: list[Fixture] = []
+    if FIXTURES_FOLDER in entries and entries[FIXTURES_FOLDER].is_dir():
+        local, problems = load_fixtures(folder / FIXTURES_FOLDER, config, "local", name)
+        findings.extend(problems)
+
+    for entry_name in sorted(entries):
+        entry = entries[entry_name]
+        if entry_name in claimed or entry_name.startswith(".") or entry.is_dir():
+            continue
+        rel = f"{rel_folder}/{entry_name}"
+        channel = entry_name.split(".")[0]
+        if entry_name in KNOWN_FILES and channel in CHANNELS:
+            findings.append(_finding(
+                rel, "S005", "unknown-file", f"body file without its manifest {channel}.json",
+                f"create {channel}.json next to it (see `ptk init` for an example) or delete it",
+                template=name, channel=channel))
+        else:
+            known = ", ".join(sorted(KNOWN_FILES))
+            findings.append(_finding(
+                rel, "S005", "unknown-file", f"unknown file {entry_name!r} in a template folder",
+                f"template folders hold {known}, MJML includes and fixtures/; move or "
+                "rename it", template=name))
+
+    if not any(f"{c}.json" in entries for c in CHANNELS):
+        findings.append(_finding(
+            rel_folder, "S006", "missing-required-part",
+            "no channel manifest in this template folder",
+            "add at least one of email.json, sms.json, voice.json, push.json, inapp.json",
+            template=name))
+    return Template(name=name, folder=rel_folder, channels=MappingProxyType(channels),
+                    fixtures=tuple(local)), findings
+
+
+def _suggest_name(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_")[:128]
+    return cleaned or "my-template"
+
+
+def _load_channel(folder: Path, name: str, channel: str, entries: set[str],
+                  config: Config) -> tuple[Channel | None, list[Finding]]:
+    who = {"template": name, "channel": channel}
+    manifest_path = folder / f"{channel}.json"
+    rel_manifest = display_path(manifest_path, config.root)
+    file, problem = read_text(manifest_path, rel_manifest, **who)
+    if problem:
+        return None, [problem]
+    assert file is not None
+    data, positions, problem = parse_json(file, **who)
+    if problem:
+        return None, [problem]
+    assert positions is not None
+    if not isinstance(data, dict):
+        return None, [_finding(rel_manifest, "S002", "schema-violation",
+                               f"{channel}.json must be a JSON object", "write {...} at the top",
+                               line=1, column=1, pointer="$", **who)]
+    findings = _tag(schemas.validate(data, channel, rel_manifest, locate=positions.locate), **who)
+
+    files = [rel_manifest]
+    parts: list[Part] = []
+    # Body files.
+    by_field: dict[str, list[str]] = {}
+    for file_name, field in BODY_FILES[channel].items():
+        if file_name in entries:
+            by_field.setdefault(field, []).append(file_name)
+    for field, file_names in by_field.items():
+        if len(file_names) > 1:
+            findings.append(_finding(
+                f"{display_path(folder, config.root)}/{file_names[0]}", "S008",
+                "duplicate-html-source",
+                f"{' and '.join(file_names)} both give {field}",
+                "keep one: email.mjml (compiled to HTML) or email.html", **who))
+            continue
+        file_name = file_names[0]
+        rel_body = display_path(folder / file_name, config.root)
+        if field in data:
+            findings.append(_finding(
+                rel_manifest, "S004", "body-inline-and-file",
+                f"{field} is given inline and in {file_name}",
+                f"remove {field!r} from {channel}.json or delete {file_name}",
+                pointer=f"$.{field}", **_located(positions, (field,)), **who))
+            continue
+        body, problem = read_text(folder / file_name, rel_body, **who)
+        if problem:
+            findings.append(problem)
+            continue
+        assert body is not None
+        files.append(rel_body)
+        location = Location(rel_body, 1, 1)
+        if file_name.endswith(".mjml"):
+            part, extra, problem = _mjml_part(body, config, who)
+            if problem or part is None:
+                findings.append(problem)  # type: ignore[arg-type]
+                continue
+            parts.append(part)
+            files.extend(extra)
+        else:
+            parts.append(Part(field, body.text, location, html=field == "HtmlPart"))
+
+    if findings:
+        return None, findings
+
+    # Inline parts.
+    for field_path in inline_fields(channel, data):
+        value = _get(data, field_path)
+        if not isinstance(value, str):
+            continue
+        offset = positions.offset(field_path)
+        line, column = positions.line_col(offset) if offset is not None else (None, None)
+        parts.append(Part(_field_name(field_path), value,
+                          Location(rel_manifest, line, column, schemas.json_path(field_path)),
+                          html=field_path == ("HtmlPart",)))
+    parts.sort(key=lambda p: _PART_ORDER.get(p.field, 99))
+
+    have = {p.field for p in parts}
+    for group in REQUIRED[channel]:
+        if not have.intersection(group):
+            findings.append(_missing(channel, group, rel_manifest, who))
+    if channel == "push" and not any(p in data for p in PUSH_PLATFORMS):
+        findings.append(_finding(
+            rel_manifest, "S006", "missing-required-part", "push.json has no platform part",
+            "add at least one of Default, APNS, GCM, Baidu, ADM with a Title and Body",
+            line=1, column=1, pointer="$", **who))
+    if channel == "inapp" and "Content" not in data:
+        findings.append(_finding(
+            rel_manifest, "S006", "missing-required-part", "inapp.json has no Content",
+            'add "Content": [{"BodyConfig": {"Body": "...", "Alignment": "LEFT"}}]',
+            line=1, column=1, pointer="$", **who))
+    if findings:
+        return None, findings
+
+    manifest = {k: v for k, v in data.items() if k != "$schema"}
+    return Channel(
+        template=name, channel=channel, manifest=_freeze(manifest), manifest_path=rel_manifest,
+        parts=tuple(parts), default_substitutions=_freeze(data.get("DefaultSubstitutions", {})),
+        files=tuple(files),
+    ), []
+
+
+_PART_ORDER = {"Subject": 0, "HtmlPart": 1, "TextPart": 2, "Body": 3}
+
+
+def _missing(channel: str, group: tuple[str, ...], rel: str, who: Mapping[str, str | None]
+             ) -> Finding:
+    options = []
+    for field in group:
+        file_names = [n for n, f in BODY_FILES[channel].items() if f == field]
+        option = f'"{field}" in {channel}.json'
+        if file_names:
+            option += " or " + " / ".join(file_names)
+        options.append(option)
+    return _finding(rel, "S006", "missing-required-part",
+                    f"{channel} template has no {' or '.join(group)}",
+                    "add " + ", or ".join(options), line=1, column=1, pointer="$", **who)
+
+
+def _mjml_part(body: TextFile, config: Config, who: Mapping[str, str | None]
+               ) -> tuple[Part | None, list[str], Finding | None]:
+    from toolkit import mjml  # imported lazily: templates without MJML never pay for it
+
+    try:
+        includes = mjml.read_includes(body.text, path=body.path)
+        html = mjml.compile_mjml(body.text, path=body.path, includes=includes)
+    except RenderError as exc:
+        message = exc.message.split(": ", 1)[1] if exc.message.startswith(str(body.path)) \
+            else exc.message
+        rel = display_path(Path(exc.path), config.root) if exc.path else body.rel
+        return None, [], _finding(rel, "S009", "mjml-error", message,
+                                  exc.hint or "fix the MJML", line=exc.line, column=exc.column,
+                                  **who)
+    extra = [display_path(inc.path, config.root) for inc in includes]
+    return Part("HtmlPart", html, Location(body.rel, 1, 1), html=True, source=body.text), extra, None
+
+
+def inline_fields(channel: str, data: Mapping[str, Any]) -> Iterator[JsonPath]:
+    """The JSON paths of every renderable inline string of a manifest, in order."""
+    if channel == "email":
+        yield from (((f,)) for f in ("Subject", "HtmlPart", "TextPart") if f in data)
+    elif channel in ("sms", "voice"):
+        if "Body" in data:
+            yield ("Body",)
+    elif channel == "push":
+        for platform in PUSH_PLATFORMS:
+            part = data.get(platform)
+            if isinstance(part, dict):
+                for field in PUSH_FIELDS:
+                    if field in part:
+                        yield (platform, field)
+    elif channel == "inapp":
+        content = data.get("Content")
+        for index, item in enumerate(content if isinstance(content, list) else []):
+            if not isinstance(item, dict):
+                continue
+            if isinstance(item.get("HeaderConfig"), dict) and "Header" in item["HeaderConfig"]:
+                yield ("Content", index, "HeaderConfig", "Header")
+            if isinstance(item.get("BodyConfig"), dict) and "Body" in item["BodyConfig"]:
+                yield ("Content", index, "BodyConfig", "Body")
+            if "ImageUrl" in item:
+                yield ("Content", index, "ImageUrl")
+            for button in INAPP_BUTTONS:
+                config = item.get(button)
+                if not isinstance(config, dict):
+                    continue
+                default = config.get("DefaultConfig")
+                if isinstance(default, dict):
+                    for field in ("Text", "Link"):
+                        if field in default:
+                            yield ("Content", index, button, "DefaultConfig", field)
+                for override in INAPP_OVERRIDES:
+                    if isinstance(config.get(override), dict) and "Link" in config[override]:
+                        yield ("Content", index, button, override, "Link")
+        custom = data.get("CustomConfig")
+        if isinstance(custom, dict):
+            for key in sorted(custom):
+                yield ("CustomConfig", key)
+
+
+def _field_name(path: JsonPath) -> str:
+    """``("Content", 0, "BodyConfig", "Body")`` -> ``Content[0].BodyConfig.Body``."""
+    return schemas.json_path(path)[2:]
+
+
+def _get(data: Any, path: JsonPath) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _located(positions: Positions, path: JsonPath) -> dict[str, int | None]:
+    found = positions.locate(path)
+    return {"line": found[0], "column": found[1]} if found else {}
+
+
+def _tag(findings: list[Finding], **who: str | None) -> list[Finding]:
+    return [replace(f, **who) for f in findings]
+
+
+def _freeze(value: Any) -> Any:
+    """Read-only views of nested dicts (lists stay lists: JSON values are not shared)."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_freeze(v) for v in value]
+    return value
+
+
+# --- the repository --------------------------------------------------------------------------
+
+def load_repository(config: Config, names: Sequence[str] | None = None) -> Repository:
+    """Load every template folder (or only ``names``) and the shared fixtures.
+
+    Raises InputError only when the templates folder does not exist."""
+    if not config.templates_dir.is_dir():
+        rel = display_path(config.templates_dir, config.root)
+        where = f" (set by {config.path})" if config.path else ""
+        raise InputError(f"templates folder {rel!r} not found{where}",
+                         hint="run `ptk init` to create a template repository, or set "
+                              "`templates = \"...\"` in ptk.toml")
+    templates: list[Template] = []
+    findings: list[Finding] = []
+    wanted = set(names) if names is not None else None
+    for folder in template_folders(config):
+        if wanted is not None and folder.name not in wanted:
+            continue
+        template, problems = load_template(folder, config)
+        findings.extend(problems)
+        if template is not None:
+            templates.append(template)
+    fixtures, problems = load_fixtures(config.fixtures_dir, config)
+    findings.extend(problems)
+    return Repository(root=str(config.root), templates=tuple(templates),
+                      fixtures=tuple(fixtures), findings=tuple(sorted(findings)))
