@@ -12,7 +12,11 @@ The body holds the manifest's fields as written, with these differences:
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from toolkit.model import CHANNELS, Channel, Repository
@@ -71,3 +75,59 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def output_files(bodies: Mapping[tuple[str, str], Mapping[str, Any]]) -> dict[str, str]:
+    """Relative output path (``<TemplateName>/<channel>.json``) -> canonical JSON text."""
+    return {f"{name}/{channel}.json": canonical_json(body)
+            for (name, channel), body in sorted(bodies.items())}
+
+
+def write_outputs(files: Mapping[str, str], out: Path, *, prune: bool = False) -> list[Path]:
+    """Write ``files`` under ``out``; every file is first written to a staging folder inside
+    ``out`` and then moved into place, so a failure leaves no half-written body.
+
+    In each template folder written, channel bodies that were not built this time are
+    removed. With ``prune`` (a build of every template), folders of ``out`` holding only
+    channel bodies of templates that no longer exist are removed too. Returns the paths
+    written, sorted."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".ptk-build-", dir=out))
+    written: list[Path] = []
+    try:
+        for rel, text in files.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+        built: dict[str, set[str]] = {}
+        for rel in files:
+            name, file_name = rel.split("/")
+            built.setdefault(name, set()).add(file_name)
+        for rel in files:
+            destination = out / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, destination)
+            written.append(destination)
+        for name, file_names in built.items():
+            for stale in _channel_bodies(out / name) - file_names:
+                (out / name / stale).unlink()
+        if prune:
+            for folder in sorted(out.iterdir()):
+                if folder == staging or not folder.is_dir() or folder.name in built:
+                    continue
+                contents = {p.name for p in folder.iterdir()}
+                if contents and contents <= _CHANNEL_FILES:
+                    shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return sorted(written)
+
+
+_CHANNEL_FILES = frozenset(f"{c}.json" for c in CHANNELS)
+
+
+def _channel_bodies(folder: Path) -> set[str]:
+    try:
+        return {p.name for p in folder.iterdir() if p.name in _CHANNEL_FILES and p.is_file()}
+    except OSError:
+        return set()

@@ -1,0 +1,53 @@
+"""``ptk build [--out DIR] [NAME...]``: write the exact API request bodies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("build")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output folder (default: build/ next to the config file).")
+@click.argument("names", nargs=-1)
+@click.pass_context
+def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...]) -> int:
+    """Write DIR/<TemplateName>/<channel>.json: the exact body of each
+    Create/Update<Type>Template request, byte-for-byte deterministic.
+
+    Any problem in the templates or fixtures is printed and nothing is written (exit 2).
+    """
+    from toolkit import build, loader
+    from toolkit.cli.common import config_from_context
+    from toolkit.errors import InputError, UsageError
+
+    config = config_from_context(ctx)
+    known = loader.template_names(config) if config.templates_dir.is_dir() else []
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown template{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+            hint=f"known templates: {', '.join(known) or 'none'}")
+    repo = loader.load_repository(config, list(names) or None)
+    if repo.findings:
+        count = len(repo.findings)
+        raise InputError(f"{count} problem{'s' if count > 1 else ''} found; nothing was built",
+                         hint="fix the problems above and run `ptk build` again",
+                         problems=repo.findings)
+    out = Path(out_dir) if out_dir is not None else config.root / "build"
+    files = build.output_files(build.build_all(repo))
+    written = build.write_outputs(files, out, prune=not names)
+    for path in written:
+        click.echo(_shown(path))
+    templates = len({p.parent for p in written})
+    click.echo(f"built {len(written)} bodies for {templates} templates in {_shown(out)}",
+               err=True)
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,61 @@
+"""``ptk init [DIR]``: scaffold a template repository that builds and lints right away."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+import click
+
+
+def scaffold_files() -> dict[str, bytes]:
+    """Relative path -> content of every file of the scaffold (package data
+    ``toolkit/scaffold/``), sorted by path."""
+    root = resources.files("toolkit").joinpath("scaffold")
+    files: dict[str, bytes] = {}
+
+    def walk(node: Traversable, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.name.startswith(".") or child.name == "__pycache__":
+                continue
+            rel = f"{prefix}{child.name}"
+            if child.is_dir():
+                walk(child, rel + "/")
+            else:
+                files[rel] = child.read_bytes()
+
+    walk(root, "")
+    return files
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def command(directory: str, force: bool) -> int:
+    """Scaffold a template repository in DIRECTORY (default: the current folder): ptk.toml,
+    one template per channel under templates/, and a fixture under fixtures/.
+
+    Existing files are never overwritten unless --force is given.
+    """
+    from toolkit.errors import UsageError
+
+    target = Path(directory)
+    files = scaffold_files()
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder",
+                         hint="pass a new or existing folder to `ptk init`")
+    existing = [rel for rel in files if (target / rel).exists()]
+    if existing and not force:
+        shown = ", ".join(str(target / rel) for rel in existing[:5])
+        more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
+        raise UsageError(f"refusing to overwrite existing files: {shown}{more}",
+                         hint="run `ptk init` in an empty folder, or pass --force to overwrite")
+    for rel, content in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        click.echo(str(path))
+    click.echo(f"created a template repository in {target} "
+               f"(try: cd {target} && ptk build)", err=True)
+    return 0
