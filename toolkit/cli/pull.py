@@ -1,0 +1,61 @@
+"""``ptk pull``: import remote templates (their active versions) into template folders."""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.cli.common import config_from_context, format_option
+from toolkit.cli.plan import env_option, names_argument
+
+
+@click.command("pull")
+@env_option
+@names_argument
+@click.option("--force", is_flag=True, help="Replace local files that differ from the remote.")
+@format_option()
+@click.pass_context
+def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...], force: bool,
+            output_format: str) -> int:
+    """Write remote templates of an environment (names without its prefix/suffix) into the
+    templates folder: manifests as canonical JSON with DefaultSubstitutions as an object,
+    email HTML in email.html, text bodies in .txt files.
+
+    A channel whose local files differ is refused (exit 3) unless --force.
+    """
+    from toolkit.errors import EXIT_CONFLICT, UsageError
+    from toolkit.loader import TEMPLATE_NAME
+    from toolkit.sync.pull import describe, pull
+    from toolkit.sync.session import local_name, matches, open_target, select_environment
+    from toolkit.sync.state import concurrently, list_remote
+
+    config = config_from_context(ctx)
+    env = select_environment(config, env_name)
+    target = open_target(env)
+    listing = list_remote(target, env.prefix, env.suffix)
+    selected = []
+    for item in listing.items:
+        name = local_name(env, item.name)
+        if name and TEMPLATE_NAME.fullmatch(name) and matches(name, patterns):
+            selected.append((name, item))
+    if not selected:
+        what = " ".join(patterns) if patterns else "any template"
+        raise UsageError(f"no remote template in environment {env.name!r} matches {what}",
+                         hint="ptk plan lists what the environment holds")
+    contents = concurrently(lambda pair: (pair[0], target.get(pair[1].name, pair[1].channel)),
+                            selected)
+    results = pull([(n, c) for n, c in contents if c is not None], config.templates_dir,
+                   force=force)
+    if output_format == "json":
+        click.echo(describe(results), nl=False)
+    else:
+        for r in results:
+            detail = r.message or ", ".join(r.files)
+            click.echo(f"  {r.status:<9} {r.local_name}/{r.channel}: {detail}")
+        written = sum(1 for r in results if r.status == "written")
+        refused = sum(1 for r in results if r.status == "refused")
+        click.echo(f"Pulled: {written} written, {len(results) - written - refused} unchanged, "
+                   f"{refused} refused.")
+    if any(r.status == "refused" for r in results):
+        click.echo("error: local changes were kept; pull --force replaces them", err=True)
+        return EXIT_CONFLICT
+    return 0

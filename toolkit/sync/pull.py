@@ -1,0 +1,131 @@
+"""``ptk pull``: remote templates (their active versions) -> template folders.
+
+Each channel becomes the folder format the loader reads (DESIGN.md §2): the manifest
+``<channel>.json`` written with canonical JSON, ``DefaultSubstitutions`` as an object, the
+email HTML in ``email.html``, text bodies in ``email.txt`` / ``sms.txt`` / ``voice.txt``
+(a body that is empty or only whitespace stays inline, since the loader refuses empty
+files), push and in-app content inline. User tags become ``Tags``; ptk's own marker tags
+are left out.
+
+Local changes are never overwritten: when a file of the channel exists with other content
+(or a body file the pull would not write, e.g. ``email.mjml``), the channel is refused unless
+``force``; with ``force`` the channel's files are replaced. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from toolkit.sync.digest import canonical_content
+from toolkit.sync.target import RemoteContent
+
+# channel -> (file name, field) of the body files pull writes
+BODY_FILES: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "email": (("email.html", "HtmlPart"), ("email.txt", "TextPart")),
+    "sms": (("sms.txt", "Body"),),
+    "voice": (("voice.txt", "Body"),),
+    "push": (),
+    "inapp": (),
+}
+# every file that holds a channel's content locally (what a pull replaces)
+CHANNEL_FILES: Mapping[str, tuple[str, ...]] = {
+    "email": ("email.json", "email.html", "email.mjml", "email.txt"),
+    "sms": ("sms.json", "sms.txt"),
+    "voice": ("voice.json", "voice.txt"),
+    "push": ("push.json",),
+    "inapp": ("inapp.json",),
+}
+PulledStatus = Literal["written", "unchanged", "refused"]
+
+
+@dataclass(frozen=True)
+class Pulled:
+    local_name: str
+    channel: str
+    status: PulledStatus
+    files: tuple[str, ...]  # relative to the templates folder
+    message: str = ""
+
+
+def channel_files(channel: str, content: RemoteContent) -> dict[str, str]:
+    """File name -> text for one remote template channel."""
+    from toolkit.build import canonical_json
+
+    manifest: dict[str, Any] = canonical_content(content.body)
+    files: dict[str, str] = {}
+    for file_name, field in BODY_FILES[channel]:
+        text = manifest.get(field)
+        if isinstance(text, str) and text.strip() and not text.startswith("\ufeff"):
+            files[file_name] = manifest.pop(field)
+    user_tags = {k: v for k, v in (content.tags or {}).items() if not k.startswith("ptk:")}
+    if user_tags:
+        manifest["Tags"] = user_tags
+    files[f"{channel}.json"] = canonical_json(manifest)
+    return files
+
+
+def write_channel(folder: Path, local_name: str, channel: str, files: Mapping[str, str],
+                  *, force: bool, templates_dir: Path) -> Pulled:
+    """Write one channel's files into ``folder`` unless that would lose local changes."""
+    def rel(name: str) -> str:
+        return (folder / name).relative_to(templates_dir.parent).as_posix() \
+            if folder.is_relative_to(templates_dir.parent) else str(folder / name)
+
+    existing = {name: folder / name for name in CHANNEL_FILES[channel] if (folder / name).exists()}
+    differing = [name for name, path in existing.items()
+                 if name not in files or _read(path) != files[name]]
+    if not differing and set(existing) == set(files):
+        return Pulled(local_name, channel, "unchanged", tuple(rel(n) for n in sorted(files)))
+    if differing and not force:
+        return Pulled(local_name, channel, "refused", tuple(rel(n) for n in sorted(differing)),
+                      "local files differ from the remote template: "
+                      + ", ".join(sorted(differing)) + " (pull --force replaces them)")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        _write_atomic(folder / name, text)
+    for name in existing:
+        if name not in files:
+            (folder / name).unlink()
+    return Pulled(local_name, channel, "written", tuple(rel(n) for n in sorted(files)))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def pull(contents: Sequence[tuple[str, RemoteContent]], templates_dir: Path, *,
+         force: bool = False) -> list[Pulled]:
+    """Write each ``(local name, remote content)`` into ``templates_dir/<local name>/``."""
+    results = []
+    for name, content in contents:
+        files = channel_files(content.channel, content)
+        results.append(write_channel(templates_dir / name, name, content.channel, files,
+                                     force=force, templates_dir=templates_dir))
+    return results
+
+
+def describe(results: Sequence[Pulled]) -> str:
+    """One JSON document of the results (for ``--format json``)."""
+    return json.dumps([{"template": r.local_name, "channel": r.channel, "status": r.status,
+                        "files": list(r.files), "message": r.message} for r in results],
+                      indent=2) + "\n"

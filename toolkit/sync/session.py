@@ -1,0 +1,122 @@
+"""Glue between the configuration, the repository and a target: what the verbs share.
+
+- :func:`select_environment`: ``--env E`` or the only environment;
+- :func:`open_target`: the target for an environment (Amazon Pinpoint; the registry
+  ``TARGETS`` is where SES v2 or Amazon Connect would be added);
+- :func:`desired_state`: build every selected template channel from git;
+- :func:`make_sync_plan`: read the remote state and plan.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from toolkit.config import Config, Environment
+from toolkit.errors import ConfigError, InputError, UsageError
+from toolkit.model import Plan
+from toolkit.sync.plan import Desired, make_plan
+from toolkit.sync.state import Listing, list_remote, read_states
+from toolkit.sync.target import Target
+
+
+def _pinpoint(env: Environment) -> Target:
+    from toolkit.sync.pinpoint import PinpointTarget  # boto3 is imported only when needed
+    return PinpointTarget(region=env.region, profile=env.profile, endpoint_url=env.endpoint_url)
+
+
+# name -> factory. Only Pinpoint today (target.py says how to add SES v2 or Amazon Connect).
+TARGETS: dict[str, Callable[[Environment], Target]] = {"pinpoint": _pinpoint}
+
+
+def select_environment(config: Config, name: str | None) -> Environment:
+    """The environment ``name``, or the only one configured when ``name`` is None."""
+    if name is not None:
+        return config.environment(name)
+    if len(config.environments) == 1:
+        return next(iter(config.environments.values()))
+    where = config.path or "ptk.toml"
+    if not config.environments:
+        raise ConfigError(f"{where}: no environment configured",
+                          hint='add a table such as [env.dev] with region = "eu-west-1" '
+                               '(and optionally profile, endpoint_url, prefix, suffix)')
+    raise UsageError(f"several environments configured ({', '.join(sorted(config.environments))})"
+                     f"; say which one", hint="pass --env NAME")
+
+
+def open_target(env: Environment) -> Target:
+    return TARGETS["pinpoint"](env)
+
+
+def local_name(env: Environment, remote_name: str) -> str | None:
+    """The folder name of a remote template name, None when it is outside the environment."""
+    if not remote_name.startswith(env.prefix) or not remote_name.endswith(env.suffix):
+        return None
+    end = len(remote_name) - len(env.suffix)
+    name = remote_name[len(env.prefix):end]
+    return name or None
+
+
+def matches(name: str, patterns: Sequence[str]) -> bool:
+    """True when ``name`` matches one of the NAME|GLOB arguments (all names when none)."""
+    return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def desired_state(config: Config, env: Environment, patterns: Sequence[str]) -> list[Desired]:
+    """Every selected local template channel, built. Refuses (InputError) when a template
+    has structure errors, since publishing part of a broken repository (or pruning what
+    failed to load) would be wrong."""
+    from toolkit.build import build_all, tags_of
+    from toolkit.loader import load_repository, template_names
+
+    names = [n for n in template_names(config) if matches(n, patterns)]
+    repo = load_repository(config, names)
+    errors = [f for f in repo.findings if f.severity == "error"
+              and (f.template is None or f.template in names)]
+    if errors:
+        raise InputError(f"{len(errors)} problem(s) in the templates; nothing was planned",
+                         hint="fix them (ptk lint shows them all) and run again",
+                         problems=errors)
+    bodies = build_all(repo, names)
+    desired = []
+    for (name, channel), body in bodies.items():
+        template = repo.template(name)
+        tags = tags_of(template.channels[channel]) if template is not None else {}
+        full = dict(body)
+        if tags:
+            full["tags"] = tags
+        desired.append(Desired(local_name=name, name=env.remote_name(name), channel=channel,
+                               body=full))
+    return desired
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A plan and what it was made from."""
+
+    plan: Plan
+    listing: Listing
+    desired: tuple[Desired, ...]
+
+
+def make_sync_plan(config: Config, env: Environment, target: Target,
+                   patterns: Sequence[str], *, prune: bool = False) -> PlanRun:
+    desired = desired_state(config, env, patterns)
+    listing = list_remote(target, env.prefix, env.suffix)
+    existing = listing.keys()
+    wanted = {(d.name, d.channel) for d in desired}
+    orphan_keys: list[tuple[str, str]] = []
+    if prune:
+        for item in listing.items:
+            name = local_name(env, item.name)
+            if (item.name, item.channel) not in wanted and name and matches(name, patterns):
+                orphan_keys.append((item.name, item.channel))
+    states = read_states(target, (wanted & existing) | set(orphan_keys))
+    orphans = [(local_name(env, key[0]) or key[0], states[key])
+               for key in sorted(orphan_keys) if key in states]
+    if patterns and not desired and not orphans:
+        raise UsageError(f"no template matches {' '.join(patterns)}",
+                         hint="give template folder names or globs such as 'order-*'")
+    return PlanRun(plan=make_plan(desired, states, orphans), listing=listing,
+                   desired=tuple(desired))
