@@ -1,0 +1,133 @@
+"""``ptk render``: text and JSON output, defaults for channel and fixture, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write(tmp_path / "ptk.toml", 'templates = "templates"\nfixtures = "fixtures"\n')
+    write(tmp_path / "templates/hello/sms.json", json.dumps({
+        "DefaultSubstitutions": {"User": {"UserAttributes": {"FirstName": "there"}}},
+    }))
+    write(tmp_path / "templates/hello/sms.txt",
+          "Hi {{User.UserAttributes.FirstName}}, it is {{now \"yyyy-MM-dd\"}}.\n"
+          "Code {{Code}} <b>")
+    write(tmp_path / "templates/hello/email.json", json.dumps({
+        "Subject": "Hello {{User.UserAttributes.FirstName}} & {{Code}}",
+        "HtmlPart": "<p>{{Code}}</p>",
+    }))
+    write(tmp_path / "templates/note/push.json", json.dumps({
+        "APNS": {"Title": "T {{Code}}", "Body": "B {{Attributes.City}}"},
+        "Default": {"Title": "D", "Body": "d"},
+    }))
+    write(tmp_path / "templates/broken/sms.json", json.dumps({}))
+    write(tmp_path / "templates/broken/sms.txt", "Hi {{#if x}} never closed")
+    write(tmp_path / "fixtures/full-profile.json", json.dumps({
+        "Address": "+15550100",
+        "User": {"UserAttributes": {"FirstName": ["Maya"]}},
+        "Attributes": {"City": ["Portland"]},
+        "Substitutions": {"Code": ["A<1>"]},
+    }))
+    write(tmp_path / "fixtures/anonymous.json", json.dumps({"Address": "+15550101"}))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_text_output_prints_each_field_under_a_heading(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["render", "hello", "-c", "sms", "--now", "2026-05-14T09:00:00Z"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out == ("# hello · sms · full-profile\n\n--- Body ---\n"
+                   "Hi Maya, it is 2026-05-14.\nCode A<1> <b>\n")
+    assert err == ""
+
+
+def test_json_output_uses_api_names_and_lists_missing(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["render", "hello", "-c", "email", "-f", "anonymous", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["Subject"] == "Hello there & "
+    assert document["HtmlPart"] == "<p></p>"
+    assert document["fixture"] == "anonymous"
+    assert document["template"] == "hello" and document["channel"] == "email"
+    paths = [(m["path"], m["field"]) for m in document["missing"]]
+    assert paths == [("Code", "Subject"), ("Code", "HtmlPart")]
+    assert document["missing"][0]["location"].startswith("templates/hello/email.json:1:")
+    assert "no value for {{Code}} in Subject" in err
+
+
+def test_json_nests_push_parts_by_platform(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "note", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["APNS"] == {"Title": "T A<1>", "Body": "B Portland"}
+    assert document["Default"] == {"Title": "D", "Body": "d"}
+    assert document["missing"] == []
+
+
+def test_escape_flags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "hello", "-c", "email", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["HtmlPart"] == "<p>A&lt;1&gt;</p>"
+    assert document["Subject"] == "Hello Maya & A<1>"
+    assert main(["render", "hello", "-c", "email", "--format", "json", "--escape"]) == 0
+    assert json.loads(capsys.readouterr().out)["Subject"] == "Hello Maya &amp; A&lt;1&gt;"
+    assert main(["render", "hello", "-c", "email", "--format", "json", "--no-escape"]) == 0
+    assert json.loads(capsys.readouterr().out)["HtmlPart"] == "<p>A<1></p>"
+
+
+def test_several_channels_need_a_choice(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "hello"]) == 2
+    err = capsys.readouterr().err
+    assert "has several channels: email, sms" in err
+    assert "ptk render hello -c email" in err
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["render", "nope"], "unknown template 'nope'; templates: broken, hello, note"),
+    (["render", "hello", "-c", "voice"],
+     "template 'hello' has no channel 'voice'; channels: email, sms"),
+    (["render", "hello", "-c", "sms", "-f", "ghost"],
+     "unknown fixture 'ghost'; fixtures for hello: anonymous, full-profile"),
+    (["render", "hello", "-c", "sms", "--now", "tomorrow"], "is not an ISO 8601 date-time"),
+])
+def test_unknown_names_exit_2_with_the_known_names(
+        repo: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> None:
+    assert main(argv) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_a_template_that_cannot_render_exits_2_with_its_position(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "broken"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "templates/broken/sms.txt:1:" in err
+    assert "Traceback" not in err
+
+
+def test_no_fixture_renders_defaults_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "ptk.toml", 'templates = "templates"\n')
+    write(tmp_path / "templates/solo/sms.json",
+          json.dumps({"DefaultSubstitutions": {"Name": "friend"}}))
+    write(tmp_path / "templates/solo/sms.txt", "Hi {{Name}}")
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "solo"]) == 0
+    out = capsys.readouterr().out
+    assert out == "# solo · sms · no fixture (template defaults only)\n\n--- Body ---\nHi friend\n"

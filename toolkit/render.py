@@ -1,0 +1,282 @@
+"""Render a template channel with a fixture endpoint, as Pinpoint would.
+
+``build_context`` merges, lowest to highest precedence: the template's
+``DefaultSubstitutions`` < the fixture endpoint (EndpointResponse fields) < the fixture's
+send-time ``Substitutions``; objects merge deeply, anything else is replaced. A dotted key
+(``"User.UserAttributes.FirstName"``) in DefaultSubstitutions or Substitutions is read as a
+nested path (``[Last Name]`` segments allowed), so it lands where the variable of the same
+name looks.
+
+``render_channel`` renders every part of the channel (email Subject/HtmlPart/TextPart, SMS
+and voice Body, every push platform string field, in-app strings) and reports the variables
+that had no value, each with its field and its position in the file. Positions inside an
+inline JSON string are offset by where the string starts in the manifest; escapes before
+the position are counted as ``json.dumps`` writes them (an author's ``\\u00e9`` where
+``json.dumps`` writes ``é`` shifts the column). For an MJML email the positions found in
+the compiled HTML are mapped back to the same ``{{…}}`` text in the MJML source.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from toolkit.errors import RenderError
+from toolkit.handlebars import ast, parse
+from toolkit.handlebars import render as render_template
+from toolkit.handlebars.runtime import RenderEnv
+from toolkit.model import Channel, Fixture, Location, Part
+
+PARSE_CACHE_SIZE = 256
+_SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+
+
+@dataclass(frozen=True)
+class MissingVar:
+    """A variable that had no value: its path, the part field and where it is written."""
+
+    path: str
+    field: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One channel rendered with one fixture (None = defaults only)."""
+
+    template: str
+    channel: str
+    fixture: str | None
+    fields: Mapping[str, str]  # part field -> rendered text ("Subject", "APNS.Body", ...)
+    body: Mapping[str, Any]  # the build body with every part replaced by its rendered text
+    missing: tuple[MissingVar, ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------- context
+
+def split_path(key: str) -> list[str]:
+    """``"User.UserAttributes.[Last Name]"`` -> ``["User", "UserAttributes", "Last Name"]``;
+    also splits field names: ``"Content[0].BodyConfig.Body"`` -> ``["Content", "0", ...]``."""
+    return [m.group(1) if m.group(1) is not None else m.group(2)
+            for m in _SEGMENT.finditer(key)]
+
+
+def _plain(value: Any) -> Any:
+    """Plain, mutable dicts and lists (the model holds read-only views and tuples)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge ``overlay`` into ``base`` in place: objects merge key by key, other values
+    (strings, lists, numbers) replace."""
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            deep_merge(base[key], value)
+        else:
+            base[key] = _plain(value)
+    return base
+
+
+def expand_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dotted keys into nested objects: ``{"A.B": 1}`` -> ``{"A": {"B": 1}}``. Keys
+    without a dot stay as they are; later keys merge over earlier ones."""
+    result: dict[str, Any] = {}
+    for key, value in mapping.items():
+        segments = split_path(key) if ("." in key or "[" in key) else [key]
+        if not segments:
+            continue
+        nested: Any = _plain(value)
+        if isinstance(nested, dict):
+            nested = expand_keys(nested)
+        for segment in reversed(segments[1:]):
+            nested = {segment: nested}
+        deep_merge(result, {segments[0]: nested})
+    return result
+
+
+def build_context(channel: Channel, fixture: Fixture | None) -> dict[str, Any]:
+    """The data a template of ``channel`` sees with ``fixture`` (None = defaults only)."""
+    context = expand_keys(channel.default_substitutions)
+    if fixture is not None:
+        endpoint = fixture.endpoint
+        if "EndpointResponse" in endpoint and isinstance(endpoint["EndpointResponse"], Mapping):
+            endpoint = endpoint["EndpointResponse"]
+        deep_merge(context, {k: v for k, v in endpoint.items()
+                             if k not in ("Substitutions", "$schema")})
+        deep_merge(context, expand_keys({k: list(v) for k, v in fixture.substitutions.items()}))
+    return context
+
+
+# ---------------------------------------------------------------------------- positions
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of 1-based ``line``:``column`` in ``text``."""
+    index = 0
+    for _ in range(line - 1):
+        found = text.find("\n", index)
+        if found < 0:
+            return len(text)
+        index = found + 1
+    return min(index + column - 1, len(text))
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def _mustache_at(text: str, offset: int) -> str:
+    """The ``{{…}}`` text at ``offset`` (from there to the next ``}}``, at most 200 chars)."""
+    end = text.find("}}", offset, offset + 200)
+    return text[offset: end + 2] if end >= 0 else text[offset: offset + 40]
+
+
+def file_position(part: Part, line: int, column: int) -> tuple[int | None, int | None]:
+    """Translate a line:column inside ``part.text`` into the line:column in its file.
+
+    Body files: the same position (the part starts at 1:1). Inline JSON strings: one line in
+    the file, so the column is the string's start plus the JSON-escaped length of the text
+    before the position. MJML: the same ``{{…}}`` (same occurrence) in the MJML source;
+    (None, None) when it cannot be found there."""
+    start = part.location
+    base_line = start.line or 1
+    base_column = start.column or 1
+    if part.source is not None and part.source != part.text:
+        offset = _offset(part.text, line, column)
+        snippet = _mustache_at(part.text, offset)
+        if not snippet:
+            return None, None
+        occurrence = part.text.count(snippet, 0, offset)
+        found = -1
+        for _ in range(occurrence + 1):
+            found = part.source.find(snippet, found + 1)
+            if found < 0:
+                break
+        if found < 0:
+            found = part.source.find(snippet)
+        if found < 0:
+            return None, None
+        rel_line, rel_column = _line_col(part.source, found)
+        return base_line + rel_line - 1, (base_column + rel_column - 1 if rel_line == 1
+                                          else rel_column)
+    if start.path.endswith(".json"):
+        prefix = part.text[: _offset(part.text, line, column)]
+        return base_line, base_column + len(json.dumps(prefix, ensure_ascii=False)) - 2
+    if line == 1:
+        return base_line, base_column + column - 1
+    return base_line + line - 1, column
+
+
+def _location(part: Part, line: int | None, column: int | None) -> Location:
+    if line is None or column is None:
+        return part.location
+    file_line, file_column = file_position(part, line, column)
+    if file_line is None:
+        return Location(part.location.path, None, None, part.location.pointer)
+    return Location(part.location.path, file_line, file_column, part.location.pointer)
+
+
+# ---------------------------------------------------------------------------- rendering
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def parse_cached(text: str) -> ast.Program:
+    """Parse once per distinct text (the preview re-renders often). Errors are not cached."""
+    return parse(text)
+
+
+def _error(exc: RenderError, part: Part, channel: Channel) -> RenderError:
+    location = _location(part, exc.line, exc.column)
+    message = exc.message
+    return RenderError(
+        f"{location}: {message} (in {channel.template} {channel.channel} {part.field})",
+        exc.hint, path=location.path, line=location.line, column=location.column)
+
+
+def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel
+                ) -> tuple[str, tuple[MissingVar, ...]]:
+    """Render one part; raises RenderError located in the part's file."""
+    try:
+        program = parse_cached(part.text)
+        result = render_template(program, context, env=env)
+    except RenderError as exc:
+        raise _error(exc, part, channel) from None
+    missing = tuple(MissingVar(m.path, part.field, _location(part, m.line, m.column))
+                    for m in result.missing)
+    return result.text, missing
+
+
+def set_field(body: dict[str, Any], field_name: str, value: str) -> None:
+    """Set a dotted field (``APNS.Body``, ``Content[0].BodyConfig.Body``) in a nested body,
+    creating objects and list items on the way."""
+    segments = split_path(field_name)
+    target: Any = body
+    for segment, following in zip(segments, segments[1:]):
+        nxt: Any = [] if following.isdigit() else {}
+        if isinstance(target, list):
+            index = int(segment)
+            while len(target) <= index:
+                target.append({})
+            if not isinstance(target[index], (dict, list)):
+                target[index] = nxt
+            target = target[index]
+        else:
+            if not isinstance(target.get(segment), (dict, list)):
+                target[segment] = nxt
+            target = target[segment]
+    last = segments[-1]
+    if isinstance(target, list):
+        index = int(last)
+        while len(target) <= index:
+            target.append(None)
+        target[index] = value
+    else:
+        target[last] = value
+
+
+def nest_fields(fields: Mapping[str, str]) -> dict[str, Any]:
+    """Flat fields -> the nested API shape: ``{"APNS.Body": x}`` -> ``{"APNS": {"Body": x}}``."""
+    nested: dict[str, Any] = {}
+    for name, text in fields.items():
+        set_field(nested, name, text)
+    return nested
+
+
+def _base_body(channel: Channel) -> dict[str, Any]:
+    try:
+        from toolkit.build import build_body
+    except ImportError:  # pragma: no cover - build.py is part of the package
+        return {}
+    return copy.deepcopy(build_body(channel))
+
+
+def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv | None = None,
+                   escape: bool | None = None) -> Rendered:
+    """Render every part of ``channel`` with ``fixture`` (None = template defaults only).
+
+    ``escape`` None (default) HTML-escapes ``{{x}}`` only in HTML parts (HtmlPart); True
+    escapes in every part (what the Java engine does with its defaults); False in none."""
+    env = env or RenderEnv()
+    context = build_context(channel, fixture)
+    fields: dict[str, str] = {}
+    missing: list[MissingVar] = []
+    for part in channel.parts:
+        part_env = replace(env, escape_html=part.html if escape is None else escape)
+        text, part_missing = render_part(part, context, part_env, channel)
+        fields[part.field] = text
+        missing.extend(part_missing)
+    body = _base_body(channel)
+    for name, text in fields.items():
+        set_field(body, name, text)
+    return Rendered(template=channel.template, channel=channel.channel,
+                    fixture=fixture.name if fixture else None, fields=fields, body=body,
+                    missing=tuple(missing))
