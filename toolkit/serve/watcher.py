@@ -60,8 +60,12 @@ class Watcher:
     """Watch folders recursively and call ``on_change(paths)`` once per burst of changes."""
 
     def __init__(self, folders: Iterable[Path], on_change: OnChange, *, quiet: float = 0.02,
-                 max_wait: float = 0.5) -> None:
+                 max_wait: float = 0.5, flat_folders: Iterable[Path] = ()) -> None:
         self.folders = tuple(dict.fromkeys(Path(f).resolve() for f in folders))
+        # folders watched without their sub-folders (e.g. the one holding ptk.toml)
+        self.flat_folders = tuple(dict.fromkeys(
+            p for p in (Path(f).resolve() for f in flat_folders)
+            if not any(p.is_relative_to(r) for r in self.folders)))
         self.on_change = on_change
         self.quiet = quiet
         self.max_wait = max_wait
@@ -80,6 +84,9 @@ class Watcher:
         for folder in self.folders:
             if folder.is_dir():
                 self._observer.schedule(handler, str(folder), recursive=True)
+        for folder in self.flat_folders:
+            if folder.is_dir():
+                self._observer.schedule(handler, str(folder), recursive=False)
         self._observer.start()
         self._thread.start()
         return self

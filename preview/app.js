@@ -1,0 +1,611 @@
+// ptk preview: the browser side. Plain JavaScript, no build step, no dependencies.
+//
+// Rules this file keeps:
+// - every text from a template or fixture is inserted with textContent (never innerHTML);
+// - the email HTML is only ever shown inside <iframe sandbox=""> from /api/email, which has
+//   its own strict Content-Security-Policy;
+// - live reload: one long poll on /api/events; when the epoch changes, the current view is
+//   fetched again and updated in place (channel, fixture and scroll position stay).
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const CHANNEL_LABELS = { email: "Email", sms: "SMS", push: "Push", voice: "Voice", inapp: "In-app" };
+  const NO_FIXTURE = "(none)";
+
+  const state = {
+    route: { view: "index" },
+    epoch: null,
+    last: null, // last /api/render answer shown
+    emailWidth: "desktop",
+    emailTheme: "light",
+    emailView: "html",
+    updates: 0,
+  };
+
+  // ---- DOM helpers ------------------------------------------------------------------------
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [key, value] of Object.entries(props)) {
+        if (value === null || value === undefined || value === false) continue;
+        if (key === "text") node.textContent = String(value);
+        else if (key === "class") node.className = value;
+        else if (key === "dataset") Object.assign(node.dataset, value);
+        else if (key === "on") for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn);
+        else node.setAttribute(key, value === true ? "" : String(value));
+      }
+    }
+    for (const child of [].concat(children || [])) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  }
+
+  function replaceChildren(node, children) {
+    const fragment = document.createDocumentFragment();
+    for (const child of [].concat(children)) if (child) fragment.append(child);
+    clear(node).append(fragment);
+  }
+
+  function kb(bytes) {
+    return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
+  }
+
+  function where(item) {
+    if (!item || !item.path) return "";
+    let text = item.path;
+    if (item.line) text += `:${item.line}` + (item.column ? `:${item.column}` : "");
+    if (item.pointer) text += ` (at ${item.pointer})`;
+    return text;
+  }
+
+  // Colours from manifests go through the CSS parser only if they look like colours.
+  const COLOUR = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\)|[a-z]{3,20})$/i;
+  function colour(value) {
+    return typeof value === "string" && COLOUR.test(value.trim()) ? value.trim() : "";
+  }
+
+  async function getJSON(url) {
+    const response = await fetch(url, { cache: "no-store", headers: { Accept: "application/json" } });
+    const data = await response.json().catch(() => ({ error: { message: `HTTP ${response.status}` } }));
+    return { status: response.status, data };
+  }
+
+  // ---- routing ----------------------------------------------------------------------------
+
+  function parseRoute() {
+    const hash = location.hash.replace(/^#/, "");
+    const [path, queryString] = hash.split("?");
+    const query = new URLSearchParams(queryString || "");
+    const match = /^\/t\/(.+)$/.exec(path || "");
+    if (!match) return { view: "index" };
+    return {
+      view: "template",
+      template: decodeURIComponent(match[1]),
+      channel: query.get("channel") || "",
+      fixture: query.get("fixture") || "",
+    };
+  }
+
+  function templateHash(template, channel, fixture) {
+    const query = new URLSearchParams();
+    if (channel) query.set("channel", channel);
+    if (fixture) query.set("fixture", fixture);
+    const qs = query.toString();
+    return `#/t/${encodeURIComponent(template)}${qs ? "?" + qs : ""}`;
+  }
+
+  function setRoute(route, push) {
+    const hash = templateHash(route.template, route.channel, route.fixture);
+    if (push) history.pushState(null, "", hash);
+    else history.replaceState(null, "", hash);
+    state.route = route;
+  }
+
+  // ---- index ------------------------------------------------------------------------------
+
+  async function showIndex() {
+    const { data } = await getJSON("/api/templates");
+    $("template-view").hidden = true;
+    $("index-view").hidden = false;
+    replaceChildren($("crumbs"), []);
+    document.title = "ptk preview";
+    showBanner(data.error);
+    $("repo-info").textContent = data.root
+      ? `${data.templates.length} template${data.templates.length === 1 ? "" : "s"} in ${data.root}` +
+        (data.config ? ` (config: ${data.config})` : "")
+      : "";
+    const cards = data.templates.map((t) => {
+      const lint = t.lint || {};
+      const status = t.lint_error
+        ? el("span", { class: "badge warning", title: t.lint_error, text: "lint failed" })
+        : lint.error
+        ? el("span", { class: "badge error", text: `${lint.error} error${lint.error === 1 ? "" : "s"}` })
+        : lint.warning
+          ? el("span", { class: "badge warning", text: `${lint.warning} warning${lint.warning === 1 ? "" : "s"}` })
+          : el("span", { class: "badge ok", text: "lint clean" });
+      return el("a", { class: "template-card", href: templateHash(t.name, t.channels[0], ""), dataset: { template: t.name } }, [
+        el("div", { class: "template-card-head" }, [el("span", { class: "template-name", text: t.name }), status]),
+        el("div", { class: "chips" }, t.channels.map((c) => el("span", { class: `chip ch-${c}`, text: CHANNEL_LABELS[c] || c }))),
+        el("div", { class: "muted small", text: `${t.fixtures} fixture${t.fixtures === 1 ? "" : "s"}` }),
+      ]);
+    });
+    replaceChildren($("template-list"), cards.length ? cards : [el("p", { class: "muted", text: "No templates found." })]);
+    const findings = data.findings || [];
+    replaceChildren($("repo-findings"), findings.length
+      ? [el("section", { class: "card" }, [el("h2", { text: "Repository findings" }), findingList(findings)])]
+      : []);
+  }
+
+  // ---- template page ----------------------------------------------------------------------
+
+  async function showTemplate(fromReload) {
+    const route = state.route;
+    const url = `/api/render?template=${encodeURIComponent(route.template)}&channel=${encodeURIComponent(route.channel)}` +
+      `&fixture=${encodeURIComponent(route.fixture)}`;
+    if (!route.channel) {
+      // no channel in the address yet: ask for the template's channels first
+      const { data } = await getJSON(`/api/render?template=${encodeURIComponent(route.template)}&channel=email`);
+      const channel = (data.channels || [])[0] || "email";
+      setRoute({ ...route, channel }, false);
+      return showTemplate(fromReload);
+    }
+    const { data } = await getJSON(url);
+    if (route !== state.route) return; // the user moved on meanwhile
+    if (!route.fixture && data.fixture) setRoute({ ...route, fixture: data.fixture }, false);
+    $("index-view").hidden = true;
+    $("template-view").hidden = false;
+    document.title = `${route.template} · ${CHANNEL_LABELS[route.channel] || route.channel} · ptk preview`;
+    replaceChildren($("crumbs"), [
+      el("a", { href: "#/", text: "Templates" }), el("span", { class: "sep", text: "/" }),
+      el("span", { text: route.template }),
+    ]);
+    $("template-title").textContent = route.template;
+    renderTabs(data);
+    renderFixtures(data);
+    renderOverlay(data.error, data.view !== undefined);
+    if (data.view !== undefined) {
+      renderStage(data);
+      renderMissing(data.missing || []);
+      renderFiles(data.files || []);
+    } else if (!fromReload || !state.last || state.last.template !== route.template || state.last.channel !== route.channel) {
+      replaceChildren($("stage"), [el("div", { class: "empty", text: "Nothing rendered yet for this selection." })]);
+      renderMissing([]);
+      renderFiles([]);
+    }
+    if (data.view !== undefined) state.last = data;
+    state.updates += 1;
+    document.body.dataset.updates = String(state.updates);
+    loadLint(route);
+  }
+
+  function renderTabs(data) {
+    const route = state.route;
+    const tabs = (data.channels || []).map((c) =>
+      el("button", {
+        class: "tab" + (c === route.channel ? " active" : ""), role: "tab", type: "button",
+        "aria-selected": c === route.channel ? "true" : "false", dataset: { channel: c },
+        text: CHANNEL_LABELS[c] || c,
+        on: { click: () => { setRoute({ ...state.route, channel: c }, true); showTemplate(false); } },
+      }));
+    replaceChildren($("channel-tabs"), tabs);
+  }
+
+  function renderFixtures(data) {
+    const select = $("fixture-select");
+    const fixtures = data.fixtures || [];
+    const groups = [["local", "Template fixtures"], ["shared", "Shared fixtures"]].map(([scope, label]) => {
+      const items = fixtures.filter((f) => f.scope === scope);
+      if (!items.length) return null;
+      return el("optgroup", { label }, items.map((f) => el("option", { value: f.name, text: f.name, title: f.path })));
+    });
+    replaceChildren(select, [...groups, el("option", { value: NO_FIXTURE, text: "(no fixture)" })]);
+    select.value = state.route.fixture || data.fixture || NO_FIXTURE;
+  }
+
+  function renderOverlay(error, hasRender) {
+    const overlay = $("overlay");
+    if (!error || error.not_found && !hasRender) {
+      overlay.hidden = true;
+      if (error && error.not_found) {
+        replaceChildren($("stage"), [el("div", { class: "empty", text: error.message })]);
+      }
+      return;
+    }
+    $("overlay-where").textContent = where(error) || "";
+    $("overlay-message").textContent = error.message || "";
+    $("overlay-hint").textContent = error.hint ? `Hint: ${error.hint}` : "";
+    $("overlay-hint").hidden = !error.hint;
+    $("overlay-note").hidden = !hasRender;
+    overlay.hidden = false;
+  }
+
+  function renderMissing(missing) {
+    $("missing-count").textContent = missing.length ? String(missing.length) : "";
+    replaceChildren($("missing"), missing.length
+      ? el("ul", { class: "list" }, missing.map((m) => el("li", {}, [
+        el("code", { class: "var", text: m.path }),
+        el("div", { class: "muted small", text: `${m.field} · ${m.where}` }),
+      ])))
+      : el("p", { class: "muted small", text: "Every variable has a value with this fixture." }));
+  }
+
+  function renderFiles(files) {
+    replaceChildren($("files"), files.map((f) => el("li", { text: f })));
+  }
+
+  function findingList(findings) {
+    return el("ul", { class: "list findings" }, findings.map((f) => el("li", { class: `finding sev-${f.severity}` }, [
+      el("div", { class: "finding-head" }, [
+        el("span", { class: `sev sev-${f.severity}`, text: f.severity }),
+        el("code", { text: f.code }),
+        el("span", { class: "muted small", text: f.name }),
+      ]),
+      el("div", { class: "finding-message", text: f.message }),
+      el("div", { class: "muted small mono", text: f.where }),
+      f.hint ? el("div", { class: "muted small", text: `Hint: ${f.hint}` }) : null,
+    ])));
+  }
+
+  async function loadLint(route) {
+    const url = `/api/lint?template=${encodeURIComponent(route.template)}&channel=${encodeURIComponent(route.channel)}` +
+      `&fixture=${encodeURIComponent(state.route.fixture)}`;
+    const { data } = await getJSON(url);
+    if (route.template !== state.route.template) return;
+    const findings = data.findings || [];
+    if (data.error) findings.unshift({ severity: "error", code: "lint", name: "linter failed", message: data.error, where: "" });
+    $("lint-count").textContent = findings.length ? String(findings.length) : "";
+    replaceChildren($("lint"), findings.length ? findingList(findings)
+      : el("p", { class: "muted small", text: "No findings for this template, channel and fixture." }));
+  }
+
+  // ---- the stage: one renderer per channel ------------------------------------------------
+
+  function renderStage(data) {
+    const stage = $("stage");
+    const key = `${data.template}|${data.channel}`;
+    if (data.channel === "email") {
+      if (stage.dataset.key !== key) {
+        replaceChildren(stage, mountEmail());
+        stage.dataset.key = key;
+      }
+      updateEmail(data);
+      return;
+    }
+    stage.dataset.key = key;
+    const render = { sms: renderSms, push: renderPush, voice: renderVoice, inapp: renderInapp }[data.channel];
+    replaceChildren(stage, render ? render(data.view, data) : el("div", { class: "empty", text: "Unknown channel." }));
+  }
+
+  function segmented(name, options, current, onChange) {
+    return el("div", { class: "segmented", role: "group", "aria-label": name }, options.map(([value, label]) =>
+      el("button", {
+        type: "button", class: value === current ? "active" : "", dataset: { value }, text: label,
+        "aria-pressed": value === current ? "true" : "false",
+        on: {
+          click: (event) => {
+            for (const b of event.currentTarget.parentNode.children) {
+              b.classList.toggle("active", b === event.currentTarget);
+              b.setAttribute("aria-pressed", b === event.currentTarget ? "true" : "false");
+            }
+            onChange(value);
+          },
+        },
+      })));
+  }
+
+  // email: a fixed skeleton (so the iframe is never re-created), updated in place
+  const email = {};
+
+  function mountEmail() {
+    email.subject = el("div", { class: "inbox-subject" });
+    email.preheader = el("div", { class: "inbox-preheader" });
+    email.preheaderSource = el("div", { class: "muted small" });
+    email.frame = el("iframe", {
+      id: "email-frame", title: "Email HTML (sandboxed)", sandbox: "", referrerpolicy: "no-referrer",
+      loading: "eager",
+    });
+    email.frameBox = el("div", { class: `frame-box width-${state.emailWidth} theme-${state.emailTheme}` }, [email.frame]);
+    email.text = el("pre", { class: "textpart" });
+    email.textBox = el("div", { class: "textpart-box", hidden: true }, [email.text]);
+    email.sizeText = el("span", { class: "size-text" });
+    email.sizeFill = el("div", { class: "meter-fill" });
+    email.sizeMeter = el("div", { class: "meter" }, [email.sizeFill, el("div", { class: "meter-line", title: "Gmail clips above 102 KB" })]);
+    email.htmlMissing = el("div", { class: "empty", hidden: true, text: "This email has no HtmlPart." });
+    const controls = el("div", { class: "controls" }, [
+      segmented("View", [["html", "HTML"], ["text", "Text"]], state.emailView, (v) => { state.emailView = v; applyEmailView(); }),
+      segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth, (v) => { state.emailWidth = v; applyEmailView(); }),
+      segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
+        state.emailTheme, (v) => { state.emailTheme = v; applyEmailView(); }),
+    ]);
+    return [
+      el("div", { class: "card inbox" }, [
+        el("div", { class: "inbox-avatar", text: "✉" }),
+        el("div", { class: "inbox-lines" }, [email.subject, email.preheader, email.preheaderSource]),
+      ]),
+      el("div", { class: "card email-card" }, [
+        controls,
+        el("div", { class: "size" }, [el("span", { class: "muted small", text: "HTML size" }), email.sizeText, email.sizeMeter]),
+        email.htmlMissing,
+        email.frameBox,
+        email.textBox,
+      ]),
+    ];
+  }
+
+  function applyEmailView() {
+    email.frameBox.className = `frame-box width-${state.emailWidth} theme-${state.emailTheme}`;
+    email.frameBox.hidden = state.emailView !== "html" || !email.hasHtml;
+    email.htmlMissing.hidden = state.emailView !== "html" || email.hasHtml;
+    email.textBox.hidden = state.emailView !== "text";
+  }
+
+  function updateEmail(data) {
+    const view = data.view;
+    email.subject.textContent = view.subject || "(no subject)";
+    email.subject.classList.toggle("placeholder", !view.subject);
+    email.preheader.textContent = view.preheader.text || "(no preheader)";
+    email.preheaderSource.textContent = view.preheader.text ? `preheader: ${view.preheader.source}` : "";
+    email.text.textContent = view.text === null || view.text === undefined ? "(no TextPart)" : view.text;
+    email.hasHtml = view.has_html;
+    const src = `/api/email?template=${encodeURIComponent(data.template)}&fixture=${encodeURIComponent(data.fixture)}&v=${view.html_digest}`;
+    if (view.has_html && email.frame.getAttribute("src") !== src) email.frame.setAttribute("src", src);
+    const ratio = Math.min(1, view.html_bytes / (view.gmail_clip_bytes * 1.25));
+    email.sizeFill.style.width = `${(ratio * 100).toFixed(1)}%`;
+    email.sizeFill.classList.toggle("over", view.clipped);
+    email.sizeFill.classList.toggle("near", !view.clipped && view.html_bytes > view.gmail_clip_bytes * 0.8);
+    email.sizeText.textContent = `${kb(view.html_bytes)} of ${kb(view.gmail_clip_bytes)}` +
+      (view.clipped ? " — Gmail will clip this message" : " (Gmail clips above this)");
+    applyEmailView();
+  }
+
+  // sms
+  function renderSms(view) {
+    const offending = new Map(view.offending.map((o) => [o.index, o]));
+    const chars = Array.from(view.body); // code points, as the server counts them
+    const bubble = el("div", { class: "bubble" });
+    let run = "";
+    chars.forEach((ch, i) => {
+      const bad = offending.get(i);
+      if (bad) {
+        if (run) bubble.append(document.createTextNode(run));
+        run = "";
+        bubble.append(el("mark", { class: "ucs2", title: bad.name + (bad.replacement !== null ? ` → use ${JSON.stringify(bad.replacement)}` : ""), text: ch }));
+      } else run += ch;
+    });
+    if (run) bubble.append(document.createTextNode(run));
+    if (!chars.length) bubble.append(el("span", { class: "placeholder", text: "(empty message)" }));
+    const stats = el("dl", { class: "stats" }, [
+      stat("Characters", view.characters),
+      stat("Encoding", view.encoding, view.encoding === "UCS-2" ? "warn" : "ok"),
+      stat(view.encoding === "GSM-7" ? "Septets" : "UTF-16 units", `${view.units}`),
+      stat("Segments", `${view.segments}`, view.segments > 1 ? "warn" : ""),
+      stat("Per segment", `${view.per_segment}`),
+    ]);
+    const why = view.offending.length
+      ? el("div", { class: "card" }, [
+        el("h3", { text: `Characters forcing UCS-2 (${view.offending.length})` }),
+        el("ul", { class: "list" }, view.offending.map((o) => el("li", {}, [
+          el("mark", { class: "ucs2", text: o.char }), " ",
+          el("span", { text: o.name }),
+          el("span", { class: "muted small", text: ` at ${o.index + 1}` }),
+          o.replacement !== null ? el("span", { class: "small", text: ` — GSM-7 spelling: ${JSON.stringify(o.replacement)}` }) : null,
+        ]))),
+      ])
+      : el("p", { class: "muted small", text: "Every character is in the GSM-7 alphabet." });
+    return el("div", { class: "sms-layout" }, [
+      el("div", { class: "phone" }, [
+        el("div", { class: "phone-notch" }),
+        el("div", { class: "phone-header", text: view.sender_id || "Sender" }),
+        el("div", { class: "phone-screen" }, [bubble]),
+      ]),
+      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats]), why]),
+    ]);
+  }
+
+  function stat(label, value, tone) {
+    return el("div", { class: `stat ${tone || ""}` }, [el("dt", { text: label }), el("dd", { text: String(value) })]);
+  }
+
+  // push
+  function renderPush(view) {
+    const cards = view.platforms.map((p) => {
+      const ios = p.platform === "APNS" || p.platform === "Default";
+      const note = [];
+      if (p.title.truncated) note.push(`title cut at ${p.title.limit} of ${p.title.length} characters`);
+      if (p.body.truncated) note.push(`body cut at ${p.body.limit} of ${p.body.length} characters`);
+      const notification = el("div", { class: `notification ${ios ? "ios" : "android"}` }, [
+        el("div", { class: "notification-head" }, [
+          el("span", { class: "app-icon" }),
+          el("span", { class: "app-name", text: "Your app" }),
+          el("span", { class: "when", text: "now" }),
+        ]),
+        el("div", { class: "notification-title", text: p.title.shown || "" }),
+        el("div", { class: "notification-body", text: p.body.shown || "" }),
+        p.image_url ? el("div", { class: "notification-image muted small", text: `image: ${p.image_url}` }) : null,
+      ]);
+      let size = null;
+      if (p.limit) {
+        const ratio = p.size === null ? 0 : Math.min(1, p.size / p.limit);
+        size = el("div", { class: "size" }, [
+          el("span", { class: "muted small", text: "Payload" }),
+          el("span", { class: "size-text", text: p.size === null ? "—" : `${p.size} of ${p.limit} bytes` }),
+          el("div", { class: "meter" }, [el("div", { class: `meter-fill${ratio > 0.9 ? " over" : ratio > 0.7 ? " near" : ""}`, style: null })]),
+        ]);
+        size.querySelector(".meter-fill").style.width = `${(ratio * 100).toFixed(1)}%`;
+      }
+      return el("div", { class: "card push-card", dataset: { platform: p.platform } }, [
+        el("h3", { text: p.device }),
+        el("div", { class: `device ${ios ? "ios" : "android"}` }, [notification]),
+        note.length ? el("p", { class: "small warn-text", text: `Truncated on the device: ${note.join("; ")}.` }) : null,
+        p.raw ? el("p", { class: "small muted", text: "RawContent: this platform receives the raw payload as written." }) : null,
+        p.error ? el("p", { class: "small error-text", text: p.error }) : null,
+        size,
+      ]);
+    });
+    return el("div", { class: "push-grid" }, cards.length ? cards : [el("div", { class: "empty", text: "No push content." })]);
+  }
+
+  // voice
+  function renderVoice(view) {
+    const body = el("pre", { class: "voice-body" });
+    if (view.ssml) {
+      // colour the SSML tags, still as text nodes
+      for (const piece of view.body.split(/(<[^>]*>)/)) {
+        if (!piece) continue;
+        body.append(piece.startsWith("<") ? el("span", { class: "ssml-tag", text: piece }) : document.createTextNode(piece));
+      }
+    } else body.textContent = view.body;
+    const seconds = view.estimated_seconds;
+    const duration = seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${seconds} s`;
+    return el("div", { class: "voice-layout" }, [
+      el("div", { class: "card" }, [el("dl", { class: "stats" }, [
+        stat("Language", view.language_code || "—"),
+        stat("Voice", view.voice_id || "—"),
+        stat("Format", view.ssml ? "SSML" : "Plain text"),
+        stat("Words", view.words),
+        stat("Estimated duration", duration),
+      ]),
+      el("p", { class: "muted small", text: `Estimate at ${view.words_per_minute} words per minute` +
+        (view.pause_seconds ? ` plus ${view.pause_seconds} s of <break> pauses.` : ".") })]),
+      el("div", { class: "card" }, [el("h3", { text: view.ssml ? "SSML" : "Text" }), body]),
+    ]);
+  }
+
+  // in-app
+  function button(config) {
+    const d = (config && config.DefaultConfig) || {};
+    if (!d.Text) return null;
+    const b = el("span", { class: "iam-button", text: d.Text });
+    if (colour(d.BackgroundColor)) b.style.backgroundColor = colour(d.BackgroundColor);
+    if (colour(d.TextColor)) b.style.color = colour(d.TextColor);
+    if (Number.isFinite(Number(d.BorderRadius))) b.style.borderRadius = `${Number(d.BorderRadius)}px`;
+    return b;
+  }
+
+  function message(content) {
+    const card = el("div", { class: "iam-message" });
+    if (colour(content.BackgroundColor)) card.style.backgroundColor = colour(content.BackgroundColor);
+    const header = content.HeaderConfig || {};
+    const bodyConfig = content.BodyConfig || {};
+    if (content.ImageUrl) card.append(el("div", { class: "iam-image", text: `image: ${content.ImageUrl}` }));
+    if (header.Header) {
+      const h = el("div", { class: "iam-header", text: header.Header });
+      if (colour(header.TextColor)) h.style.color = colour(header.TextColor);
+      h.style.textAlign = (header.Alignment || "LEFT").toLowerCase();
+      card.append(h);
+    }
+    if (bodyConfig.Body) {
+      const b = el("div", { class: "iam-body", text: bodyConfig.Body });
+      if (colour(bodyConfig.TextColor)) b.style.color = colour(bodyConfig.TextColor);
+      b.style.textAlign = (bodyConfig.Alignment || "LEFT").toLowerCase();
+      card.append(b);
+    }
+    const buttons = [button(content.PrimaryBtn), button(content.SecondaryBtn)].filter(Boolean);
+    if (buttons.length) card.append(el("div", { class: "iam-buttons" }, buttons));
+    return card;
+  }
+
+  function renderInapp(view) {
+    const layout = view.layout || "";
+    const messages = view.content.map(message);
+    let inner;
+    if (layout === "CAROUSEL") {
+      inner = el("div", { class: "iam-carousel" }, [
+        el("div", { class: "iam-track" }, messages),
+        el("div", { class: "iam-dots" }, messages.map((_, i) => el("span", { class: i === 0 ? "on" : "" }))),
+      ]);
+    } else {
+      inner = el("div", { class: "iam-stack" }, messages);
+    }
+    const position = { TOP_BANNER: "top", BOTTOM_BANNER: "bottom", MIDDLE_BANNER: "middle", OVERLAYS: "overlay", MOBILE_FEED: "feed", CAROUSEL: "overlay" }[layout] || "middle";
+    const custom = Object.keys(view.custom_config || {});
+    return el("div", { class: "sms-layout" }, [
+      el("div", { class: "phone" }, [
+        el("div", { class: "phone-notch" }),
+        el("div", { class: `phone-screen app-screen pos-${position}` }, [
+          el("div", { class: "app-skeleton" }, [el("div"), el("div"), el("div"), el("div")]),
+          el("div", { class: "iam-layer" }, [inner]),
+        ]),
+      ]),
+      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [el("dl", { class: "stats" }, [
+        stat("Layout", layout || "—"),
+        stat("Messages", view.content.length),
+        stat("Custom data keys", custom.length ? custom.join(", ") : "—"),
+      ])])]),
+    ]);
+  }
+
+  // ---- live reload ------------------------------------------------------------------------
+
+  function setLive(status, text) {
+    $("live").dataset.state = status;
+    $("live-text").textContent = text;
+  }
+
+  function showBanner(error) {
+    const banner = $("banner");
+    banner.hidden = !error;
+    banner.textContent = error ? `${where(error) ? where(error) + ": " : ""}${error.message}` : "";
+  }
+
+  async function refresh(fromReload) {
+    try {
+      if (state.route.view === "template") await showTemplate(fromReload);
+      else await showIndex();
+    } catch (err) {
+      setLive("down", "error");
+    }
+  }
+
+  async function pollLoop() {
+    for (;;) {
+      try {
+        const since = state.epoch === null ? "" : `?since=${state.epoch}`;
+        const response = await fetch(`/api/events${since}`, { cache: "no-store" });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const data = await response.json();
+        if (data.closed) {
+          setLive("down", "server stopped");
+          await new Promise((r) => setTimeout(r, 1000));
+          state.epoch = null;
+          continue;
+        }
+        const changed = state.epoch !== null && data.epoch !== state.epoch;
+        state.epoch = data.epoch;
+        setLive("up", "live");
+        if (changed) {
+          if (document.hidden) await new Promise((r) => document.addEventListener("visibilitychange", r, { once: true }));
+          await refresh(true);
+          setLive("up", `updated ${new Date().toLocaleTimeString()}`);
+        }
+      } catch (err) {
+        setLive("down", "reconnecting");
+        state.epoch = null;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  // ---- start ------------------------------------------------------------------------------
+
+  window.addEventListener("hashchange", () => { state.route = parseRoute(); refresh(false); });
+  window.addEventListener("popstate", () => { state.route = parseRoute(); refresh(false); });
+  document.addEventListener("DOMContentLoaded", () => {
+    $("fixture-select").addEventListener("change", (event) => {
+      setRoute({ ...state.route, fixture: event.target.value }, true);
+      showTemplate(false);
+    });
+    state.route = parseRoute();
+    refresh(false);
+    pollLoop();
+  });
+})();

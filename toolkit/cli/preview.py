@@ -1,0 +1,55 @@
+"""``ptk preview [--host 127.0.0.1] [--port 8025] [--open]``: the live-reload preview server."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+
+
+@click.command("preview")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Anything other than a loopback address exposes your "
+                   "templates and fixtures to the network.")
+@click.option("--port", default=8025, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@click.pass_context
+def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int:
+    """Serve a live preview of every template: each channel rendered with the fixtures,
+    with missing variables and lint findings. Saving any file the page shows updates it.
+
+    Stop with Ctrl-C (exit 0).
+    """
+    from toolkit.errors import UsageError
+    from toolkit.serve.preview import Preview
+
+    root = ctx.find_root()
+    explicit = (root.obj or {}).get("config_path") if isinstance(root.obj, dict) else None
+    try:
+        preview = Preview(start=Path.cwd(), config_path=Path(explicit) if explicit else None,
+                          host=host, port=port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                         hint="pick another port with --port (0 picks a free one)") from exc
+    stop = threading.Event()
+    preview.start()
+    try:
+        if not preview.loopback:
+            click.echo(f"warning: bound to {host}, not a loopback address: anyone who can reach "
+                       "this machine can read your templates and fixtures.", err=True)
+        click.echo(f"Preview at {preview.url}  (templates: {preview.app.config.templates_dir}; "
+                   "Ctrl-C to stop)", err=True)
+        click.echo(preview.url)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(preview.url)
+        while not stop.wait(0.5):  # wake up regularly so Ctrl-C is handled at once
+            pass
+    except KeyboardInterrupt:
+        click.echo("Stopping the preview.", err=True)
+    finally:
+        preview.stop()
+    return 0

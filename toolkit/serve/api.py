@@ -1,0 +1,440 @@
+"""The preview's data side: loads the repository, renders and lints on demand, answers the API.
+
+:class:`PreviewApp` gives the generic server its two callables:
+- ``rebuild(changed_paths) -> bool``, the *builder*, run by the watcher thread once per burst of
+  changes: it reloads the configuration and the repository (only when a changed file can
+  matter), then re-renders the messages pages are showing, so a page that asks right after
+  the live-reload event gets an answer from the cache;
+- ``handle(path, query) -> Response | None``, the *handler* of the ``/api/...`` routes.
+
+Rendering is cached per (template, channel, fixture). A cache entry remembers the Channel and
+Fixture values it was rendered from; these are frozen dataclasses that compare by content, so
+an entry is reused exactly while nothing it depends on changed (body, manifest, MJML include,
+fixture, config defaults), with no bookkeeping of paths. The last good render of each key is
+kept: when a save breaks a template, the page gets that render plus the error, and shows the
+error over it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import PtkError, RenderError
+from toolkit.model import Finding, Fixture, Repository, Template
+from toolkit.serve.server import Response, error_response, json_response
+from toolkit.serve.views import channel_view, digest
+
+# The sandboxed email frame: no script at all, no same-origin, no forms, no plugins; images,
+# styles and fonts may come from anywhere (as in a mail client). The response itself also
+# carries the CSP `sandbox` directive, so it stays sandboxed even when opened directly.
+EMAIL_CSP = ("default-src 'none'; img-src http: https: data: cid:; "
+             "style-src 'unsafe-inline' http: https:; font-src http: https: data:; "
+             "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox")
+IGNORED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", ".mypy_cache",
+                             ".pytest_cache", ".tox", ".hg"})
+RECENT_KEYS = 8  # how many recently viewed (template, channel, fixture) to re-render on a change
+NO_FIXTURE = "(none)"
+
+Key = tuple[str, str, str]
+log = logging.getLogger("toolkit.serve")
+
+
+@dataclass
+class _Snapshot:
+    """One consistent view of the repository (swapped whole after each rebuild)."""
+
+    config: Any = None  # toolkit.config.Config
+    repo: Repository | None = None
+    error: dict[str, Any] | None = None  # a config/repository-wide error (bad ptk.toml)
+    generation: int = 0
+
+
+@dataclass
+class _Entry:
+    channel: Any
+    fixture: Fixture | None
+    defaults: Any
+    result: dict[str, Any] | None = None  # the render view, None on error
+    error: dict[str, Any] | None = None
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    html: str = ""
+
+
+def _rel(path: str | Path, root: Path | None) -> str:
+    p = Path(path)
+    if root is not None and p.is_absolute():
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+    return p.as_posix()
+
+
+def error_info(exc: BaseException, root: Path | None = None) -> dict[str, Any]:
+    """The overlay's content for an exception: file, line, column, message, hint."""
+    info: dict[str, Any] = {"message": getattr(exc, "message", None) or str(exc),
+                            "hint": getattr(exc, "hint", None), "path": None,
+                            "line": None, "column": None}
+    if isinstance(exc, RenderError):
+        info.update(path=_rel(exc.path, root) if exc.path else None, line=exc.line,
+                    column=exc.column)
+    return info
+
+
+def finding_info(f: Finding) -> dict[str, Any]:
+    return {"path": f.location.path, "line": f.location.line, "column": f.location.column,
+            "pointer": f.location.pointer, "code": f.code, "name": f.name,
+            "severity": f.severity, "message": f.message, "hint": f.hint,
+            "template": f.template, "channel": f.channel, "fixture": f.fixture,
+            "where": str(f.location)}
+
+
+class PreviewApp:
+    """Repository state + render/lint caches + the API routes of the preview page."""
+
+    def __init__(self, start: Path | None = None, config_path: Path | None = None) -> None:
+        self.start = start
+        self.config_path = config_path
+        self._snapshot = _Snapshot()
+        self._lock = threading.RLock()
+        self._renders: dict[Key, _Entry] = {}
+        self._last_good: dict[Key, dict[str, Any]] = {}
+        self._lints: dict[str, tuple[Any, tuple[Finding, ...]]] = {}
+        self._recent: OrderedDict[Key, None] = OrderedDict()
+        self._last_html: dict[Key, str] = {}
+        self.lint_failures: dict[str, str] = {}  # template -> why its linting failed
+        self._load(first=True)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def _load(self, first: bool = False) -> None:
+        """Load config + repository. At start-up an error is raised (nothing to show yet);
+        later it is kept beside the last good snapshot, for the pages to show."""
+        from toolkit.config import load_config
+        from toolkit.loader import load_repository
+
+        previous = self._snapshot
+        try:
+            config = load_config(self.start, self.config_path)
+            repo = load_repository(config)
+        except PtkError as exc:
+            if first:
+                raise
+            # keep serving the last good repository; every page shows this error on top
+            root = previous.config.root if previous.config else None
+            self._snapshot = _Snapshot(previous.config, previous.repo, error_info(exc, root),
+                                       previous.generation + 1)
+            return
+        self._snapshot = _Snapshot(config, repo, None, previous.generation + 1)
+
+    @property
+    def config(self) -> Any:
+        return self._snapshot.config
+
+    @property
+    def repository(self) -> Repository | None:
+        return self._snapshot.repo
+
+    def watch_folders(self) -> tuple[list[Path], list[Path]]:
+        """(folders to watch recursively, folders to watch without their sub-folders)."""
+        config = self._snapshot.config
+        recursive = [config.templates_dir, config.fixtures_dir]
+        flat = [config.root]
+        if config.path is not None:
+            flat.append(config.path.parent)
+        repo = self._snapshot.repo
+        if repo is not None:  # MJML includes kept outside the templates folder
+            for template in repo.templates:
+                for channel in template.channels.values():
+                    for name in channel.files:
+                        parent = (config.root / name).parent
+                        if not any(parent.is_relative_to(r) for r in recursive):
+                            flat.append(parent)
+        existing = lambda paths: list(dict.fromkeys(p.resolve() for p in paths if p.is_dir()))  # noqa: E731
+        return existing(recursive), existing(flat)
+
+    def relevant(self, path: Path) -> bool:
+        """Whether a changed file can change what the preview shows."""
+        config = self._snapshot.config
+        if config is None:
+            return True
+        path = path.resolve() if path.is_absolute() else (config.root / path).resolve()
+        if any(part in IGNORED_FOLDERS for part in path.parts):
+            return False
+        if config.path is not None and path == config.path.resolve():
+            return True
+        if path.name in {"ptk.toml", "pyproject.toml"} and path.parent == config.root.resolve():
+            return True
+        for folder in (config.templates_dir, config.fixtures_dir):
+            if path.is_relative_to(folder.resolve()):
+                return True
+        repo = self._snapshot.repo
+        if repo is not None:
+            for template in repo.templates:
+                for channel in template.channels.values():
+                    if any((config.root / f).resolve() == path for f in channel.files):
+                        return True
+        return False
+
+    def rebuild(self, changed: Iterable[Path]) -> bool:
+        """The builder: reload when a relevant file changed, warm the cache of what pages
+        show. Returns whether anything was rebuilt (so whether pages need to refresh)."""
+        if not any(self.relevant(Path(p)) for p in changed):
+            return False
+        with self._lock:
+            self._load()
+            for key in list(self._recent):
+                self.render(*key)
+        return True
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def _fixture(self, template: Template, name: str) -> Fixture | None:
+        repo = self._snapshot.repo
+        assert repo is not None
+        for fixture in repo.fixtures_for(template):
+            if fixture.name == name:
+                return fixture
+        return None
+
+    def default_fixture(self, template: Template) -> str:
+        repo = self._snapshot.repo
+        fixtures = repo.fixtures_for(template) if repo else ()
+        return fixtures[0].name if fixtures else NO_FIXTURE
+
+    def _findings_in(self, paths: set[str]) -> list[Finding]:
+        repo = self._snapshot.repo
+        if repo is None:
+            return []
+        return [f for f in repo.findings if f.severity == "error" and f.location.path in paths]
+
+    def _template_folder(self, name: str) -> str:
+        config = self._snapshot.config
+        return _rel(config.templates_dir / name, config.root)
+
+    def render(self, template_name: str, channel_name: str, fixture_name: str) -> dict[str, Any]:
+        """The /api/render answer for one (template, channel, fixture)."""
+        key = (template_name, channel_name, fixture_name)
+        with self._lock:
+            self._recent[key] = None
+            self._recent.move_to_end(key)
+            while len(self._recent) > RECENT_KEYS:
+                self._recent.popitem(last=False)
+            snapshot = self._snapshot
+            answer: dict[str, Any] = {"template": template_name, "channel": channel_name,
+                                      "fixture": fixture_name, "generation": snapshot.generation,
+                                      "error": snapshot.error, "stale": False}
+            entry, problem = self._entry(key)
+            if problem is not None:
+                answer["error"] = answer["error"] or problem
+            elif entry is not None and entry.error is not None:
+                answer["error"] = answer["error"] or entry.error
+            if entry is not None and entry.result is not None and answer["error"] is None:
+                answer.update(entry.result)
+                self._last_good[key] = entry.result
+            elif key in self._last_good:
+                answer.update(self._last_good[key])
+                answer["stale"] = True
+            answer.update(self._navigation(template_name))
+            return answer
+
+    def _navigation(self, template_name: str) -> dict[str, Any]:
+        repo = self._snapshot.repo
+        template = repo.template(template_name) if repo else None
+        if template is None:
+            return {"channels": [], "fixtures": []}
+        from toolkit.model import CHANNELS
+        return {
+            "channels": [c for c in CHANNELS if c in template.channels],
+            "fixtures": [{"name": f.name, "scope": f.scope, "path": f.path}
+                         for f in repo.fixtures_for(template)],  # type: ignore[union-attr]
+        }
+
+    def _entry(self, key: Key) -> tuple[_Entry | None, dict[str, Any] | None]:
+        """The cache entry for key (rendered now if stale), or a problem that prevents it."""
+        template_name, channel_name, fixture_name = key
+        snapshot = self._snapshot
+        repo, config = snapshot.repo, snapshot.config
+        if repo is None:
+            return None, {"message": "the repository could not be loaded", "path": None,
+                          "line": None, "column": None, "hint": None}
+        folder = self._template_folder(template_name)
+        template = repo.template(template_name)
+        channel = template.channels.get(channel_name) if template else None
+        if channel is None:
+            broken = [f for f in repo.findings if f.severity == "error"
+                      and (f.location.path == folder or f.location.path.startswith(folder + "/"))]
+            if broken:
+                return None, _finding_problem(broken[0])
+            what = f"template {template_name!r}" if template is None else \
+                f"channel {channel_name!r} of template {template_name!r}"
+            return None, {"message": f"no {what} in this repository", "path": None,
+                          "line": None, "column": None, "hint": None, "not_found": True}
+        fixture = None
+        if fixture_name != NO_FIXTURE:
+            fixture = self._fixture(template, fixture_name)  # type: ignore[arg-type]
+            if fixture is None:
+                broken = [f for f in repo.findings if f.severity == "error"
+                          and Path(f.location.path).stem == fixture_name
+                          and "fixtures" in Path(f.location.path).parts]
+                if broken:
+                    return None, _finding_problem(broken[0])
+                return None, {"message": f"no fixture {fixture_name!r} for {template_name!r}",
+                              "path": None, "line": None, "column": None, "hint": None,
+                              "not_found": True}
+        broken = self._findings_in(set(channel.files))
+        if broken:
+            return None, _finding_problem(broken[0])
+        entry = self._renders.get(key)
+        if entry is not None and entry.channel == channel and entry.fixture == fixture:
+            return entry, None
+        entry = _Entry(channel, fixture, None)
+        from toolkit.render import render_channel
+        try:
+            rendered = render_channel(channel, fixture)
+        except PtkError as exc:
+            entry.error = error_info(exc, config.root)
+        except Exception as exc:  # noqa: BLE001 - a renderer bug must not take the preview down
+            log.exception("rendering %s failed", key)
+            entry.error = {"message": f"internal error while rendering: {exc!r}", "path": None,
+                           "line": None, "column": None,
+                           "hint": "this is a bug in ptk; please report it with the server log"}
+        else:
+            html = rendered.fields.get("HtmlPart", "") if channel_name == "email" else ""
+            entry.html = html
+            files = list(channel.files) + ([fixture.path] if fixture else []) + (
+                [_rel(config.path, config.root)] if config.path else [])
+            entry.result = {
+                "view": channel_view(channel, rendered.fields, rendered.body),
+                "fields": dict(rendered.fields) if channel_name != "email" else {
+                    k: v for k, v in rendered.fields.items() if k != "HtmlPart"},
+                "missing": [{"path": m.path, "field": m.field, "where": str(m.location)}
+                            for m in rendered.missing],
+                "files": files,
+                "version": digest(repr(sorted(rendered.fields.items()))),
+            }
+        self._renders[key] = entry
+        return entry, None
+
+    def email_html(self, template_name: str, fixture_name: str) -> str | None:
+        with self._lock:
+            key = (template_name, "email", fixture_name)
+            entry, problem = self._entry(key)
+            if entry is not None and entry.result is not None and problem is None:
+                self._last_html[key] = entry.html
+                return entry.html
+            return self._last_html.get(key)
+
+    # --- lint ------------------------------------------------------------------------------
+
+    def lint(self, template_name: str) -> tuple[Finding, ...]:
+        """Structure findings of the template's files plus the linter's findings, cached while
+        the template, the shared fixtures and the config stay the same."""
+        snapshot = self._snapshot
+        repo, config = snapshot.repo, snapshot.config
+        if repo is None:
+            return ()
+        template = repo.template(template_name)
+        folder = self._template_folder(template_name)
+        structure = tuple(f for f in repo.findings
+                          if f.location.path == folder or f.location.path.startswith(folder + "/"))
+        if template is None:
+            return structure
+        basis = (template, repo.fixtures, dict(config.lint))
+        with self._lock:
+            cached = self._lints.get(template_name)
+            if cached is not None and cached[0] == basis:
+                return cached[1]
+        try:
+            from toolkit.lint import lint_repository_template
+
+            found = tuple(lint_repository_template(repo, config, template_name))
+        except Exception as exc:  # noqa: BLE001 - a linter bug must not take the preview down
+            log.exception("the linter failed on template %s", template_name)
+            self.lint_failures[template_name] = f"the linter failed: {exc!r}"
+            return structure
+        self.lint_failures.pop(template_name, None)
+        result = tuple(sorted(set(structure) | set(found)))
+        with self._lock:
+            self._lints[template_name] = (basis, result)
+        return result
+
+    # --- routes ----------------------------------------------------------------------------
+
+    def handle(self, path: str, query: Mapping[str, str]) -> Response | None:
+        if path == "/api/templates":
+            return json_response(self.templates())
+        if path == "/api/render":
+            template, channel, fixture = self._key(query)
+            if not template or not channel:
+                return error_response(400, "template and channel are required")
+            answer = self.render(template, channel, fixture)
+            status = 404 if (answer["error"] or {}).get("not_found") else 200
+            return json_response(answer, status)
+        if path == "/api/lint":
+            template, channel, fixture = self._key(query)
+            if not template:
+                return error_response(400, "template is required")
+            findings = [finding_info(f) for f in self.lint(template)
+                        if (not channel or f.channel in (None, channel))
+                        and (not fixture or f.fixture in (None, fixture))]
+            return json_response({"template": template, "findings": findings,
+                                  "error": self.lint_failures.get(template)})
+        if path == "/api/email":
+            template, _, fixture = self._key(query)
+            html = self.email_html(template, fixture) if template else None
+            if html is None:
+                return Response(404, b"", "text/html; charset=utf-8",
+                                {"Content-Security-Policy": EMAIL_CSP})
+            return Response(200, html.encode("utf-8"), "text/html; charset=utf-8",
+                            {"Content-Security-Policy": EMAIL_CSP})
+        return None
+
+    def _key(self, query: Mapping[str, str]) -> tuple[str, str, str]:
+        template = query.get("template", "")
+        channel = query.get("channel", "")
+        fixture = query.get("fixture", "")
+        if not fixture and template:
+            repo = self._snapshot.repo
+            t = repo.template(template) if repo else None
+            fixture = self.default_fixture(t) if t else NO_FIXTURE
+        return template, channel, fixture
+
+    def templates(self) -> dict[str, Any]:
+        snapshot = self._snapshot
+        repo, config = snapshot.repo, snapshot.config
+        items = []
+        if repo is not None:
+            from toolkit.model import CHANNELS
+            for template in sorted(repo.templates, key=lambda t: t.name):
+                findings = self.lint(template.name)
+                counts = {s: sum(1 for f in findings if f.severity == s)
+                          for s in ("error", "warning", "info")}
+                items.append({
+                    "name": template.name,
+                    "channels": [c for c in CHANNELS if c in template.channels],
+                    "fixtures": len(repo.fixtures_for(template)),
+                    "default_fixture": self.default_fixture(template),
+                    "lint": counts,
+                    "lint_error": self.lint_failures.get(template.name),
+                })
+        known = {t["name"] for t in items}
+        templates_folder = _rel(config.templates_dir, config.root) if config else "templates"
+        other = [finding_info(f) for f in (repo.findings if repo else ())
+                 if not any(f.location.path.startswith(f"{templates_folder}/{n}/") for n in known)]
+        return {"templates": items, "findings": other, "error": snapshot.error,
+                "generation": snapshot.generation,
+                "root": str(config.root) if config else None,
+                "config": _rel(config.path, config.root) if config and config.path else None}
+
+
+def _finding_problem(f: Finding) -> dict[str, Any]:
+    return {"message": f"{f.code} {f.message}", "path": f.location.path,
+            "line": f.location.line, "column": f.location.column, "hint": f.hint,
+            "pointer": f.location.pointer}

@@ -1,0 +1,75 @@
+"""``ptk preview`` wired together: the repository app, the HTTP server and the file watcher.
+
+    app      = PreviewApp(...)                  # loads, renders, lints; answers /api/...
+    reload   = ReloadState()                    # epoch counter behind /api/events
+    server   = PreviewServer(static_root=UI, handler=app.handle, reload=reload, ...)
+    watcher  = Watcher(folders, on_change)      # on_change: app.rebuild(paths) -> reload.bump()
+
+The HTTP server and the watcher each run on their own thread; the caller's thread only
+waits (so Ctrl-C reaches it) and then calls :meth:`Preview.stop`, which ends every thread.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from toolkit.serve.api import PreviewApp
+from toolkit.serve.reload import ReloadState
+from toolkit.serve.server import PreviewServer, is_loopback
+from toolkit.serve.watcher import Watcher
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8025
+
+
+def ui_folder() -> Path:
+    """The folder of the browser UI (``preview/`` in a checkout, ``toolkit/_preview`` when
+    installed)."""
+    return Path(str(files("toolkit._preview")))
+
+
+class Preview:
+    """A running preview: ``Preview(...).start()``, then ``.url``, then ``.stop()``."""
+
+    def __init__(self, *, start: Path | None = None, config_path: Path | None = None,
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = 0.02,
+                 long_poll_seconds: float = 25.0) -> None:
+        self.app = PreviewApp(start, config_path)
+        self.reload = ReloadState()
+        self.server = PreviewServer(static_root=ui_folder(), handler=self.app.handle,
+                                    reload=self.reload, host=host, port=port,
+                                    long_poll_seconds=long_poll_seconds)
+        recursive, flat = self.app.watch_folders()
+        self.watcher = Watcher(recursive, self._on_change, quiet=quiet, flat_folders=flat)
+        self.rebuilds = 0
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.server.host)
+
+    def start(self) -> Preview:
+        self.watcher.start()
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.server.stop()
+
+    def _on_change(self, paths: frozenset[Path]) -> None:
+        if self.app.rebuild(paths):
+            self.rebuilds += 1
+            root = self.app.config.root
+            self.reload.bump(_display(p, root) for p in paths)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,248 @@
+"""What the preview page shows for each channel, computed from a rendered message.
+
+Pure functions from a :class:`toolkit.render.Rendered` (and the channel it came from) to
+plain JSON-ready dicts; the browser only lays them out. Every text stays text: the page
+inserts it with ``textContent``, never as markup (only the email HTML is shown as HTML,
+inside a sandboxed frame).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from typing import Any
+
+from toolkit import push, sms
+from toolkit.model import Channel
+
+GMAIL_CLIP_BYTES = 102 * 1024  # Gmail cuts the message off ("[Message clipped]") above ~102 KB
+VOICE_WORDS_PER_MINUTE = 150  # assumed speaking rate for the duration estimate (see docs)
+
+# Device-like truncation of push notifications (characters shown before an ellipsis). The
+# figures are the commonly published ones (iOS lock screen ~110 characters of body, Android
+# collapsed ~49); devices differ with font size and screen width, so these are a guide.
+PUSH_TRUNCATION: Mapping[str, Mapping[str, int]] = {
+    "APNS": {"title": 50, "body": 110},
+    "GCM": {"title": 40, "body": 49},
+    "Baidu": {"title": 40, "body": 49},
+    "ADM": {"title": 40, "body": 49},
+    "Default": {"title": 50, "body": 110},
+}
+PUSH_DEVICES: Mapping[str, str] = {
+    "Default": "Default (every platform without its own part)",
+    "APNS": "iOS (APNs)",
+    "GCM": "Android (FCM)",
+    "Baidu": "Android (Baidu)",
+    "ADM": "Fire OS (ADM)",
+}
+
+
+def digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --- email ---------------------------------------------------------------------------------
+
+class _PreheaderParser(HTMLParser):
+    """Finds the hidden preheader (the first ``display:none`` element in the body) and the
+    first visible text, which is what inbox lists show after the subject otherwise."""
+
+    _SKIP = {"style", "script", "title", "head", "template"}
+    _VOID = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed",
+             "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden_depth = 0
+        self.skip_depth = 0
+        self.hidden: list[str] = []
+        self.hidden_done = False
+        self.visible: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._VOID:
+            return
+        if tag in self._SKIP:
+            self.skip_depth += 1
+            return
+        if self.hidden_depth:
+            self.hidden_depth += 1
+            return
+        style = (dict(attrs).get("style") or "").replace(" ", "").lower()
+        if not self.hidden_done and ("display:none" in style or "mso-hide:all" in style):
+            self.hidden_depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._VOID:
+            return
+        if tag in self._SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+            return
+        if self.hidden_depth:
+            self.hidden_depth -= 1
+            if not self.hidden_depth and "".join(self.hidden).strip():
+                self.hidden_done = True
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        if self.hidden_depth and not self.hidden_done:
+            self.hidden.append(data)
+        elif not self.hidden_depth and sum(map(len, self.visible)) < 400:
+            self.visible.append(data)
+
+
+def _squash(text: str) -> str:
+    # zero-width and other filler characters used to pad preheaders
+    text = re.sub("[\u034f\u200b-\u200d\u2060\ufeff\u00ad]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def preheader(html: str) -> dict[str, str]:
+    """The inbox preview text: the hidden preheader if there is one, else the first body text."""
+    parser = _PreheaderParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser copes with nearly anything; be safe anyway
+        return {"text": "", "source": "none"}
+    hidden = _squash("".join(parser.hidden))
+    if hidden:
+        return {"text": hidden[:200], "source": "hidden preheader"}
+    visible = _squash(" ".join(parser.visible))
+    return {"text": visible[:140], "source": "first body text" if visible else "none"}
+
+
+def email_view(fields: Mapping[str, str]) -> dict[str, Any]:
+    html = fields.get("HtmlPart", "") or ""
+    size = len(html.encode("utf-8"))
+    return {
+        "subject": fields.get("Subject", ""),
+        "preheader": preheader(html) if html else {"text": "", "source": "none"},
+        "html_bytes": size,
+        "gmail_clip_bytes": GMAIL_CLIP_BYTES,
+        "clipped": size > GMAIL_CLIP_BYTES,
+        "has_html": bool(html),
+        "html_digest": digest(html),
+        "text": fields.get("TextPart"),
+    }
+
+
+# --- sms -----------------------------------------------------------------------------------
+
+def sms_view(fields: Mapping[str, str], manifest: Mapping[str, Any]) -> dict[str, Any]:
+    body = fields.get("Body", "") or ""
+    analysis = sms.analyze_sms(body)
+    return {
+        "body": body,
+        "encoding": analysis.encoding,
+        "characters": analysis.characters,
+        "units": analysis.units,
+        "segments": analysis.segments,
+        "per_segment": analysis.per_segment,
+        "offending": [
+            {"index": o.index, "char": o.char, "replacement": o.replacement,
+             "name": sms.describe_char(o.char)}
+            for o in analysis.offending
+        ],
+        "sender_id": manifest.get("SenderId") or manifest.get("OriginationNumber"),
+    }
+
+
+# --- push ----------------------------------------------------------------------------------
+
+def _truncate(text: str, limit: int) -> dict[str, Any]:
+    text = text or ""
+    if len(text) <= limit:
+        return {"shown": text, "truncated": False, "length": len(text), "limit": limit}
+    return {"shown": text[: limit - 1].rstrip() + "\u2026", "truncated": True,
+            "length": len(text), "limit": limit}
+
+
+def push_view(body: Mapping[str, Any]) -> dict[str, Any]:
+    cards = []
+    for platform in ("Default", *push.PLATFORMS):
+        if platform == "Default":
+            part = dict(body.get("Default") or {})
+            if not part:
+                continue
+        else:
+            if platform not in push.platforms_of(body):
+                continue
+            part = push.effective_part(body, platform)
+        limits = PUSH_TRUNCATION[platform]
+        card: dict[str, Any] = {
+            "platform": platform,
+            "device": PUSH_DEVICES[platform],
+            "title": _truncate(str(part.get("Title") or ""), limits["title"]),
+            "body": _truncate(str(part.get("Body") or ""), limits["body"]),
+            "image_url": part.get("ImageUrl") or part.get("MediaUrl") or None,
+            "action": part.get("Action"),
+            "url": part.get("Url"),
+            "raw": bool(str(part.get("RawContent") or "").strip()),
+            "size": None, "limit": None, "error": None,
+        }
+        if platform != "Default":
+            card["limit"] = push.LIMITS[platform]
+            try:
+                card["size"] = push.payload_size(platform, part)
+            except push.RawContentError as exc:
+                card["error"] = f"RawContent line {exc.line}:{exc.column}: {exc}"
+            except ValueError as exc:
+                card["error"] = str(exc)
+        cards.append(card)
+    return {"platforms": cards, "headroom": push.HEADROOM}
+
+
+# --- voice ---------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"""<break\b[^>]*\btime\s*=\s*["']\s*([\d.]+)\s*(ms|s)\s*["']""", re.I)
+
+
+def voice_view(fields: Mapping[str, str], manifest: Mapping[str, Any]) -> dict[str, Any]:
+    body = fields.get("Body", "") or ""
+    ssml = body.lstrip().startswith("<speak")
+    spoken = _TAG.sub(" ", body) if ssml else body
+    words = len(spoken.split())
+    pauses = 0.0
+    if ssml:
+        for amount, unit in _BREAK.findall(body):
+            pauses += float(amount) / (1000.0 if unit.lower() == "ms" else 1.0)
+    seconds = words * 60.0 / VOICE_WORDS_PER_MINUTE + pauses
+    return {
+        "body": body,
+        "ssml": ssml,
+        "language_code": manifest.get("LanguageCode"),
+        "voice_id": manifest.get("VoiceId"),
+        "words": words,
+        "pause_seconds": round(pauses, 2),
+        "words_per_minute": VOICE_WORDS_PER_MINUTE,
+        "estimated_seconds": round(seconds, 1),
+    }
+
+
+# --- in-app --------------------------------------------------------------------------------
+
+def inapp_view(body: Mapping[str, Any]) -> dict[str, Any]:
+    content = body.get("Content") or []
+    return {
+        "layout": body.get("Layout"),
+        "content": [c for c in content if isinstance(c, Mapping)],
+        "custom_config": body.get("CustomConfig") or {},
+    }
+
+
+def channel_view(channel: Channel, fields: Mapping[str, str], body: Mapping[str, Any]) -> dict[str, Any]:
+    """The view of one rendered channel, by channel name."""
+    if channel.channel == "email":
+        return email_view(fields)
+    if channel.channel == "sms":
+        return sms_view(fields, channel.manifest)
+    if channel.channel == "push":
+        return push_view(body)
+    if channel.channel == "voice":
+        return voice_view(fields, channel.manifest)
+    return inapp_view(body)
