@@ -413,3 +413,34 @@ def test_now_without_a_pinned_clock_is_today() -> None:
     today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     result = call("now", format="yyyy-MM-dd", env=RenderEnv())
     assert result == today or result > today  # a date change during the test
+
+
+# ---------------------------------------------------------------------------- robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_scalars = st.one_of(
+    st.none(), st.just(UNDEFINED), st.booleans(), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.sampled_from(["2020-09-19", "09/19/2020", "MM/dd/yyyy", "full", "yyyy-MM-dd'T'HH",
+                     "America/Los_Angeles", "de_DE", "1e999", "-0", "SGVsbG8=", "true"]),
+)
+_values = st.one_of(_scalars, st.lists(_scalars, max_size=3),
+                    st.dictionaries(st.text(max_size=3), _scalars, max_size=2))
+_hash_keys = st.sampled_from(["yes", "no", "maybe", "size", "pad", "fully", "prefix",
+                              "suffix", "includeCount", "inputFormat", "outputFormat",
+                              "format", "tz", "locale"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=st.sampled_from(sorted(DOCUMENTED_HELPERS)),
+       args=st.lists(_values, max_size=4),
+       hash_=st.dictionaries(_hash_keys, _values, max_size=3),
+       block=st.booleans())
+def test_helpers_raise_only_helper_errors(name: str, args: list[Any],
+                                          hash_: dict[str, Any], block: bool) -> None:
+    try:
+        call(name, *args, block=block, **hash_)
+    except HelperError:
+        pass

@@ -39,6 +39,7 @@ from toolkit.handlebars.runtime import (
 Form = Literal["inline", "block", "both"]
 _NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 DECIMALS = 8  # math results print with at most 8 decimals (docs: divide 5 2.3 -> 2.17391304)
+MAX_WIDTH = 100_000  # center/ljust/rjust/abbreviate sizes beyond this are an error
 
 
 # ---------------------------------------------------------------------------- values
@@ -103,14 +104,17 @@ def _number(call: HelperCall, index: int) -> float | int | None:
         return None
     if isinstance(value, bool):
         raise HelperError(f"{call.name}: {_describe(call, index)} is not a number")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
         return value
     if isinstance(value, str) and _NUMBER_RE.match(value):
         text = value.strip()
         number = float(text)
         if number.is_integer() and re.fullmatch(r"[+-]?\d+", text):
             return int(text)
-        return number
+        if math.isfinite(number):
+            return number
     raise HelperError(f"{call.name}: {_describe(call, index)} is not a number")
 
 
@@ -324,10 +328,14 @@ def _pad(text: str, size: int, pad: str) -> str:
 
 def _size(call: HelperCall, usage: str) -> int:
     if "size" in call.hash and not _missing(call.hash["size"]):
-        return _whole(call, call.hash["size"], "size")
-    if len(call.args) > 1:
-        return _whole(call, call.args[1], "size")
-    raise HelperError(f"{call.name} needs size=N; usage: {usage}")
+        size = _whole(call, call.hash["size"], "size")
+    elif len(call.args) > 1:
+        size = _whole(call, call.args[1], "size")
+    else:
+        raise HelperError(f"{call.name} needs size=N; usage: {usage}")
+    if size > MAX_WIDTH:
+        raise HelperError(f"{call.name}: size {size} is too large (at most {MAX_WIDTH})")
+    return size
 
 
 def _center(call: HelperCall, value: str) -> str:

@@ -46,7 +46,7 @@ def parse_locale(text: str) -> Locale:
     cleaned = text.strip()
     try:
         return Locale.parse(cleaned.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
+    except (UnknownLocaleError, ValueError, TypeError, KeyError):
         raise HelperError(
             f"unknown locale {text!r}; use a language tag such as en_US, de_DE or fr-CA"
         ) from None
@@ -65,7 +65,7 @@ def parse_zone(text: str) -> tzinfo:
         return timezone(-delta if sign == "-" else delta)
     try:
         return ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise HelperError(
             f"unknown time zone {text!r}; use an IANA id such as America/Los_Angeles or "
             "Europe/Berlin, or UTC"
@@ -379,7 +379,10 @@ def to_datetime(value: object, *, input_format: str | None, locale: Locale, zone
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day, tzinfo=zone)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        try:
+            moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise HelperError(f"{value!r} is out of range for a date in milliseconds") from None
     elif isinstance(value, str):
         if input_format:
             moment = parse_with_pattern(value, input_format, locale, zone, now)
@@ -394,6 +397,9 @@ def to_datetime(value: object, *, input_format: str | None, locale: Locale, zone
             moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     else:
         raise HelperError(f"cannot read {value!r} as a date")
-    return moment.astimezone(zone)
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        raise HelperError(f"{value!r} is out of the supported date range") from None
 
 
