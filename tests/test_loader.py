@@ -1,0 +1,375 @@
+"""The loader: template folders and fixtures -> model objects, every problem as a located finding."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.config import load_config
+from toolkit.errors import InputError
+from toolkit.loader import (load_repository, load_template, template_folder_of, template_names,
+                            value_offsets)
+
+DATA = Path(__file__).resolve().parent / "data" / "loader"
+
+
+def make_repo(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def load(root: Path):
+    return load_repository(load_config(root))
+
+
+def codes(repo) -> list[tuple[str, str]]:
+    return [(f.code, f.location.path) for f in repo.findings]
+
+
+SMS = {"templates/t/sms.json": '{"DefaultSubstitutions": {"Code": "0"}}',
+       "templates/t/sms.txt": "Code {{Code}}"}
+
+
+# --- JSON positions ----------------------------------------------------------------------------
+
+def test_value_offsets_point_inside_the_quotes_with_escapes_and_unicode() -> None:
+    text = '{"a": "x\\"y", "b": [1, {"c": "é\\u00e9"}, "d"], "\\"k": "v", "e": {}}'
+    offsets = value_offsets(text)
+    assert text[offsets[("a",)]:].startswith('x\\"y"')
+    assert text[offsets[("b", 1, "c")]:].startswith('é\\u00e9"')
+    assert text[offsets[("b", 2)]:].startswith('d"')
+    assert text[offsets[("b", 0)]:].startswith("1,")
+    assert text[offsets[('"k',)]:].startswith('v"')
+    assert text[offsets[("e",)]] == "{"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20)
+
+
+def _paths(value, prefix=()):
+    yield prefix, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*prefix, i))
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values, st.sampled_from([None, 2, 4]), st.booleans())
+def test_value_offsets_match_every_value_of_any_json(value, indent, ascii_only) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    offsets = value_offsets(text)
+    decoder = json.JSONDecoder()
+    for path, expected in _paths(value):
+        offset = offsets[path]
+        if isinstance(expected, str):
+            assert text[offset - 1] == '"'
+            offset -= 1
+        assert decoder.raw_decode(text, offset)[0] == expected
+
+
+# --- a good repository ----------------------------------------------------------------------------
+
+def test_bundled_repository_loads_clean(repo_root: Path) -> None:
+    repo = load_repository(load_config(repo_root))
+    assert repo.findings == ()
+    names = [t.name for t in repo.templates]
+    assert names == ["appointment-reminder", "cart-reminder", "order-shipped", "password-reset",
+                     "spring-sale", "welcome"]
+    channels = {c for t in repo.templates for c in t.channels}
+    assert channels == {"email", "sms", "voice", "push", "inapp"}
+    assert {f.name for f in repo.fixtures} >= {"full-profile", "minimal", "non-latin", "sms-only"}
+
+
+def test_inline_part_location_is_the_first_character_inside_the_quotes(tmp_path: Path) -> None:
+    manifest = ('{\n  "Default": {\n    "Title": "Hi \\"{{User.UserId}}\\"",\n'
+                '    "Body": "日本 {{x}}"\n  }\n}\n')
+    make_repo(tmp_path, {"templates/p/push.json": manifest})
+    repo = load(tmp_path)
+    assert repo.findings == ()
+    channel = repo.template("p").channels["push"]
+    title = channel.part("Default.Title")
+    assert title.text == 'Hi "{{User.UserId}}"'
+    assert (title.location.path, title.location.line, title.location.column) == \
+        ("templates/p/push.json", 3, 15)
+    assert title.location.pointer == "$.Default.Title"
+    body = channel.part("Default.Body")
+    line = manifest.splitlines()[body.location.line - 1]
+    assert line[body.location.column - 1:].startswith("日本 {{x}}")
+
+
+def test_body_files_become_parts_at_line_1_column_1(tmp_path: Path) -> None:
+    make_repo(tmp_path, {
+        "templates/t/email.json": '{"Subject": "S"}',
+        "templates/t/email.html": "<p>{{x}}</p>",
+        "templates/t/email.txt": "text {{x}}",
+    })
+    channel = load(tmp_path).template("t").channels["email"]
+    assert [p.field for p in channel.parts] == ["Subject", "HtmlPart", "TextPart"]
+    html = channel.part("HtmlPart")
+    assert html.html and html.text == "<p>{{x}}</p>" and html.source is None
+    assert (html.location.path, html.location.line, html.location.column) == \
+        ("templates/t/email.html", 1, 1)
+    assert channel.files == ("templates/t/email.json", "templates/t/email.html",
+                             "templates/t/email.txt")
+
+
+def test_inapp_parts_cover_text_links_and_custom_config(repo_root: Path) -> None:
+    repo = load_repository(load_config(repo_root), ["spring-sale"])
+    fields = [p.field for p in repo.template("spring-sale").channels["inapp"].parts]
+    assert "Content[0].HeaderConfig.Header" in fields
+    assert "Content[0].BodyConfig.Body" in fields
+    assert "Content[0].PrimaryBtn.DefaultConfig.Text" in fields
+    assert "Content[0].PrimaryBtn.Web.Link" in fields
+    assert "CustomConfig.campaign" in fields
+    assert not any(p.html for p in repo.template("spring-sale").channels["inapp"].parts)
+
+
+def test_manifest_keeps_default_substitutions_and_drops_schema_key(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json": '{"$schema": "x", "Body": "b", '
+                                                 '"DefaultSubstitutions": {"A": {"B": "c"}}}'})
+    channel = load(tmp_path).template("t").channels["sms"]
+    assert "$schema" not in channel.manifest
+    assert channel.default_substitutions == {"A": {"B": "c"}}
+
+
+def test_utf8_bom_is_accepted_and_removed(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json": b"\xef\xbb\xbf{}",
+                         "templates/t/sms.txt": b"\xef\xbb\xbfHello {{x}}"})
+    repo = load(tmp_path)
+    assert repo.findings == ()
+    assert repo.template("t").channels["sms"].part("Body").text == "Hello {{x}}"
+
+
+def test_names_limit_what_is_loaded(repo_root: Path) -> None:
+    repo = load_repository(load_config(repo_root), ["welcome"])
+    assert [t.name for t in repo.templates] == ["welcome"]
+
+
+def test_underscore_and_dot_folders_are_not_templates(tmp_path: Path) -> None:
+    make_repo(tmp_path, {**SMS, "templates/_shared/x.css": "a{}", "templates/.git/x": "x"})
+    config = load_config(tmp_path)
+    assert template_names(config) == ["t"]
+    assert load_repository(config).findings == ()
+
+
+def test_template_folder_of(tmp_path: Path) -> None:
+    make_repo(tmp_path, {**SMS, "fixtures/a.json": "{}"})
+    config = load_config(tmp_path)
+    t = tmp_path / "templates" / "t"
+    assert template_folder_of(t / "sms.txt", config) == t
+    assert template_folder_of(t / "fixtures" / "x.json", config) == t
+    assert template_folder_of(t, config) == t
+    assert template_folder_of(tmp_path / "fixtures" / "a.json", config) is None
+    assert template_folder_of(tmp_path / "templates" / "_shared" / "x.mjml", config) is None
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+def test_fixture_shapes_wrapper_and_substitutions(tmp_path: Path) -> None:
+    make_repo(tmp_path, {
+        **SMS,
+        "fixtures/plain.json": '{"User": {"UserAttributes": {"FirstName": ["Ada"]}}, '
+                               '"Substitutions": {"Code": ["123"]}}',
+        "fixtures/wrapped.json": '{"EndpointResponse": {"Address": "+15550100", '
+                                 '"Attributes": {"A": ["1", "2"]}}, "Substitutions": {"C": []}}',
+        "templates/t/fixtures/plain.json": '{"Address": "local"}',
+    })
+    repo = load(tmp_path)
+    assert repo.findings == ()
+    shared = {f.name: f for f in repo.fixtures}
+    assert shared["plain"].endpoint["User"]["UserAttributes"]["FirstName"] == ["Ada"]
+    assert shared["plain"].substitutions == {"Code": ("123",)}
+    assert "Substitutions" not in shared["plain"].endpoint
+    assert shared["wrapped"].endpoint["Attributes"]["A"] == ["1", "2"]
+    template = repo.template("t")
+    chosen = {f.name: f for f in repo.fixtures_for(template)}
+    assert chosen["plain"].scope == "local" and chosen["plain"].endpoint == {"Address": "local"}
+
+
+def test_fixture_schema_errors_have_json_paths_and_lines(tmp_path: Path) -> None:
+    make_repo(tmp_path, {**SMS, "fixtures/bad.json":
+                         '{\n  "User": {\n    "UserAttributes": {"FirstName": "Ada"}\n  },\n'
+                         '  "Adress": "x"\n}\n'})
+    findings = load(tmp_path).findings
+    by_pointer = {f.location.pointer: f for f in findings}
+    first = by_pointer["$.User.UserAttributes.FirstName"]
+    assert first.code == "S002" and (first.location.line, first.location.column) == (3, 38)
+    assert 'write it as a list: ["Ada"]' in first.hint
+    unknown = by_pointer["$.Adress"]
+    assert "unknown key 'Adress'" in unknown.message and "'Address'" in unknown.hint
+    assert all(f.fixture == "bad" for f in findings)
+
+
+# --- bad input: each becomes a located finding, all reported together ---------------------------
+
+def test_malformed_json_reports_line_and_column(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/email.json": '{\n  "Subject": "x",\n}\n'})
+    (finding,) = load(tmp_path).findings
+    assert finding.code == "S001" and finding.name == "invalid-json"
+    assert (finding.location.path, finding.location.line, finding.location.column) == \
+        ("templates/t/email.json", 3, 1)
+    assert "invalid JSON" in finding.message and finding.template == "t"
+
+
+def test_unknown_key_and_wrong_type(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/push.json":
+                         '{"APNS": {"Titel": "x", "Body": 3}, "Default": {"Body": "b"}}'})
+    findings = load(tmp_path).findings
+    assert [(f.code, f.location.pointer) for f in findings] == \
+        [("S002", "$.APNS.Titel"), ("S002", "$.APNS.Body")]
+    assert "did you mean 'Title'" in findings[0].hint
+    assert "must be a string, not an integer" in findings[1].message
+    assert findings[1].location.line == 1 and findings[1].location.column == 33
+    assert load(tmp_path).template("t").channels == {}
+
+
+def test_inline_body_and_body_file(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json": '{\n  "Body": "inline"\n}',
+                         "templates/t/sms.txt": "file"})
+    (finding,) = load(tmp_path).findings
+    assert finding.code == "S004"
+    assert finding.location.pointer == "$.Body" and finding.location.line == 2
+    assert "Body is given inline and in sms.txt" in finding.message
+
+
+def test_mjml_and_html_together(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/email.json": '{"Subject": "s"}',
+                         "templates/t/email.html": "<p>x</p>",
+                         "templates/t/email.mjml": "<mjml><mj-body></mj-body></mjml>"})
+    (finding,) = load(tmp_path).findings
+    assert finding.code == "S008" and "email.html and email.mjml" in finding.message
+
+
+@pytest.mark.parametrize("name", ["-draft", "spring sale", "été", "a" * 129, "x.y"])
+def test_invalid_template_name(tmp_path: Path, name: str) -> None:
+    make_repo(tmp_path, {f"templates/{name}/sms.json": '{"Body": "x"}'})
+    repo = load(tmp_path)
+    (finding,) = repo.findings
+    assert finding.code == "S003" and repr(name) in finding.message
+    assert "rename the folder" in finding.hint
+    assert repo.templates == ()
+
+
+def test_longest_valid_name_is_accepted(tmp_path: Path) -> None:
+    make_repo(tmp_path, {f"templates/{'a' * 128}/sms.json": '{"Body": "x"}'})
+    assert load(tmp_path).findings == ()
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty"),
+    (b"  \n\t\n", "empty"),
+    (b"Hello\x00\x01\x02", "binary file"),
+    (b"Caf\xe9 {{x}}\n", "not UTF-8 text (byte 0xe9 at 1:4)"),
+])
+def test_unreadable_body_files(tmp_path: Path, content: bytes, words: str) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json": "{}", "templates/t/sms.txt": content})
+    (finding,) = load(tmp_path).findings
+    assert finding.code == "S007" and words in finding.message
+    assert finding.location.path == "templates/t/sms.txt"
+
+
+def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_repo(tmp_path, SMS)
+    body = tmp_path / "templates/t/sms.txt"
+    body.chmod(0)
+    try:
+        readable = os.access(body, os.R_OK)  # root reads anything: simulate the error then
+        if readable:
+            real_open = builtins.open
+
+            def fake_open(file, *args, **kwargs):
+                if Path(file) == body:
+                    raise PermissionError(13, "Permission denied", str(file))
+                return real_open(file, *args, **kwargs)
+
+            monkeypatch.setattr(builtins, "open", fake_open)
+        (finding,) = load(tmp_path).findings
+    finally:
+        body.chmod(0o644)
+    assert finding.code == "S007" and "Permission denied" in finding.message
+    assert "permissions" in finding.hint
+
+
+def test_mjml_that_does_not_parse(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/email.json": '{"Subject": "s"}',
+                         "templates/t/email.mjml": "<mjml>\n<mj-body>\n  <mj-section>\n"
+                                                   "</mj-body></mjml>\n"})
+    (finding,) = load(tmp_path).findings
+    assert finding.code == "S009"
+    assert (finding.location.path, finding.location.line, finding.location.column) == \
+        ("templates/t/email.mjml", 4, 1)
+
+
+def test_unknown_files_and_orphan_bodies(tmp_path: Path) -> None:
+    make_repo(tmp_path, {**SMS, "templates/t/notes.md": "x", "templates/t/voice.txt": "x",
+                         "fixtures/readme.txt": "x"})
+    found = {(f.code, f.location.path): f for f in load(tmp_path).findings}
+    assert "unknown file 'notes.md'" in found[("S005", "templates/t/notes.md")].message
+    assert "without its manifest voice.json" in found[("S005", "templates/t/voice.txt")].message
+    assert ("S005", "fixtures/readme.txt") in found
+
+
+def test_missing_required_parts(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/e/email.json": '{"TextPart": "x"}',
+                         "templates/s/sms.json": '{}',
+                         "templates/p/push.json": '{}',
+                         "templates/n/notes.txt": 'x'})
+    found = {(f.code, f.template, f.message) for f in load(tmp_path).findings}
+    assert ("S006", "e", "email template has no Subject") in found
+    assert ("S006", "s", "sms template has no Body") in found
+    assert ("S006", "p", "push.json has no platform part") in found
+    assert ("S006", "n", "no channel manifest in this template folder") in found
+
+
+def test_every_problem_is_reported_in_one_run() -> None:
+    repo = load_repository(load_config(DATA / "broken"))
+    assert sorted(codes(repo)) == [
+        ("S001", "templates/bad-json/email.json"),
+        ("S002", "fixtures/wrong.json"),
+        ("S002", "templates/bad-schema/push.json"),
+        ("S003", "templates/bad name"),
+        ("S004", "templates/both/sms.json"),
+        ("S005", "templates/good/notes.md"),
+        ("S007", "templates/latin1/sms.txt"),
+        ("S008", "templates/two-html/email.html"),
+        ("S009", "templates/bad-mjml/email.mjml"),
+    ]
+    # The good template still loads, with its good channel.
+    assert list(repo.template("good").channels) == ["sms"]
+    # Findings are sorted and every one carries a message and a hint.
+    assert list(repo.findings) == sorted(repo.findings)
+    assert all(f.message and f.hint and f.severity == "error" for f in repo.findings)
+
+
+def test_missing_templates_folder_raises_input_error(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "tpl"\n')
+    with pytest.raises(InputError) as info:
+        load(tmp_path)
+    assert "templates folder 'tpl' not found" in info.value.message
+    assert "ptk init" in info.value.hint
+
+
+def test_load_template_alone(tmp_path: Path) -> None:
+    make_repo(tmp_path, SMS)
+    template, findings = load_template(tmp_path / "templates" / "t", load_config(tmp_path))
+    assert findings == [] and template is not None
+    assert template.folder == "templates/t" and list(template.channels) == ["sms"]
