@@ -1,0 +1,59 @@
+"""``ptk lint [PATH...]``: check templates and fixtures; exit 1 on error findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.cli.common import config_from_context, use_color
+
+FORMAT_CHOICES = ("text", "json", "github", "sarif")
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES), default="text",
+              show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these code prefixes (comma-separated, repeatable); replaces [lint] "
+                   "select.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Drop these code prefixes (comma-separated, repeatable); adds to [lint] "
+                   "ignore.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core for large runs).")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.pass_context
+def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
+            select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None,
+            list_rules: bool) -> int:
+    """Lint templates and fixtures.
+
+    PATHS may be files or folders: a file maps to its template folder, a shared fixture or
+    the config file to every template; no PATHS lints everything. Exit 0 when no finding has
+    error severity, 1 otherwise, 2 for usage or config errors.
+    """
+    if list_rules:
+        from toolkit.lint.rules import RULES
+
+        for code, rule in RULES.items():
+            click.echo(f"{code}  {rule.NAME:<30} {rule.SEVERITY:<8} {rule.summary()}")
+        return 0
+
+    from toolkit import __version__
+    from toolkit.lint.formats import FORMATS
+    from toolkit.lint.runner import lint
+
+    config = config_from_context(ctx)
+    result = lint(config, list(paths) or None, select=select, ignore=ignore, jobs=jobs)
+    extra = {}
+    if output_format == "sarif":
+        from toolkit.lint.rules import RULES
+
+        extra = {"rules": {f.code: RULES[f.code] for f in result.findings if f.code in RULES},
+                 "version": __version__}
+    text = FORMATS[output_format](result.findings, checked=result.checked,
+                                  color=output_format == "text" and use_color(), **extra)
+    click.echo(text, nl=False)
+    return 1 if result.errors else 0

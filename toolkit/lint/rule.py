@@ -1,0 +1,152 @@
+"""The rule contract: what a rule declares, what it receives, what it yields.
+
+A rule is a small class holding data plus one generator (``check``):
+
+- ``CODE``: stable, a family letter and three digits (``L004``); never reused.
+- ``NAME``: kebab-case (``sms-multipart``); shown next to the code.
+- ``SEVERITY``: the default (``error``, ``warning`` or ``info``); config can change it.
+- ``SCOPE``: when it runs. ``loader``: the finding comes from the loader (structure rules
+  are listed so that they can be selected, ignored and re-graded like the others);
+  ``channel``: once per template channel, on the raw template (``ChannelContext``);
+  ``rendered``: once per channel and fixture, on the rendered output (``RenderedContext``).
+- ``CHANNELS``: the channels it applies to (None = all).
+- The docstring: first line = summary, then the reasoning, then a failing and a passing
+  example (``Fails:``/``Passes:``). ``docs/lint.md`` is generated from it.
+
+``check`` yields :class:`Problem` values (a message, where, and a hint). It never sets the
+code or severity: the runner stamps them, applies directives and selection, and sorts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from toolkit.model import Channel, Fixture, Location, Part, Repository, Template
+
+Scope = Literal["loader", "channel", "rendered"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found. ``location`` None means the channel's manifest file."""
+
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    fixture: str | None = None  # for a raw-template rule that looked at a fixture's data
+
+
+@dataclass
+class ChannelContext:
+    """One template channel as a raw-template rule sees it.
+
+    ``programs`` maps a part's field to its parsed Handlebars AST of ``part.text`` (parts that
+    failed to parse are absent). ``locate(part, line, column)`` turns a line:column inside
+    ``part.text`` into a file location, ``locate_source`` one inside the author's source
+    (the MJML file for an MJML email). ``contexts()`` gives the render context of every
+    fixture (built on first use)."""
+
+    repo: Repository
+    template: Template
+    channel: Channel
+    fixtures: tuple[Fixture, ...]
+    programs: dict[str, Any]
+    build_context: Callable[[Channel, Fixture | None], Mapping[str, Any]] | None = None
+    _contexts: list[tuple[Fixture | None, Mapping[str, Any]]] | None = field(default=None,
+                                                                            repr=False)
+    _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
+
+    def analysis(self) -> dict[str, tuple[list[Any], list[Any]]]:
+        """Per parsed part: (helper calls, variable uses), see ``toolkit.lint.hbs``."""
+        if self._analysis is None:
+            from toolkit.handlebars.helpers import PINPOINT_HELPERS
+            from toolkit.lint.hbs import walk_program
+
+            self._analysis = {f: walk_program(p, PINPOINT_HELPERS)
+                              for f, p in self.programs.items()}
+        return self._analysis
+
+    def source(self, part: Part) -> str:
+        """What the author wrote for this part (MJML source, or the text)."""
+        return part.source if part.source is not None else part.text
+
+    def locate(self, part: Part | None, line: int, column: int) -> Location:
+        """A line:column inside ``part.text`` (what the AST was parsed from) in its file."""
+        from toolkit.render import file_position
+
+        if part is None:
+            return self.manifest_location()
+        file_line, file_column = file_position(part, line, column)
+        return Location(part.location.path, file_line, file_column)
+
+    def locate_source(self, part: Part, line: int, column: int) -> Location:
+        """A line:column inside the author's source of ``part`` (MJML or text) in its file."""
+        if part.source is None:
+            return self.locate(part, line, column)
+        base_line = part.location.line or 1
+        base_column = part.location.column or 1
+        return Location(part.location.path, base_line + line - 1,
+                        column + (base_column - 1 if line == 1 else 0))
+
+    def manifest_location(self) -> Location:
+        return Location(self.channel.manifest_path)
+
+    def contexts(self) -> list[tuple[Fixture | None, Mapping[str, Any]]]:
+        """(fixture, render context) for every fixture (or (None, defaults) when none)."""
+        if self._contexts is None:
+            out: list[tuple[Fixture | None, Mapping[str, Any]]] = []
+            if self.build_context is not None:
+                for fixture in self.fixtures or (None,):
+                    try:
+                        out.append((fixture, self.build_context(self.channel, fixture)))
+                    except Exception:  # noqa: BLE001 - a bad fixture is the loader's finding
+                        continue
+            self._contexts = out
+        return self._contexts
+
+
+@dataclass
+class RenderedContext:
+    """One channel rendered with one fixture, as a rendered-output rule sees it.
+
+    ``rendered`` is a ``toolkit.render.Rendered`` (``fields``: field -> text, ``body``: the
+    request body with rendered parts, ``missing``: variables without a value)."""
+
+    channel_context: ChannelContext
+    fixture: Fixture | None
+    rendered: Any
+
+    @property
+    def channel(self) -> Channel:
+        return self.channel_context.channel
+
+    def location_of(self, field_name: str) -> Location:
+        """Where the part holding ``field_name`` begins (else the manifest)."""
+        part = self.channel.part(field_name)
+        if part is not None:
+            return part.location
+        return self.channel_context.manifest_location()
+
+
+class Rule:
+    """Base class of every rule (see the module docs)."""
+
+    CODE: ClassVar[str] = ""
+    NAME: ClassVar[str] = ""
+    SEVERITY: ClassVar[str] = "error"
+    SCOPE: ClassVar[Scope] = "channel"
+    CHANNELS: ClassVar[frozenset[str] | None] = None
+
+    @classmethod
+    def applies_to(cls, channel: str) -> bool:
+        return cls.CHANNELS is None or channel in cls.CHANNELS
+
+    @classmethod
+    def check(cls, ctx: Any) -> Iterator[Problem]:  # pragma: no cover - overridden
+        return iter(())
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""

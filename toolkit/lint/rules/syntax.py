@@ -1,0 +1,375 @@
+"""H: Handlebars syntax and helpers, and the markup (HTML/MJML) around them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from toolkit.lint.hbs import kind, position
+from toolkit.lint.rule import ChannelContext, Problem, Rule
+
+ENDPOINT_ROOTS = frozenset({
+    "Address", "ChannelType", "CreationDate", "EffectiveDate", "Demographic", "EndpointStatus",
+    "Id", "Location", "OptOut", "RequestId", "User", "Attributes", "Metrics",
+    "RecommendationItems", "Recommendations",
+})
+
+
+def _helpers() -> dict[str, object]:
+    from toolkit.handlebars.helpers import PINPOINT_HELPERS
+
+    return PINPOINT_HELPERS  # type: ignore[return-value]
+
+
+class HandlebarsSyntax(Rule):
+    """A part is not valid Handlebars (reported with the engine's line:column).
+
+    Fails::
+
+        Hi {{#if User.UserAttributes.FirstName}}{{User.UserAttributes.FirstName}}
+
+    Passes::
+
+        Hi {{#if User.UserAttributes.FirstName}}{{User.UserAttributes.FirstName}}{{/if}}
+    """
+
+    CODE = "H001"
+    NAME = "handlebars-syntax"
+    # Produced by the runner when parsing; check() has nothing more to add.
+
+
+class UnknownHelper(Rule):
+    """A mustache calls a helper the service does not have (a typo, or a handlebars.js or
+    Amazon Connect helper).
+
+    Fails::
+
+        {{uppercase User.UserAttributes.LastName.[0]}}
+
+    Passes::
+
+        {{upper User.UserAttributes.LastName.[0]}}
+    """
+
+    CODE = "H002"
+    NAME = "unknown-helper"
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        import difflib
+
+        helpers = _helpers()
+        for field, (calls, _) in ctx.analysis().items():
+            part = ctx.channel.part(field)
+            for call in calls:
+                if call.context_section or call.name in helpers:
+                    continue
+                near = difflib.get_close_matches(call.name, sorted(helpers), n=1)
+                yield Problem(
+                    f"unknown helper {call.name!r}", ctx.locate(part, *position(call.node)),
+                    hint=f"did you mean {near[0]!r}?" if near else
+                    "use one of the helpers Pinpoint documents (see docs/lint.md)")
+
+
+class HelperArguments(Rule):
+    """A helper gets the wrong number of arguments, an unknown hash key, or is used in the
+    wrong form (a block-only helper inline, or the other way round).
+
+    Fails::
+
+        {{substring Location.City}}
+
+    Passes::
+
+        {{substring Location.City 0 3}}
+    """
+
+    CODE = "H003"
+    NAME = "helper-arguments"
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        helpers = _helpers()
+        for field, (calls, _) in ctx.analysis().items():
+            part = ctx.channel.part(field)
+            for call in calls:
+                spec = helpers.get(call.name)
+                if spec is None or call.context_section:
+                    continue
+                where = ctx.locate(part, *position(call.node))
+                n = len(call.params)
+                low, high = spec.min_args, spec.max_args  # type: ignore[attr-defined]
+                if n < low or (high is not None and n > high):
+                    want = (f"{low}" if high == low else
+                            f"{low} or more" if high is None else f"{low} to {high}")
+                    yield Problem(f"{call.name} takes {want} argument(s), got {n}", where,
+                                  hint=f"see the {call.name!r} helper in docs/lint.md")
+                keys = spec.hash_keys  # type: ignore[attr-defined]
+                if keys is not None:
+                    for key in call.hash_keys:
+                        if key not in keys:
+                            allowed = ", ".join(sorted(keys)) or "none"
+                            yield Problem(f"{call.name} has no option {key!r} (options: "
+                                          f"{allowed})", where)
+                form = spec.form  # type: ignore[attr-defined]
+                if call.kind == "block" and form == "inline":
+                    yield Problem(f"{call.name} cannot be used as a block ({{{{#{call.name}}}}})",
+                                  where, hint=f"write {{{{{call.name} ...}}}}")
+                elif call.kind != "block" and form == "block":
+                    yield Problem(f"{call.name} must be used as a block "
+                                  f"({{{{#{call.name} ...}}}}...{{{{/{call.name}}}}})", where)
+
+
+class UndocumentedHelper(Rule):
+    """A helper that Handlebars has but Pinpoint does not document (``with``, ``lookup``,
+    ``log``): it may not work in the service (Amazon Connect rejects ``with``).
+
+    Fails::
+
+        {{#with User.UserAttributes}}{{FirstName}}{{/with}}
+
+    Passes::
+
+        {{User.UserAttributes.FirstName}}
+    """
+
+    CODE = "H004"
+    NAME = "undocumented-helper"
+    SEVERITY = "warning"
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        helpers = _helpers()
+        for field, (calls, _) in ctx.analysis().items():
+            part = ctx.channel.part(field)
+            for call in calls:
+                spec = helpers.get(call.name)
+                if spec is not None and not getattr(spec, "documented", True):
+                    yield Problem(f"{call.name!r} is not a documented Pinpoint helper",
+                                  ctx.locate(part, *position(call.node)),
+                                  hint="use full variable paths or a documented helper")
+
+
+class UnquotedLiteral(Rule):
+    """A helper argument is a bare word that is no variable: Handlebars reads it as a
+    variable path (empty), not as text.
+
+    Fails::
+
+        {{inflect Attributes.Count.[0] item items}}
+
+    Passes::
+
+        {{inflect Attributes.Count.[0] "item" "items"}}
+    """
+
+    CODE = "H005"
+    NAME = "unquoted-literal"
+    SEVERITY = "warning"
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        defaults = set(ctx.channel.default_substitutions)
+        for field, (_, uses) in ctx.analysis().items():
+            part = ctx.channel.part(field)
+            for use in uses:
+                if use.role not in ("param", "hash") or use.root is None:
+                    continue
+                head = use.root[0]
+                if head in ENDPOINT_ROOTS or head in defaults:
+                    continue
+                original = str(getattr(use.node, "original", head))
+                yield Problem(f"bare word {original!r} given to {use.helper} is read as a "
+                              f"variable, not as text", ctx.locate(part, *position(use.node)),
+                              hint=f'quote it: "{original}"')
+
+
+class MalformedHtml(Rule):
+    """The HTML body has unclosed or stray tags (clients repair it differently).
+
+    MJML sources are checked by the MJML compiler (S009).
+
+    Fails::
+
+        <table><tr><td><b>Total</td></tr></table>
+
+    Passes::
+
+        <table><tr><td><b>Total</b></td></tr></table>
+    """
+
+    CODE = "H006"
+    NAME = "malformed-html"
+    SEVERITY = "warning"
+    CHANNELS = frozenset({"email"})
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from toolkit.lint.markup import scan
+
+        part = ctx.channel.part("HtmlPart")
+        if part is None or part.source is not None:
+            return
+        for problem in scan(part.text)[1]:
+            yield Problem(problem.message, ctx.locate(part, problem.line, problem.column),
+                          hint="close every element in the order it was opened")
+
+
+_QUOTED_IN_ATTRIBUTE = re.compile(r'=\s*"[^"<>]*?\{\{[^}"]*"')
+
+
+class QuotesInAttributeMustache(Rule):
+    """A mustache inside a double-quoted HTML/MJML attribute uses double quotes itself.
+
+    MJML compilers reject it (``href="{{x "a"}}"`` ends the attribute early), and HTML
+    editors and formatters mangle it. Use single quotes inside.
+
+    Fails::
+
+        <mj-button href="{{replace Attributes.Url.[0] "http:" "https:"}}">Go</mj-button>
+
+    Passes::
+
+        <mj-button href="{{replace Attributes.Url.[0] 'http:' 'https:'}}">Go</mj-button>
+    """
+
+    CODE = "H007"
+    NAME = "quotes-in-attribute-mustache"
+    SEVERITY = "warning"
+    CHANNELS = frozenset({"email"})
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from toolkit.lint.markup import line_column
+
+        part = ctx.channel.part("HtmlPart")
+        if part is None:
+            return
+        text = ctx.source(part)
+        for match in _QUOTED_IN_ATTRIBUTE.finditer(text):
+            start = text.index("{{", match.start())
+            yield Problem("double quotes inside a mustache inside a double-quoted attribute",
+                          ctx.locate_source(part, *line_column(text, start)),
+                          hint="use single quotes inside the mustache")
+
+
+# MJML elements whose content is text/HTML, not other components.
+MJML_ENDING_TAGS = frozenset({
+    "mj-text", "mj-button", "mj-raw", "mj-table", "mj-title", "mj-preview", "mj-style",
+    "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text",
+    "mj-font", "mj-breakpoint", "mj-html-attributes", "mj-attributes", "mj-include",
+})
+_MJ_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*?(/?)>",
+                     re.DOTALL)
+_BLOCK_TAG = re.compile(r"\{\{~?\s*(?:[#^/]|else\b)")
+
+
+class BlockBetweenMjmlSections(Rule):
+    """A Handlebars block tag sits between MJML components, outside ``<mj-raw>``.
+
+    MJML compilers (npm mjml 4/5 and its ports) silently drop text between sections, so
+    ``{{#if}}``/``{{/if}}`` vanish and the section always shows. Wrap each block tag in
+    ``<mj-raw>``.
+
+    Fails::
+
+        <mj-body>{{#if Attributes.Promo}}<mj-section>...</mj-section>{{/if}}</mj-body>
+
+    Passes::
+
+        <mj-body><mj-raw>{{#if Attributes.Promo}}</mj-raw><mj-section>...</mj-section><mj-raw>{{/if}}</mj-raw></mj-body>
+    """
+
+    CODE = "H008"
+    NAME = "block-between-mjml-sections"
+    CHANNELS = frozenset({"email"})
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from toolkit.lint.markup import line_column
+
+        part = ctx.channel.part("HtmlPart")
+        if part is None or part.source is None:
+            return
+        text = part.source
+        stack: list[str] = []
+        last = 0
+        for match in _MJ_TAG.finditer(text):
+            if stack and stack[-1].startswith("mj-") and stack[-1] not in MJML_ENDING_TAGS:
+                for block in _BLOCK_TAG.finditer(text, last, match.start()):
+                    yield Problem(
+                        f"Handlebars block tag directly inside <{stack[-1]}>: MJML drops it",
+                        ctx.locate_source(part, *line_column(text, block.start())),
+                        hint="wrap it in <mj-raw>...</mj-raw>")
+            last = match.end()
+            closing, name, self_closing = match.group(1), match.group(2), match.group(3)
+            if name is None or self_closing:
+                continue
+            name = name.lower()
+            if closing:
+                if name in stack:
+                    while stack and stack.pop() != name:
+                        pass
+            elif not (stack and stack[-1] in MJML_ENDING_TAGS):
+                stack.append(name)
+
+
+class RenderFailed(Rule):
+    """Rendering with a fixture fails (a helper rejects the fixture's value, e.g. a date it
+    cannot parse).
+
+    Fails (fixture ``User.UserAttributes.Since = ["yesterday"]``)::
+
+        {{dateFormat User.UserAttributes.Since.[0] inputFormat="yyyy-MM-dd"}}
+
+    Passes (fixture ``["2024-05-01"]``): the same template.
+    """
+
+    CODE = "H009"
+    NAME = "render-failed"
+    SCOPE = "rendered"
+    # Produced by the runner when render_channel raises.
+
+
+class InvalidDirective(Rule):
+    """A ``ptk-disable`` comment names a code that matches no rule (it silences nothing).
+
+    Fails::
+
+        {{!-- ptk-disable-file L999 --}}
+
+    Passes::
+
+        {{!-- ptk-disable-file L004 --}}
+    """
+
+    CODE = "H010"
+    NAME = "invalid-directive"
+    SEVERITY = "warning"
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from toolkit.lint import directives
+        from toolkit.lint.rules import RULES
+        from toolkit.lint.selection import CODE_PREFIX
+
+        for part in ctx.channel.parts:
+            source = ctx.source(part)
+            if "ptk-" not in source:
+                continue
+            for directive in directives.parse(source).directives:
+                bad = [c for c in directive.codes if c and (
+                    not CODE_PREFIX.match(c) or not any(k.startswith(c) for k in RULES))]
+                if bad:
+                    yield Problem(f"ptk-{directive.kind} names unknown code(s) "
+                                  f"{', '.join(bad)}",
+                                  ctx.locate_source(part, directive.line,
+                                                    directive.column),
+                                  hint="see `ptk lint --list-rules`")
+
+
+RULES = (HandlebarsSyntax, UnknownHelper, HelperArguments, UndocumentedHelper, UnquotedLiteral,
+         MalformedHtml, QuotesInAttributeMustache, BlockBetweenMjmlSections, RenderFailed,
+         InvalidDirective)
+
+__all__ = ["ENDPOINT_ROOTS", "RULES", "kind"]

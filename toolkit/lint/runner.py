@@ -1,0 +1,318 @@
+"""The linter: which templates to check, loading, raw-template rules, rendering with every
+fixture, rendered-output rules, then stamping, selection, directives and sorting.
+
+Pipeline for one template channel:
+
+1. parse every part's source (``toolkit.handlebars.parse``); a syntax error is ``H001``;
+2. run the ``channel`` rules on the raw template;
+3. unless the template cannot render (syntax error, unknown helper, bad helper arguments),
+   render it with every fixture (shared + local; the defaults alone when there is none)
+   and run the ``rendered`` rules on each result; a render that fails is ``H009``;
+4. stamp code, name, severity, template, channel and fixture on each problem; drop what
+   ``select``/``ignore``/``severity = "off"``/``per-path-ignores``/inline directives
+   silence; sort by (path, line, column, code, fixture).
+
+Large runs are split over a process pool (one worker per core, each loading its share of
+the templates); small runs stay in-process, where start-up dominates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.config import Config
+from toolkit.lint import directives
+from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
+from toolkit.lint.selection import Selection, from_config, with_options
+from toolkit.model import CHANNELS, Finding, Location, Part, Repository, Template
+
+PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
+BLOCKING = frozenset({"H001", "H002", "H003"})  # the template cannot render
+
+
+@dataclass(frozen=True)
+class LintResult:
+    findings: tuple[Finding, ...]
+    checked: tuple[str, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+
+def sort_key(finding: Finding) -> tuple[Any, ...]:
+    loc = finding.location
+    return (loc.path, loc.line or 0, loc.column or 0, finding.code, finding.fixture or "",
+            finding.template or "", finding.channel or "", finding.message)
+
+
+# --- which templates --------------------------------------------------------------------------
+
+def templates_for_paths(config: Config, paths: Sequence[Path] | None) -> list[str] | None:
+    """Template names the given paths map to; None means every template.
+
+    A file or folder inside a template folder maps to that template; the templates folder
+    itself, a shared fixture, the fixtures folder, the config file or a folder holding the
+    templates folder map to every template; anything else (a README) maps to nothing."""
+    from toolkit.loader import template_folder_of
+
+    if not paths:
+        return None
+    names: set[str] = set()
+    templates_dir = config.templates_dir.resolve()
+    fixtures_dir = config.fixtures_dir.resolve()
+    config_file = config.path.resolve() if config.path else None
+    for raw in paths:
+        path = (raw if raw.is_absolute() else Path.cwd() / raw).resolve()
+        if path == config_file or _within(path, fixtures_dir) or _within(templates_dir, path):
+            return None
+        folder = template_folder_of(path, config)
+        if folder is not None:
+            names.add(folder.name)
+    return sorted(names)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+# --- positions ----------------------------------------------------------------------------------
+
+class Files:
+    """Text of repository files (relative paths), read once."""
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+        self._texts: dict[str, str | None] = {}
+        self._suppressions: dict[str, directives.Suppressions] = {}
+
+    def text(self, rel: str) -> str | None:
+        if rel not in self._texts:
+            try:
+                self._texts[rel] = (self.root / rel).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError, ValueError):
+                self._texts[rel] = None
+        return self._texts[rel]
+
+    def suppressions(self, rel: str) -> directives.Suppressions:
+        if rel not in self._suppressions:
+            self._suppressions[rel] = directives.parse(self.text(rel) or "")
+        return self._suppressions[rel]
+
+
+# --- running rules ------------------------------------------------------------------------------
+
+def _rules() -> dict[str, type[Rule]]:
+    from toolkit.lint.rules import RULES
+
+    return RULES
+
+
+def load_selection(config: Config, select: Sequence[str] = (),
+                   ignore: Sequence[str] = ()) -> Selection:
+    """The ``[lint]`` table validated, with the command-line options applied."""
+    known = list(_rules())
+    source = str(config.path) if config.path else "configuration"
+    return with_options(from_config(config.lint, source=source, known=known), select, ignore,
+                        known)
+
+
+def _active(selection: Selection, scope: str) -> list[type[Rule]]:
+    return [r for r in _rules().values() if r.SCOPE == scope and selection.selected(r.CODE)
+            and selection.severity_of(r.CODE, r.SEVERITY) != "off"]
+
+
+def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:
+    """Parse every part of the channel into ``ctx.programs``; H001 problems for the rest."""
+    from toolkit.errors import RenderError
+    from toolkit.render import parse_cached
+
+    problems: list[tuple[str, Problem]] = []
+    for part in ctx.channel.parts:
+        try:
+            ctx.programs[part.field] = parse_cached(part.text)
+        except RenderError as exc:
+            problems.append(("H001", Problem(f"{part.field}: {exc.message}",
+                                             ctx.locate(part, exc.line or 1, exc.column or 1),
+                                             exc.hint)))
+        except RecursionError:
+            problems.append(("H001", Problem(
+                f"{part.field}: the template is nested too deeply to parse", part.location,
+                "flatten the nesting of blocks")))
+    return problems
+
+
+def lint_template(repo: Repository, template: Template, selection: Selection,
+                  files: Files | None = None) -> list[Finding]:
+    """Every finding of one loaded template (before directives and path ignores)."""
+    from toolkit.errors import RenderError
+    from toolkit.render import build_context, render_channel
+
+    files = files or Files(repo.root)
+    rules = _rules()
+    channel_rules = _active(selection, "channel")
+    rendered_rules = _active(selection, "rendered")
+    fixtures = repo.fixtures_for(template)
+    findings: list[Finding] = []
+
+    def stamp(code: str, problem: Problem, channel: str, manifest: str,
+              fixture: str | None = None) -> None:
+        rule = rules.get(code)
+        fixture = fixture or problem.fixture
+        location = problem.location or Location(manifest)
+        if not location.path:
+            location = Location(manifest, location.line, location.column, location.pointer)
+        findings.append(Finding(
+            location=location, code=code, name=rule.NAME if rule else code,
+            severity=rule.SEVERITY if rule else "error", message=problem.message,
+            template=template.name, channel=channel, fixture=fixture, hint=problem.hint))
+
+    for channel_name in CHANNELS:
+        channel = template.channels.get(channel_name)
+        if channel is None:
+            continue
+        ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
+                             programs={}, build_context=build_context)
+        parse_problems = _parse_parts(ctx)
+        blocked = bool(parse_problems)
+        for code, problem in parse_problems:
+            stamp(code, problem, channel_name, channel.manifest_path)
+        for rule in channel_rules:
+            if not rule.applies_to(channel_name):
+                continue
+            for problem in _safely(rule, ctx):
+                stamp(rule.CODE, problem, channel_name, channel.manifest_path)
+                blocked = blocked or rule.CODE in BLOCKING
+        if blocked:
+            continue
+        for fixture in fixtures or (None,):
+            fixture_name = fixture.name if fixture is not None else None
+            try:
+                rendered = render_channel(channel, fixture)
+            except RenderError as exc:
+                path = exc.path or channel.manifest_path
+                stamp("H009", Problem(exc.message, Location(path, exc.line, exc.column),
+                                      exc.hint), channel_name, channel.manifest_path,
+                      fixture_name)
+                continue
+            except RecursionError:
+                stamp("H009", Problem("rendering recursed too deeply", None,
+                                      "check for partials that include themselves"),
+                      channel_name, channel.manifest_path, fixture_name)
+                continue
+            rctx = RenderedContext(ctx, fixture, rendered)
+            for rule in rendered_rules:
+                if rule.applies_to(channel_name):
+                    for problem in _safely(rule, rctx):
+                        stamp(rule.CODE, problem, channel_name, channel.manifest_path,
+                              fixture_name)
+    return findings
+
+
+def _safely(rule: type[Rule], ctx: Any) -> Iterator[Problem]:
+    """A rule's problems; a rule that crashes on odd content costs its own findings only,
+    never the run (the crash is reported as a finding of that rule)."""
+    try:
+        yield from list(rule.check(ctx))
+    except RecursionError:
+        yield Problem(f"{rule.NAME}: content nested too deeply to check")
+    except Exception as exc:  # noqa: BLE001 - a rule bug must not hide other findings
+        yield Problem(f"{rule.NAME}: internal error while checking ({type(exc).__name__}: "
+                      f"{exc})", hint="please report this ptk bug with the template")
+
+
+def finalize(findings: Iterable[Finding], selection: Selection, files: Files) -> list[Finding]:
+    """Apply severities, selection, per-path ignores and directives; dedupe; sort."""
+    rules = _rules()
+    kept: set[Finding] = set()
+    for f in findings:
+        if not selection.selected(f.code):
+            continue
+        rule = rules.get(f.code)
+        severity = selection.severity_of(f.code, rule.SEVERITY if rule else f.severity)
+        if severity == "off" or selection.ignored_at(f.code, f.location.path):
+            continue
+        if files.suppressions(f.location.path).silences(f.code, f.location.line):
+            continue
+        if severity != f.severity:
+            f = Finding(f.location, f.code, f.name, severity, f.message, f.template,
+                        f.channel, f.fixture, f.hint)
+        kept.add(f)
+    return sorted(kept, key=sort_key)
+
+
+def _belongs(finding: Finding, names: set[str]) -> bool:
+    return finding.template is None or finding.template in names
+
+
+def lint_repository_template(repo: Repository, config: Config, name: str) -> tuple[Finding, ...]:
+    """Findings of one template of an already loaded repository (used by the preview)."""
+    selection = load_selection(config)
+    files = Files(repo.root)
+    template = repo.template(name)
+    found = [f for f in repo.findings if f.template == name]
+    if template is not None:
+        found.extend(lint_template(repo, template, selection, files))
+    return tuple(finalize(found, selection, files))
+
+
+def _lint_names(config: Config, names: list[str] | None, selection: Selection
+                ) -> list[Finding]:
+    from toolkit.loader import load_repository
+
+    repo = load_repository(config, names)
+    files = Files(repo.root)
+    wanted = set(names) if names is not None else {t.name for t in repo.templates} | {
+        f.template for f in repo.findings if f.template}
+    found = [f for f in repo.findings if _belongs(f, wanted)]
+    for template in repo.templates:
+        found.extend(lint_template(repo, template, selection, files))
+    return finalize(found, selection, files)
+
+
+def lint(config: Config, paths: Sequence[Path] | None = None, *, select: Sequence[str] = (),
+         ignore: Sequence[str] = (), jobs: int | None = None) -> LintResult:
+    """Lint the templates that ``paths`` map to (every template when None or empty)."""
+    from toolkit.loader import load_repository, template_names
+
+    selection = load_selection(config, select, ignore)
+    names = templates_for_paths(config, paths)
+    if names is not None and not names:
+        return LintResult((), ())
+    if not config.templates_dir.is_dir():
+        load_repository(config, names)  # raises the InputError naming the folder
+    all_names = template_names(config) if names is None else names
+    workers = _workers(jobs, len(all_names))
+    if workers <= 1:
+        findings = _lint_names(config, names, selection)
+    else:
+        chunks = [all_names[i::workers] for i in range(workers)]
+        findings = _in_pool(config, chunks, selection, workers)
+    return LintResult(tuple(findings), tuple(all_names))
+
+
+def _workers(jobs: int | None, count: int) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, count))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    if count < PARALLEL_MIN_TEMPLATES:
+        return 1
+    return max(1, min(cores, count // (PARALLEL_MIN_TEMPLATES // 2)))
+
+
+def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
+             workers: int) -> list[Finding]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(_lint_names, [config] * len(chunks), chunks,
+                              [selection] * len(chunks)))
+    return sorted({f for part in parts for f in part}, key=sort_key)
