@@ -111,9 +111,11 @@ BY_TYPE = {channel.type: channel for channel in CHANNELS}
 NO_RETRIES = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=10)
 
 
+_SESSION = boto3.session.Session()  # loading the service model once keeps clients cheap
+
+
 def make_client(url: str, region: str = "us-east-1", config: Config = NO_RETRIES) -> Any:
-    return boto3.session.Session().client("pinpoint", endpoint_url=url, region_name=region,
-                                          config=config)
+    return _SESSION.client("pinpoint", endpoint_url=url, region_name=region, config=config)
 
 
 def control(url: str, path: str, payload: dict[str, Any] | None = None,

@@ -76,6 +76,7 @@ def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[st
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default 5 drops bursts of connects (1 s SYN retry)
     emulator: EmulatorServer
 
 
@@ -206,7 +207,8 @@ class EmulatorServer:
         if config["latency_ms"]:
             time.sleep(config["latency_ms"] / 1000)
         entry: dict[str, Any] = {"method": handler.command, "path": raw_path,
-                                 "query": query_string, "status": None, "operation": None,
+                                 "query": query_string, "status": None,
+                                 "operation": _operation_name(handler.command, raw_path),
                                  "fault": None}
         if drop_draw < config["drop_rate"]:
             entry["fault"] = "drop"
@@ -222,13 +224,13 @@ class EmulatorServer:
                 "Injected fault (ptk emulator fail_rate); retry the request."), request_id)
         else:
             response = self._answer(handler, raw_path, query_string, body, too_large,
-                                    request_id, entry)
+                                    request_id)
         entry["status"] = response.status
         self._record(entry)
         _send(handler, response, request_id)
 
     def _answer(self, handler: _Handler, raw_path: str, query_string: str, body: bytes,
-                too_large: bool, request_id: str, entry: dict[str, Any]) -> Response:
+                too_large: bool, request_id: str) -> Response:
         try:
             if not handler.headers.get("Authorization"):
                 raise ForbiddenException("Missing Authentication Token: sign the request with "
@@ -236,7 +238,6 @@ class EmulatorServer:
             if length_error := _length_error(handler):
                 raise length_error
             operation, params = match(handler.command, raw_path)
-            entry["operation"] = operation
             if too_large:
                 raise PayloadTooLargeException(
                     f"Request body too large (limit {self.config['max_body_bytes']} bytes).")
@@ -274,6 +275,14 @@ class EmulatorServer:
             return Response(400, {"error": str(exc)})
         except EmulatorError as exc:
             return Response(exc.status, {"error": exc.message})
+
+
+def _operation_name(method: str, raw_path: str) -> str | None:
+    """The AWS operation a request is for (for the log), or None if it matches none."""
+    try:
+        return match(method, raw_path)[0]
+    except EmulatorError:
+        return None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
