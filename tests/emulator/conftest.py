@@ -175,3 +175,9 @@ def email() -> Channel:
 @pytest.fixture
 def all_channels() -> list[Channel]:
     return CHANNELS
+
+
+@pytest.fixture
+def client_for() -> Any:
+    """``client_for(url)``: a pinpoint client (no retries) for an emulator at ``url``."""
+    return lambda url: make_client(url)

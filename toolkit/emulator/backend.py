@@ -243,7 +243,7 @@ class Backend:
         templates: dict[tuple[str, str], Template] = {}
         try:
             for item in data["templates"]:
-                versions = {v["number"]: Version(v["number"], v["content"], v["created"],
+                versions = {v["number"]: Version(v["number"], copy.deepcopy(v["content"]), v["created"],
                                                  v["modified"]) for v in item["versions"]}
                 template = Template(item["name"], item["type"], item["created"],
                                     item["modified"], item["active"], item["next_number"],
