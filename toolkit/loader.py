@@ -499,8 +499,8 @@ def _mjml_part(body: TextFile, config: Config, who: Mapping[str, str | None]
         includes = mjml.read_includes(body.text, path=body.path)
         html = mjml.compile_mjml(body.text, path=body.path, includes=includes)
     except RenderError as exc:
-        message = exc.message.split(": ", 1)[1] if exc.message.startswith(str(body.path)) \
-            else exc.message
+        message = re.sub(rf"^{re.escape(exc.path or str(body.path))}(:\d+:\d+)?: ", "",
+                         exc.message)
         rel = display_path(Path(exc.path), config.root) if exc.path else body.rel
         return None, [], _finding(rel, "S009", "mjml-error", message,
                                   exc.hint or "fix the MJML", line=exc.line, column=exc.column,

@@ -26,7 +26,7 @@ _TAG = re.compile(
     r"<!--.*?-->|<(/?)(mjml|mj-[A-Za-z0-9-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _ATTR_PATH = re.compile(r"""\bpath\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _QUOTE_IN_MUSTACHE = re.compile(r'=\s*"[^"{]*\{\{[^}"]*"')
-_POSITION = re.compile(r"in root template at position (\d+):(\d+)")
+_POSITION = re.compile(r"in (?:root template|template from \"([^\"]*)\") at position (\d+):(\d+)")
 # Elements whose content MJML treats as raw HTML: no mj-* tags are looked for inside them.
 _RAW = {"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-title", "mj-preview",
         "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text"}
@@ -138,21 +138,31 @@ def compile_mjml(source: str, *, path: Path,
     except (OSError, ValueError) as exc:
         message = str(exc)
         line = col = None
-        where = str(path)
+        where_path, text = path, source
         position = _POSITION.search(message)
         if position:
-            offset = len(source.encode("utf-8")[: int(position.group(1))]
+            if position.group(1) is not None:  # inside an included file
+                included = next((i for i in includes if i.literal == position.group(1)), None)
+                if included is not None:
+                    where_path, text = included.path, included.text
+                else:
+                    position = None
+        if position:
+            offset = len(text.encode("utf-8")[: int(position.group(2))]
                          .decode("utf-8", errors="ignore"))
-            line, col = line_col(source, offset)
-            where = f"{path}:{line}:{col}"
+            line, col = line_col(text, offset)
+        where = f"{where_path}:{line}:{col}" if line is not None else str(where_path)
         hint = "check the MJML syntax there"
         quoted = _QUOTE_IN_MUSTACHE.search(source)
         if line is None and quoted:
-            line, col = line_col(source, quoted.start() + 1)
+            line, col = line_col(source, quoted.end() - 1)
             where = f"{path}:{line}:{col}"
         if "unable to parse next template" in message:
             hint = ("check the tag there; a Handlebars expression with double quotes inside "
                     "an attribute (href=\"{{link \"x\"}}\") must use single quotes")
+        if "unexpected element in template from" in message:
+            hint = ("MRML does not allow <mj-include> at the top level of an included file; "
+                    "put it inside an element (e.g. a column) or include it from the main file")
         raise RenderError(f"{where}: MJML error: {message}", hint=hint,
-                          path=str(path), line=line, column=col) from None
+                          path=str(where_path), line=line, column=col) from None
     return output.content
