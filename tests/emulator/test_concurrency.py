@@ -47,10 +47,12 @@ def test_eight_writers_adding_versions(client: Any, new_client: Any, email: Any)
     assert results == [None] * THREADS
     items = client.list_template_versions(TemplateName="welcome", TemplateType="EMAIL",
                                           PageSize="1000")["TemplateVersionsResponse"]["Item"]
-    assert [item["Version"] for item in items] == [str(n) for n in range(1, THREADS * per_thread + 2)]
+    total = THREADS * per_thread + 1
+    assert [item["Version"] for item in items] == [str(n) for n in range(1, total + 1)]
     subjects = [email.get(client, "welcome", Version=item["Version"])["Subject"]
                 for item in items[1:]]
-    assert sorted(subjects) == sorted(f"w{w}-{s}" for w in range(THREADS) for s in range(per_thread))
+    expected = [f"w{w}-{s}" for w in range(THREADS) for s in range(per_thread)]
+    assert sorted(subjects) == sorted(expected)
     for worker in range(THREADS):  # each writer's versions are in its own order
         mine = [s for s in subjects if s.startswith(f"w{worker}-")]
         assert mine == [f"w{worker}-{s}" for s in range(per_thread)]

@@ -20,7 +20,8 @@ def test_create_answers_201_with_the_arn(client: Any, channel: Any) -> None:
     answer = channel.create(client, "welcome")
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 201
     body = answer[channel.created_key]
-    assert body["Arn"] == f"arn:aws:mobiletargeting:us-east-1:123456789012:templates/welcome/{channel.type}"
+    assert body["Arn"] == ("arn:aws:mobiletargeting:us-east-1:123456789012:templates/welcome/"
+                           + channel.type)
     assert body["RequestID"] == answer["ResponseMetadata"]["RequestId"]
 
 

@@ -243,8 +243,9 @@ class Backend:
         templates: dict[tuple[str, str], Template] = {}
         try:
             for item in data["templates"]:
-                versions = {v["number"]: Version(v["number"], copy.deepcopy(v["content"]), v["created"],
-                                                 v["modified"]) for v in item["versions"]}
+                versions = {v["number"]: Version(v["number"], copy.deepcopy(v["content"]),
+                                                 v["created"], v["modified"])
+                            for v in item["versions"]}
                 template = Template(item["name"], item["type"], item["created"],
                                     item["modified"], item["active"], item["next_number"],
                                     versions, dict(item["tags"]))
