@@ -125,10 +125,16 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 def value_offsets(text: str) -> dict[JsonPath, int]:
     """Character offset of every value in valid JSON ``text``, by JSON path. For a string
     value the offset is that of its first character inside the quotes."""
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[dict[JsonPath, int], dict[JsonPath, int]]:
+    """(value offsets, key offsets) of valid JSON ``text``; a key's offset is that of its
+    opening quote, stored under the path of its value."""
     offsets: dict[JsonPath, int] = {}
-    # Each frame: [path, is_object, pending key or index, expecting_key]
+    keys: dict[JsonPath, int] = {}
+    # Each frame: [path, is_object, current key or index, expecting_key]
     stack: list[list[Any]] = []
-    path: JsonPath = ()
 
     def here() -> JsonPath:
         if not stack:
@@ -157,9 +163,10 @@ def value_offsets(text: str) -> dict[JsonPath, int]:
         elif top is not None and top[1] and top[3]:
             top[2] = json.loads(token)
             top[3] = False
+            keys[here()] = start
         else:
             offsets[here()] = start + 1 if token.startswith('"') else start
-    return offsets
+    return offsets, keys
 
 
 class Positions:
@@ -168,12 +175,18 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.text = text
         self._offsets: dict[JsonPath, int] | None = None
+        self._keys: dict[JsonPath, int] = {}
         self._lines: list[int] | None = None
 
     def offset(self, path: JsonPath) -> int | None:
         if self._offsets is None:
-            self._offsets = value_offsets(self.text)
+            self._offsets, self._keys = _scan(self.text)
         return self._offsets.get(tuple(path))
+
+    def key_offset(self, path: JsonPath) -> int | None:
+        """Offset of the opening quote of the key whose value is at ``path``."""
+        self.offset(())
+        return self._keys.get(tuple(path))
 
     def line_col(self, offset: int) -> tuple[int, int]:
         if self._lines is None:
@@ -181,9 +194,14 @@ class Positions:
         index = bisect.bisect_right(self._lines, offset) - 1
         return index + 1, offset - self._lines[index] + 1
 
-    def locate(self, path: JsonPath) -> tuple[int, int] | None:
-        """Line and column of the value at ``path``, or of its nearest enclosing value."""
+    def locate(self, path: JsonPath, key: bool = False) -> tuple[int, int] | None:
+        """Line and column of the value at ``path`` (of its key with ``key``), or of the
+        nearest enclosing value."""
         path = tuple(path)
+        if key:
+            offset = self.key_offset(path)
+            if offset is not None:
+                return self.line_col(offset)
         while True:
             offset = self.offset(path)
             if offset is not None:

@@ -20,8 +20,9 @@ from toolkit.model import Finding, Location
 
 SCHEMA_NAMES: tuple[str, ...] = ("email", "sms", "voice", "push", "inapp", "fixture", "config")
 
-# A function giving the (line, column) of the value at a JSON path, when known.
-Locate = Callable[[tuple[str | int, ...]], tuple[int, int] | None]
+# A function giving the (line, column) of the value at a JSON path (of its key when the
+# second argument is True), when known.
+Locate = Callable[[tuple[str | int, ...], bool], tuple[int, int] | None]
 
 
 def schema_text(name: str) -> str:
@@ -60,12 +61,13 @@ def validate(instance: Any, schema_name: str, path: str, *,
     """Validate ``instance`` against schema ``schema_name``; one S002 finding per problem.
 
     ``path`` is the file shown in each finding; ``locate`` (optional) maps a JSON path (tuple
-    of keys and indexes) to the (line, column) of that value in the file."""
+    of keys and indexes) to the (line, column) of that value in the file, or of its key for
+    an unknown key."""
     findings = []
     errors = sorted(validator(schema_name).iter_errors(instance), key=_error_order)
     for error in _leaf_errors(errors):
         where, message, hint = describe(error, schema_name)
-        line_col = locate(where) if locate else None
+        line_col = locate(where, error.validator == "additionalProperties") if locate else None
         findings.append(Finding(
             location=Location(path, line_col[0] if line_col else None,
                               line_col[1] if line_col else None, json_path(where)),

@@ -1,0 +1,54 @@
+"""`ptk init`: a scaffold that builds right away; never overwrites without --force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+from toolkit.config import load_config
+from toolkit.loader import load_repository
+
+
+def test_init_then_build(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "messages"
+    assert main(["init", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert str(target / "ptk.toml") in out
+    repo = load_repository(load_config(target))
+    assert repo.findings == ()
+    assert {c for t in repo.templates for c in t.channels} == {"email", "sms", "voice", "push",
+                                                               "inapp"}
+    assert [f.name for f in repo.fixtures] == ["example-customer"]
+    monkeypatch.chdir(target)
+    assert main(["build"]) == 0
+    assert len(list((target / "build").rglob("*.json"))) == 5
+
+
+def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init"]) == 0
+    assert (tmp_path / "ptk.toml").is_file() and (tmp_path / "templates").is_dir()
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ptk.toml").write_text("# mine\n")
+    assert main(["init", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "refusing to overwrite existing files" in err and "ptk.toml" in err
+    assert "--force" in err
+    assert (tmp_path / "ptk.toml").read_text() == "# mine\n"
+    assert not (tmp_path / "templates").exists()
+
+
+def test_init_force_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text("# mine\n")
+    assert main(["init", "--force", str(tmp_path)]) == 0
+    assert "[env.dev]" in (tmp_path / "ptk.toml").read_text()
+
+
+def test_init_into_a_file_is_an_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "file").write_text("x")
+    assert main(["init", str(tmp_path / "file")]) == 2
+    assert "is a file" in capsys.readouterr().err

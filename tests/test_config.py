@@ -1,0 +1,128 @@
+"""Configuration discovery and validation: ptk.toml or [tool.ptk], walking up, key paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.config import Environment, load_config
+from toolkit.errors import ConfigError
+
+
+def test_no_config_file_gives_defaults_rooted_at_the_start_folder(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.path is None and config.root == tmp_path.resolve()
+    assert config.templates_dir == tmp_path.resolve() / "templates"
+    assert config.fixtures_dir == tmp_path.resolve() / "fixtures"
+    assert config.environments == {} and config.lint == {} and config.write_rate == 10.0
+
+
+def test_ptk_toml_is_found_by_walking_up(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "tpl"\nfixtures = "data/fx"\n')
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    config = load_config(deep)
+    assert config.path == (tmp_path / "ptk.toml").resolve()
+    assert config.root == tmp_path.resolve()
+    assert config.templates_dir == tmp_path.resolve() / "tpl"
+    assert config.fixtures_dir == tmp_path.resolve() / "data" / "fx"
+
+
+def test_pyproject_tool_ptk(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.ptk]\ntemplates = "msg"\n\n'
+        '[tool.ptk.env.prod]\nregion = "eu-west-1"\nsuffix = "-prod"\n')
+    config = load_config(tmp_path)
+    assert config.path.name == "pyproject.toml"
+    assert config.templates_dir.name == "msg"
+    assert config.environments["prod"] == Environment("prod", "eu-west-1", None, None, "", "-prod")
+    assert config.environment("prod").remote_name("welcome") == "welcome-prod"
+
+
+def test_pyproject_without_tool_ptk_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "outer"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert load_config(inner).templates_dir.name == "outer"
+
+
+def test_ptk_toml_wins_over_pyproject_in_the_same_folder(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "a"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.ptk]\ntemplates = "b"\n')
+    assert load_config(tmp_path).templates_dir.name == "a"
+
+
+def test_explicit_path_overrides_discovery(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "a"\n')
+    other = tmp_path / "conf"
+    other.mkdir()
+    (other / "custom.toml").write_text('templates = "b"\n')
+    config = load_config(tmp_path, Path("conf/custom.toml"))
+    assert config.root == other.resolve() and config.templates_dir == other.resolve() / "b"
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path, Path("missing.toml"))
+    assert "missing.toml: config file not found" in info.value.message
+
+
+def test_environments_lint_and_sync(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text(
+        '[env.dev]\nregion = "us-east-1"\nprofile = "dev"\nendpoint_url = "http://127.0.0.1:4599"\n'
+        'prefix = "dev-"\n\n[lint]\nselect = ["E"]\n[lint.rules.sms]\nmax-segments = 2\n\n'
+        '[sync]\nwrite_rate = 2.5\n')
+    config = load_config(tmp_path)
+    dev = config.environment("dev")
+    assert (dev.region, dev.profile, dev.endpoint_url, dev.prefix, dev.suffix) == \
+        ("us-east-1", "dev", "http://127.0.0.1:4599", "dev-", "")
+    assert dev.remote_name("welcome") == "dev-welcome"
+    assert config.lint == {"select": ["E"], "rules": {"sms": {"max-segments": 2}}}
+    assert config.write_rate == 2.5
+    with pytest.raises(ConfigError) as info:
+        config.environment("prod")
+    assert "no environment named 'prod' (known: dev)" in info.value.message
+
+
+def test_unknown_keys_and_wrong_types_are_all_reported_with_their_path(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text(
+        'template = "x"\nfixtures = 3\n[env.dev]\nregion = 1\nregoin = "x"\n'
+        '[sync]\nwrite_rate = 0\nburst = 3\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    message = info.value.message
+    path = str((tmp_path / "ptk.toml").resolve())
+    for expected in (f"{path}: template: unknown key",
+                     f"{path}: fixtures: must be a non-empty string",
+                     f"{path}: env.dev.region: must be a string, got an integer",
+                     f"{path}: env.dev.regoin: unknown key",
+                     f"{path}: sync.write_rate: must be a positive number",
+                     f"{path}: sync.burst: unknown key"):
+        assert expected in message
+    assert info.value.exit_code == 2
+
+
+def test_pyproject_key_paths_include_tool_ptk(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ptk]\ncolour = true\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "tool.ptk.colour: unknown key" in info.value.message
+
+
+def test_invalid_toml_reports_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "a"\nfixtures = \n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "invalid TOML" in info.value.message and "line 2" in info.value.message
+
+
+def test_config_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_bytes(b'templates = "caf\xe9"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "not UTF-8" in info.value.message
+
+
+def test_bundled_config(repo_root: Path) -> None:
+    config = load_config(repo_root)
+    assert config.path == repo_root / "ptk.toml"
+    assert set(config.environments) == {"dev", "prod"}

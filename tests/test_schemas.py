@@ -1,0 +1,138 @@
+"""The shipped JSON Schemas: valid, aligned with botocore's request shapes, friendly messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import botocore.session
+import pytest
+from jsonschema import Draft202012Validator
+
+from toolkit.schemas import SCHEMA_NAMES, json_path, load_schema, validate
+
+REQUEST_SHAPES = {
+    "email": "EmailTemplateRequest", "sms": "SMSTemplateRequest", "voice": "VoiceTemplateRequest",
+    "push": "PushNotificationTemplateRequest", "inapp": "InAppTemplateRequest",
+}
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    while "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _compare(schema: dict, shape, root: dict, path: str) -> list[str]:
+    """Differences between a manifest schema and a botocore shape (names, types, enums)."""
+    schema = _resolve(schema, root)
+    kind = shape.type_name
+    if kind == "structure":
+        props = schema.get("properties", {})
+        problems = [f"{path}.{k}: not in {shape.name}" for k in props if k not in shape.members]
+        problems += [f"{path}.{k}: missing from the schema" for k in shape.members
+                     if k not in props]
+        for key, member in shape.members.items():
+            if key in props:
+                problems += _compare(props[key], member, root, f"{path}.{key}")
+        return problems
+    if kind == "list":
+        if schema.get("type") != "array":
+            return [f"{path}: should be an array"]
+        return _compare(schema["items"], shape.member, root, f"{path}[]")
+    if kind == "map":
+        if schema.get("type") != "object":
+            return [f"{path}: should be an object"]
+        return _compare(schema["additionalProperties"], shape.value, root, f"{path}{{}}")
+    if kind == "string":
+        if schema.get("type") != "string":
+            return [f"{path}: should be a string"]
+        enum = shape.metadata.get("enum")
+        return [f"{path}: enum {schema.get('enum')} != {enum}"] \
+            if enum and sorted(schema.get("enum", [])) != sorted(enum) else []
+    if kind == "integer":
+        return [] if schema.get("type") == "integer" else [f"{path}: should be an integer"]
+    return [f"{path}: unexpected {kind}"]
+
+
+@pytest.mark.parametrize("channel", list(REQUEST_SHAPES))
+def test_manifest_schema_matches_the_botocore_request_shape(channel: str) -> None:
+    """Manifest keys are the API's field names. The documented differences: ``$schema``
+    added; ``Tags`` (an object, applied with TagResource) instead of the body's ``tags``;
+    ``DefaultSubstitutions`` an object instead of a JSON string."""
+    shape = botocore.session.get_session().get_service_model("pinpoint") \
+        .shape_for(REQUEST_SHAPES[channel])
+    schema = json.loads(json.dumps(load_schema(channel)))
+    props = schema["properties"]
+    assert props.pop("$schema") == {"type": "string"}
+    assert props.pop("Tags")["type"] == "object"
+    defaults = props.pop("DefaultSubstitutions", None)
+    problems = _compare(schema, shape, schema, "$")
+    expected = {"$.tags: missing from the schema"}
+    if "DefaultSubstitutions" in shape.members:
+        assert _resolve(defaults, schema)["type"] == "object"
+        expected.add("$.DefaultSubstitutions: missing from the schema")
+    else:
+        assert defaults is None
+    assert set(problems) == expected
+
+
+def test_json_path() -> None:
+    assert json_path(()) == "$"
+    assert json_path(("Content", 0, "HeaderConfig", "Header")) == "$.Content[0].HeaderConfig.Header"
+    assert json_path(("CustomConfig", "my key")) == '$.CustomConfig["my key"]'
+
+
+def test_validate_messages_paths_and_hints() -> None:
+    findings = validate({"Subjet": "x", "HtmlPart": 3, "Headers": [{"Name": "X", "Value": 1}]},
+                        "email", "templates/t/email.json",
+                        locate=lambda path, key: (7, len(path) + 10 * key))
+    by_pointer = {f.location.pointer: f for f in findings}
+    assert set(by_pointer) == {"$.Subjet", "$.HtmlPart", "$.Headers[0].Value"}
+    subjet = by_pointer["$.Subjet"]
+    assert subjet.code == "S002" and subjet.name == "schema-violation"
+    assert subjet.message == "unknown key 'Subjet'"
+    assert subjet.hint.startswith("did you mean 'Subject'?")
+    assert (subjet.location.path, subjet.location.line, subjet.location.column) == \
+        ("templates/t/email.json", 7, 11)
+    assert by_pointer["$.HtmlPart"].message == "must be a string, not an integer"
+
+
+def test_validate_enum_required_and_limits() -> None:
+    content = {"HeaderConfig": {"Header": "h"}, "BodyConfig": {"Body": "b", "Alignment": "LEFT"}}
+    findings = validate({"Layout": "SIDEBAR", "Content": [content] * 6}, "inapp", "i.json")
+    messages = {(f.location.pointer, f.message) for f in findings}
+    assert ("$.Layout", '"SIDEBAR" is not an allowed value') in messages
+    assert ("$.Content", "has 6 items, at most 5 allowed") in messages
+    assert ("$.Content[0].HeaderConfig", "missing required key 'Alignment'") in messages
+
+
+def test_fixture_schema_accepts_both_forms_and_checks_the_wrapped_one() -> None:
+    endpoint = {"Address": "a@example.com", "User": {"UserAttributes": {"A": ["1"]}},
+                "Metrics": {"visits": 3}, "Location": {"Latitude": 45.5}}
+    assert validate(endpoint, "fixture", "f.json") == []
+    assert validate({"EndpointResponse": endpoint, "Substitutions": {"X": ["y"]}},
+                    "fixture", "f.json") == []
+    wrapped = validate({"EndpointResponse": {"Attributes": {"A": [1]}}, "Extra": 1},
+                       "fixture", "f.json")
+    assert {f.location.pointer for f in wrapped} == {"$.EndpointResponse.Attributes.A[0]",
+                                                     "$.Extra"}
+
+
+def test_config_schema_agrees_with_the_config_loader(tmp_path: Path) -> None:
+    from toolkit.config import load_config
+    from toolkit.errors import ConfigError
+
+    good = {"templates": "t", "env": {"dev": {"region": "eu-west-1", "prefix": "d-"}},
+            "lint": {"anything": {"goes": True}}, "sync": {"write_rate": 5}}
+    assert validate(good, "config", "ptk.toml") == []
+    bad = {"template": "t"}
+    assert [f.location.pointer for f in validate(bad, "config", "ptk.toml")] == ["$.template"]
+    (tmp_path / "ptk.toml").write_text('template = "t"\n')
+    with pytest.raises(ConfigError):
+        load_config(tmp_path)
