@@ -22,3 +22,24 @@ RULES: dict[str, type[Rule]] = {
     for module in (structure, syntax, variables, limits, email)
     for rule in module.RULES
 }
+
+
+def rules_table() -> str:
+    """The Markdown table of every rule (docs/lint.md embeds it; a test keeps it current)."""
+    lines = ["| code | name | default | what it checks |", "|---|---|---|---|"]
+    for code, rule in RULES.items():
+        scope = {"loader": "structure", "channel": "template", "rendered": "rendered"}[rule.SCOPE]
+        lines.append(f"| {code} | `{rule.NAME}` | {rule.SEVERITY} | {rule.summary()} "
+                     f"({scope}) |")
+    return "\n".join(lines) + "\n"
+
+
+def rules_reference() -> str:
+    """Every rule's full documentation (its docstring), as Markdown sections."""
+    import inspect
+
+    out = []
+    for code, rule in RULES.items():
+        doc = inspect.cleandoc(rule.__doc__ or "")
+        out.append(f"### {code} {rule.NAME}\n\nDefault severity: {rule.SEVERITY}.\n\n{doc}\n")
+    return "\n".join(out)
