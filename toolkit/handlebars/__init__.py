@@ -1,1 +1,30 @@
-"""ptk handlebars."""
+"""ptk's Handlebars engine for the Amazon Pinpoint template dialect.
+
+>>> from toolkit.handlebars import parse, render
+>>> program = parse("Hi {{User.UserAttributes.FirstName}}!")
+>>> render(program, {"User": {"UserAttributes": {"FirstName": ["Ada"]}}}).text
+'Hi Ada!'
+
+- :func:`parse` turns text into an AST (:mod:`toolkit.handlebars.ast`) with 1-based
+  line:column on every node; it raises :class:`HandlebarsSyntaxError`.
+- :func:`render` renders a parsed template with the Pinpoint helper set by default and
+  returns a :class:`RenderResult` (text plus the variables that had no value).
+- :mod:`toolkit.handlebars.runtime` is the helper contract; :mod:`.builtins` holds the
+  Handlebars built-ins, :mod:`.helpers` the Pinpoint helpers.
+"""
+
+from __future__ import annotations
+
+from toolkit.handlebars.evaluator import MissingVariable, RenderResult, render
+from toolkit.handlebars.lexer import HandlebarsSyntaxError
+from toolkit.handlebars.parser import parse
+from toolkit.handlebars.runtime import (
+    UNDEFINED, HelperCall, HelperError, HelperSpec, RenderEnv, SafeString, escape_html,
+    is_empty, is_truthy, to_output,
+)
+
+__all__ = [
+    "parse", "render", "HandlebarsSyntaxError", "RenderResult", "MissingVariable", "RenderEnv",
+    "HelperCall", "HelperSpec", "HelperError", "SafeString", "UNDEFINED", "is_empty",
+    "is_truthy", "to_output", "escape_html",
+]

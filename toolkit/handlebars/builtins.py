@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from toolkit.handlebars.runtime import (
-    UNDEFINED, HelperCall, HelperError, HelperSpec, is_empty, is_truthy, lookup_property,
+    HelperCall, HelperError, HelperSpec, is_empty, is_truthy, lookup_property,
     object_keys,
 )
 
@@ -91,13 +91,13 @@ def each_helper(call: HelperCall) -> str:
 
 def lookup_helper(call: HelperCall) -> Any:
     """``{{lookup obj key}}``: ``obj[key]`` (a falsy ``obj`` is returned as it is)."""
-    if len(call.args) > 2:
-        raise HelperError("lookup takes an object and a key")
     if not call.args:
-        return UNDEFINED
+        raise HelperError("lookup needs an object and a key")
     obj = call.args[0]
-    if len(call.args) < 2:
-        return UNDEFINED if obj else obj
+    if len(call.args) != 2:
+        if not is_truthy(obj) and not isinstance(obj, list):
+            return obj
+        raise HelperError("lookup needs exactly an object and a key")
     if not is_truthy(obj) and not isinstance(obj, list):
         return obj
     return lookup_property(obj, call.args[1])
@@ -111,11 +111,15 @@ def log_helper(call: HelperCall) -> str:
 
 
 BUILTIN_HELPERS: dict[str, HelperSpec] = {
-    "if": HelperSpec("if", if_helper, 1, 1, frozenset({"includeZero"}), "block"),
-    "unless": HelperSpec("unless", unless_helper, 1, 1, frozenset({"includeZero"}), "block"),
-    "each": HelperSpec("each", each_helper, 1, 1, frozenset(), "block"),
-    "with": HelperSpec("with", with_helper, 1, 1, frozenset(), "block", documented=False),
-    "lookup": HelperSpec("lookup", lookup_helper, 2, 2, frozenset(), "inline", documented=False),
+    "if": HelperSpec("if", if_helper, 1, 1, frozenset({"includeZero"}), "block",
+                     bare_words=False),
+    "unless": HelperSpec("unless", unless_helper, 1, 1, frozenset({"includeZero"}), "block",
+                         bare_words=False),
+    "each": HelperSpec("each", each_helper, 1, 1, frozenset(), "block", bare_words=False),
+    "with": HelperSpec("with", with_helper, 1, 1, frozenset(), "block", documented=False,
+                      bare_words=False),
+    "lookup": HelperSpec("lookup", lookup_helper, 2, 2, frozenset(), "inline", documented=False,
+                        bare_words=False),
     "log": HelperSpec("log", log_helper, 0, None, frozenset({"level"}), "inline",
-                      documented=False),
+                      documented=False, bare_words=False),
 }

@@ -99,7 +99,10 @@ class HelperSpec:
     ``hash_keys`` lists accepted hash keys (None = any); ``form`` says whether it may be
     used inline (``{{x}}``), as a block (``{{#x}}``) or both. ``documented`` is False for
     helpers that handlebars.js has but Pinpoint does not document (``with``, ``lookup``,
-    ``log``): they work, and the linter warns."""
+    ``log``): they work, and the linter warns. ``bare_words`` lets an argument written as a
+    bare word that resolves to nothing (``tz=America/Los_Angeles``, ``{{inflect 2 apple
+    apples}}``) arrive as its own text, as Pinpoint's examples expect; the Handlebars
+    built-ins (``if``, ``each`` …) set it to False."""
 
     name: str
     fn: Callable[[HelperCall], Any]
@@ -108,6 +111,7 @@ class HelperSpec:
     hash_keys: frozenset[str] | None = frozenset()
     form: Literal["inline", "block", "both"] = "inline"
     documented: bool = True
+    bare_words: bool = True
 
 
 # --- value semantics shared by the evaluator and the helpers ---------------------------------

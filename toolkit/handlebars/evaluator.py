@@ -1,0 +1,764 @@
+"""Evaluator: renders a parsed template with the Pinpoint semantics of DESIGN.md §4.
+
+The tree is compiled once into nested Python closures (cached on the Program), so a
+re-render runs one small function per statement instead of walking and dispatching on
+node types. Every closure has the signature ``f(r, ctx, depths, data, bps)``:
+
+- ``r``: the per-render state (:class:`_Render`: helpers, env, partials, missing variables)
+- ``ctx``: the current context (``this``)
+- ``depths``: the chain of enclosing contexts as a linked tuple ``(ctx, parent_chain)``;
+  ``../`` walks it (a new link is added only when a block changes the context, as in
+  handlebars.js, so ``{{#if}}`` does not count as a level)
+- ``data``: the current ``@data`` frame (``@index``, ``@key``, ``@first``, ``@last``,
+  ``@root``; ``_parent`` links to the enclosing frame for ``@../index``)
+- ``bps``: block parameter values (``as |item i|``) as a linked tuple ``(values, outer)``;
+  which level and slot a name refers to is decided at compile time, lexically.
+
+Name resolution follows handlebars.js: ``{{name}}`` is a helper call when a helper of that
+name is registered, otherwise a lookup; ``{{name arg}}`` must be a helper; a block whose
+name is not a helper is a mustache-style section (``{{#items}}…{{/items}}`` iterates a
+list, renders once for any other non-empty value, or renders its ``{{else}}``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.errors import RenderError
+from toolkit.handlebars import ast
+from toolkit.handlebars.runtime import (
+    UNDEFINED, HelperCall, HelperError, HelperSpec, RenderEnv, SafeString, escape_html,
+    lookup_property, property_key, to_output,
+)
+
+RECURSION_LIMIT = 30000
+
+
+@dataclass(frozen=True)
+class MissingVariable:
+    """A variable that had no value while rendering: its path as written (e.g.
+    ``User.UserAttributes.FirstName``), where it is, and whether it was ``guarded`` (the
+    argument of a block such as ``{{#if x}}``, which has its own {{else}} for that case).
+    ``source`` names the partial it was found in (None for the template itself)."""
+
+    path: str
+    line: int
+    column: int
+    guarded: bool = False
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    text: str
+    missing: tuple[MissingVariable, ...]
+
+
+class _Render:
+    __slots__ = ("helpers", "env", "escape", "missing", "partials", "sources", "parsed",
+                 "source")
+
+    def __init__(self, helpers: Mapping[str, HelperSpec], env: RenderEnv,
+                 sources: Mapping[str, str]) -> None:
+        self.helpers = helpers
+        self.env = env
+        self.escape = env.escape_html
+        self.missing: dict[tuple[str, int, int, str | None], MissingVariable] = {}
+        self.partials: dict[str, Any] = {}
+        self.sources = sources
+        self.parsed: dict[str, Any] = {}
+        self.source: str | None = None
+
+    def record(self, node: ast.PathExpression, guarded: bool) -> None:
+        key = (node.original, node.line, node.column, self.source)
+        if key not in self.missing:
+            self.missing[key] = MissingVariable(node.original, node.line, node.column, guarded,
+                                                self.source)
+
+
+def _error(r: _Render, node: ast.Node, message: str, hint: str | None = None) -> RenderError:
+    where = f"{r.source}:" if r.source else "line "
+    err = RenderError(f"{where}{node.line}:{node.column}: {message}", hint, path=r.source,
+                      line=node.line, column=node.column)
+    err.description = message  # type: ignore[attr-defined]
+    return err
+
+
+_PRIMITIVES = (str, int, float, bool)
+
+
+def _push(ctx: Any, depths: Any) -> Any:
+    """The depth chain for a program entered with ``ctx`` (handlebars.js ``wrapProgram``)."""
+    top = depths[0] if depths is not None else UNDEFINED
+    if ctx is top:
+        return depths
+    if ctx.__class__ in _PRIMITIVES and top.__class__ in _PRIMITIVES and ctx == top:
+        return depths
+    if (ctx is None or ctx is UNDEFINED) and (top is None or top is UNDEFINED):
+        return depths
+    return (ctx, depths)
+
+
+def _frame(data: dict, extra: Mapping[str, Any] | None) -> dict:
+    frame = dict(data)
+    if extra:
+        frame.update(extra)
+    frame["_parent"] = data
+    return frame
+
+
+def _resolve(value: Any, parts: tuple[str, ...]) -> Any:
+    for part in parts:
+        if value.__class__ is dict:
+            value = value.get(part, UNDEFINED)
+        elif value is None or value is UNDEFINED:
+            return value
+        else:
+            value = lookup_property(value, part)
+    return value
+
+
+# --- expressions -------------------------------------------------------------------------
+
+Getter = Callable[[Any, Any, Any, Any, Any], Any]
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.scopes: list[tuple[str, ...]] = []  # declared block params, innermost last
+
+    # paths ------------------------------------------------------------------------------
+    def block_param(self, node: ast.PathExpression) -> tuple[int, int] | None:
+        if node.depth or node.this or not node.parts:
+            return None
+        level = 0
+        for names in reversed(self.scopes):
+            if node.parts[0] in names:
+                return level, names.index(node.parts[0])
+            level += 1
+        return None
+
+    def path(self, node: ast.PathExpression) -> Getter:
+        parts = node.parts
+        bp = self.block_param(node)
+        if bp is not None:
+            level, index = bp
+            rest = parts[1:]
+
+            def get_block_param(r, ctx, depths, data, bps):
+                b = bps
+                for _ in range(level):
+                    b = b[1] if b is not None else None
+                if b is None:
+                    return UNDEFINED
+                values = b[0]
+                value = values[index] if index < len(values) else UNDEFINED
+                return _resolve(value, rest) if rest else value
+            return get_block_param
+        depth = node.depth
+        if node.data:
+            head, rest = parts[0], parts[1:]
+
+            def get_data(r, ctx, depths, data, bps):
+                frame = data
+                for _ in range(depth):
+                    frame = frame.get("_parent") if frame is not None else None
+                if frame is None:
+                    return UNDEFINED
+                value = frame.get(head, UNDEFINED)
+                return _resolve(value, rest) if rest else value
+            return get_data
+        if depth:
+            def get_parent(r, ctx, depths, data, bps):
+                d = depths
+                for _ in range(depth):
+                    d = d[1] if d is not None else None
+                base = d[0] if d is not None else UNDEFINED
+                if not parts:
+                    return base
+                if base is None:
+                    return UNDEFINED
+                return _resolve(base, parts)
+            return get_parent
+        if not parts:
+            return lambda r, ctx, depths, data, bps: ctx
+        if len(parts) == 1:
+            key = parts[0]
+
+            def get_one(r, ctx, depths, data, bps):
+                if ctx.__class__ is dict:
+                    return ctx.get(key, UNDEFINED)
+                if ctx is None:
+                    return UNDEFINED
+                return lookup_property(ctx, key)
+            return get_one
+        first, rest = parts[0], parts[1:]
+
+        def get_many(r, ctx, depths, data, bps):
+            if ctx.__class__ is dict:
+                value = ctx.get(first, UNDEFINED)
+            elif ctx is None:
+                return UNDEFINED
+            else:
+                value = lookup_property(ctx, first)
+            for part in rest:
+                if value.__class__ is dict:
+                    value = value.get(part, UNDEFINED)
+                elif value is None or value is UNDEFINED:
+                    return value
+                else:
+                    value = lookup_property(value, part)
+            return value
+        return get_many
+
+    def literal(self, node: Any) -> Getter:
+        value = UNDEFINED if isinstance(node, ast.UndefinedLiteral) else node.value
+        return lambda r, ctx, depths, data, bps: value
+
+    def expression(self, node: Any) -> Getter:
+        if isinstance(node, ast.PathExpression):
+            return self.path(node)
+        if isinstance(node, ast.SubExpression):
+            return self.sub_expression(node)
+        return self.literal(node)
+
+    def sub_expression(self, node: ast.SubExpression) -> Getter:
+        call = self.call_site(node, node.path, node.params, node.hash, False)
+        if call is not None:
+            return call
+        # A subexpression whose name is not a helper candidate (a block param, a scoped or
+        # multi-part path) cannot be called.
+        name = _path_name(node.path)
+
+        def not_callable(r, ctx, depths, data, bps):
+            raise _error(r, node, f"{name} is not a helper", "only helpers can be called "
+                         "with arguments")
+        return not_callable
+
+    # helper calls ------------------------------------------------------------------------
+    def arguments(self, params: tuple, hash_: ast.Hash | None):
+        getters = [self.expression(p) for p in params]
+        nodes = [p if isinstance(p, ast.PathExpression) else None for p in params]
+        raw = tuple(p.original if isinstance(p, ast.PathExpression)
+                    else (f"({_path_name(p.path)} …)" if isinstance(p, ast.SubExpression)
+                          else None) for p in params)
+        pairs = [(pair.key, self.expression(pair.value),
+                  pair.value if isinstance(pair.value, ast.PathExpression) else None)
+                 for pair in (hash_.pairs if hash_ else ())]
+        return getters, nodes, raw, pairs
+
+    def call_site(self, node: Any, path: Any, params: tuple, hash_: ast.Hash | None,
+                  guarded: bool, fn_prog: Getter | None = None, inv_prog: Getter | None = None,
+                  declares: bool = False) -> Getter | None:
+        """A getter that calls the helper named by ``path`` with evaluated arguments, or None
+        when ``path`` cannot name a helper (then the caller does a lookup instead)."""
+        name = _helper_name(path, self)
+        if name is None:
+            return None
+        getters, nodes, raw, pairs = self.arguments(params, hash_)
+        is_block = fn_prog is not None or inv_prog is not None
+        line, column = node.line, node.column
+
+        def call(r, ctx, depths, data, bps):
+            spec = r.helpers.get(name)
+            if spec is None:
+                raise _error(r, node, f'missing helper: "{name}"',
+                             f"{name} is not a helper ptk knows; check the spelling, or quote "
+                             "the text if it is not meant as a helper")
+            bare = spec.bare_words
+            args = []
+            for getter, pnode in zip(getters, nodes):
+                value = getter(r, ctx, depths, data, bps)
+                if pnode is not None and (value is None or value is UNDEFINED):
+                    if bare and pnode.bare and value is UNDEFINED:
+                        value = pnode.original
+                    elif not pnode.data:
+                        r.record(pnode, guarded)
+                args.append(value)
+            hash_values = {}
+            for key, getter, pnode in pairs:
+                value = getter(r, ctx, depths, data, bps)
+                if pnode is not None and (value is None or value is UNDEFINED):
+                    if bare and pnode.bare and value is UNDEFINED:
+                        value = pnode.original
+                    elif not pnode.data:
+                        r.record(pnode, guarded)
+                hash_values[key] = value
+            helper_call = HelperCall(name, tuple(args), hash_values, ctx, r.env, is_block,
+                                     data=data, raw_args=raw, line=line, column=column)
+            if is_block:
+                helper_call.fn = _program_caller(fn_prog, declares, r, ctx, depths, data, bps)
+                helper_call.inverse = _program_caller(inv_prog, False, r, ctx, depths, data, bps)
+            return _invoke(r, node, spec, helper_call)
+        return call
+
+    # statements ----------------------------------------------------------------------------
+    def program(self, program: ast.Program | None, block_params: tuple[str, ...] = ()) -> Getter | None:
+        if program is None:
+            return None
+        if block_params:
+            self.scopes.append(block_params)
+        try:
+            items: list[Any] = []
+            decorators: list[Any] = []
+            for statement in program.body:
+                if isinstance(statement, ast.ContentStatement):
+                    if statement.value:
+                        if items and isinstance(items[-1], str):
+                            items[-1] += statement.value
+                        else:
+                            items.append(statement.value)
+                elif isinstance(statement, ast.CommentStatement):
+                    continue
+                elif isinstance(statement, (ast.DecoratorBlock, ast.Decorator)):
+                    decorators.append(self.decorator(statement))
+                else:
+                    items.append(self.statement(statement))
+        finally:
+            if block_params:
+                self.scopes.pop()
+        return _make_program(items, decorators)
+
+    def statement(self, node: Any) -> Getter:
+        if isinstance(node, ast.MustacheStatement):
+            return self.mustache(node)
+        if isinstance(node, ast.BlockStatement):
+            return self.block(node)
+        if isinstance(node, ast.PartialStatement):
+            return self.partial(node)
+        if isinstance(node, ast.PartialBlockStatement):
+            return self.partial_block(node)
+        raise TypeError(f"not a statement: {type(node).__name__}")  # pragma: no cover
+
+    def mustache(self, node: ast.MustacheStatement) -> Getter:
+        escaped = node.escaped
+        path = node.path
+        has_args = bool(node.params or node.hash)
+        name = _helper_name(path, self)
+        if has_args:
+            value_of = self.call_site(node, path, node.params, node.hash, False)
+            if value_of is None:
+                if isinstance(path, ast.PathExpression) and self.block_param(path) is not None:
+                    value_of = self.path(path)  # handlebars.js ignores the arguments here
+                else:
+                    label = _path_name(path)
+
+                    def value_of(r, ctx, depths, data, bps):
+                        raise _error(r, node, f"{label} is not a helper",
+                                     "only helpers take arguments; remove them or use a "
+                                     "helper")
+
+            def render_call(r, ctx, depths, data, bps):
+                value = value_of(r, ctx, depths, data, bps)
+                text = value if value.__class__ is str else to_output(value)
+                if escaped and r.escape and value.__class__ is not SafeString:
+                    return escape_html(text)
+                return text
+            return render_call
+        if isinstance(path, ast.PathExpression):
+            lookup = self.path(path)
+            record_node = None if path.data else path
+        else:
+            record_node = _literal_path(path)
+            lookup = self.path(record_node)
+        call = self.call_site(node, path, (), None, False) if name is not None else None
+
+        def render_value(r, ctx, depths, data, bps):
+            if call is not None and name in r.helpers:
+                value = call(r, ctx, depths, data, bps)
+            else:
+                value = lookup(r, ctx, depths, data, bps)
+                if value.__class__ is str:
+                    if escaped and r.escape:
+                        return escape_html(value)
+                    return value
+                if (value is None or value is UNDEFINED) and record_node is not None:
+                    r.record(record_node, False)
+                    return ""
+            text = value if value.__class__ is str else to_output(value)
+            if escaped and r.escape and value.__class__ is not SafeString:
+                return escape_html(text)
+            return text
+        return render_value
+
+    def block(self, node: ast.BlockStatement) -> Getter:
+        path = node.path
+        fn_prog = self.program(node.program, node.block_params)
+        inv_prog = self.program(node.inverse)
+        declares = bool(node.block_params)
+        has_args = bool(node.params or node.hash)
+        name = _helper_name(path, self)
+        call = None
+        if name is not None:
+            call = self.call_site(node, path, node.params, node.hash, True, fn_prog or _EMPTY,
+                                  inv_prog or _EMPTY, declares)
+        if has_args:
+            if call is None:
+                label = _path_name(path)
+
+                def not_helper(r, ctx, depths, data, bps):
+                    raise _error(r, node, f"{label} is not a helper",
+                                 "only helpers take arguments in a block")
+                return not_helper
+
+            def run_helper(r, ctx, depths, data, bps):
+                value = call(r, ctx, depths, data, bps)
+                return value if value.__class__ is str else to_output(value)
+            return run_helper
+        lookup = self.path(path if isinstance(path, ast.PathExpression) else _literal_path(path))
+        record_node = path if isinstance(path, ast.PathExpression) else _literal_path(path)
+        if record_node.data:
+            record_node = None
+
+        def run_block(r, ctx, depths, data, bps):
+            if call is not None and name in r.helpers:
+                value = call(r, ctx, depths, data, bps)
+                return value if value.__class__ is str else to_output(value)
+            value = lookup(r, ctx, depths, data, bps)
+            return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx,
+                            depths, data, bps)
+        return run_block
+
+    def decorator(self, node: Any) -> Any:
+        name = _path_name(node.path)
+        if isinstance(node, ast.Decorator) or name != "inline":
+            def unknown(r, ctx, depths, data, bps):
+                raise _error(r, node, f'unknown decorator "{name}"',
+                             'the only decorator is {{#*inline "name"}}…{{/inline}}')
+            return unknown
+        if not node.params:
+            def unnamed(r, ctx, depths, data, bps):
+                raise _error(r, node, "an inline partial needs a name",
+                             'write {{#*inline "name"}}…{{/inline}}')
+            return unnamed
+        name_of = self.expression(node.params[0])
+        body = self.program(node.program) or _EMPTY
+
+        def define(r, ctx, depths, data, bps):
+            return property_name(name_of(r, ctx, depths, data, bps)), _Inline(body, depths, bps)
+        return define
+
+    def partial_args(self, node: Any):
+        name = node.name
+        if isinstance(name, ast.SubExpression):
+            dynamic = self.sub_expression(name)
+            static = None
+        else:
+            dynamic = None
+            static = name.original if not isinstance(name, ast.NumberLiteral) else \
+                property_name(name.value)
+        context = self.expression(node.params[0]) if node.params else None
+        pairs = [(pair.key, self.expression(pair.value))
+                 for pair in (node.hash.pairs if node.hash else ())]
+        return static, dynamic, context, pairs
+
+    def partial(self, node: ast.PartialStatement) -> Getter:
+        static, dynamic, context_of, pairs = self.partial_args(node)
+        indent = node.indent
+
+        def run_partial(r, ctx, depths, data, bps):
+            name = static if dynamic is None else property_name(dynamic(r, ctx, depths, data, bps))
+            new_ctx = context_of(r, ctx, depths, data, bps) if context_of else ctx
+            if pairs:
+                new_ctx = _extend(new_ctx, {k: g(r, ctx, depths, data, bps) for k, g in pairs})
+            partial = data.get("partial-block") if name == "@partial-block" else None
+            if partial is None and name != "@partial-block":
+                partial = _find_partial(r, name)
+            if partial is None:
+                raise _error(r, node, f"the partial {name} could not be found",
+                             "define it with {{#*inline \"" + str(name) + "\"}}…{{/inline}} or "
+                             "register it")
+            text = _call_partial(r, node, partial, new_ctx, depths, data)
+            if indent:
+                lines = text.split("\n")
+                for i, line in enumerate(lines):
+                    if not line and i + 1 == len(lines):
+                        break
+                    lines[i] = indent + line
+                text = "\n".join(lines)
+            return text
+        return run_partial
+
+    def partial_block(self, node: ast.PartialBlockStatement) -> Getter:
+        static, dynamic, context_of, pairs = self.partial_args(node)
+        body = self.program(node.program) or _EMPTY
+        inline = [self.decorator(s) for s in node.program.body
+                  if isinstance(s, ast.DecoratorBlock)]
+
+        def run_partial_block(r, ctx, depths, data, bps):
+            name = static if dynamic is None else property_name(dynamic(r, ctx, depths, data, bps))
+            new_ctx = context_of(r, ctx, depths, data, bps) if context_of else ctx
+            if pairs:
+                new_ctx = _extend(new_ctx, {k: g(r, ctx, depths, data, bps) for k, g in pairs})
+            outer_block = data.get("partial-block")
+            block = _PartialBlock(body, depths, bps, outer_block)
+            frame = _frame(data, {"partial-block": block})
+            extra = dict(d(r, ctx, depths, data, bps) for d in inline) if inline else None
+            saved = r.partials
+            if extra:
+                r.partials = {**saved, **extra}
+            try:
+                partial = _find_partial(r, name)
+                if partial is None:
+                    partial = block
+                return _call_partial(r, node, partial, new_ctx, depths, frame)
+            finally:
+                r.partials = saved
+        return run_partial_block
+
+
+_EMPTY: Getter = lambda r, ctx, depths, data, bps: ""  # noqa: E731
+
+
+def property_name(value: Any) -> str:
+    return property_key(value)
+
+
+def _path_name(path: Any) -> str:
+    if isinstance(path, ast.PathExpression):
+        return path.original
+    if isinstance(path, ast.SubExpression):
+        return "(…)"
+    return str(getattr(path, "original", ""))
+
+
+def _literal_path(node: Any) -> ast.PathExpression:
+    """handlebars.js treats ``{{"name"}}`` / ``{{1}}`` as a lookup of that key."""
+    text = node.original if not isinstance(node, ast.NumberLiteral) else property_name(node.value)
+    return ast.PathExpression(node.line, node.column, text, text, (text,))
+
+
+def _helper_name(path: Any, compiler: _Compiler) -> str | None:
+    """The helper name a call's path stands for, or None when it cannot name a helper
+    (a scoped path such as ``this.x``/``../x``, several segments, ``@data``, a block
+    parameter)."""
+    if isinstance(path, ast.PathExpression):
+        if path.data or path.this or path.depth or len(path.parts) != 1:
+            return None
+        if compiler.block_param(path) is not None:
+            return None
+        return path.parts[0]
+    if isinstance(path, ast.SubExpression):
+        return None
+    return path.original if not isinstance(path, ast.NumberLiteral) else property_name(path.value)
+
+
+def _make_program(items: list[Any], decorators: list[Any]) -> Getter:
+    if not decorators:
+        if not items:
+            return _EMPTY
+        if len(items) == 1:
+            item = items[0]
+            if isinstance(item, str):
+                return lambda r, ctx, depths, data, bps: item
+            return item
+
+        def run(r, ctx, depths, data, bps):
+            out = []
+            append = out.append
+            for item in items:
+                if item.__class__ is str:
+                    append(item)
+                else:
+                    append(item(r, ctx, depths, data, bps))
+            return "".join(out)
+        return run
+    inner = _make_program(items, [])
+
+    def run_with_inline_partials(r, ctx, depths, data, bps):
+        defined = {}
+        for define in decorators:
+            name, partial = define(r, ctx, depths, data, bps)
+            defined[name] = partial
+        saved = r.partials
+        r.partials = {**saved, **defined}
+        try:
+            return inner(r, ctx, depths, data, bps)
+        finally:
+            r.partials = saved
+    return run_with_inline_partials
+
+
+def _program_caller(prog: Getter | None, declares: bool, r: _Render, ctx: Any, depths: Any,
+                    data: dict, bps: Any) -> Callable[..., str]:
+    """The ``fn``/``inverse`` a block helper receives."""
+    if prog is None or prog is _EMPTY:
+        return _noop
+
+    outer = data
+
+    def fn(context: Any = ctx, data: Mapping[str, Any] | None = None,
+           block_params: Any = None) -> str:
+        frame = outer if not data else _frame(outer, data)
+        new_bps = (tuple(block_params) if block_params is not None else (), bps) if declares else bps
+        return prog(r, context, _push(context, depths), frame, new_bps)
+    return fn
+
+
+def _noop(*args: Any, **kwargs: Any) -> str:
+    return ""
+
+
+def _invoke(r: _Render, node: Any, spec: HelperSpec, call: HelperCall) -> Any:
+    try:
+        return spec.fn(call)
+    except RenderError:
+        raise
+    except HelperError as exc:
+        raise _error(r, node, f"{spec.name}: {exc}",
+                     f"check the arguments of {spec.name}") from None
+    except RecursionError:
+        raise
+    except Exception as exc:  # a helper bug must not escape as a traceback
+        raise _error(r, node, f"helper {spec.name} failed: {type(exc).__name__}: {exc}",
+                     "this looks like a bug in the helper; please report it") from exc
+
+
+def _section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Getter | None,
+             inv_prog: Getter | None, declares: bool, ctx: Any, depths: Any, data: dict,
+             bps: Any) -> str:
+    """handlebars.js ``blockHelperMissing``: a block whose name is not a helper."""
+    if value is True:
+        return fn_prog(r, ctx, depths, data, _bp(declares, (), bps)) if fn_prog else ""
+    if value is False or value is None or value is UNDEFINED:
+        if value is not False and record_node is not None:
+            r.record(record_node, True)
+        return inv_prog(r, ctx, depths, data, bps) if inv_prog else ""
+    if isinstance(value, list):
+        if not value:
+            return inv_prog(r, ctx, depths, data, bps) if inv_prog else ""
+        each = r.helpers.get("each")
+        if each is None:
+            from toolkit.handlebars.builtins import BUILTIN_HELPERS
+            each = BUILTIN_HELPERS["each"]
+        call = HelperCall("each", (value,), {}, ctx, r.env, True, data=data,
+                          line=node.line, column=node.column)
+        call.fn = _program_caller(fn_prog, declares, r, ctx, depths, data, bps)
+        call.inverse = _program_caller(inv_prog, False, r, ctx, depths, data, bps)
+        result = _invoke(r, node, each, call)
+        return result if result.__class__ is str else to_output(result)
+    if fn_prog is None:
+        return ""
+    return fn_prog(r, value, _push(value, depths), data, _bp(declares, (), bps))
+
+
+def _bp(declares: bool, values: tuple, bps: Any) -> Any:
+    return (values, bps) if declares else bps
+
+
+def _extend(context: Any, hash_values: dict[str, Any]) -> dict[str, Any]:
+    """handlebars.js ``Utils.extend({}, context, hash)`` for a partial's context."""
+    base: dict[str, Any] = {}
+    if isinstance(context, Mapping):
+        base.update(context)
+    elif isinstance(context, (list, str)):
+        base.update((str(i), v) for i, v in enumerate(context))
+    base.update(hash_values)
+    return base
+
+
+class _Inline:
+    """An inline partial: its body and the scope it was defined in."""
+
+    __slots__ = ("body", "depths", "bps")
+
+    def __init__(self, body: Getter, depths: Any, bps: Any) -> None:
+        self.body = body
+        self.depths = depths
+        self.bps = bps
+
+
+class _PartialBlock:
+    """``@partial-block``: the content of ``{{#> name}}…{{/name}}``."""
+
+    __slots__ = ("body", "depths", "bps", "outer")
+
+    def __init__(self, body: Getter, depths: Any, bps: Any, outer: Any) -> None:
+        self.body = body
+        self.depths = depths
+        self.bps = bps
+        self.outer = outer
+
+
+def _find_partial(r: _Render, name: str) -> Any:
+    partial = r.partials.get(name)
+    if partial is not None:
+        return partial
+    if name in r.parsed:
+        return r.parsed[name]
+    source = r.sources.get(name)
+    if source is None:
+        return None
+    from toolkit.handlebars.parser import parse
+    program = parse(source, path=f"partial {name}")
+    compiled = (compile_program(program), f"partial {name}")
+    r.parsed[name] = compiled
+    return compiled
+
+
+def _call_partial(r: _Render, node: Any, partial: Any, ctx: Any, depths: Any, data: dict) -> str:
+    if isinstance(partial, tuple):  # a registered partial: (compiled, source name)
+        body, source = partial
+        saved = r.source
+        r.source = source
+        try:
+            return body(r, ctx, _push(ctx, depths), data, None)
+        finally:
+            r.source = saved
+    if isinstance(partial, _Inline):
+        return partial.body(r, ctx, _push(ctx, partial.depths), data, partial.bps)
+    if isinstance(partial, _PartialBlock):
+        frame = _frame(data, {"partial-block": partial.outer})
+        return partial.body(r, ctx, _push(ctx, partial.depths), frame, partial.bps)
+    raise _error(r, node, "the partial could not be rendered")  # pragma: no cover
+
+
+def compile_program(program: ast.Program) -> Getter:
+    """The closure that renders ``program`` (cached on the Program object)."""
+    cached = _CACHE.get(id(program))
+    if cached is not None and cached[0] is program:
+        return cached[1]
+    compiled = _Compiler().program(program) or _EMPTY
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    _CACHE[id(program)] = (program, compiled)
+    return compiled
+
+
+_CACHE: dict[int, tuple[ast.Program, Getter]] = {}
+
+
+def default_helpers() -> Mapping[str, HelperSpec]:
+    """The Pinpoint helper set (``toolkit.handlebars.helpers``), or the Handlebars built-ins
+    while that module does not exist."""
+    try:
+        from toolkit.handlebars.helpers import PINPOINT_HELPERS
+    except ImportError:
+        from toolkit.handlebars.builtins import BUILTIN_HELPERS
+        return BUILTIN_HELPERS
+    return PINPOINT_HELPERS
+
+
+def ensure_recursion_limit() -> None:
+    """Deeply nested templates recurse once per level; make room for thousands of levels."""
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+
+
+def render(program: ast.Program, context: Any, *, helpers: Mapping[str, HelperSpec] | None = None,
+           env: RenderEnv | None = None, partials: Mapping[str, str] | None = None) -> RenderResult:
+    """Render a parsed template with ``context`` (the fixture data). Unknown helpers, missing
+    partials and helper errors raise RenderError with the line:column of the call."""
+    ensure_recursion_limit()
+    r = _Render(default_helpers() if helpers is None else helpers, env or RenderEnv(),
+                partials or {})
+    try:
+        body = compile_program(program)
+        text = body(r, context, (context, None), {"root": context}, None)
+    except RecursionError:
+        raise RenderError("the template nests too deeply to render (does a partial include "
+                          "itself?)", "remove the recursion", path=program.path) from None
+    return RenderResult(text, tuple(r.missing.values()))

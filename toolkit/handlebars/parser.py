@@ -1,0 +1,640 @@
+"""Parser: tokens -> :mod:`toolkit.handlebars.ast`, with handlebars.js 4.7 whitespace rules.
+
+Statements are parsed with an explicit stack of open blocks (no recursion), so a template
+may nest blocks as deeply as it likes. Expressions (``(sub (expressions))``) recurse, with
+a depth limit that gives a syntax error instead of a RecursionError.
+
+Whitespace control (``{{~x~}}``) and standalone lines (a line holding only a block tag,
+``{{else}}``, a comment or a partial is removed with its line break) follow handlebars.js's
+``WhitespaceControl`` step by step; a block's own rules run when it closes, the rules of a
+statement list when its enclosing block closes, which gives the same result as the
+handlebars.js tree walk because each step only touches its own neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.handlebars import ast
+from toolkit.handlebars.lexer import WS, HandlebarsSyntaxError, Positions, Token, tokenize
+
+MAX_EXPRESSION_DEPTH = 200
+
+_SCOPED = re.compile(r"^\.|this(?![A-Za-z0-9_])")
+_PREV_WS = re.compile(rf"\r?\n[{WS}]*?\Z")
+_PREV_WS_ROOT = re.compile(rf"(?:^|\r?\n)[{WS}]*?\Z")
+_NEXT_WS = re.compile(rf"^[{WS}]*?\r?\n")
+_NEXT_WS_ROOT = re.compile(rf"^[{WS}]*?(?:\r?\n|\Z)")
+_LEAD_ALL = re.compile(rf"^[{WS}]+")
+_LEAD_LINE = re.compile(r"^[ \t]*\r?\n?")
+_TRAIL_ALL = re.compile(rf"[{WS}]+\Z")
+_TRAIL_LINE = re.compile(r"[ \t]+\Z")
+_INDENT = re.compile(r"([ \t]+)\Z")
+
+_PARAM_START = {"ID", "DATA", "STRING", "NUMBER", "BOOLEAN", "UNDEFINED", "NULL", "OPEN_SEXPR"}
+_NICE = {
+    "CLOSE": "}}", "CLOSE_UNESCAPED": "}}}", "CLOSE_RAW_BLOCK": "}}}}", "CLOSE_SEXPR": ")",
+    "OPEN_SEXPR": "(", "EQUALS": "=", "SEP": "a path separator", "EOF": "the end of the template",
+    "OPEN_BLOCK_PARAMS": "as |", "CLOSE_BLOCK_PARAMS": "|", "INVALID": "an invalid character",
+    "DATA": "@", "ID": "a name", "STRING": "a string", "NUMBER": "a number",
+    "BOOLEAN": "a boolean", "NULL": "null", "UNDEFINED": "undefined",
+}
+
+
+def _describe(token: Token) -> str:
+    if token.kind == "EOF":
+        return "the end of the template"
+    text = token.raw if len(token.raw) <= 20 else token.raw[:17] + "..."
+    return f"{text!r}"
+
+
+@dataclass
+class _Strip:
+    open: bool = False
+    close: bool = False
+    open_standalone: bool = False
+    close_standalone: bool = False
+    inline_standalone: bool = False
+
+
+def _flags(open_raw: str, close_raw: str) -> tuple[bool, bool]:
+    return (len(open_raw) > 2 and open_raw[2] == "~",
+            len(close_raw) >= 3 and close_raw[-3] == "~")
+
+
+@dataclass
+class _Open:
+    """An opening tag: ``{{#x …}}``, ``{{^x}}``, ``{{else if …}}``, ``{{#> x}}``, ``{{else}}``."""
+
+    kind: str  # block, inverse, chain, partial_block, decorator, else
+    path: Any = None
+    params: tuple = ()
+    hash: Any = None
+    block_params: tuple[str, ...] = ()
+    strip: tuple[bool, bool] = (False, False)
+    line: int = 0
+    column: int = 0
+    tag: str = ""
+
+
+@dataclass
+class _Section:
+    opener: _Open
+    body: list = field(default_factory=list)
+    strips: list = field(default_factory=list)
+
+
+@dataclass
+class _Frame:
+    opener: _Open
+    sections: list[_Section]
+
+
+class _Parser:
+    def __init__(self, text: str, path: str | None) -> None:
+        self.text = text
+        self.path = path
+        self.pos = Positions(text)
+        self.tokens = tokenize(text, path, self.pos)
+        self.i = 0
+        self.right_stripped: dict[int, bool] = {}
+        self.left_stripped: dict[int, bool] = {}
+        self.depth = 0
+
+    # --- errors and tokens -------------------------------------------------------------
+    def error(self, token_or_pos: Token | int, description: str, hint: str) -> HandlebarsSyntaxError:
+        at = token_or_pos.pos if isinstance(token_or_pos, Token) else token_or_pos
+        line, column = self.pos(at)
+        return HandlebarsSyntaxError(description, line=line, column=column, path=self.path, hint=hint)
+
+    def loc(self, token: Token) -> tuple[int, int]:
+        return self.pos(token.pos)
+
+    def peek(self, k: int = 0) -> Token:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+
+    def next(self) -> Token:
+        token = self.tokens[self.i]
+        if self.i < len(self.tokens) - 1:
+            self.i += 1
+        return token
+
+    def expect(self, kind: str, what: str, hint: str) -> Token:
+        token = self.peek()
+        if token.kind != kind:
+            raise self.error(token, f"expected {what}, found {_describe(token)}", hint)
+        return self.next()
+
+    # --- expressions -------------------------------------------------------------------
+    def path_expression(self, data_token: Token | None) -> ast.PathExpression:
+        first = self.peek()
+        start = data_token or first
+        if first.kind != "ID":
+            raise self.error(first, f"expected a name, found {_describe(first)}",
+                             "a path is made of names separated by . or /")
+        segments: list[tuple[str, str, str]] = []  # (part, token text, separator)
+        separator = ""
+        while True:
+            token = self.expect("ID", "a name after the separator",
+                                "a path cannot end with . or /, and a segment that is a number "
+                                "or true/false needs brackets: items.[0]")
+            text = token.text
+            part = text[1:-1] if len(text) >= 2 and text[0] == "[" and text[-1] == "]" else text
+            segments.append((part, text, separator))
+            if self.peek().kind != "SEP":
+                break
+            separator = self.next().text
+        data = data_token is not None
+        original = "@" if data else ""
+        parts: list[str] = []
+        depth = 0
+        literal = False
+        for part, text, sep in segments:
+            is_literal = text != part
+            literal = literal or is_literal
+            original += sep + part
+            if not is_literal and part in ("..", ".", "this"):
+                if parts:
+                    raise self.error(start, f"invalid path: {original}",
+                                     "'..', '.' and 'this' may only start a path")
+                if part == "..":
+                    depth += 1
+            else:
+                parts.append(part)
+        line, column = self.loc(start)
+        scoped = bool(_SCOPED.search(original))
+        bare = (not data and depth == 0 and not literal and bool(parts)
+                and len(parts) == len(segments)
+                and all(sep in ("", "/") for _, _, sep in segments))
+        return ast.PathExpression(line, column, original, parts[0] if parts else None,
+                                  tuple(parts), data, depth, scoped, bare)
+
+    def helper_name(self) -> Any:
+        token = self.peek()
+        kind = token.kind
+        if kind == "ID":
+            return self.path_expression(None)
+        if kind == "DATA":
+            self.next()
+            return self.path_expression(token)
+        line, column = self.loc(token)
+        if kind == "STRING":
+            self.next()
+            return ast.StringLiteral(line, column, token.text, token.text)
+        if kind == "NUMBER":
+            self.next()
+            text = token.text
+            value: int | float = float(text) if "." in text else int(text)
+            if value == 0 and text.startswith("-"):
+                value = -0.0
+            return ast.NumberLiteral(line, column, value, text)
+        if kind == "BOOLEAN":
+            self.next()
+            return ast.BooleanLiteral(line, column, token.text == "true", token.text)
+        if kind == "UNDEFINED":
+            self.next()
+            return ast.UndefinedLiteral(line, column)
+        if kind == "NULL":
+            self.next()
+            return ast.NullLiteral(line, column)
+        raise self.error(token, f"expected a name or a value, found {_describe(token)}",
+                         "write a helper or variable name, e.g. {{name}}")
+
+    def param(self) -> Any:
+        if self.peek().kind == "OPEN_SEXPR":
+            return self.sub_expression()
+        return self.helper_name()
+
+    def sub_expression(self) -> ast.SubExpression:
+        open_token = self.next()
+        self.depth += 1
+        if self.depth > MAX_EXPRESSION_DEPTH:
+            raise self.error(open_token, "subexpressions are nested too deeply",
+                             f"nest at most {MAX_EXPRESSION_DEPTH} levels of ( )")
+        if self.peek().kind == "OPEN_SEXPR":
+            raise self.error(self.peek(), "a subexpression must start with a helper name",
+                             "write (helper arg …), not ((…))")
+        path = self.helper_name()
+        params, hash_ = self.params_and_hash()
+        self.expect("CLOSE_SEXPR", "')' to close the subexpression",
+                    "every ( needs a matching )")
+        self.depth -= 1
+        line, column = self.loc(open_token)
+        return ast.SubExpression(line, column, path, params, hash_)
+
+    def params_and_hash(self) -> tuple[tuple, ast.Hash | None]:
+        params: list[Any] = []
+        pairs: list[ast.HashPair] = []
+        while True:
+            token = self.peek()
+            if token.kind not in _PARAM_START:
+                break
+            if token.kind == "ID" and self.peek(1).kind == "EQUALS":
+                key = token.text
+                if len(key) >= 2 and key[0] == "[" and key[-1] == "]":
+                    key = key[1:-1]
+                self.next()
+                self.next()
+                if self.peek().kind not in _PARAM_START:
+                    raise self.error(self.peek(), f"expected a value after {key}=, found "
+                                     f"{_describe(self.peek())}", f'write {key}="value"')
+                line, column = self.loc(token)
+                pairs.append(ast.HashPair(line, column, key, self.param()))
+                continue
+            if pairs:
+                raise self.error(token, f"expected key=value after the hash arguments, found "
+                                 f"{_describe(token)}",
+                                 "positional arguments must come before key=value arguments")
+            params.append(self.param())
+        hash_ = None
+        if pairs:
+            hash_ = ast.Hash(pairs[0].line, pairs[0].column, tuple(pairs))
+        return tuple(params), hash_
+
+    def block_params(self) -> tuple[str, ...]:
+        if self.peek().kind != "OPEN_BLOCK_PARAMS":
+            return ()
+        open_token = self.next()
+        names: list[str] = []
+        while self.peek().kind == "ID":
+            names.append(self.next().text)
+        if not names:
+            raise self.error(self.peek(), "expected block parameter names after 'as |'",
+                             "write as |item index|")
+        self.expect("CLOSE_BLOCK_PARAMS", "'|' to close the block parameters",
+                    f"write as |{' '.join(names)}|")
+        del open_token
+        return tuple(names)
+
+    def close(self, kind: str, opening: Token) -> Token:
+        token = self.peek()
+        if token.kind != kind:
+            want = _NICE[kind]
+            if token.kind in ("CLOSE", "CLOSE_UNESCAPED") or token.kind == "EOF":
+                raise self.error(token, f"expected {want} to close the tag opened with "
+                                 f"{opening.raw}, found {_describe(token)}",
+                                 f"close {opening.raw} with {want}")
+            raise self.error(token, f"unexpected {_describe(token)} in {opening.raw}…{want}",
+                             "arguments are names, \"strings\", numbers, true/false/null, "
+                             "(subexpressions) or key=value")
+        return self.next()
+
+    # --- statements --------------------------------------------------------------------
+    def parse(self) -> ast.Program:
+        root = _Section(_Open("root"))
+        stack: list[_Frame] = []
+        section = root
+        while True:
+            token = self.next()
+            kind = token.kind
+            if kind == "CONTENT":
+                line, column = self.loc(token)
+                section.body.append(ast.ContentStatement(line, column, token.text, token.text))
+                section.strips.append(None)
+            elif kind in ("OPEN", "OPEN_UNESCAPED"):
+                self.mustache(token, section)
+            elif kind == "COMMENT":
+                line, column = self.loc(token)
+                value = re.sub(r"-?-?~?\}\}\Z", "", re.sub(r"^\{\{~?!-?-?", "", token.raw))
+                section.body.append(ast.CommentStatement(line, column, value))
+                open_, close_ = _flags(token.raw, token.raw)
+                section.strips.append(_Strip(open=open_, close=close_, inline_standalone=True))
+            elif kind == "OPEN_PARTIAL":
+                self.partial(token, section)
+            elif kind in ("OPEN_BLOCK", "OPEN_INVERSE", "OPEN_PARTIAL_BLOCK"):
+                opener = self.open_tag(token)
+                frame = _Frame(opener, [_Section(opener)])
+                stack.append(frame)
+                section = frame.sections[0]
+            elif kind in ("OPEN_INVERSE_CHAIN", "INVERSE"):
+                if not stack:
+                    raise self.error(token, f"{token.raw.strip()} outside a block",
+                                     "{{else}} belongs between {{#block}} and {{/block}}")
+                frame = stack[-1]
+                last = frame.sections[-1].opener.kind
+                if frame.opener.kind in ("partial_block",):
+                    raise self.error(token, f"a partial block cannot have {{{{else}}}}",
+                                     "remove the {{else}} part")
+                if frame.opener.kind == "decorator":
+                    raise self.error(token, "an inline partial cannot have {{else}}",
+                                     "remove the {{else}} part")
+                if last == "else":
+                    raise self.error(token, f"a second {{{{else}}}} in the block opened at "
+                                     f"line {frame.opener.line}:{frame.opener.column}",
+                                     "a block has at most one plain {{else}}; use {{else if …}} "
+                                     "before it")
+                if kind == "OPEN_INVERSE_CHAIN":
+                    if frame.opener.kind == "inverse":
+                        raise self.error(token, "{{else if …}} cannot follow {{^…}}",
+                                         "use {{#if}}…{{else if …}}…{{/if}}")
+                    opener = self.open_tag(token)
+                else:
+                    line, column = self.loc(token)
+                    opener = _Open("else", strip=_flags(token.raw, token.raw), line=line,
+                                   column=column, tag=token.raw)
+                new = _Section(opener)
+                frame.sections.append(new)
+                section = new
+            elif kind == "OPEN_ENDBLOCK":
+                name = self.helper_name()
+                close_token = self.close("CLOSE", token)
+                if not stack:
+                    raise self.error(token, f"{{{{/{_name(name)}}}}} closes a block that was "
+                                     "never opened", "remove it or add the opening {{#…}}")
+                frame = stack.pop()
+                opener = frame.opener
+                if _name(opener.path) != _name(name):
+                    raise self.error(token, f"{{{{/{_name(name)}}}}} does not match "
+                                     f"{opener.tag.strip()}…{_name(opener.path)} opened at line "
+                                     f"{opener.line}:{opener.column}",
+                                     f"close it with {{{{/{_name(opener.path)}}}}}")
+                close_line, close_column = self.loc(token)
+                node, strip = self.finish_block(frame, _flags(token.raw, close_token.raw),
+                                                close_line, close_column)
+                section = stack[-1].sections[-1] if stack else root
+                section.body.append(node)
+                section.strips.append(strip)
+            elif kind == "OPEN_RAW_BLOCK":
+                self.raw_block(token, section)
+            elif kind == "EOF":
+                if stack:
+                    opener = stack[-1].opener
+                    raise HandlebarsSyntaxError(
+                        f"{opener.tag.strip()}…{_name(opener.path)}}}}} opened at line "
+                        f"{opener.line}:{opener.column} is never closed (the template ends "
+                        "first)", line=opener.line, column=opener.column, path=self.path,
+                        hint=f"add {{{{/{_name(opener.path)}}}}} where the block should end")
+                break
+            else:  # pragma: no cover - the lexer only yields the kinds above here
+                raise self.error(token, f"unexpected {_describe(token)}", "check the template")
+        self.process_body(root.body, root.strips, True)
+        return ast.Program(1, 1, tuple(root.body), path=self.path)
+
+    def open_tag(self, token: Token) -> _Open:
+        kind = {"OPEN_BLOCK": "block", "OPEN_INVERSE": "inverse", "OPEN_PARTIAL_BLOCK":
+                "partial_block", "OPEN_INVERSE_CHAIN": "chain"}[token.kind]
+        if kind == "block" and "*" in token.raw:
+            kind = "decorator"
+        if kind == "partial_block":
+            path = self.param()
+        else:
+            if self.peek().kind == "OPEN_SEXPR":
+                raise self.error(self.peek(), "a block must start with a helper name",
+                                 "write {{#helper (sub expr)}}, not {{#(sub expr)}}")
+            path = self.helper_name()
+        params, hash_ = self.params_and_hash()
+        block_params: tuple[str, ...] = ()
+        if kind in ("block", "inverse", "chain", "decorator"):
+            block_params = self.block_params()
+        close_token = self.close("CLOSE", token)
+        line, column = self.loc(token)
+        return _Open(kind, path, params, hash_, block_params, _flags(token.raw, close_token.raw),
+                     line, column, token.raw)
+
+    def mustache(self, token: Token, section: _Section) -> None:
+        if self.peek().kind == "OPEN_SEXPR":
+            raise self.error(self.peek(), "a mustache must start with a name",
+                             "write {{helper (sub expr)}}, not {{(sub expr)}}")
+        path = self.helper_name()
+        params, hash_ = self.params_and_hash()
+        unescaped = token.kind == "OPEN_UNESCAPED"
+        close_token = self.close("CLOSE_UNESCAPED" if unescaped else "CLOSE", token)
+        line, column = self.loc(token)
+        flag = token.raw[3:4] or token.raw[2:3]
+        escaped = flag not in ("{", "&")
+        if "*" in token.raw:
+            node: Any = ast.Decorator(line, column, path, params, hash_)
+        else:
+            node = ast.MustacheStatement(line, column, path, params, hash_, escaped)
+        section.body.append(node)
+        open_, close_ = _flags(token.raw, close_token.raw)
+        section.strips.append(_Strip(open=open_, close=close_))
+
+    def partial(self, token: Token, section: _Section) -> None:
+        name = self.param()
+        params, hash_ = self.params_and_hash()
+        close_token = self.close("CLOSE", token)
+        line, column = self.loc(token)
+        if len(params) > 1:
+            raise self.error(token, f"a partial takes at most one context argument, found "
+                             f"{len(params)}", "pass more values as key=value")
+        section.body.append(ast.PartialStatement(line, column, name, params, hash_))
+        open_, close_ = _flags(token.raw, close_token.raw)
+        section.strips.append(_Strip(open=open_, close=close_, inline_standalone=True))
+
+    def raw_block(self, token: Token, section: _Section) -> None:
+        path = self.helper_name()
+        params, hash_ = self.params_and_hash()
+        self.close("CLOSE_RAW_BLOCK", token)
+        body: list[ast.ContentStatement] = []
+        while self.peek().kind == "CONTENT":
+            content = self.next()
+            line, column = self.loc(content)
+            body.append(ast.ContentStatement(line, column, content.text, content.text))
+        end = self.peek()
+        if end.kind != "END_RAW_BLOCK" or not body:
+            raise self.error(end, "a raw block needs content and {{{{/name}}}}",
+                             "write {{{{raw}}}}…{{{{/raw}}}}")
+        self.next()
+        if end.text != _name(path):
+            raise self.error(end, f"{{{{{{{{/{end.text}}}}}}}}} does not match {{{{{{{{"
+                             f"{_name(path)}}}}}}}}}", f"close it with {{{{{{{{/{_name(path)}}}}}}}}}")
+        line, column = self.loc(token)
+        end_line, end_column = self.loc(end)
+        program = ast.Program(body[0].line, body[0].column, tuple(body))
+        node = ast.BlockStatement(line, column, path, params, hash_, program, None, (), True,
+                                  end_line, end_column)
+        strip = _Strip(open_standalone=self.is_next_whitespace(program.body),
+                       close_standalone=self.is_prev_whitespace(program.body))
+        section.body.append(node)
+        section.strips.append(strip)
+
+    # --- blocks --------------------------------------------------------------------------
+    def finish_block(self, frame: _Frame, close_strip: tuple[bool, bool], close_line: int,
+                     close_column: int) -> tuple[Any, _Strip]:
+        opener = frame.opener
+        sections = frame.sections
+        for s in sections:
+            self.process_body(s.body, s.strips, False)
+        programs = []
+        for s in sections:
+            line, column = (s.body[0].line, s.body[0].column) if s.body else (s.opener.line, s.opener.column)
+            programs.append(ast.Program(line, column, tuple(s.body), s.opener.block_params))
+        if opener.kind in ("partial_block", "decorator"):
+            program = programs[0]
+            if opener.kind == "partial_block":
+                node: Any = ast.PartialBlockStatement(opener.line, opener.column, opener.path,
+                                                      opener.params, opener.hash, program)
+            else:
+                node = ast.DecoratorBlock(opener.line, opener.column, opener.path, opener.params,
+                                          opener.hash, program)
+            strip = self.block_strip(program, None, opener.strip, None, close_strip)
+            return node, strip
+        # Build the {{else if}} chain from the innermost link outwards. Each link is
+        # (opener, program, inverse, inverse_strip, close_strip).
+        links: list[list[Any]] = []
+        final_else = sections[-1] if len(sections) > 1 and sections[-1].opener.kind == "else" else None
+        chain_sections = sections[:-1] if final_else else sections
+        inverse: ast.Program | None = programs[-1] if final_else else None
+        inverse_strip = final_else.opener.strip if final_else else None
+        # close strips as handlebars.js's prepareBlock assigns them
+        for k in range(len(chain_sections) - 1, 0, -1):
+            s = chain_sections[k]
+            link_close = s.opener.strip if k >= 2 else close_strip
+            links.append([s.opener, programs[k], inverse, inverse_strip, link_close])
+            block = ast.BlockStatement(s.opener.line, s.opener.column, s.opener.path,
+                                       s.opener.params, s.opener.hash, programs[k], inverse,
+                                       s.opener.block_params, False, close_line, close_column)
+            inverse = ast.Program(s.opener.line, s.opener.column, (block,), chained=True)
+            inverse_strip = s.opener.strip
+        program = programs[0]
+        if opener.kind == "inverse":
+            node = ast.BlockStatement(opener.line, opener.column, opener.path, opener.params,
+                                      opener.hash, inverse, program, opener.block_params, False,
+                                      close_line, close_column)
+            main, other = inverse, program
+        else:
+            node = ast.BlockStatement(opener.line, opener.column, opener.path, opener.params,
+                                      opener.hash, program, inverse, opener.block_params, False,
+                                      close_line, close_column)
+            main, other = program, inverse
+        # handlebars.js visits the chained blocks innermost first, then the outer block.
+        for link_opener, link_program, link_inverse, link_inverse_strip, link_close in links:
+            self.block_strip(link_program, link_inverse, link_opener.strip, link_inverse_strip,
+                             link_close)
+        strip = self.block_strip(main, other, opener.strip, inverse_strip, close_strip)
+        return node, strip
+
+    def block_strip(self, program: ast.Program | None, inverse: ast.Program | None,
+                    open_strip: tuple[bool, bool], inverse_strip: tuple[bool, bool] | None,
+                    close_strip: tuple[bool, bool] | None) -> _Strip:
+        """handlebars.js ``WhitespaceControl.BlockStatement`` for one block."""
+        close_strip = close_strip or (False, False)
+        prog = program or inverse
+        inv = inverse if program is not None else None
+        first_inverse = last_inverse = inv
+        if inv is not None and inv.chained:
+            first_inverse = inv.body[0].program
+            while last_inverse.chained:
+                last_inverse = last_inverse.body[-1].program
+        assert prog is not None
+        strip = _Strip(open=open_strip[0], close=close_strip[1],
+                       open_standalone=self.is_next_whitespace(prog.body),
+                       close_standalone=self.is_prev_whitespace((first_inverse or prog).body))
+        if open_strip[1]:
+            self.omit_right(prog.body, None, True)
+        if inv is not None:
+            inverse_strip = inverse_strip or (False, False)
+            if inverse_strip[0]:
+                self.omit_left(prog.body, None, True)
+            if inverse_strip[1]:
+                self.omit_right(first_inverse.body, None, True)
+            if close_strip[0]:
+                self.omit_left(last_inverse.body, None, True)
+            if self.is_prev_whitespace(prog.body) and self.is_next_whitespace(first_inverse.body):
+                self.omit_left(prog.body)
+                self.omit_right(first_inverse.body)
+        elif close_strip[0]:
+            self.omit_left(prog.body, None, True)
+        return strip
+
+    # --- whitespace control (handlebars.js WhitespaceControl) ---------------------------
+    def process_body(self, body: list, strips: list, is_root: bool) -> None:
+        for i, strip in enumerate(strips):
+            if strip is None:
+                continue
+            current = body[i]
+            prev_ws = self.is_prev_whitespace(body, i, is_root)
+            next_ws = self.is_next_whitespace(body, i, is_root)
+            open_standalone = strip.open_standalone and prev_ws
+            close_standalone = strip.close_standalone and next_ws
+            inline_standalone = strip.inline_standalone and prev_ws and next_ws
+            if strip.close:
+                self.omit_right(body, i, True)
+            if strip.open:
+                self.omit_left(body, i, True)
+            if inline_standalone:
+                self.omit_right(body, i)
+                if self.omit_left(body, i) and isinstance(current, ast.PartialStatement):
+                    m = _INDENT.search(body[i - 1].original)
+                    object.__setattr__(current, "indent", m.group(1) if m else "")
+            if open_standalone:
+                inner = getattr(current, "program", None) or current.inverse
+                self.omit_right(inner.body)
+                self.omit_left(body, i)
+            if close_standalone:
+                self.omit_right(body, i)
+                inner = getattr(current, "inverse", None) or current.program
+                self.omit_left(inner.body)
+
+    @staticmethod
+    def is_prev_whitespace(body: Any, i: int | None = None, is_root: bool = False) -> bool:
+        if i is None:
+            i = len(body)
+        prev = body[i - 1] if i >= 1 else None
+        sibling = body[i - 2] if i >= 2 else None
+        if prev is None:
+            return is_root
+        if isinstance(prev, ast.ContentStatement):
+            rx = _PREV_WS if (sibling is not None or not is_root) else _PREV_WS_ROOT
+            return rx.search(prev.original) is not None
+        return False
+
+    @staticmethod
+    def is_next_whitespace(body: Any, i: int | None = None, is_root: bool = False) -> bool:
+        if i is None:
+            i = -1
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        sibling = body[i + 2] if i + 2 < len(body) else None
+        if nxt is None:
+            return is_root
+        if isinstance(nxt, ast.ContentStatement):
+            rx = _NEXT_WS if (sibling is not None or not is_root) else _NEXT_WS_ROOT
+            return rx.search(nxt.original) is not None
+        return False
+
+    def omit_right(self, body: Any, i: int | None = None, multiple: bool = False) -> None:
+        k = 0 if i is None else i + 1
+        current = body[k] if k < len(body) else None
+        if not isinstance(current, ast.ContentStatement):
+            return
+        if not multiple and self.right_stripped.get(id(current)):
+            return
+        original = current.value
+        value = (_LEAD_ALL if multiple else _LEAD_LINE).sub("", original, count=1)
+        object.__setattr__(current, "value", value)
+        self.right_stripped[id(current)] = value != original
+
+    def omit_left(self, body: Any, i: int | None = None, multiple: bool = False) -> bool:
+        k = len(body) - 1 if i is None else i - 1
+        current = body[k] if 0 <= k < len(body) else None
+        if not isinstance(current, ast.ContentStatement):
+            return False
+        if not multiple and self.left_stripped.get(id(current)):
+            return False
+        original = current.value
+        value = (_TRAIL_ALL if multiple else _TRAIL_LINE).sub("", original, count=1)
+        object.__setattr__(current, "value", value)
+        stripped = value != original
+        self.left_stripped[id(current)] = stripped
+        return stripped
+
+
+def _name(node: Any) -> str:
+    """The name a block is opened/closed with, as handlebars.js compares them."""
+    if node is None:
+        return ""
+    if isinstance(node, ast.PathExpression):
+        return node.original
+    if isinstance(node, ast.SubExpression):
+        return "(…)"
+    return str(getattr(node, "original", ""))
+
+
+def parse(text: str, *, path: str | None = None) -> ast.Program:
+    """Parse a template. Raises HandlebarsSyntaxError with a 1-based line:column and a hint."""
+    if not isinstance(text, str):
+        raise TypeError("parse() needs the template text as a str")
+    return _Parser(text, path).parse()
