@@ -141,8 +141,10 @@ def test_missing_variables_carry_field_and_file_location() -> None:
     assert set(found) == {("Company", "HtmlPart"), ("Attributes.Note", "HtmlPart"),
                           ("Company", "TextPart")}
     html = found[("Attributes.Note", "HtmlPart")]
-    assert (html.path, html.line, html.column) == ("templates/welcome/email.html", 2, 4)
-    assert found[("Company", "TextPart")].column == 37 - 34 + 35 - 3  # "{{Company}}" at col 35
+    # the position of the variable's path (after "{{")
+    assert (html.path, html.line, html.column) == ("templates/welcome/email.html", 2, 6)
+    text = "Hi {{User.UserAttributes.FirstName}} {{Company}}"
+    assert found[("Company", "TextPart")].column == text.index("Company") + 1
 
 
 def test_missing_in_inline_json_is_offset_by_the_string_start() -> None:
@@ -151,9 +153,9 @@ def test_missing_in_inline_json_is_offset_by_the_string_start() -> None:
     rendered = render_channel(ch, fixture({}))
     (missing,) = rendered.missing
     assert missing.path == "Missing" and missing.field == "Body"
-    # in the file the string is one line: Line\none \"{{Missing}}\" -> {{ after 12 chars
-    assert missing.location == Location("templates/t/sms.json", 4, 12 + len('Line\\none \\"'),
-                                        "$.Body")
+    # in the file the string is one line: Line\none \"{{Missing}}\"
+    assert missing.location == Location("templates/t/sms.json", 4,
+                                        12 + len('Line\\none \\"{{'), "$.Body")
 
 
 def test_file_position_translation() -> None:
@@ -224,3 +226,35 @@ def test_parse_cache_returns_the_same_program() -> None:
     text = "cache {{me}} " + str(id(object()))
     assert parse_cached(text) is parse_cached(text)
     assert parse_cached.cache_info().maxsize is not None
+
+
+# ---------------------------------------------------------------------------- bundled sample
+
+def test_every_bundled_template_renders_with_every_fixture(repo_root: Any) -> None:
+    from toolkit.config import load_config
+    from toolkit.loader import load_repository
+
+    repo = load_repository(load_config(repo_root))
+    assert repo.templates, "the bundled sample has templates"
+    rendered_count = 0
+    for template in repo.templates:
+        fixtures = repo.fixtures_for(template)
+        assert fixtures
+        for ch in template.channels.values():
+            for fx in (None, *fixtures):
+                rendered = render_channel(ch, fx, env=RenderEnv(
+                    now=datetime(2026, 5, 14, 9, 0, tzinfo=timezone.utc)))
+                assert set(rendered.fields) == {p.field for p in ch.parts}
+                for var in rendered.missing:
+                    assert var.location.path.startswith("templates/")
+                rendered_count += 1
+    assert rendered_count >= 40
+    welcome = repo.template("welcome")
+    assert welcome is not None
+    full = {f.name: f for f in repo.fixtures_for(welcome)}["full-profile"]
+    sms = render_channel(welcome.channels["sms"], full)
+    assert "Maya" in sms.fields["Body"]
+    defaults_only = render_channel(welcome.channels["sms"], None)
+    assert defaults_only.missing == ()
+    assert "Welcome aboard, there!" in defaults_only.fields["Body"]
+    assert "WELCOME10" in defaults_only.fields["Body"]

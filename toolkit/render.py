@@ -34,6 +34,7 @@ from toolkit.model import Channel, Fixture, Location, Part
 
 PARSE_CACHE_SIZE = 256
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+_POSITION_PREFIX = re.compile(r"^(?:line |[^:\n]*:)?\d+:\d+: ")
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def parse_cached(text: str) -> ast.Program:
 
 def _error(exc: RenderError, part: Part, channel: Channel) -> RenderError:
     location = _location(part, exc.line, exc.column)
-    message = exc.message
+    message = getattr(exc, "description", None) or _POSITION_PREFIX.sub("", exc.message)
     return RenderError(
         f"{location}: {message} (in {channel.template} {channel.channel} {part.field})",
         exc.hint, path=location.path, line=location.line, column=location.column)

@@ -27,6 +27,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write(tmp_path / "templates/hello/email.json", json.dumps({
         "Subject": "Hello {{User.UserAttributes.FirstName}} & {{Code}}",
         "HtmlPart": "<p>{{Code}}</p>",
+        "DefaultSubstitutions": {"User.UserAttributes.FirstName": "there"},
     }))
     write(tmp_path / "templates/note/push.json", json.dumps({
         "APNS": {"Title": "T {{Code}}", "Body": "B {{Attributes.City}}"},
@@ -86,7 +87,7 @@ def test_escape_flags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert document["HtmlPart"] == "<p>A&lt;1&gt;</p>"
     assert document["Subject"] == "Hello Maya & A<1>"
     assert main(["render", "hello", "-c", "email", "--format", "json", "--escape"]) == 0
-    assert json.loads(capsys.readouterr().out)["Subject"] == "Hello Maya &amp; A&lt;1&gt;"
+    assert json.loads(capsys.readouterr().out)["Subject"] == "Hello Maya & A&lt;1&gt;"
     assert main(["render", "hello", "-c", "email", "--format", "json", "--no-escape"]) == 0
     assert json.loads(capsys.readouterr().out)["HtmlPart"] == "<p>A<1></p>"
 
