@@ -319,6 +319,8 @@
     email.sizeText = el("span", { class: "size-text" });
     email.sizeFill = el("div", { class: "meter-fill" });
     email.sizeMeter = el("div", { class: "meter" }, [email.sizeFill, el("div", { class: "meter-line", title: "Gmail clips above 102 KB" })]);
+    email.darkNote = el("p", { class: "muted small", hidden: true, text: "This email has no prefers-color-scheme styles: " +
+      "clients that honour them (Apple Mail, Outlook for Mac) show it as in light mode; Gmail and Outlook.com invert colours instead." });
     email.htmlMissing = el("div", { class: "empty", hidden: true, text: "This email has no HtmlPart." });
     const controls = el("div", { class: "controls" }, [
       segmented("View", [["html", "HTML"], ["text", "Text"]], state.emailView, (v) => { state.emailView = v; applyEmailView(); }),
@@ -335,17 +337,31 @@
         controls,
         el("div", { class: "size" }, [el("span", { class: "muted small", text: "HTML size" }), email.sizeText, email.sizeMeter]),
         email.htmlMissing,
+        email.darkNote,
         email.frameBox,
         email.textBox,
       ]),
     ];
   }
 
+  // The frame's address names the exact HTML (digest) and colour scheme, so it only reloads
+  // when one of them changed.
+  function setFrameSource() {
+    const data = email.data;
+    if (!data || !data.view.has_html) return;
+    const scheme = state.emailTheme === "dark" ? "&scheme=dark" : "";
+    const src = `/api/email?template=${encodeURIComponent(data.template)}&fixture=${encodeURIComponent(data.fixture)}` +
+      `&v=${data.view.html_digest}${scheme}`;
+    if (email.frame.getAttribute("src") !== src) email.frame.setAttribute("src", src);
+  }
+
   function applyEmailView() {
+    setFrameSource();
     email.frameBox.className = `frame-box width-${state.emailWidth} theme-${state.emailTheme}`;
     email.frameBox.hidden = state.emailView !== "html" || !email.hasHtml;
     email.htmlMissing.hidden = state.emailView !== "html" || email.hasHtml;
     email.textBox.hidden = state.emailView !== "text";
+    email.darkNote.hidden = !(state.emailView === "html" && state.emailTheme === "dark" && email.data && !email.data.view.dark_styles);
   }
 
   function updateEmail(data) {
@@ -356,8 +372,8 @@
     email.preheaderSource.textContent = view.preheader.text ? `preheader: ${view.preheader.source}` : "";
     email.text.textContent = view.text === null || view.text === undefined ? "(no TextPart)" : view.text;
     email.hasHtml = view.has_html;
-    const src = `/api/email?template=${encodeURIComponent(data.template)}&fixture=${encodeURIComponent(data.fixture)}&v=${view.html_digest}`;
-    if (view.has_html && email.frame.getAttribute("src") !== src) email.frame.setAttribute("src", src);
+    email.data = data;
+    setFrameSource();
     const ratio = Math.min(1, view.html_bytes / (view.gmail_clip_bytes * 1.25));
     email.sizeFill.style.width = `${(ratio * 100).toFixed(1)}%`;
     email.sizeFill.classList.toggle("over", view.clipped);

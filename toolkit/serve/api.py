@@ -28,7 +28,7 @@ from typing import Any
 from toolkit.errors import PtkError, RenderError
 from toolkit.model import Finding, Fixture, Repository, Template
 from toolkit.serve.server import Response, error_response, json_response
-from toolkit.serve.views import channel_view, digest
+from toolkit.serve.views import channel_view, digest, with_color_scheme
 
 # The sandboxed email frame: no script at all, no same-origin, no forms, no plugins; images,
 # styles and fonts may come from anywhere (as in a mail client). The response itself also
@@ -59,7 +59,6 @@ class _Snapshot:
 class _Entry:
     channel: Any
     fixture: Fixture | None
-    defaults: Any
     result: dict[str, Any] | None = None  # the render view, None on error
     error: dict[str, Any] | None = None
     missing: list[dict[str, Any]] = field(default_factory=list)
@@ -231,16 +230,16 @@ class PreviewApp:
                                       "fixture": fixture_name, "generation": snapshot.generation,
                                       "error": snapshot.error, "stale": False}
             entry, problem = self._entry(key)
-            if problem is not None:
-                answer["error"] = answer["error"] or problem
-            elif entry is not None and entry.error is not None:
-                answer["error"] = answer["error"] or entry.error
-            if entry is not None and entry.result is not None and answer["error"] is None:
-                answer.update(entry.result)
-                self._last_good[key] = entry.result
+            result = entry.result if entry is not None else None
+            answer["error"] = snapshot.error or problem or (entry.error if entry else None)
+            if result is not None and answer["error"] is None:
+                answer.update(result)
+                self._last_good[key] = result
+            elif result is not None and problem is None:
+                # the config broke: the repository loaded before still renders this
+                answer.update(result, stale=True)
             elif key in self._last_good:
-                answer.update(self._last_good[key])
-                answer["stale"] = True
+                answer.update(self._last_good[key], stale=True)
             answer.update(self._navigation(template_name))
             return answer
 
@@ -268,8 +267,10 @@ class PreviewApp:
         template = repo.template(template_name)
         channel = template.channels.get(channel_name) if template else None
         if channel is None:
+            # a template that failed to load, or a channel whose files are broken
+            prefix = folder + "/" + ("" if template is None else channel_name + ".")
             broken = [f for f in repo.findings if f.severity == "error"
-                      and (f.location.path == folder or f.location.path.startswith(folder + "/"))]
+                      and (f.location.path == folder or f.location.path.startswith(prefix))]
             if broken:
                 return None, _finding_problem(broken[0])
             what = f"template {template_name!r}" if template is None else \
@@ -294,7 +295,15 @@ class PreviewApp:
         entry = self._renders.get(key)
         if entry is not None and entry.channel == channel and entry.fixture == fixture:
             return entry, None
-        entry = _Entry(channel, fixture, None)
+        entry = self._render_entry(channel, fixture, key)
+        if entry.result is not None and channel_name == "email":
+            self._last_html[key] = entry.html
+        self._renders[key] = entry
+        return entry, None
+
+    def _render_entry(self, channel: Any, fixture: Fixture | None, key: Key) -> _Entry:
+        config = self._snapshot.config
+        entry = _Entry(channel, fixture)
         from toolkit.render import render_channel
         try:
             rendered = render_channel(channel, fixture)
@@ -306,6 +315,7 @@ class PreviewApp:
                            "line": None, "column": None,
                            "hint": "this is a bug in ptk; please report it with the server log"}
         else:
+            channel_name = key[1]
             html = rendered.fields.get("HtmlPart", "") if channel_name == "email" else ""
             entry.html = html
             files = list(channel.files) + ([fixture.path] if fixture else []) + (
@@ -319,15 +329,13 @@ class PreviewApp:
                 "files": files,
                 "version": digest(repr(sorted(rendered.fields.items()))),
             }
-        self._renders[key] = entry
-        return entry, None
+        return entry
 
     def email_html(self, template_name: str, fixture_name: str) -> str | None:
         with self._lock:
             key = (template_name, "email", fixture_name)
             entry, problem = self._entry(key)
             if entry is not None and entry.result is not None and problem is None:
-                self._last_html[key] = entry.html
                 return entry.html
             return self._last_html.get(key)
 
@@ -360,7 +368,7 @@ class PreviewApp:
             self.lint_failures[template_name] = f"the linter failed: {exc!r}"
             return structure
         self.lint_failures.pop(template_name, None)
-        result = tuple(sorted(set(structure) | set(found)))
+        result = tuple(sorted(set(structure) | set(found), key=_finding_order))
         with self._lock:
             self._lints[template_name] = (basis, result)
         return result
@@ -389,6 +397,8 @@ class PreviewApp:
         if path == "/api/email":
             template, _, fixture = self._key(query)
             html = self.email_html(template, fixture) if template else None
+            if html is not None and query.get("scheme") in {"dark", "light"}:
+                html = with_color_scheme(html, query["scheme"])
             if html is None:
                 return Response(404, b"", "text/html; charset=utf-8",
                                 {"Content-Security-Policy": EMAIL_CSP})
@@ -438,3 +448,7 @@ def _finding_problem(f: Finding) -> dict[str, Any]:
     return {"message": f"{f.code} {f.message}", "path": f.location.path,
             "line": f.location.line, "column": f.location.column, "hint": f.hint,
             "pointer": f.location.pointer}
+
+
+def _finding_order(f: Finding) -> tuple[str, int, int, str, str]:
+    return (f.location.path, f.location.line or 0, f.location.column or 0, f.code, f.message)

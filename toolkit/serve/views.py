@@ -115,6 +115,20 @@ def preheader(html: str) -> dict[str, str]:
     return {"text": visible[:140], "source": "first body text" if visible else "none"}
 
 
+_COLOR_SCHEME = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.I)
+
+
+def with_color_scheme(html: str, scheme: str) -> str:
+    """The email as a client in ``scheme`` ("dark" or "light") shows it: each
+    ``(prefers-color-scheme: …)`` media feature is made always true when it names ``scheme``
+    and never true otherwise. (A browser does not pass a frame's colour scheme to the page
+    inside it, so the preview rewrites the queries instead.)"""
+    def swap(match: re.Match[str]) -> str:
+        return "(min-width: 0px)" if match.group(1).lower() == scheme else "(max-width: -1px)"
+
+    return _COLOR_SCHEME.sub(swap, html)
+
+
 def email_view(fields: Mapping[str, str]) -> dict[str, Any]:
     html = fields.get("HtmlPart", "") or ""
     size = len(html.encode("utf-8"))
@@ -126,6 +140,7 @@ def email_view(fields: Mapping[str, str]) -> dict[str, Any]:
         "clipped": size > GMAIL_CLIP_BYTES,
         "has_html": bool(html),
         "html_digest": digest(html),
+        "dark_styles": bool(_COLOR_SCHEME.search(html)),
         "text": fields.get("TextPart"),
     }
 

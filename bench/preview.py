@@ -1,0 +1,172 @@
+"""Benchmark: from a file save to the changed content visible in the browser (ptk preview).
+
+Opens the bundled MJML email (templates/welcome/email.mjml, on a private copy of the bundled
+repository) in headless Chromium, then saves the MJML file N times, each time with a new
+marker text, the way an editor does (write a temporary file, rename it over the original).
+For each save it measures:
+
+- save -> rebuilt: until the server finished the rebuild (watcher event, debounce, reload of
+  the repository with the MJML compile, re-render of the open email) and bumped the epoch;
+- save -> visible: until the email frame of the page has loaded the new HTML and the browser
+  has painted it (two animation frames after the frame's load event), checked to contain the
+  marker.
+
+It runs the whole series once per debounce quiet period given (default: ptk's 20 ms and
+mkdocs' 100 ms side by side), and prints median / p95 / max per series.
+
+    python bench/preview.py [--saves 25] [--quiet 0.02,0.1] [--chromium PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toolkit.serve.preview import Preview  # noqa: E402
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MARKER_SECTION = ('<mj-section><mj-column><mj-text css-class="bench">{marker}</mj-text>'
+                  "</mj-column></mj-section></mj-body>")
+
+# Installed in the page before each save: resolves with the wall-clock time (ms) at which the
+# email frame has loaded new content and two animation frames have passed (= painted).
+ARM = """() => {
+  window.__visibleAt = null;
+  const frame = document.getElementById('email-frame');
+  frame.addEventListener('load', () => {
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      window.__visibleAt = performance.timeOrigin + performance.now();
+    }));
+  }, { once: true });
+}"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def copy_repository(target: Path) -> Path:
+    shutil.copytree(ROOT / "templates", target / "templates")
+    shutil.copytree(ROOT / "fixtures", target / "fixtures")
+    shutil.copy2(ROOT / "ptk.toml", target / "ptk.toml")
+    return target
+
+
+def atomic_save(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.bench-tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def run_series(browser, quiet: float, saves: int) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory(prefix="ptk-bench-") as tmp:
+        repo = copy_repository(Path(tmp) / "repo")
+        mjml = repo / "templates" / "welcome" / "email.mjml"
+        source = mjml.read_text(encoding="utf-8")
+        assert "</mj-body>" in source
+        preview = Preview(start=repo, port=0, quiet=quiet).start()
+        bumped: list[float] = []
+        real_bump = preview.reload.bump
+
+        def timed_bump(changed=()):
+            epoch = real_bump(changed)
+            bumped.append(time.time() * 1000.0)
+            return epoch
+
+        preview.reload.bump = timed_bump  # type: ignore[method-assign]
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            atomic_save(mjml, source.replace("</mj-body>", MARKER_SECTION.format(marker="start"), 1))
+            page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+            frame = page.frame_locator("#email-frame")
+            frame.locator(".bench").get_by_text("start").wait_for(timeout=10000)
+            rebuilt, visible = [], []
+            for i in range(saves):
+                marker = f"bench marker {i} {time.time_ns()}"
+                page.evaluate(ARM)
+                bumped.clear()
+                saved_at = time.time() * 1000.0
+                atomic_save(mjml, source.replace("</mj-body>", MARKER_SECTION.format(marker=marker), 1))
+                page.wait_for_function("() => window.__visibleAt !== null", timeout=10000,
+                                       polling="raf")
+                visible_at = page.evaluate("() => window.__visibleAt")
+                text = frame.locator(".bench").inner_text(timeout=2000)
+                if marker not in text:
+                    raise RuntimeError(f"save {i}: the frame shows {text!r}, not the new marker")
+                visible.append(visible_at - saved_at)
+                rebuilt.append(bumped[0] - saved_at if bumped else float("nan"))
+                page.wait_for_timeout(150)  # let the editor "type" before the next save
+        finally:
+            context.close()
+            preview.stop()
+        return {"rebuilt": rebuilt, "visible": visible}
+
+
+def machine() -> str:
+    lscpu = ""
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        pass
+    model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines()
+                  if line.startswith("Model name")), platform.processor() or "unknown CPU")
+    return (f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--saves", type=int, default=25)
+    parser.add_argument("--quiet", default="0.02,0.1",
+                        help="debounce quiet periods to compare, in seconds (comma-separated)")
+    parser.add_argument("--chromium", default="/usr/lib/chromium/chromium")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    print(f"machine: {machine()}")
+    print(f"{args.saves} saves of templates/welcome/email.mjml per series\n")
+    header = f"{'debounce':>9}  {'step':<16} {'median':>8} {'p95':>8} {'max':>8}  (ms)"
+    print(header)
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, headless=True, args=LAUNCH_ARGS)
+        try:
+            for quiet in (float(q) for q in args.quiet.split(",")):
+                series = run_series(browser, quiet, args.saves)
+                results[quiet] = series
+                for step, label in (("rebuilt", "save -> rebuilt"), ("visible", "save -> visible")):
+                    values = series[step]
+                    print(f"{quiet * 1000:>7.0f}ms  {label:<16} {statistics.median(values):>8.1f} "
+                          f"{percentile(values, 0.95):>8.1f} {max(values):>8.1f}")
+        finally:
+            browser.close()
+    if len(results) > 1:
+        base, *others = results
+        for other in others:
+            ratio = statistics.median(results[other]["visible"]) / statistics.median(results[base]["visible"])
+            print(f"\nmedian save->visible with {other * 1000:.0f} ms debounce is {ratio:.2f}x "
+                  f"that with {base * 1000:.0f} ms")
+    first = results[next(iter(results))]["visible"]
+    ok = statistics.median(first) <= 100 and percentile(first, 0.95) <= 250
+    print(f"\ntarget (median <= 100 ms, p95 <= 250 ms) with the default debounce: "
+          f"{'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The preview's data side on a copy of the bundled repository: index, renders, errors with the
+last good render kept, caching by content, and which saved files trigger a rebuild."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import toolkit.render
+from toolkit.serve.api import EMAIL_CSP, NO_FIXTURE, PreviewApp
+
+BUNDLED = {
+    "appointment-reminder": ["sms", "voice"],
+    "cart-reminder": ["push"],
+    "order-shipped": ["email", "sms", "voice"],
+    "password-reset": ["email", "sms"],
+    "spring-sale": ["inapp"],
+    "welcome": ["email", "sms", "push"],
+}
+
+
+@pytest.fixture
+def app(bundled_copy: Path) -> PreviewApp:
+    return PreviewApp(start=bundled_copy)
+
+
+def _rebuild(app: PreviewApp, *paths: Path) -> bool:
+    return app.rebuild(frozenset(paths))
+
+
+def test_index_lists_every_template_with_channels_fixtures_and_lint(app: PreviewApp) -> None:
+    data = app.templates()
+    assert {t["name"]: t["channels"] for t in data["templates"]} == BUNDLED
+    welcome = next(t for t in data["templates"] if t["name"] == "welcome")
+    assert welcome["fixtures"] == 4  # the four shared fixtures
+    assert set(welcome["lint"]) == {"error", "warning", "info"}
+    assert data["error"] is None and data["config"] == "ptk.toml"
+
+
+@pytest.mark.parametrize("template,channel", [(t, c) for t, cs in BUNDLED.items() for c in cs])
+def test_every_bundled_channel_renders_without_error(app: PreviewApp, template: str, channel: str) -> None:
+    answer = app.render(template, channel, "full-profile")
+    assert answer["error"] is None, answer["error"]
+    assert answer["stale"] is False and answer["view"]
+    assert answer["channels"] == BUNDLED[template]
+    assert {f["name"] for f in answer["fixtures"]} >= {"full-profile", "minimal", "non-latin", "sms-only"}
+
+
+def test_email_view_and_sandboxed_html_endpoint(app: PreviewApp) -> None:
+    answer = app.render("welcome", "email", "full-profile")
+    view = answer["view"]
+    assert view["subject"].startswith("Welcome to Fernwood, ")
+    assert "membership is active" in view["preheader"]["text"]
+    assert view["html_bytes"] > 1000 and view["clipped"] is False
+    assert "HtmlPart" not in answer["fields"]  # the HTML only goes to the sandboxed frame
+    response = app.handle("/api/email", {"template": "welcome", "fixture": "full-profile"})
+    assert response is not None and response.status == 200
+    assert response.headers["Content-Security-Policy"] == EMAIL_CSP
+    assert "sandbox" in EMAIL_CSP and "script-src" not in EMAIL_CSP
+    assert len(response.body) == view["html_bytes"]
+
+
+def test_fixture_choice_changes_the_render_and_missing_variables(app: PreviewApp) -> None:
+    full = app.render("welcome", "sms", "full-profile")
+    minimal = app.render("welcome", "sms", "minimal")
+    none = app.render("welcome", "sms", NO_FIXTURE)
+    assert full["view"]["body"] != minimal["view"]["body"] or full["missing"] != minimal["missing"]
+    assert none["error"] is None
+
+
+def test_a_syntax_error_keeps_the_last_good_render_and_points_at_the_file(
+        app: PreviewApp, bundled_copy: Path) -> None:
+    sms = bundled_copy / "templates" / "welcome" / "sms.txt"
+    good = app.render("welcome", "sms", "full-profile")
+    sms.write_text("Hello {{#if User}}\nunclosed", encoding="utf-8")
+    assert _rebuild(app, sms)
+    broken = app.render("welcome", "sms", "full-profile")
+    assert broken["error"]["path"] == "templates/welcome/sms.txt"
+    assert broken["error"]["line"] is not None and broken["error"]["message"]
+    assert broken["stale"] is True and broken["view"] == good["view"]
+    sms.write_text("Fixed {{User.UserAttributes.FirstName}}", encoding="utf-8")
+    assert _rebuild(app, sms)
+    fixed = app.render("welcome", "sms", "full-profile")
+    assert fixed["error"] is None and fixed["stale"] is False
+    assert fixed["view"]["body"].startswith("Fixed ")
+
+
+def test_a_broken_manifest_is_shown_with_its_location(app: PreviewApp, bundled_copy: Path) -> None:
+    manifest = bundled_copy / "templates" / "welcome" / "email.json"
+    good = app.render("welcome", "email", "full-profile")
+    original = manifest.read_text(encoding="utf-8")
+    manifest.write_text(original.replace('"Subject":', '"Subject"', 1), encoding="utf-8")
+    assert _rebuild(app, manifest)
+    broken = app.render("welcome", "email", "full-profile")
+    assert broken["error"]["path"] == "templates/welcome/email.json"
+    assert broken["error"]["line"] and broken["stale"] and broken["view"] == good["view"]
+    # the sandboxed frame keeps showing the last good HTML too
+    assert app.handle("/api/email", {"template": "welcome", "fixture": "full-profile"}).status == 200
+    manifest.write_text(original, encoding="utf-8")
+    assert _rebuild(app, manifest)
+    assert app.render("welcome", "email", "full-profile")["error"] is None
+
+
+def test_a_broken_config_is_shown_on_every_page_until_fixed(app: PreviewApp, bundled_copy: Path) -> None:
+    config = bundled_copy / "ptk.toml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\n[broken\n", encoding="utf-8")
+    assert _rebuild(app, config)
+    answer = app.render("welcome", "sms", "full-profile")
+    assert answer["error"] and "ptk.toml" in (answer["error"]["message"] + str(answer["error"]["path"]))
+    assert answer["view"]  # the last good render stays
+    assert app.templates()["error"]
+    config.write_text(original, encoding="utf-8")
+    assert _rebuild(app, config)
+    assert app.render("welcome", "sms", "full-profile")["error"] is None
+
+
+def test_renders_are_cached_until_a_file_they_depend_on_changes(
+        app: PreviewApp, bundled_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, str]] = []
+    real = toolkit.render.render_channel
+
+    def counting(channel, fixture, **kwargs):
+        calls.append((channel.template, channel.channel))
+        return real(channel, fixture, **kwargs)
+
+    monkeypatch.setattr(toolkit.render, "render_channel", counting)
+    app.render("welcome", "sms", "full-profile")
+    app.render("welcome", "email", "full-profile")
+    app.render("welcome", "sms", "full-profile")
+    assert calls == [("welcome", "sms"), ("welcome", "email")]
+    # the build after a save re-renders what pages show, once; the next request is a cache hit
+    sms = bundled_copy / "templates" / "welcome" / "sms.txt"
+    sms.write_text("Changed {{PromoCode}}", encoding="utf-8")
+    calls.clear()
+    assert _rebuild(app, sms)
+    assert calls == [("welcome", "sms")]  # the email did not change: not rendered again
+    assert app.render("welcome", "sms", "full-profile")["view"]["body"].startswith("Changed ")
+    assert calls == [("welcome", "sms")]
+
+
+def test_an_mjml_include_and_a_fixture_are_dependencies(app: PreviewApp, bundled_copy: Path) -> None:
+    answer = app.render("welcome", "email", "full-profile")
+    assert "templates/_shared/brand.css" in answer["files"]
+    assert "fixtures/full-profile.json" in answer["files"]
+    css = bundled_copy / "templates" / "_shared" / "brand.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.fw-new-rule { color: #123456; }\n",
+                   encoding="utf-8")
+    assert _rebuild(app, css)
+    after = app.render("welcome", "email", "full-profile")
+    assert after["view"]["html_digest"] != answer["view"]["html_digest"]
+    fixture = bundled_copy / "fixtures" / "full-profile.json"
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    data["User"]["UserAttributes"]["FirstName"] = ["Zebedee"]
+    fixture.write_text(json.dumps(data), encoding="utf-8")
+    assert _rebuild(app, fixture)
+    assert "Zebedee" in app.render("welcome", "email", "full-profile")["view"]["subject"]
+
+
+def test_files_outside_the_repository_folders_do_not_rebuild(app: PreviewApp, bundled_copy: Path) -> None:
+    generation = app.templates()["generation"]
+    assert not _rebuild(app, bundled_copy / "README.md", bundled_copy / ".git" / "index",
+                        bundled_copy / "templates" / ".git" / "x")
+    assert app.templates()["generation"] == generation
+
+
+@pytest.mark.parametrize("query", [
+    {"template": "../../etc/passwd", "channel": "email"},
+    {"template": "welcome", "channel": "email", "fixture": "../../../etc/passwd"},
+    {"template": "/etc/passwd", "channel": "sms"},
+    {"template": "nope", "channel": "sms"},
+    {"template": "welcome", "channel": "voice"},
+])
+def test_unknown_names_are_404_and_never_read_as_paths(app: PreviewApp, query: dict[str, str]) -> None:
+    response = app.handle("/api/render", query)
+    assert response is not None and response.status == 404
+    assert b"root:" not in response.body
+    if query["channel"] == "email" or query["template"] != "welcome":  # welcome has an email
+        email = app.handle("/api/email", query)
+        assert email is not None and email.status == 404
+
+
+def test_lint_endpoint_answers_findings_for_the_template(app: PreviewApp) -> None:
+    response = app.handle("/api/lint", {"template": "welcome", "channel": "sms", "fixture": "full-profile"})
+    data = json.loads(response.body)
+    assert data["template"] == "welcome" and data["error"] is None
+    assert all(f["channel"] in (None, "sms") for f in data["findings"])

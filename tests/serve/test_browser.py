@@ -1,0 +1,184 @@
+"""End-to-end: the preview page in headless Chromium (Debian's chromium, driven by Playwright).
+
+Runs on a private copy of the bundled repository; skipped when chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from toolkit.serve.preview import Preview
+
+from .conftest import copy_bundled_repository
+
+CHROMIUM = Path(os.environ.get("PTK_CHROMIUM", "/usr/lib/chromium/chromium"))
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason=f"no chromium at {CHROMIUM} (apt-get install chromium to run the "
+                              "browser tests)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_bundled_repository(tmp_path_factory.mktemp("browser") / "repo")
+
+
+@pytest.fixture(scope="module")
+def preview(repo: Path) -> Iterator[Preview]:
+    running = Preview(start=repo, port=0, quiet=0.02).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(browser, preview: Preview) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    tab = context.new_page()
+    tab.set_default_timeout(5000)
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.problems = problems  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+@pytest.fixture
+def restore(repo: Path) -> Iterator[None]:
+    """Put the edited template files back after a test."""
+    saved = {p: p.read_bytes() for p in (repo / "templates" / "welcome").iterdir() if p.is_file()}
+    saved.update({p: p.read_bytes() for p in (repo / "fixtures").iterdir()})
+    yield
+    for path, data in saved.items():
+        path.write_bytes(data)
+
+
+def atomic_save(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.swap-save")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def expect():
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect
+
+
+def test_index_lists_templates_and_opens_one(page, preview: Preview) -> None:
+    response = page.goto(preview.url)
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    cards = page.locator(".template-card")
+    expect()(cards).to_have_count(6)
+    welcome = page.locator('.template-card[data-template="welcome"]')
+    expect()(welcome).to_contain_text("Email")
+    expect()(welcome).to_contain_text("4 fixtures")
+    welcome.click()
+    expect()(page.locator("#template-title")).to_have_text("welcome")
+    expect()(page.locator(".tab")).to_have_text(["Email", "SMS", "Push"])
+    expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
+
+
+def test_switch_channel_and_fixture(page, preview: Preview) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email")
+    page.locator('.tab[data-channel="sms"]').click()
+    bubble = page.locator(".bubble")
+    expect()(bubble).to_contain_text("Welcome aboard")
+    assert "channel=sms" in page.url
+    before = bubble.text_content()
+    page.select_option("#fixture-select", "minimal")
+    expect()(bubble).not_to_have_text(before)
+    assert "fixture=minimal" in page.url
+    expect()(page.locator('#missing')).to_be_visible()
+    page.locator('.tab[data-channel="push"]').click()
+    expect()(page.locator('.push-card[data-platform="APNS"]')).to_contain_text("Welcome")
+    assert page.locator("#fixture-select").input_value() == "minimal"
+
+
+def test_saving_a_file_updates_the_page_in_place(page, preview: Preview, repo: Path, restore) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
+    expect()(page.locator(".bubble")).to_contain_text("Welcome aboard")
+    page.evaluate("window.__sameDocument = true; window.scrollTo(0, 120)")
+    scroll = page.evaluate("window.scrollY")
+    atomic_save(repo / "templates" / "welcome" / "sms.txt", "Edited on disk for {{PromoCode}}")
+    expect()(page.locator(".bubble")).to_have_text("Edited on disk for WELCOME10")
+    assert page.evaluate("window.__sameDocument") is True  # no full reload
+    assert page.evaluate("window.scrollY") == scroll
+    assert "channel=sms" in page.url and "fixture=minimal" in page.url
+    assert page.locator("#fixture-select").input_value() == "minimal"
+
+
+def test_email_frame_is_sandboxed_and_follows_mjml_edits(page, preview: Preview, repo: Path, restore) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+    frame_element = page.locator("#email-frame")
+    assert frame_element.get_attribute("sandbox") == ""
+    frame = page.frame_locator("#email-frame")
+    expect()(frame.locator("body")).to_contain_text("Fernwood")
+    mjml = repo / "templates" / "welcome" / "email.mjml"
+    source = mjml.read_text(encoding="utf-8")
+    marker = "Marker paragraph from the browser test"
+    edited = source.replace(
+        "</mj-body>", f'<mj-section><mj-column><mj-text>{marker}</mj-text></mj-column></mj-section></mj-body>', 1)
+    atomic_save(mjml, edited)
+    expect()(frame.locator("body")).to_contain_text(marker)
+    page.locator('.segmented button[data-value="mobile"]').click()
+    assert page.locator(".frame-box").evaluate("e => e.getBoundingClientRect().width") <= 377
+    page.locator('.segmented button[data-value="dark"]').click()
+    assert "scheme=dark" in frame_element.get_attribute("src")
+    expect()(frame.locator("body")).to_contain_text(marker)
+    page.locator('.segmented button[data-value="text"]').click()
+    expect()(page.locator(".textpart")).to_be_visible()
+
+
+def test_a_syntax_error_shows_the_overlay_over_the_last_render_until_fixed(
+        page, preview: Preview, repo: Path, restore) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=sms&fixture=full-profile")
+    bubble = page.locator(".bubble")
+    expect()(bubble).to_contain_text("Welcome aboard")
+    good = bubble.text_content()
+    sms = repo / "templates" / "welcome" / "sms.txt"
+    atomic_save(sms, "Broken {{#if User}} never closed")
+    overlay = page.locator("#overlay")
+    expect()(overlay).to_be_visible()
+    expect()(page.locator("#overlay-where")).to_have_text(re.compile(r"^templates/welcome/sms\.txt:\d+:\d+$"))
+    assert page.locator("#overlay-message").text_content().strip()
+    expect()(bubble).to_have_text(good)  # the last good render stays underneath
+    atomic_save(sms, "All fixed, {{PromoCode}}")
+    expect()(overlay).to_be_hidden()
+    expect()(bubble).to_have_text("All fixed, WELCOME10")
+
+
+def test_fixture_text_never_runs_as_markup(page, preview: Preview, repo: Path, restore) -> None:
+    fixture = repo / "fixtures" / "minimal.json"
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    data.setdefault("User", {})["UserAttributes"] = {"FirstName": [hostile]}
+    fixture.write_text(json.dumps(data), encoding="utf-8")
+    page.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
+    expect()(page.locator(".bubble")).to_contain_text("<script>window.__pwned=2</script>")
+    page.locator('.tab[data-channel="email"]').click()
+    expect()(page.locator(".inbox-subject")).to_contain_text("<img src=x")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".bubble img, .inbox-subject img, #main script").count() == 0

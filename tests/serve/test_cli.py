@@ -1,0 +1,80 @@
+"""``ptk preview`` as a user runs it: prints the URL, serves, stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from toolkit.cli import main
+
+
+def _start(cwd: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "toolkit", "preview", "--port", "0", *args],
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+
+
+def test_ctrl_c_stops_the_server_promptly_and_cleanly(bundled_copy: Path) -> None:
+    proc = _start(bundled_copy)
+    try:
+        url = proc.stdout.readline().strip()  # blocks until the server prints its URL
+        assert url.startswith("http://127.0.0.1:"), url
+        with urllib.request.urlopen(url + "api/templates", timeout=10) as response:
+            names = [t["name"] for t in json.load(response)["templates"]]
+        assert "welcome" in names
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=10)
+        elapsed = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = proc.stderr.read()
+    assert code == 0, stderr
+    assert elapsed < 3.0, f"took {elapsed:.2f} s to stop"
+    assert "Traceback" not in stderr
+    assert "Stopping the preview." in stderr
+
+
+def test_a_non_loopback_bind_warns(bundled_copy: Path) -> None:
+    proc = _start(bundled_copy, "--host", "0.0.0.0")
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "warning: bound to 0.0.0.0, not a loopback address" in proc.stderr.read()
+
+
+def test_a_port_in_use_is_a_usage_error(bundled_copy: Path, monkeypatch, capsys) -> None:
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        monkeypatch.chdir(bundled_copy)
+        assert main(["preview", "--port", str(busy.getsockname()[1])]) == 2
+    finally:
+        busy.close()
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1:" in err and "--port" in err
+
+
+def test_missing_config_folder_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text('templates = "nowhere"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "toolkit", "preview", "--port", "0"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "error:" in proc.stderr

@@ -1,0 +1,70 @@
+"""The whole preview (app + server + watcher) on a copy of the bundled repository, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from toolkit.serve.preview import Preview
+
+
+@pytest.fixture
+def preview(bundled_copy: Path) -> Iterator[Preview]:
+    running = Preview(start=bundled_copy, port=0, quiet=0.02, long_poll_seconds=5).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def get_json(preview: Preview, path: str) -> dict:
+    with urllib.request.urlopen(preview.url + path.lstrip("/"), timeout=10) as response:
+        return json.load(response)
+
+
+def atomic_save(path: Path, text: str) -> None:
+    """What many editors do: write a temporary file, then rename it over the original."""
+    temp = path.with_name(f".{path.name}.tmp-save")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_an_atomic_save_bumps_the_epoch_and_the_new_render_is_served(
+        preview: Preview, bundled_copy: Path) -> None:
+    before = get_json(preview, "/api/render?template=welcome&channel=sms&fixture=full-profile")
+    epoch = get_json(preview, "/api/events")["epoch"]
+    atomic_save(bundled_copy / "templates" / "welcome" / "sms.txt", "Saved by an editor {{PromoCode}}")
+    event = get_json(preview, f"/api/events?since={epoch}")
+    assert event["epoch"] != epoch
+    assert "templates/welcome/sms.txt" in event["changed"]
+    after = get_json(preview, "/api/render?template=welcome&channel=sms&fixture=full-profile")
+    assert after["view"]["body"].startswith("Saved by an editor ")
+    assert after["view"]["body"] != before["view"]["body"]
+
+
+def test_rapid_saves_are_debounced_into_few_rebuilds(preview: Preview, bundled_copy: Path) -> None:
+    preview.watcher.quiet = 0.25  # the 15 saves below take far less than this
+    sms = bundled_copy / "templates" / "welcome" / "sms.txt"
+    epoch = preview.reload.current.number
+    for i in range(15):
+        sms.write_text(f"Save number {i}", encoding="utf-8")
+    reached = preview.reload.wait(epoch, timeout=5)
+    assert reached.number == epoch + 1
+    assert preview.rebuilds == 1
+    body = get_json(preview, "/api/render?template=welcome&channel=sms&fixture=full-profile")["view"]["body"]
+    assert body == "Save number 14"
+
+
+def test_stop_leaves_no_thread_behind(bundled_copy: Path) -> None:
+    before = set(threading.enumerate())
+    running = Preview(start=bundled_copy, port=0).start()
+    get_json(running, "/api/templates")
+    running.stop()
+    assert not running.watcher.alive and not running.server.alive
+    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
