@@ -119,7 +119,9 @@ def read_text(path: Path, rel: str, **who: str | None) -> tuple[TextFile | None,
 
 # --- JSON with positions ---------------------------------------------------------------------
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+# One JSON token: a string (group 1) with, for an object key, its colon (group 2); a
+# structural character; or a number / true / false / null.
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")(\s*:)?|[{}\[\],]|[^\s{}\[\]:,"]+')
 
 
 def value_offsets(text: str) -> dict[JsonPath, int]:
@@ -130,42 +132,38 @@ def value_offsets(text: str) -> dict[JsonPath, int]:
 
 def _scan(text: str) -> tuple[dict[JsonPath, int], dict[JsonPath, int]]:
     """(value offsets, key offsets) of valid JSON ``text``; a key's offset is that of its
-    opening quote, stored under the path of its value."""
+    opening quote, stored under the path of its value. Only called on text that json.loads
+    accepted, so the token stream is well-formed."""
     offsets: dict[JsonPath, int] = {}
     keys: dict[JsonPath, int] = {}
-    # Each frame: [path, is_object, current key or index, expecting_key]
     stack: list[list[Any]] = []
-
-    def here() -> JsonPath:
-        if not stack:
-            return ()
-        frame = stack[-1]
-        return (*frame[0], frame[2])
-
+    # The innermost open container: [its path, is an object, current key or index].
+    current: list[Any] | None = None
     for match in _TOKEN.finditer(text):
         token = match.group(0)
-        start = match.start()
-        top = stack[-1] if stack else None
-        if token in "{[":
-            path = here()
-            offsets[path] = start
-            stack.append([path, token == "{", 0, token == "{"])
-        elif token in "}]":
-            stack.pop()
-        elif token == ",":
-            if top is not None:
-                if top[1]:
-                    top[3] = True
-                else:
-                    top[2] += 1
-        elif token == ":":
-            pass
-        elif top is not None and top[1] and top[3]:
-            top[2] = json.loads(token)
-            top[3] = False
-            keys[here()] = start
+        first = token[0]
+        if first == '"':
+            if match.group(2):  # an object key
+                raw = match.group(1)
+                key = json.loads(raw) if "\\" in raw else raw[1:-1]
+                current[2] = key  # type: ignore[index]
+                keys[(*current[0], key)] = match.start()  # type: ignore[index]
+            else:
+                path = (*current[0], current[2]) if current else ()
+                offsets[path] = match.start() + 1
+        elif first in "{[":
+            path = (*current[0], current[2]) if current else ()
+            offsets[path] = match.start()
+            if current is not None:
+                stack.append(current)
+            current = [path, first == "{", 0]
+        elif first in "}]":
+            current = stack.pop() if stack else None
+        elif first == ",":
+            if current is not None and not current[1]:
+                current[2] += 1
         else:
-            offsets[here()] = start + 1 if token.startswith('"') else start
+            offsets[(*current[0], current[2]) if current else ()] = match.start()
     return offsets, keys
 
 
