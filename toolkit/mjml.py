@@ -77,8 +77,9 @@ def check_tags(source: str, *, path: Path) -> None:
     if stack:
         name, at = stack[-1]
         line, col = line_col(source, at)
-        raise RenderError(f"{path}:{line}:{col}: <{name}> is never closed",
-                          hint=f"add </{name}> or write it self-closing as <{name} ... />",
+        hint = (f"add </{name}> where its content ends" if name in _RAW
+                else f"add </{name}> or write it self-closing as <{name} ... />")
+        raise RenderError(f"{path}:{line}:{col}: <{name}> is never closed", hint=hint,
                           path=str(path), line=line, column=col)
 
 
