@@ -39,11 +39,14 @@ _POSITION_PREFIX = re.compile(r"^(?:line |[^:\n]*:)?\d+:\d+: ")
 
 @dataclass(frozen=True)
 class MissingVar:
-    """A variable that had no value: its path, the part field and where it is written."""
+    """A variable that had no value: its path, the part field and where it is written.
+    ``guarded`` is True when it is the argument of a block (``{{#if x}}``, ``{{#each x}}``)
+    that has its own branch for a missing value."""
 
     path: str
     field: str
     location: Location
+    guarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,8 @@ def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel
         result = render_template(program, context, env=env)
     except RenderError as exc:
         raise _error(exc, part, channel) from None
-    missing = tuple(MissingVar(m.path, part.field, _location(part, m.line, m.column))
+    missing = tuple(MissingVar(m.path, part.field, _location(part, m.line, m.column),
+                               getattr(m, "guarded", False))
                     for m in result.missing)
     return result.text, missing
 

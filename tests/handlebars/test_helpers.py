@@ -61,9 +61,9 @@ def test_specs_declare_form_and_arity() -> None:
 
 
 def test_too_few_arguments_names_the_usage() -> None:
-    with pytest.raises(HelperError, match=r"replace needs 3 arguments, got 2; usage: "):
+    with pytest.raises(HelperError, match=r"^needs 3 arguments, got 2; usage: \{\{replace value"):
         call("replace", "Los Angeles", " ")
-    with pytest.raises(HelperError, match="abbreviate needs 2 arguments"):
+    with pytest.raises(HelperError, match="^needs 2 arguments"):
         call("abbreviate", "Alejandro")
 
 
@@ -104,7 +104,7 @@ def test_inline_yes_no_values() -> None:
 
 
 def test_comparing_a_string_with_a_number_is_an_error() -> None:
-    with pytest.raises(HelperError, match=r"gt cannot compare '22' \(User.Age\) \(string\) "
+    with pytest.raises(HelperError, match=r"^cannot compare '22' \(User.Age\) \(string\) "
                                           r"with 17 \(number\)"):
         call("gt", "22", 17, raw=("User.Age", None))
 
@@ -115,7 +115,7 @@ def test_comparison_with_a_missing_value_is_false() -> None:
 
 
 def test_comparison_of_a_longer_list_is_an_error() -> None:
-    with pytest.raises(HelperError, match=r"eq expects one value, got a list of 2 values "
+    with pytest.raises(HelperError, match=r"^expects one value, got a list of 2 values "
                                           r"Attributes.Colors; pick one with \.\[0\]"):
         call("eq", ["red", "blue"], "red", raw=("Attributes.Colors", None))
 
@@ -147,7 +147,7 @@ def test_and_or_blocks() -> None:
 
 
 def test_and_needs_two_arguments() -> None:
-    with pytest.raises(HelperError, match="and needs 2 arguments, got 1"):
+    with pytest.raises(HelperError, match="^needs 2 arguments, got 1"):
         call("and", True)
 
 
@@ -222,15 +222,15 @@ def test_string_helper_argument_errors() -> None:
         call("abbreviate", "Alejandro", 3)
     with pytest.raises(HelperError, match="width must be a whole number, got 'six'"):
         call("abbreviate", "Alejandro", "six")
-    with pytest.raises(HelperError, match=r"center needs size=N"):
+    with pytest.raises(HelperError, match=r"^needs size=N"):
         call("center", "x")
     with pytest.raises(HelperError, match="outside 'Los Angeles' \\(11 characters\\)"):
         call("substring", "Los Angeles", 4, 20)
     with pytest.raises(HelperError, match="negative"):
         call("substring", "Los Angeles", -1)
-    with pytest.raises(HelperError, match=r"yesno expects true or false, got 'maybe'"):
+    with pytest.raises(HelperError, match=r"^expects true or false, got 'maybe'"):
         call("yesno", "maybe")
-    with pytest.raises(HelperError, match="ordinalize: .*'abc' .* is not a number"):
+    with pytest.raises(HelperError, match="'abc' .* is not a number"):
         call("ordinalize", "abc", raw=("Attributes.X",))
     with pytest.raises(HelperError, match="must be a whole number"):
         call("ordinalize", "2.5")
@@ -272,7 +272,7 @@ def test_math_results_are_ints_when_whole() -> None:
 
 
 def test_math_errors() -> None:
-    with pytest.raises(HelperError, match=r"add: 'five' \(Attributes.N\) is not a number"):
+    with pytest.raises(HelperError, match=r"^'five' \(Attributes.N\) is not a number"):
         call("add", "five", 1, raw=("Attributes.N", None))
     with pytest.raises(HelperError, match="division by zero"):
         call("divide", 1, 0)

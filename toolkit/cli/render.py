@@ -42,8 +42,8 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
             output_format: str, now: datetime | None, escape: bool | None) -> int:
     """Print template NAME rendered with a fixture endpoint.
 
-    Variables without a value render empty and are listed on stderr (in the JSON output
-    under "missing"). Exit codes: 0 rendered, 2 unknown template/channel/fixture or a
+    Variables without a value render empty and are listed on stderr, except block arguments
+    such as {{#if x}} that handle it (all of them are in the JSON output under "missing"). Exit codes: 0 rendered, 2 unknown template/channel/fixture or a
     template that cannot be rendered."""
     from toolkit.errors import InputError, UsageError
     from toolkit.handlebars.runtime import RenderEnv
@@ -102,8 +102,8 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
             "channel": rendered.channel,
             "fixture": rendered.fixture,
             **nest_fields(rendered.fields),
-            "missing": [{"path": m.path, "field": m.field, "location": str(m.location)}
-                        for m in rendered.missing],
+            "missing": [{"path": m.path, "field": m.field, "location": str(m.location),
+                         "guarded": m.guarded} for m in rendered.missing],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -113,6 +113,8 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
             click.echo(f"\n--- {field_name} ---")
             click.echo(text)
     for item in rendered.missing:
+        if item.guarded:  # {{#if x}}/{{#each x}} handle the missing value themselves
+            continue
         click.echo(f"{item.location}: warning: no value for {{{{{item.path}}}}} in "
                    f"{item.field}", err=True)
     return 0

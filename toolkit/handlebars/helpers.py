@@ -68,7 +68,7 @@ def _single(call: HelperCall, index: int, what: str) -> Any:
         raw = call.raw_args[index] if index < len(call.raw_args) else None
         where = f" {raw}" if raw else ""
         raise HelperError(
-            f"{call.name} expects one {what}, got a list of {len(value)} values{where}; pick "
+            f"expects one {what}, got a list of {len(value)} values{where}; pick "
             f"one with .[0]"
         )
     return value
@@ -84,7 +84,7 @@ def _whole(call: HelperCall, value: Any, label: str) -> int:
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if isinstance(value, bool) or _missing(value):
-        raise HelperError(f"{call.name}: {label} must be a whole number, got {value!r}")
+        raise HelperError(f"{label} must be a whole number, got {value!r}")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -93,7 +93,7 @@ def _whole(call: HelperCall, value: Any, label: str) -> int:
         number = float(value)
         if number.is_integer():
             return int(number)
-    raise HelperError(f"{call.name}: {label} must be a whole number, got {value!r}")
+    raise HelperError(f"{label} must be a whole number, got {value!r}")
 
 
 def _number(call: HelperCall, index: int) -> float | int | None:
@@ -103,7 +103,7 @@ def _number(call: HelperCall, index: int) -> float | int | None:
     if _missing(value) or value == "":
         return None
     if isinstance(value, bool):
-        raise HelperError(f"{call.name}: {_describe(call, index)} is not a number")
+        raise HelperError(f"{_describe(call, index)} is not a number")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and math.isfinite(value):
@@ -115,7 +115,7 @@ def _number(call: HelperCall, index: int) -> float | int | None:
             return int(text)
         if math.isfinite(number):
             return number
-    raise HelperError(f"{call.name}: {_describe(call, index)} is not a number")
+    raise HelperError(f"{_describe(call, index)} is not a number")
 
 
 def format_number(value: float | int) -> int | float:
@@ -160,7 +160,7 @@ def _spec(name: str, fn: Callable[[HelperCall], Any], min_args: int,
         if len(call.args) < min_args:
             got = len(call.args)
             raise HelperError(
-                f"{name} needs {min_args} argument{'s' if min_args != 1 else ''}, got {got}"
+                f"needs {min_args} argument{'s' if min_args != 1 else ''}, got {got}"
                 + (f"; usage: {usage}" if usage else "")
             )
         return fn(call)
@@ -217,7 +217,7 @@ def compare(call: HelperCall) -> int | None:
     if ka == kb and ka in ("number", "boolean"):
         return (a > b) - (a < b)
     raise HelperError(
-        f"{call.name} cannot compare {_describe(call, 0)} ({ka}) with {_describe(call, 1)} "
+        f"cannot compare {_describe(call, 0)} ({ka}) with {_describe(call, 1)} "
         f"({kb}); the service compares strings as text and fails on mixed types: quote the "
         f"number (\"17\") to compare as text"
     )
@@ -288,7 +288,7 @@ def _abbreviate(call: HelperCall, value: str) -> str:
     """Truncate to ``width`` characters, the ``...`` included (width >= 4)."""
     width = _whole(call, call.args[1], "width")
     if width < 4:
-        raise HelperError(f"abbreviate: width must be at least 4 (the ... counts), got {width}")
+        raise HelperError(f"width must be at least 4 (the ... counts), got {width}")
     if len(value) <= width:
         return value
     return value[: width - 3] + "..."
@@ -332,9 +332,9 @@ def _size(call: HelperCall, usage: str) -> int:
     elif len(call.args) > 1:
         size = _whole(call, call.args[1], "size")
     else:
-        raise HelperError(f"{call.name} needs size=N; usage: {usage}")
+        raise HelperError(f"needs size=N; usage: {usage}")
     if size > MAX_WIDTH:
-        raise HelperError(f"{call.name}: size {size} is too large (at most {MAX_WIDTH})")
+        raise HelperError(f"size {size} is too large (at most {MAX_WIDTH})")
     return size
 
 
@@ -407,10 +407,10 @@ def _substring(call: HelperCall, value: str) -> str:
     start = _whole(call, call.args[1], "start")
     end = _whole(call, call.args[2], "end") if len(call.args) > 2 else len(value)
     if start < 0 or end < 0:
-        raise HelperError("substring: negative offsets are not supported")
+        raise HelperError("negative offsets are not supported")
     if end > len(value) or start > end:
         raise HelperError(
-            f"substring: {start}..{end} is outside {value!r} ({len(value)} characters); the "
+            f"{start}..{end} is outside {value!r} ({len(value)} characters); the "
             "service fails on offsets past the end"
         )
     return value[start:end]
@@ -441,7 +441,7 @@ def _yesno(call: HelperCall) -> Any:
         value = value.strip().lower() == "true"
     if not isinstance(value, bool):
         raise HelperError(
-            f"yesno expects true or false, got {_describe(call, 0)}"
+            f"expects true or false, got {_describe(call, 0)}"
         )
     return call.hash.get("yes", "yes") if value else call.hash.get("no", "no")
 
@@ -530,13 +530,13 @@ def _binary(name: str, op: Callable[[Any, Any], Any]) -> Callable[[HelperCall], 
 
 def _divide(a: float, b: float) -> float:
     if b == 0:
-        raise HelperError("divide: division by zero")
+        raise HelperError("division by zero")
     return a / b
 
 
 def _modulo(a: float, b: float) -> float:
     if b == 0:
-        raise HelperError("modulo: division by zero")
+        raise HelperError("division by zero")
     result = math.fmod(a, b)  # Java %: the sign of the dividend
     return int(result) if isinstance(a, int) and isinstance(b, int) else result
 
@@ -574,7 +574,7 @@ def _decode64(text: str) -> str:
     try:
         return base64.b64decode(text.strip(), validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
-        raise HelperError(f"decode64: {text!r} is not Base64 of UTF-8 text") from None
+        raise HelperError(f"{text!r} is not Base64 of UTF-8 text") from None
 
 
 def _uuid(call: HelperCall) -> str:
