@@ -258,3 +258,23 @@ def test_every_bundled_template_renders_with_every_fixture(repo_root: Any) -> No
     assert defaults_only.missing == ()
     assert "Welcome aboard, there!" in defaults_only.fields["Body"]
     assert "WELCOME10" in defaults_only.fields["Body"]
+
+
+def test_syntax_error_in_an_inline_string_points_into_the_manifest() -> None:
+    part = inline_part("Body", "Hi\\n{{#if x}} no end", "templates/t/sms.json", 5, 11)
+    part = Part("Body", "Hi\n{{#if x}} no end", part.location)
+    with pytest.raises(RenderError) as info:
+        render_channel(channel((part,), kind="sms"), None)
+    error = info.value
+    # "Hi\n" is written as 4 characters in the file: {{#if starts at column 11 + 4
+    assert (error.line, error.column) == (5, 15)
+    assert "opened at line 5:15" in error.message
+    assert error.message.startswith("templates/t/sms.json:5:15 (at $.Body): ")
+
+
+def test_guarded_missing_variables_are_marked() -> None:
+    part = body_part("Body", "{{#if Attributes.Vip}}VIP {{/if}}{{Attributes.Name}}",
+                     "t/sms.txt")
+    rendered = render_channel(channel((part,), kind="sms"), fixture({}))
+    assert [(m.path, m.guarded) for m in rendered.missing] == [
+        ("Attributes.Vip", True), ("Attributes.Name", False)]

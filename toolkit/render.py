@@ -35,6 +35,7 @@ from toolkit.model import Channel, Fixture, Location, Part
 PARSE_CACHE_SIZE = 256
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
 _POSITION_PREFIX = re.compile(r"^(?:line |[^:\n]*:)?\d+:\d+: ")
+_LINE_REF = re.compile(r"\bline (\d+):(\d+)")
 
 
 @dataclass(frozen=True)
@@ -201,9 +202,18 @@ def parse_cached(text: str) -> ast.Program:
 def _error(exc: RenderError, part: Part, channel: Channel) -> RenderError:
     location = _location(part, exc.line, exc.column)
     message = getattr(exc, "description", None) or _POSITION_PREFIX.sub("", exc.message)
+    message = _LINE_REF.sub(lambda m: _file_line_ref(part, int(m[1]), int(m[2])), message)
     return RenderError(
         f"{location}: {message} (in {channel.template} {channel.channel} {part.field})",
         exc.hint, path=location.path, line=location.line, column=location.column)
+
+
+def _file_line_ref(part: Part, line: int, column: int) -> str:
+    """``line 2:1`` inside a part -> the same place in the file (``line 7:15``)."""
+    file_line, file_column = file_position(part, line, column)
+    if file_line is None:
+        return f"line {line}:{column} of the compiled HTML"
+    return f"line {file_line}:{file_column}"
 
 
 def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel

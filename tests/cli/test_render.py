@@ -132,3 +132,25 @@ def test_no_fixture_renders_defaults_only(tmp_path: Path, monkeypatch: pytest.Mo
     assert main(["render", "solo"]) == 0
     out = capsys.readouterr().out
     assert out == "# solo · sms · no fixture (template defaults only)\n\n--- Body ---\nHi friend\n"
+
+
+def test_guarded_variables_are_in_json_but_not_warned(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / "templates/vip/sms.json", "{}")
+    write(repo / "templates/vip/sms.txt", "{{#if Attributes.Vip}}VIP{{else}}Hi{{/if}}")
+    assert main(["render", "vip", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["missing"] == [{"path": "Attributes.Vip", "field": "Body",
+                                           "location": "templates/vip/sms.txt:1:7",
+                                           "guarded": True}]
+    assert json.loads(out)["Body"] == "Hi"
+    assert err == ""
+
+
+def test_a_broken_fixture_is_reported_with_its_problems(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / "fixtures/bad.json", "{not json")
+    assert main(["render", "hello", "-c", "sms", "-f", "bad"]) == 2
+    err = capsys.readouterr().err
+    assert "fixtures/bad.json" in err
+    assert "fixture 'bad' could not be loaded" in err
