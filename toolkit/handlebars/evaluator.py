@@ -129,6 +129,7 @@ Getter = Callable[[Any, Any, Any, Any, Any], Any]
 class _Compiler:
     def __init__(self) -> None:
         self.scopes: list[tuple[str, ...]] = []  # declared block params, innermost last
+        self.nested = -1  # program nesting while compiling (0 = the template's top level)
 
     # paths ------------------------------------------------------------------------------
     def block_param(self, node: ast.PathExpression) -> tuple[int, int] | None:
@@ -155,6 +156,10 @@ class _Compiler:
                 if b is None:
                     return UNDEFINED
                 values = b[0]
+                if values is None:
+                    raise _error(r, node, f"block parameter {parts[0]} has no value: the block "
+                                 "does not provide block parameters",
+                                 "only #each and #with (and helpers that pass them) fill as |…|")
                 value = values[index] if index < len(values) else UNDEFINED
                 return _resolve(value, rest) if rest else value
             return get_block_param
@@ -227,6 +232,17 @@ class _Compiler:
 
     def sub_expression(self, node: ast.SubExpression) -> Getter:
         call = self.call_site(node, node.path, node.params, node.hash, False)
+        if call is not None and not node.params and not node.hash:
+            # ``(name)`` without arguments: a helper when one is registered, else a lookup
+            name = _helper_name(node.path, self)
+            path = node.path if isinstance(node.path, ast.PathExpression) else _literal_path(node.path)
+            lookup = self.path(path)
+
+            def ambiguous(r, ctx, depths, data, bps):
+                if name in r.helpers:
+                    return call(r, ctx, depths, data, bps)
+                return lookup(r, ctx, depths, data, bps)
+            return ambiguous
         if call is not None:
             return call
         # A subexpression whose name is not a helper candidate (a block param, a scoped or
@@ -301,6 +317,7 @@ class _Compiler:
             return None
         if block_params:
             self.scopes.append(block_params)
+        self.nested += 1
         try:
             items: list[Any] = []
             decorators: list[Any] = []
@@ -318,6 +335,7 @@ class _Compiler:
                 else:
                     items.append(self.statement(statement))
         finally:
+            self.nested -= 1
             if block_params:
                 self.scopes.pop()
         return _make_program(items, decorators)
@@ -429,16 +447,17 @@ class _Compiler:
                 raise _error(r, node, f'unknown decorator "{name}"',
                              'the only decorator is {{#*inline "name"}}…{{/inline}}')
             return unknown
-        if not node.params:
-            def unnamed(r, ctx, depths, data, bps):
-                raise _error(r, node, "an inline partial needs a name",
-                             'write {{#*inline "name"}}…{{/inline}}')
-            return unnamed
-        name_of = self.expression(node.params[0])
+        name_of = self.expression(node.params[0]) if node.params else self.literal(
+            ast.UndefinedLiteral(node.line, node.column))
         body = self.program(node.program) or _EMPTY
 
+        top_level = not self.nested
+
         def define(r, ctx, depths, data, bps):
-            return property_name(name_of(r, ctx, depths, data, bps)), _Inline(body, depths, bps)
+            # handlebars.js gives an inline partial the depths its program was entered
+            # with; for the template's own top level that is none at all.
+            scope = None if top_level else depths
+            return property_name(name_of(r, ctx, depths, data, bps)), _Inline(body, scope, bps)
         return define
 
     def partial_args(self, node: Any):
@@ -593,7 +612,7 @@ def _program_caller(prog: Getter | None, declares: bool, r: _Render, ctx: Any, d
     def fn(context: Any = ctx, data: Mapping[str, Any] | None = None,
            block_params: Any = None) -> str:
         frame = outer if not data else _frame(outer, data)
-        new_bps = (tuple(block_params) if block_params is not None else (), bps) if declares else bps
+        new_bps = (tuple(block_params) if block_params is not None else None, bps) if declares else bps
         return prog(r, context, _push(context, depths), frame, new_bps)
     return fn
 
@@ -622,7 +641,7 @@ def _section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Gette
              bps: Any) -> str:
     """handlebars.js ``blockHelperMissing``: a block whose name is not a helper."""
     if value is True:
-        return fn_prog(r, ctx, depths, data, _bp(declares, (), bps)) if fn_prog else ""
+        return fn_prog(r, ctx, depths, data, _bp(declares, None, bps)) if fn_prog else ""
     if value is False or value is None or value is UNDEFINED:
         if value is not False and record_node is not None:
             r.record(record_node, True)
@@ -642,10 +661,10 @@ def _section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Gette
         return result if result.__class__ is str else to_output(result)
     if fn_prog is None:
         return ""
-    return fn_prog(r, value, _push(value, depths), data, _bp(declares, (), bps))
+    return fn_prog(r, value, _push(value, depths), data, _bp(declares, None, bps))
 
 
-def _bp(declares: bool, values: tuple, bps: Any) -> Any:
+def _bp(declares: bool, values: tuple | None, bps: Any) -> Any:
     return (values, bps) if declares else bps
 
 
@@ -705,7 +724,7 @@ def _call_partial(r: _Render, node: Any, partial: Any, ctx: Any, depths: Any, da
         saved = r.source
         r.source = source
         try:
-            return body(r, ctx, _push(ctx, depths), data, None)
+            return body(r, ctx, (ctx, None), data, None)
         finally:
             r.source = saved
     if isinstance(partial, _Inline):

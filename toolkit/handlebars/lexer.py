@@ -207,7 +207,7 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
             pos = m.end()
             continue
         if kind == "LONG_COMMENT":
-            end = _LONG_COMMENT_END.search(text, m.end())
+            end = _LONG_COMMENT_END.search(text, m.end() - 2)
             if end is None:
                 raise fail(pos, "comment {{!-- is not closed", "close it with --}}")
             raw = text[pos:end.end()]

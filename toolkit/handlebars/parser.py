@@ -434,16 +434,17 @@ class _Parser:
             line, column = self.loc(content)
             body.append(ast.ContentStatement(line, column, content.text, content.text))
         end = self.peek()
-        if end.kind != "END_RAW_BLOCK" or not body:
-            raise self.error(end, "a raw block needs content and {{{{/name}}}}",
+        if end.kind != "END_RAW_BLOCK":
+            raise self.error(end, "a raw block needs {{{{/name}}}}",
                              "write {{{{raw}}}}…{{{{/raw}}}}")
         self.next()
+        end_line, end_column = self.loc(end)
         if end.text != _name(path):
             raise self.error(end, f"{{{{{{{{/{end.text}}}}}}}}} does not match {{{{{{{{"
                              f"{_name(path)}}}}}}}}}", f"close it with {{{{{{{{/{_name(path)}}}}}}}}}")
         line, column = self.loc(token)
-        end_line, end_column = self.loc(end)
-        program = ast.Program(body[0].line, body[0].column, tuple(body))
+        program = ast.Program(body[0].line if body else end_line,
+                              body[0].column if body else end_column, tuple(body))
         node = ast.BlockStatement(line, column, path, params, hash_, program, None, (), True,
                                   end_line, end_column)
         strip = _Strip(open_standalone=self.is_next_whitespace(program.body),
