@@ -12,6 +12,7 @@
   const $ = (id) => document.getElementById(id);
   const CHANNEL_LABELS = { email: "Email", sms: "SMS", push: "Push", voice: "Voice", inapp: "In-app" };
   const NO_FIXTURE = "(none)";
+  const LINT_DELAY_MS = 250;
 
   const state = {
     route: { view: "index" },
@@ -184,7 +185,10 @@
     if (data.view !== undefined) state.last = data;
     state.updates += 1;
     document.body.dataset.updates = String(state.updates);
-    loadLint(route);
+    // After a save, let the new render reach the screen first: linting the whole template
+    // takes longer than rendering it and would compete with the frame's request.
+    if (fromReload) setTimeout(() => loadLint(route), LINT_DELAY_MS);
+    else loadLint(route);
   }
 
   function renderTabs(data) {

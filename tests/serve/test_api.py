@@ -187,3 +187,16 @@ def test_lint_endpoint_answers_findings_for_the_template(app: PreviewApp) -> Non
     data = json.loads(response.body)
     assert data["template"] == "welcome" and data["error"] is None
     assert all(f["channel"] in (None, "sms") for f in data["findings"])
+
+
+def test_reloading_one_template_gives_what_a_full_load_gives(app: PreviewApp, bundled_copy: Path) -> None:
+    from toolkit.config import load_config
+    from toolkit.loader import load_repository
+
+    sms = bundled_copy / "templates" / "welcome" / "sms.txt"
+    sms.write_text("Only welcome changes {{PromoCode}}", encoding="utf-8")
+    broken = bundled_copy / "templates" / "order-shipped" / "sms.json"
+    broken.write_text("{ not json", encoding="utf-8")
+    assert _rebuild(app, sms, broken)
+    assert app.repository == load_repository(load_config(bundled_copy))
+    assert any(f.location.path == "templates/order-shipped/sms.json" for f in app.repository.findings)

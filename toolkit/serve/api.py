@@ -21,7 +21,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,13 +184,59 @@ class PreviewApp:
     def rebuild(self, changed: Iterable[Path]) -> bool:
         """The builder: reload when a relevant file changed, warm the cache of what pages
         show. Returns whether anything was rebuilt (so whether pages need to refresh)."""
-        if not any(self.relevant(Path(p)) for p in changed):
+        relevant = [Path(p) for p in changed if self.relevant(Path(p))]
+        if not relevant:
             return False
         with self._lock:
-            self._load()
+            folders = self._template_folders_only(relevant)
+            if folders:
+                self._reload_templates(folders)
+            else:
+                self._load()
             for key in list(self._recent):
                 self.render(*key)
         return True
+
+    def _template_folders_only(self, paths: list[Path]) -> list[Path]:
+        """The template folders the changed files are in, when every file is inside an
+        existing, already loaded template folder (then only those need reloading); [] when
+        anything else changed (config, shared fixtures or includes, a folder added/removed)."""
+        from toolkit.loader import template_folder_of
+
+        snapshot = self._snapshot
+        if snapshot.error is not None or snapshot.repo is None:
+            return []
+        known = {t.name for t in snapshot.repo.templates}
+        folders: dict[str, Path] = {}
+        for path in paths:
+            folder = template_folder_of(path, snapshot.config)
+            if folder is None or not folder.is_dir() or folder.name not in known:
+                return []
+            folders[folder.name] = folder
+        return list(folders.values())
+
+    def _reload_templates(self, folders: list[Path]) -> None:
+        """Reload only these template folders; everything else stays as loaded."""
+        from toolkit.loader import load_template
+
+        snapshot = self._snapshot
+        config, repo = snapshot.config, snapshot.repo
+        assert repo is not None
+        templates = {t.name: t for t in repo.templates}
+        findings = list(repo.findings)
+        for folder in folders:
+            prefix = _rel(folder, config.root)
+            findings = [f for f in findings if not (f.location.path == prefix
+                                                    or f.location.path.startswith(prefix + "/"))]
+            template, problems = load_template(folder, config)
+            findings.extend(problems)
+            templates.pop(folder.name, None)
+            if template is not None:
+                templates[folder.name] = template
+        ordered = tuple(templates[name] for name in sorted(templates))
+        self._snapshot = _Snapshot(config, replace(repo, templates=ordered,
+                                                   findings=tuple(sorted(findings))),
+                                   None, snapshot.generation + 1)
 
     # --- rendering -------------------------------------------------------------------------
 

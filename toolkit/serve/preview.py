@@ -33,7 +33,7 @@ class Preview:
     """A running preview: ``Preview(...).start()``, then ``.url``, then ``.stop()``."""
 
     def __init__(self, *, start: Path | None = None, config_path: Path | None = None,
-                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = 0.02,
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = 0.01,
                  long_poll_seconds: float = 25.0) -> None:
         self.app = PreviewApp(start, config_path)
         self.reload = ReloadState()

@@ -59,7 +59,7 @@ class _Collector(FileSystemEventHandler):
 class Watcher:
     """Watch folders recursively and call ``on_change(paths)`` once per burst of changes."""
 
-    def __init__(self, folders: Iterable[Path], on_change: OnChange, *, quiet: float = 0.02,
+    def __init__(self, folders: Iterable[Path], on_change: OnChange, *, quiet: float = 0.01,
                  max_wait: float = 0.5, flat_folders: Iterable[Path] = ()) -> None:
         self.folders = tuple(dict.fromkeys(Path(f).resolve() for f in folders))
         # folders watched without their sub-folders (e.g. the one holding ptk.toml)
