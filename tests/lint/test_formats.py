@@ -57,7 +57,7 @@ def test_sarif_2_1_0_structure() -> None:
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == ["L004", "S002"]
-    assert rules[0]["defaultConfiguration"] == {"level": "warning"}
+    assert rules[0]["defaultConfiguration"] == {"level": "note"}  # L004 is info
     first, second = run["results"]
     assert first["ruleId"] == "L004" and rules[first["ruleIndex"]]["id"] == "L004"
     assert first["level"] == "warning"

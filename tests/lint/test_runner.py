@@ -44,8 +44,11 @@ def _config(root: Path):
 
 
 def test_bundled_templates_lint_clean() -> None:
+    """No error or warning on the sample repository (info findings, such as a two-part SMS
+    for the non-Latin fixture, are notes, not problems)."""
     result = lint(_config(REPO), jobs=1)
-    assert result.checked and result.findings == (), "\n".join(map(str, result.findings))
+    problems = [f for f in result.findings if f.severity in ("error", "warning")]
+    assert result.checked and problems == [], "\n".join(map(str, problems))
 
 
 def test_paths_map_to_templates(tmp_path: Path) -> None:
@@ -83,7 +86,7 @@ def test_fixture_names_in_rendered_findings(tmp_path: Path) -> None:
     root = make_repo(tmp_path, THREE)
     missing = [f for f in lint(_config(root), jobs=1).findings if f.code == "V001"]
     assert [(f.location.path, f.location.line, f.location.column, f.fixture)
-            for f in missing] == [("templates/a/sms.txt", 1, 4, "one")]
+            for f in missing] == [("templates/a/sms.txt", 1, 6, "one")]
 
 
 def test_config_severity_select_ignore_and_per_path(tmp_path: Path) -> None:
@@ -116,7 +119,7 @@ def test_cli_exit_codes_and_formats(tmp_path: Path, monkeypatch, capsys) -> None
     monkeypatch.chdir(root)
     assert main(["lint"]) == 1
     out = capsys.readouterr().out
-    assert "templates/a/sms.txt:1:4: V001 [error]" in out and "\x1b[" not in out
+    assert "templates/a/sms.txt:1:6: V001 [error]" in out and "\x1b[" not in out
     assert main(["lint", "--format", "json", "templates/c"]) == 0  # warnings only
     records = json.loads(capsys.readouterr().out)
     assert {r["code"] for r in records} == {"E002", "E003", "E004"}

@@ -18,7 +18,9 @@ the templates); small runs stay in-process, where start-up dominates.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ from toolkit.model import CHANNELS, Finding, Location, Part, Repository, Templat
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
 BLOCKING = frozenset({"H001", "H002", "H003"})  # the template cannot render
+_LINE_PREFIX = re.compile(r"^(line )?\d+:\d+: ")
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:
         try:
             ctx.programs[part.field] = parse_cached(part.text)
         except RenderError as exc:
-            problems.append(("H001", Problem(f"{part.field}: {exc.message}",
+            message = _LINE_PREFIX.sub("", exc.message)
+            problems.append(("H001", Problem(f"{part.field}: {message}",
                                              ctx.locate(part, exc.line or 1, exc.column or 1),
                                              exc.hint)))
         except RecursionError:
@@ -195,7 +199,9 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
                 rendered = render_channel(channel, fixture)
             except RenderError as exc:
                 path = exc.path or channel.manifest_path
-                stamp("H009", Problem(exc.message, Location(path, exc.line, exc.column),
+                location = Location(path, exc.line, exc.column)
+                message = exc.message.removeprefix(f"{location}: ")
+                stamp("H009", Problem(message, location,
                                       exc.hint), channel_name, channel.manifest_path,
                       fixture_name)
                 continue
@@ -260,11 +266,67 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
     return tuple(finalize(found, selection, files))
 
 
-def _lint_names(config: Config, names: list[str] | None, selection: Selection
-                ) -> list[Finding]:
+def load_repository_safely(config: Config, names: list[str] | None) -> Repository:
+    """``loader.load_repository``, except that a JSON file nested too deeply for Python's
+    parser becomes an S001 finding for that file instead of stopping the run."""
     from toolkit.loader import load_repository
 
-    repo = load_repository(config, names)
+    try:
+        return load_repository(config, names)
+    except RecursionError:
+        pass
+    from toolkit.loader import display_path, load_fixture, load_template, template_folders
+
+    templates: list[Template] = []
+    findings: list[Finding] = []
+    wanted = set(names) if names is not None else None
+
+    def too_deep(folder: Path, template: str | None) -> None:
+        for path in sorted(folder.rglob("*.json")):
+            try:
+                json.loads(path.read_text(encoding="utf-8-sig"))
+            except RecursionError:
+                findings.append(Finding(
+                    Location(display_path(path, config.root)), "S001", "invalid-json",
+                    "error", "JSON nested too deeply to read", template=template,
+                    hint="flatten the structure (fixtures and manifests need only a few "
+                         "levels)"))
+            except (OSError, ValueError):
+                continue
+
+    for folder in template_folders(config):
+        if wanted is not None and folder.name not in wanted:
+            continue
+        try:
+            template, problems = load_template(folder, config)
+        except RecursionError:
+            too_deep(folder, folder.name)
+            continue
+        findings.extend(problems)
+        if template is not None:
+            templates.append(template)
+    fixtures = []
+    if config.fixtures_dir.is_dir():
+        for path in sorted(config.fixtures_dir.glob("*.json")):
+            try:
+                fixture, problems = load_fixture(path, config)
+            except RecursionError:
+                too_deep_file = path.parent
+                before = len(findings)
+                too_deep(too_deep_file, None)
+                findings[before:] = [f for f in findings[before:]
+                                     if f.location.path == display_path(path, config.root)]
+                continue
+            findings.extend(problems)
+            if fixture is not None:
+                fixtures.append(fixture)
+    return Repository(root=str(config.root), templates=tuple(templates),
+                      fixtures=tuple(fixtures), findings=tuple(sorted(findings)))
+
+
+def _lint_names(config: Config, names: list[str] | None, selection: Selection
+                ) -> list[Finding]:
+    repo = load_repository_safely(config, names)
     files = Files(repo.root)
     wanted = set(names) if names is not None else {t.name for t in repo.templates} | {
         f.template for f in repo.findings if f.template}
@@ -272,6 +334,19 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
     for template in repo.templates:
         found.extend(lint_template(repo, template, selection, files))
     return finalize(found, selection, files)
+
+
+_POOL_CONFIG: Config | None = None  # inherited by forked workers
+
+
+def _lint_chunk(root: str, config_path: str | None, names: list[str],
+                selection: Selection) -> list[Finding]:
+    config = _POOL_CONFIG
+    if config is None:  # a spawned (not forked) worker: read the config again
+        from toolkit.config import load_config
+
+        config = load_config(Path(root), Path(config_path) if config_path else None)
+    return _lint_names(config, names, selection)
 
 
 def lint(config: Config, paths: Sequence[Path] | None = None, *, select: Sequence[str] = (),
@@ -310,9 +385,15 @@ def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    global _POOL_CONFIG
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = list(pool.map(_lint_names, [config] * len(chunks), chunks,
-                              [selection] * len(chunks)))
+    root, path = str(config.root), str(config.path) if config.path else None
+    _POOL_CONFIG = config
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(_lint_chunk, [root] * len(chunks), [path] * len(chunks),
+                                  chunks, [selection] * len(chunks)))
+    finally:
+        _POOL_CONFIG = None
     return sorted({f for part in parts for f in part}, key=sort_key)

@@ -4,7 +4,7 @@
 Numbers: Pinpoint quotas (template sizes per type), carrier SMS rules (GSM-7 / UCS-2,
 160/153 and 70/67 per part), push payload caps (APNs, FCM, Baidu 4 KB; ADM 6 KB), in-app
 limits (5 messages, header and button 64, body 150), voice (6,000 characters with SSML,
-3,000 billable), tags (50, key 128, value 256).
+3,000 billable). Tag counts and lengths are part of the manifest schemas (S002).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ INAPP_MAX_MESSAGES = 5
 INAPP_TEXT_LIMITS: Mapping[str, int] = {"Header": 64, "Body": 150, "Text": 64}
 INAPP_MAX_CUSTOM_CONFIG = 10
 VOICE_MAX_TOTAL, VOICE_MAX_BILLABLE = 6_000, 3_000
-TAGS_MAX, TAG_KEY_MAX, TAG_VALUE_MAX = 50, 128, 256
 SHOWN_CHARACTERS = 5  # offending SMS characters named in one message
 
 # Amazon Polly, from the botocore 1.43 model (LanguageCode and VoiceId enums).
@@ -86,11 +85,13 @@ class TemplateTooLarge(Rule):
 
 
 class SmsUnicode(Rule):
-    """A character outside the GSM-7 alphabet switches the whole SMS to UCS-2.
+    """The SMS text has a character outside the GSM-7 alphabet, which switches every message
+    to UCS-2.
 
     UCS-2 parts hold 70 characters (67 when split) instead of 160 (153), so one typographic
-    apostrophe can double the price. The finding names each character, its position in the
-    rendered text and a GSM-7 replacement when there is one.
+    apostrophe can double the price. Each such character in the template's own text is
+    reported where it is written, with a GSM-7 replacement when there is one. (Characters
+    that come from variable values show up in ``sms-multipart`` for the fixture.)
 
     Fails (``sms.txt``)::
 
@@ -104,31 +105,41 @@ class SmsUnicode(Rule):
     CODE = "L002"
     NAME = "sms-unicode"
     SEVERITY = "warning"
-    SCOPE = "rendered"
     CHANNELS = frozenset({"sms"})
 
     @classmethod
-    def check(cls, ctx: RenderedContext) -> Iterator[Problem]:
-        from toolkit.sms import analyze_sms, describe_char
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from toolkit.lint.hbs import kind
+        from toolkit.sms import describe_char, gsm_replacement, gsm_units
 
-        body = ctx.rendered.fields.get("Body") or ""
-        result = analyze_sms(body)
-        if result.encoding != "UCS-2":
+        part = ctx.channel.part("Body")
+        program = ctx.programs.get("Body")
+        if part is None or program is None:
             return
-        shown = []
-        for item in result.offending[:SHOWN_CHARACTERS]:
-            text = f"{describe_char(item.char)} at character {item.index + 1}"
-            if item.replacement is not None:
-                text += " -> use " + (repr(item.replacement) if item.replacement else "nothing")
-            shown.append(text)
-        more = len(result.offending) - len(shown)
-        if more > 0:
-            shown.append(f"and {more} more")
-        yield Problem(
-            f"rendered SMS is sent as UCS-2 ({result.units} units, {result.segments} "
-            f"part(s) of {result.per_segment}) because of: " + "; ".join(shown),
-            location=ctx.location_of("Body"),
-            hint="replace these characters with GSM-7 ones to fit 160 characters per part")
+        for node in _content_statements(program):
+            text = str(getattr(node, "original", getattr(node, "value", "")))
+            line, column = int(node.line), int(node.column)
+            for char in text:
+                if gsm_units(char) is None and kind(node) == "ContentStatement":
+                    replacement = gsm_replacement(char)
+                    hint = ("use " + (repr(replacement) if replacement else "nothing (delete it)")
+                            if replacement is not None else "no GSM-7 equivalent: rephrase")
+                    yield Problem(f"{describe_char(char)} switches the SMS to UCS-2 (70 "
+                                  f"characters per part instead of 160)",
+                                  ctx.locate(part, line, column), hint=hint)
+                if char == "\n":
+                    line, column = line + 1, 1
+                else:
+                    column += 1
+
+
+def _content_statements(program: Any) -> Iterator[Any]:
+    """Literal text nodes of a template, in order, including inside blocks."""
+    from toolkit.handlebars.ast import walk
+
+    for node in walk(program):
+        if type(node).__name__ == "ContentStatement":
+            yield node
 
 
 class SmsTooLong(Rule):
@@ -163,7 +174,9 @@ class SmsMultipart(Rule):
     """The rendered SMS needs more than one part (each part is billed as one message).
 
     GSM-7: 160 characters in one part, 153 per part when split (extension characters such as
-    ``€ { } [ ] ~ ^ | \\`` count 2); UCS-2: 70, then 67.
+    ``€ { } [ ] ~ ^ | \\`` count 2); UCS-2: 70, then 67. When a fixture's values force UCS-2,
+    the characters are named. Info by default (long messages are often intended); set
+    ``severity = {L004 = "error"}`` to enforce single-part messages.
 
     Fails: ``Hi {{User.UserAttributes.FirstName}}, ...`` rendering to 170 GSM-7 characters.
 
@@ -172,21 +185,27 @@ class SmsMultipart(Rule):
 
     CODE = "L004"
     NAME = "sms-multipart"
-    SEVERITY = "warning"
+    SEVERITY = "info"
     SCOPE = "rendered"
     CHANNELS = frozenset({"sms"})
 
     @classmethod
     def check(cls, ctx: RenderedContext) -> Iterator[Problem]:
-        from toolkit.sms import analyze_sms
+        from toolkit.sms import analyze_sms, describe_char
 
         result = analyze_sms(ctx.rendered.fields.get("Body") or "")
         if result.segments > 1:
+            why = ""
+            if result.offending:
+                shown = ", ".join(f"{describe_char(o.char)} at character {o.index + 1}"
+                                  for o in result.offending[:SHOWN_CHARACTERS])
+                more = len(result.offending) - SHOWN_CHARACTERS
+                why = f"; UCS-2 because of {shown}" + (f" and {more} more" if more > 0 else "")
             yield Problem(
                 f"rendered SMS is {result.segments} parts ({result.units} {result.encoding} "
-                f"units, {result.per_segment} per part), billed as {result.segments} messages",
-                location=ctx.location_of("Body"),
-                hint="shorten it, or disable L004 for this template if that is intended")
+                f"units, {result.per_segment} per part), billed as {result.segments} "
+                f"messages{why}", location=ctx.location_of("Body"),
+                hint="shorten it if one part is intended")
 
 
 class PushPayloadTooLarge(Rule):
@@ -382,12 +401,14 @@ class VoiceSettings(Rule):
         if isinstance(language, str) and language not in POLLY_LANGUAGES:
             near = _near(language, POLLY_LANGUAGES)
             yield Problem(f"LanguageCode {language!r} is not an Amazon Polly language",
+                          Location(ctx.channel.manifest_path, pointer="$.LanguageCode"),
                           hint=f"did you mean {near!r}?" if near else
                           "use a Polly language code such as 'en-US'")
         voice = manifest.get("VoiceId")
         if isinstance(voice, str) and voice not in POLLY_VOICES:
             near = _near(voice, POLLY_VOICES)
             yield Problem(f"VoiceId {voice!r} is not an Amazon Polly voice",
+                          Location(ctx.channel.manifest_path, pointer="$.VoiceId"),
                           hint=f"did you mean {near!r}?" if near else
                           "use a Polly voice such as 'Joanna'")
 
@@ -403,33 +424,5 @@ def _near(value: str, known: frozenset[str]) -> str | None:
     return close[0] if close else None
 
 
-class TagLimits(Rule):
-    """Template tags exceed the service's limits: 50 tags, key 128 and value 256 characters.
-
-    Fails: ``{"Tags": {"team": "<300 characters>"}}``
-
-    Passes: ``{"Tags": {"team": "growth"}}``
-    """
-
-    CODE = "L011"
-    NAME = "tag-limits"
-
-    @classmethod
-    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        tags = ctx.channel.manifest.get("Tags")
-        if not isinstance(tags, Mapping):
-            return
-        if len(tags) > TAGS_MAX:
-            yield Problem(f"{len(tags)} tags; at most {TAGS_MAX} are allowed",
-                          hint="remove tags")
-        for key, value in tags.items():
-            if len(key) > TAG_KEY_MAX:
-                yield Problem(f"tag key {key[:20]!r}... has {len(key)} characters; the limit is "
-                              f"{TAG_KEY_MAX}", hint="shorten the key")
-            if isinstance(value, str) and len(value) > TAG_VALUE_MAX:
-                yield Problem(f"tag {key!r} has a value of {len(value)} characters; the limit "
-                              f"is {TAG_VALUE_MAX}", hint="shorten the value")
-
-
 RULES = (TemplateTooLarge, SmsUnicode, SmsTooLong, SmsMultipart, PushPayloadTooLarge,
-         PushPartTooLong, InvalidRawContent, InappLimits, VoiceLength, VoiceSettings, TagLimits)
+         PushPartTooLong, InvalidRawContent, InappLimits, VoiceLength, VoiceSettings)

@@ -359,7 +359,7 @@ class RecommendationInVoice(Rule):
             part = ctx.channel.part(field)
             for use in uses:
                 if use.root and use.root[0] in ("RecommendationItems", "Recommendations"):
-                    yield Problem(f"{'.'.join(use.root)}: voice templates get no "
+                    yield Problem(f"{use.node.original}: voice templates get no "
                                   f"recommendations", ctx.locate(part, *position(use.node)),
                                   hint="use an endpoint attribute instead")
 
