@@ -154,3 +154,12 @@ def test_a_broken_fixture_is_reported_with_its_problems(
     err = capsys.readouterr().err
     assert "fixtures/bad.json" in err
     assert "fixture 'bad' could not be loaded" in err
+
+
+def test_a_template_whose_only_channel_is_broken(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / "templates/bad/email.json", '{"Subject": ')
+    assert main(["render", "bad"]) == 2
+    err = capsys.readouterr().err
+    assert "templates/bad/email.json:1:" in err
+    assert "template 'bad' could not be loaded" in err

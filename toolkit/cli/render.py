@@ -65,6 +65,13 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
 
     if channel is None:
         channels = [c for c in CHANNELS if c in template.channels]
+        if not channels:
+            problems = [f for f in repo.findings if f.template == name and f.severity == "error"]
+            if problems:
+                raise InputError(f"template {name!r} could not be loaded", problems=problems,
+                                 hint="fix the problems above (ptk lint shows them all)")
+            raise UsageError(f"template {name!r} has no channel",
+                             hint="add email.json, sms.json, voice.json, push.json or inapp.json")
         if len(channels) != 1:
             raise UsageError(
                 f"template {name!r} has several channels: {', '.join(channels)}",
