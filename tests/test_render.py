@@ -278,3 +278,48 @@ def test_guarded_missing_variables_are_marked() -> None:
     rendered = render_channel(channel((part,), kind="sms"), fixture({}))
     assert [(m.path, m.guarded) for m in rendered.missing] == [
         ("Attributes.Vip", True), ("Attributes.Name", False)]
+
+
+# ---------------------------------------------------------------------------- robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_keys = st.text(alphabet="ab.[]0 ", max_size=8)
+_leaves = st.one_of(st.text(max_size=3), st.lists(st.text(max_size=3), max_size=2))
+_trees = st.recursive(_leaves, lambda inner: st.dictionaries(_keys, inner, max_size=3),
+                      max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(defaults=st.dictionaries(_keys, _trees, max_size=4),
+       endpoint=st.dictionaries(_keys, _trees, max_size=4),
+       key=_keys, values=st.lists(st.text(max_size=3), max_size=2))
+def test_context_building_never_fails_and_substitutions_win(
+        defaults: dict[str, Any], endpoint: dict[str, Any], key: str,
+        values: list[str]) -> None:
+    context = build_context(channel((), defaults=defaults),
+                            fixture(endpoint, {key: tuple(values)}))
+    segments = split_path(key) if ("." in key or "[" in key) else [key]
+    node: Any = context
+    for segment in segments:
+        node = node[segment]
+    if segments:
+        assert node == values
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet='ab\n"\\{}é😀', max_size=30), data=st.data())
+def test_file_position_stays_on_the_string_line(text: str, data: st.DataObject) -> None:
+    part = inline_part("Subject", text, "t/email.json", 3, 10)
+    lines = text.split("\n")
+    line = data.draw(st.integers(1, len(lines)))
+    column = data.draw(st.integers(1, len(lines[line - 1]) + 1))
+    file_line, file_column = file_position(part, line, column)
+    assert file_line == 3
+    assert file_column is not None and 10 <= file_column <= 10 + len(json_text(text))
+
+
+def json_text(text: str) -> str:
+    import json
+    return json.dumps(text, ensure_ascii=False)[1:-1]
