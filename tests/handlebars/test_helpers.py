@@ -444,3 +444,16 @@ def test_helpers_raise_only_helper_errors(name: str, args: list[Any],
         call(name, *args, block=block, **hash_)
     except HelperError:
         pass
+
+
+@pytest.mark.parametrize(("day", "locale", "expected"), [
+    # US weeks start on Sunday and week 1 holds January 1st
+    ("2019-12-30", "en_US", "2020 1 5 5 12 Dec December AD 1"),
+    ("2019-12-29", "en_US", "2020 1 5 5 12 Dec December AD 7"),
+    ("2020-09-19", "en_US", "2020 38 3 3 9 Sep September AD 6"),
+    # German weeks are ISO weeks: Friday 2021-01-01 is in week 53 of 2020, week 0 of January
+    ("2021-01-01", "de_DE", "2020 53 0 1 1 Jan Januar n. Chr. 5"),
+])
+def test_week_fields_follow_the_locale(day: str, locale: str, expected: str) -> None:
+    assert call("dateFormat", day, outputFormat="YYYY w W F L LLL LLLL G u",
+                locale=locale) == expected
