@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 VOID_ELEMENTS = frozenset(
@@ -66,8 +67,10 @@ class _Collector(HTMLParser):
                     top.line, top.column))
 
 
+@lru_cache(maxsize=64)
 def scan(text: str) -> tuple[list[Tag], list[Imbalance]]:
-    """Start tags in order, and nesting problems (unclosed or stray end tags)."""
+    """Start tags in order, and nesting problems (unclosed or stray end tags). Cached: several
+    rules read the same HTML."""
     parser = _Collector()
     try:
         parser.feed(text)

@@ -19,7 +19,7 @@ code or severity: the runner stamps them, applies directives and selection, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -45,17 +45,14 @@ class ChannelContext:
     ``programs`` maps a part's field to its parsed Handlebars AST of ``part.text`` (parts that
     failed to parse are absent). ``locate(part, line, column)`` turns a line:column inside
     ``part.text`` into a file location, ``locate_source`` one inside the author's source
-    (the MJML file for an MJML email). ``contexts()`` gives the render context of every
-    fixture (built on first use)."""
+    (the MJML file for an MJML email). ``values(parts)`` looks a variable up in every
+    fixture."""
 
     repo: Repository
     template: Template
     channel: Channel
     fixtures: tuple[Fixture, ...]
     programs: dict[str, Any]
-    build_context: Callable[[Channel, Fixture | None], Mapping[str, Any]] | None = None
-    _contexts: list[tuple[Fixture | None, Mapping[str, Any]]] | None = field(default=None,
-                                                                            repr=False)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
 
     def analysis(self) -> dict[str, tuple[list[Any], list[Any]]]:
@@ -93,18 +90,30 @@ class ChannelContext:
     def manifest_location(self) -> Location:
         return Location(self.channel.manifest_path)
 
-    def contexts(self) -> list[tuple[Fixture | None, Mapping[str, Any]]]:
-        """(fixture, render context) for every fixture (or (None, defaults) when none)."""
-        if self._contexts is None:
-            out: list[tuple[Fixture | None, Mapping[str, Any]]] = []
-            if self.build_context is not None:
-                for fixture in self.fixtures or (None,):
-                    try:
-                        out.append((fixture, self.build_context(self.channel, fixture)))
-                    except Exception:  # noqa: BLE001 - a bad fixture is the loader's finding
-                        continue
-            self._contexts = out
-        return self._contexts
+    def values(self, parts: tuple[str, ...]) -> list[tuple[Fixture | None, Any]]:
+        """(fixture, value at ``parts``) for every fixture (or (None, default) when there is
+        none), by the render precedence: fixture Substitutions > endpoint > defaults.
+
+        A cheap look-up for rules that ask about one variable (list lengths); rendering
+        itself builds the full context."""
+        from toolkit.lint.hbs import resolve
+
+        dotted = ".".join(p.strip("[]") for p in parts)
+        out: list[tuple[Fixture | None, Any]] = []
+        for fixture in self.fixtures or (None,):
+            value = None
+            if fixture is not None:
+                subs = fixture.substitutions
+                value = subs.get(dotted) if isinstance(subs, Mapping) else None
+                if value is None:
+                    value = resolve(fixture.endpoint, parts)
+            if value is None:
+                defaults = self.channel.default_substitutions
+                value = resolve(defaults, parts)
+                if value is None and isinstance(defaults, Mapping):
+                    value = defaults.get(dotted)
+            out.append((fixture, value))
+        return out
 
 
 @dataclass

@@ -154,7 +154,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
                   files: Files | None = None) -> list[Finding]:
     """Every finding of one loaded template (before directives and path ignores)."""
     from toolkit.errors import RenderError
-    from toolkit.render import build_context, render_channel
+    from toolkit.render import render_channel
 
     files = files or Files(repo.root)
     rules = _rules()
@@ -180,7 +180,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
         if channel is None:
             continue
         ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
-                             programs={}, build_context=build_context)
+                             programs={})
         parse_problems = _parse_parts(ctx)
         blocked = bool(parse_problems)
         for code, problem in parse_problems:
@@ -384,6 +384,9 @@ def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
              workers: int) -> list[Finding]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    import toolkit.lint.rules  # noqa: F401 - imported once here, inherited by forked workers
+    import toolkit.render  # noqa: F401
 
     global _POOL_CONFIG
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from toolkit.lint.hbs import kind, position, resolve
+from toolkit.lint.hbs import kind, position
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.rules.syntax import ENDPOINT_ROOTS
 from toolkit.model import Location
@@ -201,8 +201,7 @@ class UnindexedList(Rule):
                     yield Problem(f"{name} is a list; {use.helper} expects one value", where,
                                   hint=f"use {name}.[0]")
                 elif use.role == "print":
-                    for fixture, context in ctx.contexts():
-                        value = resolve(context, use.root)
+                    for fixture, value in ctx.values(use.root):
                         if isinstance(value, (list, tuple)) and len(value) > 1:
                             yield Problem(f"{name} has {len(value)} values and prints them "
                                           f"all joined", where,
@@ -231,8 +230,7 @@ class EachOverLimit(Rule):
             for use in uses:
                 if use.root is None or use.helper != "each" or use.role != "subject":
                     continue
-                for fixture, context in ctx.contexts():
-                    value = resolve(context, use.root)
+                for fixture, value in ctx.values(use.root):
                     if isinstance(value, (list, tuple)) and len(value) > EACH_LIMIT:
                         yield Problem(
                             f"#each over {'.'.join(use.root)}: {len(value)} items, the "
