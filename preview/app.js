@@ -586,30 +586,48 @@
     }
   }
 
+  // One long poll at a time. A hidden tab gives its connection back (browsers allow only a
+  // few per server) and asks again when it is shown; the server answers at once then if
+  // something changed meanwhile.
+  let pollAbort = null;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && pollAbort) pollAbort.abort();
+  });
+
+  function whenVisible() {
+    if (!document.hidden) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onChange = () => {
+        if (!document.hidden) { document.removeEventListener("visibilitychange", onChange); resolve(); }
+      };
+      document.addEventListener("visibilitychange", onChange);
+    });
+  }
+
   async function pollLoop() {
     for (;;) {
+      await whenVisible();
+      pollAbort = new AbortController();
       try {
         const since = state.epoch === null ? "" : `?since=${state.epoch}`;
-        const response = await fetch(`/api/events${since}`, { cache: "no-store" });
+        const response = await fetch(`/api/events${since}`, { cache: "no-store", signal: pollAbort.signal });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const data = await response.json();
         if (data.closed) {
           setLive("down", "server stopped");
           await new Promise((r) => setTimeout(r, 1000));
-          state.epoch = null;
-          continue;
+          continue; // a restarted server has another epoch: the page then refreshes
         }
         const changed = state.epoch !== null && data.epoch !== state.epoch;
         state.epoch = data.epoch;
         setLive("up", "live");
         if (changed) {
-          if (document.hidden) await new Promise((r) => document.addEventListener("visibilitychange", r, { once: true }));
           await refresh(true);
           setLive("up", `updated ${new Date().toLocaleTimeString()}`);
         }
       } catch (err) {
+        if (err && err.name === "AbortError") continue; // the tab was hidden
         setLive("down", "reconnecting");
-        state.epoch = null;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
