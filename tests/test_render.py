@@ -3,13 +3,19 @@ positions, escaping per part, errors located in the file."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from toolkit.config import load_config
 from toolkit.errors import RenderError
 from toolkit.handlebars.runtime import RenderEnv
+from toolkit.loader import load_repository
 from toolkit.model import Channel, Fixture, Location, Part
 from toolkit.render import (
     build_context,
@@ -230,10 +236,7 @@ def test_parse_cache_returns_the_same_program() -> None:
 
 # ---------------------------------------------------------------------------- bundled sample
 
-def test_every_bundled_template_renders_with_every_fixture(repo_root: Any) -> None:
-    from toolkit.config import load_config
-    from toolkit.loader import load_repository
-
+def test_every_bundled_template_renders_with_every_fixture(repo_root: Path) -> None:
     repo = load_repository(load_config(repo_root))
     assert repo.templates, "the bundled sample has templates"
     rendered_count = 0
@@ -282,8 +285,6 @@ def test_guarded_missing_variables_are_marked() -> None:
 
 # ---------------------------------------------------------------------------- robustness
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _keys = st.text(alphabet="ab.[]0 ", max_size=8)
 _leaves = st.one_of(st.text(max_size=3), st.lists(st.text(max_size=3), max_size=2))
@@ -321,5 +322,4 @@ def test_file_position_stays_on_the_string_line(text: str, data: st.DataObject) 
 
 
 def json_text(text: str) -> str:
-    import json
     return json.dumps(text, ensure_ascii=False)[1:-1]

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.handlebars.helpers import (
     DOCUMENTED_HELPERS,
@@ -417,8 +419,6 @@ def test_now_without_a_pinned_clock_is_today() -> None:
 
 # ---------------------------------------------------------------------------- robustness
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _scalars = st.one_of(
     st.none(), st.just(UNDEFINED), st.booleans(), st.integers(-10**6, 10**6),
