@@ -159,13 +159,13 @@ class _Walker:
             if parts and parts[0] == "root":
                 return parts[1:] or None
             return None
-        if getattr(path, "this", False) or not parts:
-            return None
-        if parts[0] in locals_:
-            return None
         climb = int(getattr(path, "depth", 0) or 0)
-        if depth and climb < depth:
-            return None
+        if not parts or (getattr(path, "this", False) and climb == 0):
+            return None  # this, this.x, ./x: the current context
+        if climb == 0 and parts[0] in locals_:
+            return None  # a block parameter
+        if climb < depth:
+            return None  # relative to an #each/#with item
         return parts
 
 

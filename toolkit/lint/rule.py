@@ -90,6 +90,14 @@ class ChannelContext:
     def manifest_location(self) -> Location:
         return Location(self.channel.manifest_path)
 
+    def variable_roots(self) -> frozenset[str]:
+        """Top-level names that have a value besides the endpoint fields: DefaultSubstitutions
+        keys and the keys of fixtures' send-time Substitutions."""
+        names = {str(k).split(".")[0] for k in self.channel.default_substitutions}
+        for fixture in self.fixtures:
+            names.update(str(k).split(".")[0] for k in fixture.substitutions)
+        return frozenset(names)
+
     def values(self, parts: tuple[str, ...]) -> list[tuple[Fixture | None, Any]]:
         """(fixture, value at ``parts``) for every fixture (or (None, default) when there is
         none), by the render precedence: fixture Substitutions > endpoint > defaults.

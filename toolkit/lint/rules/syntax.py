@@ -169,11 +169,12 @@ class UnquotedLiteral(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        defaults = set(ctx.channel.default_substitutions)
+        defaults = ctx.variable_roots()
         for field, (_, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for use in uses:
-                if use.role not in ("param", "hash") or use.root is None:
+                if (use.role not in ("param", "hash") or use.root is None
+                        or not getattr(use.node, "bare", True)):
                     continue
                 head = use.root[0]
                 if head in ENDPOINT_ROOTS or head in defaults:

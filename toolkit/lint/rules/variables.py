@@ -81,7 +81,7 @@ class UnknownVariableRoot(Rule):
     Roots: Address, ChannelType, CreationDate, EffectiveDate, Demographic.*, EndpointStatus,
     Id, Location.*, OptOut, RequestId, User.UserId, User.UserAttributes.*, Attributes.*,
     Metrics.*, RecommendationItems, Recommendations.*, plus top-level keys of the
-    template's DefaultSubstitutions.
+    template's DefaultSubstitutions and of the fixtures' Substitutions.
 
     Fails::
 
@@ -99,17 +99,18 @@ class UnknownVariableRoot(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        defaults = ctx.channel.default_substitutions
+        defaults = ctx.variable_roots()
         for field, (_, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for use in uses:
-                if use.root is None or use.role in ("param", "hash"):
-                    continue  # helper arguments: unquoted-literal covers bare words
+                if use.root is None or (use.role in ("param", "hash")
+                                        and getattr(use.node, "bare", False)):
+                    continue  # a bare word given to a helper: unquoted-literal covers it
                 yield from cls._check_root(ctx, part, use, defaults)
 
     @classmethod
     def _check_root(cls, ctx: ChannelContext, part: Any, use: Any,
-                    defaults: Mapping[str, Any]) -> Iterator[Problem]:
+                    defaults: frozenset[str]) -> Iterator[Problem]:
         head = use.root[0]
         where = ctx.locate(part, *position(use.node))
         if head in defaults:
