@@ -220,3 +220,13 @@ def test_stop_releases_long_polls_and_leaves_no_thread(static_root: Path) -> Non
     left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
     assert left == []
     assert not srv.alive
+
+
+def test_malformed_requests_get_the_security_headers_too(server: PreviewServer) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"BROKEN\r\n\r\n")
+        answer = sock.makefile("rb").read().decode("latin-1")
+    assert answer.startswith("HTTP/1.0 400")
+    assert "Content-Security-Policy: " + PAGE_CSP in answer

@@ -190,6 +190,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s - %s", self.address_string(), format % args)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors the standard library answers itself (malformed request line, header too
+        long...) also get the security headers."""
+        self.close_connection = True
+        self.request_version = "HTTP/1.0"  # an unparsable request line would get no headers
+        text = f"{code} {message or HTTPStatus(code).phrase}\n".encode("utf-8", "replace")
+        self._send(Response(code, text, "text/plain; charset=utf-8"),
+                   head=getattr(self, "command", "") == "HEAD")
+
     def do_HEAD(self) -> None:
         self._serve(head=True)
 
