@@ -29,8 +29,9 @@ from typing import Any
 
 from toolkit.errors import RenderError
 from toolkit.handlebars import ast
+from toolkit.handlebars.parser import no_gc
 from toolkit.handlebars.runtime import (
-    UNDEFINED, HelperCall, HelperError, HelperSpec, RenderEnv, SafeString, escape_html,
+    UNDEFINED, HelperCall, HelperError, HelperSpec, RenderEnv, SafeString, escape_html, is_truthy,
     lookup_property, property_key, to_output,
 )
 
@@ -389,6 +390,8 @@ class _Compiler:
                 value = call(r, ctx, depths, data, bps)
             else:
                 value = lookup(r, ctx, depths, data, bps)
+                if value.__class__ is list and len(value) == 1:
+                    value = value[0]  # a Pinpoint attribute with one value
                 if value.__class__ is str:
                     if escaped and r.escape:
                         return escape_html(value)
@@ -413,6 +416,8 @@ class _Compiler:
         if name is not None:
             call = self.call_site(node, path, node.params, node.hash, True, fn_prog or _EMPTY,
                                   inv_prog or _EMPTY, declares)
+        if name in ("if", "unless") and len(node.params) == 1 and not node.hash and not declares:
+            return self.fast_if(node, name, call, fn_prog, inv_prog)
         if has_args:
             if call is None:
                 label = _path_name(path)
@@ -439,6 +444,34 @@ class _Compiler:
             return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx,
                             depths, data, bps)
         return run_block
+
+    def fast_if(self, node: ast.BlockStatement, name: str, call: Getter, fn_prog: Getter | None,
+                inv_prog: Getter | None) -> Getter:
+        """``{{#if x}}``/``{{#unless x}}`` without going through HelperCall while the
+        registered helper is the built-in one (the same result, several times faster)."""
+        from toolkit.handlebars.builtins import BUILTIN_HELPERS
+        builtin = BUILTIN_HELPERS[name].fn
+        param = node.params[0]
+        value_of = self.expression(param)
+        record = param if isinstance(param, ast.PathExpression) and not param.data else None
+        unless = name == "unless"
+        then_prog = inv_prog if unless else fn_prog
+        else_prog = fn_prog if unless else inv_prog
+
+        def run_if(r, ctx, depths, data, bps):
+            spec = r.helpers.get(name)
+            if spec is None or spec.fn is not builtin:
+                value = call(r, ctx, depths, data, bps)
+                return value if value.__class__ is str else to_output(value)
+            value = value_of(r, ctx, depths, data, bps)
+            if value is None or value is UNDEFINED:
+                if record is not None:
+                    r.record(record, True)
+                prog = else_prog
+            else:
+                prog = then_prog if is_truthy(value) else else_prog
+            return prog(r, ctx, depths, data, bps) if prog is not None else ""
+        return run_if
 
     def decorator(self, node: Any) -> Any:
         name = _path_name(node.path)
@@ -740,7 +773,8 @@ def compile_program(program: ast.Program) -> Getter:
     cached = _CACHE.get(id(program))
     if cached is not None and cached[0] is program:
         return cached[1]
-    compiled = _Compiler().program(program) or _EMPTY
+    with no_gc():
+        compiled = _Compiler().program(program) or _EMPTY
     if len(_CACHE) > 512:
         _CACHE.clear()
     _CACHE[id(program)] = (program, compiled)

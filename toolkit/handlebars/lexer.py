@@ -88,10 +88,24 @@ _MU_RULES = [
     ("ID_BRACKET", r"\[(?:\\\]|[^\]])*\]"),
     ("INVALID", r"."),
 ]
-_MU = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _MU_RULES), re.DOTALL)
+# Rules that begin with "{{" and the others, each in rule order: a token starting with
+# "{{" can only match the first set, any other only the second, so trying one set is
+# the same as trying all rules in order, and faster.
+_MU_OPEN = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _MU_RULES
+                               if rx.startswith(r"\{\{")), re.DOTALL)
+_MU_REST = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _MU_RULES
+                               if not rx.startswith(r"\{\{")), re.DOTALL)
 _KIND = {"INVERSE2": "INVERSE", "OPEN_AMP": "OPEN", "STRING2": "STRING", "BOOLEAN2": "BOOLEAN",
          "ID_DOTDOT": "ID", "ID_DOT": "ID", "ID_BRACKET": "ID"}
 _END_MU = {"CLOSE", "CLOSE_UNESCAPED", "INVERSE", "COMMENT"}
+# Fast path: a whole ``{{name.path}}`` or ``{{/name}}`` tag as one token. The parser builds
+# exactly what the general rules would; tags the general rules would read differently
+# (literals, ``this``, ``else…``) are left to them (see _simple_ok).
+_SEGMENT = rf"{_ID_CHARS}+"
+_SIMPLE = re.compile(rf"\{{\{{(~?)(/?)[{WS}]*({_SEGMENT}(?:[./]{_SEGMENT})*)[{WS}]*"
+                     r"(?:~\}\}|\}\}(?!\}))")
+_NUMBER_SEGMENT = re.compile(r"-?[0-9]+\Z")
+_LITERAL_WORDS = frozenset({"true", "false", "null", "undefined"})
 _LONG_COMMENT_END = re.compile(r"--~?\}\}")
 _EMU = re.compile(r"[^\x00]{2,}?(?=\{\{|\\\{\{|\\\\\{\{|\Z)")
 _RAW_CLOSE = re.compile(rf"\{{\{{\{{\{{\/({_ID_CHARS}+)(?=[=}}{WS}\/.])\}}\}}\}}\}}")
@@ -110,6 +124,13 @@ class Positions:
         return i + 1, pos - self.starts[i] + 1
 
 
+def _simple_ok(path: str) -> bool:
+    if path.startswith("else") or "this" in path:
+        return False
+    last = path.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
+    return last not in _LITERAL_WORDS and not _NUMBER_SEGMENT.match(last)
+
+
 def tokenize(text: str, path: str | None = None, positions: Positions | None = None) -> list[Token]:
     """All tokens of ``text``, ending with an ``EOF`` token. Raises HandlebarsSyntaxError for
     text no rule matches (an unclosed ``{{!--`` comment, a NUL character, an unclosed raw
@@ -119,7 +140,10 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
     n = len(text)
     pos = 0
     find = text.find
-    mu_match = _MU.match
+    simple_match = _SIMPLE.match
+    open_match = _MU_OPEN.match
+    rest_match = _MU_REST.match
+    startswith = text.startswith
 
     def fail(at: int, description: str, hint: str) -> HandlebarsSyntaxError:
         line, column = (positions or Positions(text))(at)
@@ -155,6 +179,13 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
             if chunk:
                 add(Token("CONTENT", chunk, pos, chunk))
             pos = nxt
+            if state == "mu":
+                m = simple_match(text, pos)
+                if m is not None and _simple_ok(m.group(3)):
+                    add(Token("SIMPLE_END" if m.group(2) else "SIMPLE", m.group(3), pos,
+                              m.group()))
+                    pos = m.end()
+                    state = "text"
             continue
         if state == "emu":
             m = _EMU.match(text, pos)
@@ -200,7 +231,9 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
         # state == "mu"
         if pos >= n:
             break
-        m = mu_match(text, pos)
+        m = (open_match if startswith("{{", pos) else rest_match)(text, pos)
+        if m is None:  # "{{" followed by nothing any rule accepts cannot happen: OPEN matches
+            m = rest_match(text, pos)
         kind = m.lastgroup
         raw = m.group()
         if kind == "WS":

@@ -13,6 +13,7 @@ handlebars.js tree walk because each step only touches its own neighbours.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,8 @@ class _Parser:
         self.path = path
         self.pos = Positions(text)
         self.tokens = tokenize(text, path, self.pos)
+        self.last = len(self.tokens) - 1
+        self.tokens.extend([self.tokens[-1]] * 4)  # peek() past the end sees EOF
         self.i = 0
         self.right_stripped: dict[int, bool] = {}
         self.left_stripped: dict[int, bool] = {}
@@ -113,11 +116,11 @@ class _Parser:
         return self.pos(token.pos)
 
     def peek(self, k: int = 0) -> Token:
-        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+        return self.tokens[self.i + k]
 
     def next(self) -> Token:
         token = self.tokens[self.i]
-        if self.i < len(self.tokens) - 1:
+        if self.i < self.last:
             self.i += 1
         return token
 
@@ -131,6 +134,13 @@ class _Parser:
     def path_expression(self, data_token: Token | None) -> ast.PathExpression:
         first = self.peek()
         start = data_token or first
+        if data_token is None and first.kind == "ID" and self.peek(1).kind != "SEP":
+            text = first.text
+            if text not in ("..", ".", "this") and text[0] != "[":  # the common case: {{name}}
+                self.i += 1
+                line, column = self.loc(first)
+                scoped = bool(_SCOPED.search(text))
+                return ast.PathExpression(line, column, text, text, (text,), False, 0, scoped, True)
         if first.kind != "ID":
             raise self.error(first, f"expected a name, found {_describe(first)}",
                              "a path is made of names separated by . or /")
@@ -170,6 +180,17 @@ class _Parser:
                 and all(sep in ("", "/") for _, _, sep in segments))
         return ast.PathExpression(line, column, original, parts[0] if parts else None,
                                   tuple(parts), data, depth, scoped, bare)
+
+    def simple_path(self, token: Token) -> ast.PathExpression:
+        """The path of a SIMPLE/SIMPLE_END token (``{{a.b}}``, ``{{/a}}``): plain segments."""
+        text = token.text
+        line, column = self.pos(token.pos + token.raw.index(text, 2))
+        if "." not in text and "/" not in text:
+            return ast.PathExpression(line, column, text, text, (text,), False, 0,
+                                      bool(_SCOPED.search(text)), True)
+        parts = tuple(re.split(r"[./]", text))
+        return ast.PathExpression(line, column, text, parts[0], parts, False, 0,
+                                  bool(_SCOPED.search(text)), "." not in text)
 
     def helper_name(self) -> Any:
         token = self.peek()
@@ -293,6 +314,11 @@ class _Parser:
                 line, column = self.loc(token)
                 section.body.append(ast.ContentStatement(line, column, token.text, token.text))
                 section.strips.append(None)
+            elif kind == "SIMPLE":
+                line, column = self.loc(token)
+                path = self.simple_path(token)
+                section.body.append(ast.MustacheStatement(line, column, path, (), None, True))
+                section.strips.append(_Strip(*_flags(token.raw, token.raw)))
             elif kind in ("OPEN", "OPEN_UNESCAPED"):
                 self.mustache(token, section)
             elif kind == "COMMENT":
@@ -337,9 +363,13 @@ class _Parser:
                 new = _Section(opener)
                 frame.sections.append(new)
                 section = new
-            elif kind == "OPEN_ENDBLOCK":
-                name = self.helper_name()
-                close_token = self.close("CLOSE", token)
+            elif kind in ("OPEN_ENDBLOCK", "SIMPLE_END"):
+                if kind == "SIMPLE_END":
+                    name = self.simple_path(token)
+                    close_token = token
+                else:
+                    name = self.helper_name()
+                    close_token = self.close("CLOSE", token)
                 if not stack:
                     raise self.error(token, f"{{{{/{_name(name)}}}}} closes a block that was "
                                      "never opened", "remove it or add the opening {{#…}}")
@@ -347,7 +377,7 @@ class _Parser:
                 opener = frame.opener
                 if _name(opener.path) != _name(name):
                     raise self.error(token, f"{{{{/{_name(name)}}}}} does not match "
-                                     f"{opener.tag.strip()}…{_name(opener.path)} opened at line "
+                                     f"{_tag(opener)} opened at line "
                                      f"{opener.line}:{opener.column}",
                                      f"close it with {{{{/{_name(opener.path)}}}}}")
                 close_line, close_column = self.loc(token)
@@ -362,7 +392,7 @@ class _Parser:
                 if stack:
                     opener = stack[-1].opener
                     raise HandlebarsSyntaxError(
-                        f"{opener.tag.strip()}…{_name(opener.path)}}}}} opened at line "
+                        f"{_tag(opener)} opened at line "
                         f"{opener.line}:{opener.column} is never closed (the template ends "
                         "first)", line=opener.line, column=opener.column, path=self.path,
                         hint=f"add {{{{/{_name(opener.path)}}}}} where the block should end")
@@ -623,6 +653,13 @@ class _Parser:
         return stripped
 
 
+def _tag(opener: _Open) -> str:
+    """How an opening tag reads in a message: ``{{#if}}``, ``{{^items}}``, ``{{#> layout}}``."""
+    start = opener.tag.replace("~", "").replace(" ", "").replace("\t", "").replace("\n", "")
+    space = " " if start.endswith(">") else ""
+    return f"{start}{space}{_name(opener.path)}}}}}"
+
+
 def _name(node: Any) -> str:
     """The name a block is opened/closed with, as handlebars.js compares them."""
     if node is None:
@@ -634,8 +671,22 @@ def _name(node: Any) -> str:
     return str(getattr(node, "original", ""))
 
 
+class no_gc:
+    """Pause the cyclic garbage collector while building many small objects (parsing and
+    compiling a large template); its full collections would otherwise make that quadratic."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
+
+
 def parse(text: str, *, path: str | None = None) -> ast.Program:
     """Parse a template. Raises HandlebarsSyntaxError with a 1-based line:column and a hint."""
     if not isinstance(text, str):
         raise TypeError("parse() needs the template text as a str")
-    return _Parser(text, path).parse()
+    with no_gc():
+        return _Parser(text, path).parse()

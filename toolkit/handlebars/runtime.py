@@ -216,8 +216,6 @@ def to_output(value: Any) -> str:
     return str(value)
 
 
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
-            "`": "&#x60;", "=": "&#x3D;"}
 _ESCAPE_RE = re.compile("[&<>\"'`=]")
 
 
@@ -226,7 +224,10 @@ def escape_html(text: str) -> str:
     become ``&amp; &lt; &gt; &quot; &#x27; &#x60; &#x3D;``. A SafeString is returned as is."""
     if isinstance(text, SafeString) or not _ESCAPE_RE.search(text):
         return text
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    return (text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("'", "&#x27;").replace("`", "&#x60;").replace("=", "&#x3D;"))
 
 
 def property_key(key: Any) -> str:
