@@ -18,6 +18,7 @@ the compiled HTML are mapped back to the same ``{{…}}`` text in the MJML sourc
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import re
@@ -123,21 +124,24 @@ def build_context(channel: Channel, fixture: Fixture | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- positions
 
+@lru_cache(maxsize=64)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """The offset where each line of ``text`` starts (computed once per text)."""
+    return (0, *(m.end() for m in re.finditer("\n", text)))
+
+
 def _offset(text: str, line: int, column: int) -> int:
     """The character offset of 1-based ``line``:``column`` in ``text``."""
-    index = 0
-    for _ in range(line - 1):
-        found = text.find("\n", index)
-        if found < 0:
-            return len(text)
-        index = found + 1
-    return min(index + column - 1, len(text))
+    starts = _line_starts(text)
+    if line > len(starts):
+        return len(text)
+    return min(starts[max(line, 1) - 1] + column - 1, len(text))
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    start = text.rfind("\n", 0, offset) + 1
-    return line, offset - start + 1
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 def _mustache_at(text: str, offset: int) -> str:
