@@ -21,12 +21,12 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import PtkError, RenderError
-from toolkit.model import Finding, Fixture, Repository, Template
+from toolkit.model import Channel, Finding, Fixture, Repository, Template
 from toolkit.serve.server import Response, error_response, json_response
 from toolkit.serve.views import channel_view, digest, with_color_scheme
 
@@ -41,6 +41,9 @@ IGNORED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", ".m
 RECENT_KEYS = 8  # how many recently viewed (template, channel, fixture) to re-render on a change
 NO_FIXTURE = "(none)"
 
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.config import Config
+
 Key = tuple[str, str, str]
 log = logging.getLogger("toolkit.serve")
 
@@ -49,7 +52,7 @@ log = logging.getLogger("toolkit.serve")
 class _Snapshot:
     """One consistent view of the repository (swapped whole after each rebuild)."""
 
-    config: Any = None  # toolkit.config.Config
+    config: Config | None = None
     repo: Repository | None = None
     error: dict[str, Any] | None = None  # a config/repository-wide error (bad ptk.toml)
     generation: int = 0
@@ -57,11 +60,12 @@ class _Snapshot:
 
 @dataclass
 class _Entry:
-    channel: Any
+    """One cached render and the exact inputs it came from."""
+
+    channel: Channel
     fixture: Fixture | None
     result: dict[str, Any] | None = None  # the render view, None on error
     error: dict[str, Any] | None = None
-    missing: list[dict[str, Any]] = field(default_factory=list)
     html: str = ""
 
 
@@ -347,7 +351,7 @@ class PreviewApp:
         self._renders[key] = entry
         return entry, None
 
-    def _render_entry(self, channel: Any, fixture: Fixture | None, key: Key) -> _Entry:
+    def _render_entry(self, channel: Channel, fixture: Fixture | None, key: Key) -> _Entry:
         config = self._snapshot.config
         entry = _Entry(channel, fixture)
         from toolkit.render import render_channel
