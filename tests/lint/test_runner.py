@@ -196,3 +196,53 @@ def test_random_json_never_crashes(tmp_path_factory, name: str, value) -> None:
 def test_extreme_manifests_never_crash(tmp_path: Path, content: str) -> None:
     root = make_repo(tmp_path, {"templates/t/sms.json": content, "fixtures/f.json": content})
     _no_crash(root)
+
+
+def test_lint_repository_template_matches_lint_of_that_folder(tmp_path: Path) -> None:
+    from toolkit.lint import lint_repository_template
+    from toolkit.loader import load_repository
+
+    root = make_repo(tmp_path, THREE)
+    config = _config(root)
+    repo = load_repository(config)
+    for name in ("a", "b", "c"):
+        assert lint_repository_template(repo, config, name) == lint(
+            config, [root / "templates" / name], jobs=1).findings
+
+
+def _on_a_terminal(root: Path, env: dict[str, str]) -> str:
+    """Run `ptk lint` with stdout on a pseudo-terminal; return what it printed."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(["ptk", "lint"], cwd=root, stdout=slave, stderr=slave,
+                            env={**os.environ, "TERM": "xterm", **env})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    if shutil.which("ptk") is None:
+        pytest.skip("needs the installed ptk command")
+    root = make_repo(tmp_path, THREE)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    coloured = _on_a_terminal(root, {"NO_COLOR": ""} if "NO_COLOR" in env else {})
+    assert "\x1b[31mV001" in coloured
+    plain = _on_a_terminal(root, {"NO_COLOR": "1"})
+    assert "V001 [error]" in plain and "\x1b[" not in plain
