@@ -76,7 +76,8 @@ from typing import Any
 from toolkit.emulator.exceptions import BadRequestException, InternalServerErrorException
 from toolkit.emulator.exceptions import NotFoundException
 from toolkit.emulator.shapes import TEMPLATE_TYPES
-from toolkit.emulator.state import STATE_FORMAT, StateFileError, load_state, save_state
+from toolkit.emulator.state import STATE_FORMAT, StateFileError, encode_state, load_state
+from toolkit.emulator.state import save_state
 
 ACCOUNT_ID = "123456789012"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
@@ -213,17 +214,19 @@ class Backend:
         self._lock = threading.RLock()
         self._templates: dict[tuple[str, str], Template] = {}
         self._state_path = state_path
-        self._saved: dict[str, Any] = self.to_state()
+        self._saved = encode_state(self.to_state())  # the text on disk, to undo a failed write
         if state_path is not None:
             data = load_state(state_path)
             if data is not None:
                 self._templates = self._from_state(data, state_path)
-                self._saved = data
+                self._saved = encode_state(data)
 
     # -- persistence -------------------------------------------------------------------------
 
-    def to_state(self) -> dict[str, Any]:
-        """All templates as JSON-ready data (the state file's content)."""
+    def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
+        """All templates as JSON-ready data (the state file's content).
+
+        ``copy_content=False`` shares the stored content (only to encode it at once)."""
         with self._lock:
             items = []
             for template in sorted(self._templates.values(), key=lambda t: (t.name, t.type)):
@@ -231,7 +234,9 @@ class Backend:
                     "name": template.name, "type": template.type, "created": template.created,
                     "modified": template.modified, "active": template.active,
                     "next_number": template.next_number, "tags": dict(template.tags),
-                    "versions": [{"number": v.number, "content": copy.deepcopy(v.content),
+                    "versions": [{"number": v.number,
+                                  "content": copy.deepcopy(v.content) if copy_content
+                                  else v.content,
                                   "created": v.created, "modified": v.modified}
                                  for v in sorted(template.versions.values(),
                                                  key=lambda v: v.number)],
@@ -264,14 +269,14 @@ class Backend:
         what the client was told always matches what is on disk."""
         if self._state_path is None:
             return
-        data = self.to_state()
+        text = encode_state(self.to_state(copy_content=False))
         try:
-            save_state(self._state_path, data)
+            save_state(self._state_path, text)
         except OSError as exc:
-            self._templates = self._from_state(self._saved, self._state_path)
+            self._templates = self._from_state(json.loads(self._saved), self._state_path)
             raise InternalServerErrorException(
                 f"the emulator could not write its state file: {exc}") from exc
-        self._saved = data
+        self._saved = text
 
     def reset(self) -> None:
         with self._lock:
