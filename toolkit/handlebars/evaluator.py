@@ -166,6 +166,13 @@ class _Compiler:
             return get_block_param
         depth = node.depth
         if node.data:
+            if not parts:  # {{@this}}: the data frame itself
+                def get_frame(r, ctx, depths, data, bps):
+                    frame = data
+                    for _ in range(depth):
+                        frame = frame.get("_parent") if frame is not None else None
+                    return UNDEFINED if frame is None else frame
+                return get_frame
             head, rest = parts[0], parts[1:]
 
             def get_data(r, ctx, depths, data, bps):
@@ -801,6 +808,9 @@ def ensure_recursion_limit() -> None:
         sys.setrecursionlimit(RECURSION_LIMIT)
 
 
+ensure_recursion_limit()
+
+
 def render(program: ast.Program, context: Any, *, helpers: Mapping[str, HelperSpec] | None = None,
            env: RenderEnv | None = None, partials: Mapping[str, str] | None = None) -> RenderResult:
     """Render a parsed template with ``context`` (the fixture data). Unknown helpers, missing
@@ -810,7 +820,8 @@ def render(program: ast.Program, context: Any, *, helpers: Mapping[str, HelperSp
                 partials or {})
     try:
         body = compile_program(program)
-        text = body(r, context, (context, None), {"root": context}, None)
+        with no_gc():
+            text = body(r, context, (context, None), {"root": context}, None)
     except RecursionError:
         raise RenderError("the template nests too deeply to render (does a partial include "
                           "itself?)", "remove the recursion", path=program.path) from None
