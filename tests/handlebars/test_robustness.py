@@ -4,6 +4,7 @@ random edits) and random data, and the extreme sizes a template file can have.""
 
 from __future__ import annotations
 
+import os
 import time
 
 from hypothesis import HealthCheck, given, settings
@@ -125,7 +126,9 @@ def check(text: str, context: object, env: RenderEnv) -> None:
     assert time.perf_counter() - started < 5
 
 
-SETTINGS = settings(max_examples=300, deadline=None,
+# PTK_HYPOTHESIS_EXAMPLES=5000 for a longer hunt than the default CI run.
+EXAMPLES = int(os.environ.get("PTK_HYPOTHESIS_EXAMPLES", "300"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -143,7 +146,7 @@ def test_random_text_only_raises_engine_errors(text: str, context: dict) -> None
     check(text, context, RenderEnv())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=max(100, EXAMPLES // 3), deadline=None)
 @given(st.text(alphabet="{}#/^~>&!()=|. \"'\\@[]ab", max_size=40), json_values)
 def test_tag_soup_with_any_context_only_raises_engine_errors(text: str, context: object) -> None:
     check(text, context, RenderEnv())
