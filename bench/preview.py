@@ -10,10 +10,10 @@ For each save it measures:
 - save -> visible: until the browser painted the new HTML in the email frame of the page
   (the frame document's First Contentful Paint time), checked to contain the marker.
 
-It runs the whole series once per debounce quiet period given (default: ptk's 20 ms and
+It runs the whole series once per debounce quiet period given (default: ptk's 10 ms and
 mkdocs' 100 ms side by side), and prints median / p95 / max per series.
 
-    python bench/preview.py [--saves 25] [--quiet 0.02,0.1] [--chromium PATH]
+    python bench/preview.py [--saves 25] [--quiet 0.01,0.1] [--chromium PATH] [--browser-arg=...]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.serve.preview import Preview  # noqa: E402
+from toolkit.serve.preview import DEFAULT_QUIET, Preview  # noqa: E402
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -146,7 +146,7 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=25)
-    parser.add_argument("--quiet", default="0.02,0.1",
+    parser.add_argument("--quiet", default=f"{DEFAULT_QUIET},0.1",
                         help="debounce quiet periods to compare, in seconds (comma-separated)")
     parser.add_argument("--chromium", default="/usr/lib/chromium/chromium")
     parser.add_argument("--browser-arg", action="append", default=[],

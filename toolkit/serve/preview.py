@@ -21,6 +21,7 @@ from toolkit.serve.watcher import Watcher
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8025
+DEFAULT_QUIET = 0.01  # seconds without file events before a rebuild (see watcher.py)
 
 
 def ui_folder() -> Path:
@@ -33,7 +34,7 @@ class Preview:
     """A running preview: ``Preview(...).start()``, then ``.url``, then ``.stop()``."""
 
     def __init__(self, *, start: Path | None = None, config_path: Path | None = None,
-                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = 0.01,
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = DEFAULT_QUIET,
                  long_poll_seconds: float = 25.0) -> None:
         self.app = PreviewApp(start, config_path)
         self.reload = ReloadState()
