@@ -127,21 +127,16 @@ def test_the_active_version_cannot_be_deleted_by_id(client: Any, channel: Any) -
     assert _versions(client, channel) == ["2"]
 
 
-def test_delete_version_errors(client: Any, email: Any) -> None:
+@pytest.mark.parametrize("verb", ["get", "delete"])
+def test_version_parameter_errors_on_get_and_delete(client: Any, email: Any, verb: str) -> None:
     email.create(client, "welcome")
+    call = getattr(email, verb)
     with pytest.raises(client.exceptions.NotFoundException):
-        email.delete(client, "welcome", Version="5")
-    with pytest.raises(client.exceptions.BadRequestException):
-        email.delete(client, "welcome", Version="latest")
+        call(client, "welcome", Version="5")
+    for bad in ("latest", "v1"):
+        with pytest.raises(client.exceptions.BadRequestException, match="version"):
+            call(client, "welcome", Version=bad)
     assert _versions(client, email) == ["1"]
-
-
-def test_get_version_errors(client: Any, email: Any) -> None:
-    email.create(client, "welcome")
-    with pytest.raises(client.exceptions.NotFoundException):
-        email.get(client, "welcome", Version="2")
-    with pytest.raises(client.exceptions.BadRequestException):
-        email.get(client, "welcome", Version="v1")
 
 
 def test_recreating_a_deleted_template_starts_at_version_1(client: Any, channel: Any) -> None:
@@ -159,6 +154,15 @@ def test_version_dates(client: Any, email: Any) -> None:
     items = client.list_template_versions(TemplateName="welcome", TemplateType="EMAIL")[
         "TemplateVersionsResponse"]["Item"]
     assert items[0]["CreationDate"] <= items[1]["CreationDate"]
-    got = email.get(client, "welcome")
-    assert got["CreationDate"] == items[0]["CreationDate"]
-    assert got["LastModifiedDate"] >= items[1]["LastModifiedDate"]
+    email.update(client, "welcome", {"Subject": "later"})  # overwrites version 2
+    items = client.list_template_versions(TemplateName="welcome", TemplateType="EMAIL")[
+        "TemplateVersionsResponse"]["Item"]
+    assert items[1]["LastModifiedDate"] >= items[1]["CreationDate"]
+    active = email.get(client, "welcome")  # version 1
+    assert active["CreationDate"] == items[0]["CreationDate"]
+    assert active["LastModifiedDate"] == items[0]["LastModifiedDate"]
+    second = email.get(client, "welcome", Version="2")
+    assert second["CreationDate"] == items[0]["CreationDate"]  # the template's
+    assert second["LastModifiedDate"] == items[1]["LastModifiedDate"]
+    listed = client.list_templates()["TemplatesResponse"]["Item"][0]
+    assert listed["LastModifiedDate"] == items[1]["LastModifiedDate"]

@@ -52,9 +52,9 @@ Behaviour the API reference leaves open, as the emulator implements it
   is not a positive integer -> 400. ``NextToken`` is an opaque string that stays valid while
   items are added or removed (it encodes the last key returned); a malformed token -> 400.
 * Dates are ISO 8601 UTC strings with milliseconds, e.g. ``2026-11-26T03:30:53.123Z``.
-  ``CreationDate`` of a template is when it was created, ``LastModifiedDate`` the last
-  change of any version. In ``ListTemplateVersions`` and in a GET of one version, the dates
-  are those of that version.
+  ``Get*Template``: ``CreationDate`` is when the template was created, ``LastModifiedDate``
+  the last change of the version returned. ``ListTemplates``: ``LastModifiedDate`` is the
+  last change of any version. ``ListTemplateVersions``: both dates are the version's.
 * ARNs: ``arn:aws:mobiletargeting:REGION:123456789012:templates/NAME/TYPE``, REGION being the
   region the client signed for. Templates are not kept per region or account: one emulator
   holds one set of templates, and the tags resource accepts a template ARN of any region.
@@ -367,13 +367,11 @@ class Backend:
             template = self._template(name, template_type)
             if version is None:
                 chosen = template.versions[template.active]
-                modified = template.modified
             else:
                 chosen = self._version(template, version)
-                modified = chosen.modified
             result = copy.deepcopy(chosen.content)
             result.update(TemplateName=template.name, TemplateType=template.type,
-                          CreationDate=template.created, LastModifiedDate=modified,
+                          CreationDate=template.created, LastModifiedDate=chosen.modified,
                           Version=str(chosen.number))
             if template.tags:
                 result["tags"] = dict(template.tags)

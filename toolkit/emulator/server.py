@@ -9,7 +9,8 @@ before it serves. ``start()`` serves on a daemon thread (tests); ``serve_forever
    latency is slept, then the connection may be dropped without an answer (``drop_rate``)
    or the request answered 429/500 (``fail_rate``), in both cases before the backend is
    touched, so the state does not change;
-3. unsigned requests (no SigV4 ``Authorization`` header) get 403 ``ForbiddenException``;
+3. unsigned requests (no SigV4 ``Authorization`` header) get 403 ``ForbiddenException``,
+   except ``OPTIONS``, which answers 200 on every API resource;
 4. ``urls.match`` routes it, ``responses.HANDLERS`` answers it;
 5. the request is logged (method, path, query, status, operation, fault), then answered.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import threading
 import time
 import uuid
@@ -78,6 +80,13 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # the default 5 drops bursts of connects (1 s SYN retry)
     emulator: EmulatorServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client goes away mid-request; anything else is a bug: report it."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -232,6 +241,9 @@ class EmulatorServer:
     def _answer(self, handler: _Handler, raw_path: str, query_string: str, body: bytes,
                 too_large: bool, request_id: str) -> Response:
         try:
+            if handler.command == "OPTIONS":  # describes a resource; needs no signature
+                match("OPTIONS", raw_path)
+                return Response(200)
             if not handler.headers.get("Authorization"):
                 raise ForbiddenException("Missing Authentication Token: sign the request with "
                                          "AWS Signature Version 4 (any credentials work).")
@@ -241,8 +253,6 @@ class EmulatorServer:
             if too_large:
                 raise PayloadTooLargeException(
                     f"Request body too large (limit {self.config['max_body_bytes']} bytes).")
-            if operation == "OPTIONS":
-                return Response(200)
             request = Request(operation, params, parse_qs(query_string, keep_blank_values=True),
                               body, request_id, region_of(handler.headers.get("Authorization")))
             return HANDLERS[operation](self.backend, request)
