@@ -68,3 +68,24 @@ def test_stop_leaves_no_thread_behind(bundled_copy: Path) -> None:
     running.stop()
     assert not running.watcher.alive and not running.server.alive
     assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
+
+
+def test_a_folder_created_after_start_is_watched_too(tmp_path: Path) -> None:
+    from .conftest import copy_bundled_repository
+
+    repo = copy_bundled_repository(tmp_path / "repo")
+    (repo / "ptk.toml").write_text('templates = "templates"\nfixtures = "more-fixtures"\n',
+                                   encoding="utf-8")
+    running = Preview(start=repo, port=0, long_poll_seconds=5).start()
+    try:
+        epoch = running.reload.current.number
+        (repo / "more-fixtures").mkdir()
+        epoch = running.reload.wait(epoch, timeout=5).number  # the new folder: a rebuild
+        (repo / "more-fixtures" / "late.json").write_text(
+            '{"Address": "a@example.com", "ChannelType": "EMAIL"}', encoding="utf-8")
+        reached = running.reload.wait(epoch, timeout=5)
+        assert reached.number != epoch
+        names = [f["name"] for f in get_json(running, "/api/render?template=welcome&channel=sms")["fixtures"]]
+        assert "late" in names
+    finally:
+        running.stop()

@@ -65,6 +65,7 @@ class Preview:
     def _on_change(self, paths: frozenset[Path]) -> None:
         if self.app.rebuild(paths):
             self.rebuilds += 1
+            self.watcher.watch(*self.app.watch_folders())  # folders created since start-up
             root = self.app.config.root
             self.reload.bump(_display(p, root) for p in paths)
 

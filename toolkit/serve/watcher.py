@@ -80,16 +80,25 @@ class Watcher:
         self.errors: list[BaseException] = []  # exceptions on_change raised (kept, not fatal)
 
     def start(self) -> Watcher:
-        handler = _Collector(self)
-        for folder in self.folders:
-            if folder.is_dir():
-                self._observer.schedule(handler, str(folder), recursive=True)
-        for folder in self.flat_folders:
-            if folder.is_dir():
-                self._observer.schedule(handler, str(folder), recursive=False)
+        self._handler = _Collector(self)
+        self._scheduled: set[tuple[Path, bool]] = set()
+        self.watch(self.folders, self.flat_folders)
         self._observer.start()
         self._thread.start()
         return self
+
+    def watch(self, folders: Iterable[Path], flat_folders: Iterable[Path] = ()) -> None:
+        """Also watch these folders (recursively / not), when they exist and are not watched
+        yet; e.g. a fixtures folder created after start-up."""
+        for folder, recursive in [*((Path(f), True) for f in folders),
+                                  *((Path(f), False) for f in flat_folders)]:
+            folder = folder.resolve()
+            if (folder, recursive) in self._scheduled or not folder.is_dir():
+                continue
+            if any(folder.is_relative_to(f) for f, deep in self._scheduled if deep):
+                continue  # already inside a recursively watched folder
+            self._observer.schedule(self._handler, str(folder), recursive=recursive)
+            self._scheduled.add((folder, recursive))
 
     def notify(self, paths: Iterable[Path]) -> None:
         """Record changed paths (called by the observer; tests may call it directly)."""
