@@ -193,8 +193,15 @@ def test_events_return_at_once_when_the_client_is_behind(server: PreviewServer) 
 
 
 def test_stop_releases_long_polls_and_leaves_no_thread(static_root: Path) -> None:
+    waiting = threading.Event()
+
+    class SignallingReload(ReloadState):
+        def wait(self, since: int, timeout: float):  # type: ignore[override]
+            waiting.set()
+            return super().wait(since, timeout)
+
     before = set(threading.enumerate())
-    srv = PreviewServer(static_root=static_root, handler=_fake_handler, reload=ReloadState(),
+    srv = PreviewServer(static_root=static_root, handler=_fake_handler, reload=SignallingReload(),
                         port=0, long_poll_seconds=60).start()
     epoch = srv.reload.current.number
     answered = threading.Event()
@@ -208,11 +215,7 @@ def test_stop_releases_long_polls_and_leaves_no_thread(static_root: Path) -> Non
 
     client = threading.Thread(target=poll)
     client.start()
-    # wait until the long poll is inside the server
-    for _ in range(200):
-        if srv._httpd._open:
-            break
-        threading.Event().wait(0.01)
+    assert waiting.wait(5), "the long poll never reached the server"
     srv.stop()
     assert answered.wait(5), "the long poll was not released by stop()"
     client.join(5)
