@@ -172,8 +172,8 @@ def tag_resource(backend: Backend, request: Request) -> Response:
 
 
 def untag_resource(backend: Backend, request: Request) -> Response:
-    backend.untag_resource(request.path_params["resource-arn"], list(request.query.get("tagKeys",
-                                                                                       [])))
+    keys = list(request.query.get("tagKeys", []))
+    backend.untag_resource(request.path_params["resource-arn"], keys)
     return Response(204)
 
 
