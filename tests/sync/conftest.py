@@ -69,7 +69,8 @@ def _server() -> Iterator[EmulatorServer]:
 @pytest.fixture(scope="session")
 def _targets(_server: EmulatorServer) -> tuple[PinpointTarget, PinpointTarget]:
     """Built once: creating boto3 clients costs a few hundred milliseconds."""
-    return (PinpointTarget(region="us-east-1", endpoint_url=_server.url, retry_base=0.01),
+    return (PinpointTarget(region="us-east-1", endpoint_url=_server.url, retry_base=0.01,
+                           max_attempts=2),
             PinpointTarget(region="us-east-1", endpoint_url=_server.url))
 
 

@@ -7,7 +7,8 @@ container and instance roles); nothing here prints, logs or stores them.
 Retries, in two layers:
 
 - botocore's ``standard`` retry mode (exponential backoff with jitter) on every read and on
-  the idempotent writes (activate, tags, delete), with ``max_attempts`` attempts;
+  the idempotent writes (activate, tags, delete), with ``max_attempts`` attempts (the
+  ``AWS_MAX_ATTEMPTS`` environment variable overrides it, as for the AWS CLI);
 - on top, this module retries errors botocore gave up on (throttling, 5xx, dropped
   connections; e.g. when its retry quota ran out), with full-jitter backoff.
 
@@ -19,6 +20,7 @@ failure is raised as ``TransientError`` and the applier reads back to see what h
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -63,8 +65,9 @@ class PinpointTarget:
     """Pinpoint message templates (``/v1/templates``) in one account and region."""
 
     def __init__(self, *, region: str | None = None, profile: str | None = None,
-                 endpoint_url: str | None = None, max_attempts: int = 5,
-                 retry_base: float = 0.2, retry_cap: float = 5.0, pool: int = 32,
+                 endpoint_url: str | None = None, max_attempts: int = 4,
+                 extra_attempts: int = 3, retry_base: float = 0.2, retry_cap: float = 5.0,
+                 pool: int = 32,
                  session: Any | None = None) -> None:
         try:
             session = session or boto3.Session(profile_name=profile, region_name=region)
@@ -80,8 +83,10 @@ class PinpointTarget:
         common: dict[str, Any] = dict(region_name=region, max_pool_connections=pool,
                                       connect_timeout=5, read_timeout=30,
                                       user_agent_extra="ptk")
+        # the standard AWS knob AWS_MAX_ATTEMPTS wins over the default, as in the AWS CLI
+        attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or max_attempts)
         reads = botocore.config.Config(
-            retries={"mode": "standard", "total_max_attempts": max_attempts}, **common)
+            retries={"mode": "standard", "total_max_attempts": max(1, attempts)}, **common)
         writes = botocore.config.Config(
             retries={"mode": "standard", "total_max_attempts": 1}, **common)
         self._client = session.client("pinpoint", endpoint_url=endpoint_url, config=reads)
@@ -89,7 +94,7 @@ class PinpointTarget:
         self.region = region
         self.description = f"Amazon Pinpoint ({region}" + (
             f", {endpoint_url})" if endpoint_url else ")")
-        self.attempts = max_attempts
+        self.attempts = extra_attempts
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self._arns: dict[tuple[str, str], str] = {}

@@ -1,0 +1,211 @@
+"""ptk plan / sync / versions / activate / rollback / pull through the command line, against
+the emulator over real HTTP (exit codes, output formats, round trip)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+from toolkit.emulator import EmulatorServer
+
+WRITES = {"POST", "PUT", "DELETE"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorServer]:
+    s = EmulatorServer().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def repo(server: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    server.configure(fail_rate=0.0, drop_rate=0.0)
+    server.reset()
+    (tmp_path / "ptk.toml").write_text(
+        f'[env.dev]\nregion = "us-east-1"\nendpoint_url = "{server.url}"\nprefix = "dev-"\n'
+        f'[sync]\nwrite_rate = 500\n', encoding="utf-8")
+    write(tmp_path, "welcome/email.json",
+          '{"Subject": "Hi {{User.UserAttributes.FirstName}}", "TemplateDescription": "hello",'
+          ' "DefaultSubstitutions": {"User": {"UserAttributes": {"FirstName": ["friend"]}}}}')
+    write(tmp_path, "welcome/email.html", "<html>\n  <body>\n    <p>Hello</p>\n  </body>\n</html>\n")
+    write(tmp_path, "welcome/email.txt", "Hello\n")
+    write(tmp_path, "welcome/sms.json", "{}")
+    write(tmp_path, "welcome/sms.txt", "Hi {{User.UserAttributes.FirstName}}")
+    write(tmp_path, "promo/push.json",
+          '{"Default": {"Title": "Sale", "Body": "50% off"}, "APNS": {"Body": "iOS", "Sound": "default"}}')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / "templates" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def ptk(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def writes(server: EmulatorServer) -> list[dict]:
+    return [e for e in server.log if e["method"] in WRITES]
+
+
+def test_plan_sync_plan_cycle_with_exit_codes(repo, server, capsys) -> None:
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 5 and out.count("CREATE") == 3 and "+    <p>Hello</p>" in out
+    assert ptk(capsys, "plan")[0] == 0
+    code, out, err = ptk(capsys, "sync")
+    assert code == 0, err
+    assert "3 changed" in out and "dev-welcome" in out
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["summary"]["NOOP"] == 3 and data["environment"] == "dev"
+    server.clear_log()
+    code, out, _ = ptk(capsys, "sync")
+    assert code == 0 and writes(server) == []
+
+
+def test_update_shows_a_line_diff_then_publishes_a_version(repo, server, capsys) -> None:
+    ptk(capsys, "sync")
+    write(repo, "welcome/email.html", "<html>\n  <body>\n    <p>Hello again</p>\n  </body>\n</html>\n")
+    code, out, _ = ptk(capsys, "plan", "welcome")
+    assert code == 0 and "UPDATE" in out
+    assert "-    <p>Hello</p>" in out and "+    <p>Hello again</p>" in out and "promo" not in out
+    code, out, _ = ptk(capsys, "sync", "--format", "json", "welcome")
+    data = json.loads(out)
+    assert code == 0
+    email = [o for o in data["outcomes"] if o["channel"] == "email"][0]
+    assert email["status"] == "done" and email["published_version"] == "2"
+    code, out, _ = ptk(capsys, "versions", "welcome", "-c", "email", "--format", "json")
+    info = json.loads(out)
+    assert [(v["version"], v["active"], v["published_by_ptk"]) for v in info["versions"]] == [
+        ("1", False, True), ("2", True, True)]
+
+
+def test_drift_is_refused_with_exit_3_until_forced(repo, server, capsys) -> None:
+    import boto3
+
+    ptk(capsys, "sync")
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.update_sms_template(TemplateName="dev-welcome", SMSTemplateRequest={"Body": "console"})
+    code, out, _ = ptk(capsys, "plan")
+    assert code == 0 and "CONFLICT" in out and "-console" in out
+    server.clear_log()
+    code, out, err = ptk(capsys, "sync")
+    assert code == 3 and "changed outside ptk" in err and writes(server) == []
+    code, out, err = ptk(capsys, "sync", "--force")
+    assert code == 0, err
+    body = client.get_sms_template(TemplateName="dev-welcome")["SMSTemplateResponse"]
+    assert body["Body"] == "Hi {{User.UserAttributes.FirstName}}" and body["Version"] == "2"
+
+
+def test_dry_run_and_no_activate(repo, server, capsys) -> None:
+    server.clear_log()
+    code, out, _ = ptk(capsys, "sync", "--dry-run")
+    assert code == 0 and "CREATE" in out and writes(server) == []
+    ptk(capsys, "sync")
+    write(repo, "welcome/sms.txt", "New text")
+    code, out, _ = ptk(capsys, "sync", "--no-activate")
+    assert code == 0 and "not activated" in out
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 5 and "ACTIVATE" in out
+    assert ptk(capsys, "sync")[0] == 0
+    assert ptk(capsys, "plan", "--detailed-exitcode")[0] == 0
+
+
+def test_prune_needs_confirmation_and_deletes_only_marked(repo, server, capsys) -> None:
+    import boto3
+
+    ptk(capsys, "sync")
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.create_sms_template(TemplateName="dev-manual", SMSTemplateRequest={"Body": "by hand"})
+    for name in ("push.json",):
+        (repo / "templates" / "promo" / name).unlink()
+    (repo / "templates" / "promo").rmdir()
+    code, out, _ = ptk(capsys, "plan", "--prune")
+    assert "DELETE" in out and "promo/push" in out and "manual" not in out
+    code, _, err = ptk(capsys, "sync", "--prune")
+    assert code == 2 and "--yes" in err
+    code, out, err = ptk(capsys, "sync", "--prune", "--yes")
+    assert code == 0, err
+    names = {i["TemplateName"] for i in client.list_templates()["TemplatesResponse"]["Item"]}
+    assert names == {"dev-welcome", "dev-manual"}
+
+
+def test_rollback_and_activate(repo, server, capsys) -> None:
+    ptk(capsys, "sync")
+    write(repo, "welcome/sms.txt", "second")
+    ptk(capsys, "sync")
+    code, out, _ = ptk(capsys, "rollback", "welcome", "-c", "sms")
+    assert code == 0 and "rolled back to version 1 (was 2)" in out
+    code, out, _ = ptk(capsys, "versions", "welcome", "-c", "sms")
+    assert code == 0 and out.splitlines()[1].split()[:2] == ["1", "*"]
+    code, _, err = ptk(capsys, "rollback", "welcome", "-c", "sms")
+    assert code == 2 and "no version published by ptk before" in err
+    code, out, _ = ptk(capsys, "activate", "welcome", "2", "-c", "sms")
+    assert code == 0 and "activated version 2 (was 1)" in out
+    code, _, err = ptk(capsys, "activate", "welcome", "9", "-c", "sms")
+    assert code == 2 and "no version '9'" in err
+    code, _, err = ptk(capsys, "versions", "nothere", "-c", "sms")
+    assert code == 1 and "does not exist" in err
+
+
+def test_pull_round_trip_into_an_empty_repository(repo, server, capsys, tmp_path_factory,
+                                                  monkeypatch) -> None:
+    ptk(capsys, "sync")
+    fresh = tmp_path_factory.mktemp("fresh")
+    (fresh / "ptk.toml").write_text((repo / "ptk.toml").read_text(), encoding="utf-8")
+    monkeypatch.chdir(fresh)
+    code, out, err = ptk(capsys, "pull")
+    assert code == 0, err
+    assert (fresh / "templates/welcome/email.html").read_text() == (
+        repo / "templates/welcome/email.html").read_text()
+    manifest = json.loads((fresh / "templates/welcome/email.json").read_text())
+    assert manifest["DefaultSubstitutions"] == {"User": {"UserAttributes": {"FirstName": ["friend"]}}}
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and {c["action"] for c in data["changes"]} == {"NOOP"}
+    assert len(data["changes"]) == 3
+    # pulling again changes nothing; a local edit is kept unless --force
+    assert "3 unchanged" in ptk(capsys, "pull")[1]
+    (fresh / "templates/welcome/sms.txt").write_text("local edit", encoding="utf-8")
+    code, out, err = ptk(capsys, "pull", "welcome")
+    assert code == 3 and "sms.txt" in out
+    assert (fresh / "templates/welcome/sms.txt").read_text() == "local edit"
+    assert ptk(capsys, "pull", "--force", "welcome")[0] == 0
+    assert (fresh / "templates/welcome/sms.txt").read_text() == "Hi {{User.UserAttributes.FirstName}}"
+
+
+def test_errors_have_messages_and_exit_codes(repo, server, capsys, monkeypatch) -> None:
+    code, _, err = ptk(capsys, "plan", "--env", "prod")
+    assert code == 2 and "no environment named 'prod'" in err
+    code, _, err = ptk(capsys, "plan", "nomatch*")
+    assert code == 2 and "no template matches" in err
+    write(repo, "broken/sms.json", "{oops")
+    code, _, err = ptk(capsys, "sync")
+    assert code == 2 and "broken/sms.json" in err and "Traceback" not in err
+    (repo / "templates/broken/sms.json").unlink()
+    (repo / "templates/broken").rmdir()
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    server.configure(fail_rate=1.0)
+    try:
+        code, _, err = ptk(capsys, "plan")
+    finally:
+        server.configure(fail_rate=0.0, fail_statuses=[429, 500])
+    assert code == 1 and "gave up after" in err and "Traceback" not in err
+    assert "testing" not in err  # the (fake) credentials never appear
+
+
+def test_several_environments_need_env(repo, capsys) -> None:
+    text = (repo / "ptk.toml").read_text().replace("[sync]", '[env.prod]\nregion = "eu-west-1"\n[sync]')
+    (repo / "ptk.toml").write_text(text)
+    code, _, err = ptk(capsys, "plan")
+    assert code == 2 and "--env" in err
