@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit.handlebars import parse, render  # noqa: E402
+from toolkit.handlebars import ast, parse, render  # noqa: E402
 from toolkit.handlebars.builtins import BUILTIN_HELPERS  # noqa: E402
 
 NODE_MODULES = ROOT / "tests" / "conformance" / "node_modules"
@@ -55,7 +55,7 @@ It ships to {{Order.Street}}, {{Order.City}} {{Order.Zip}}, {{Order.Country}}.
 </td></tr>
 """
     rows = []
-    for i in range(1, 45):
+    for i in range(1, 39):
         rows.append(
             f'<tr><td style="padding: 6px 32px; font-size: 13px; color: #555555; '
             f'line-height: 18px; border-top: 1px solid #f0f0f0;">'
@@ -97,7 +97,7 @@ def make_data() -> dict:
         "Address": "ada@example.com",
         "User": {"UserId": "user-0001", "UserAttributes": {"FirstName": ["Ada"],
                                                           "LastName": ["Lovelace"]}},
-        "Attributes": {**{f"Field{i:02d}": [f"value {i} & more"] for i in range(1, 45)},
+        "Attributes": {**{f"Field{i:02d}": [f"value {i} & more"] for i in range(1, 39)},
                        "Plan": ["Pro"]},
         "Order": {"Id": "A-1001", "Date": "2026-11-26", "Street": "12 Analytical Row",
                   "City": "London", "Zip": "NW1", "Country": "GB",
@@ -106,6 +106,20 @@ def make_data() -> dict:
                              "discount": (f"{i}%" if i % 3 == 0 else "")}
                             for i in range(15)]},
     }
+
+
+def variable_paths(program) -> set[str]:
+    """The distinct variable paths a template reads (mustaches and block arguments)."""
+    found: set[str] = set()
+    for node in ast.walk(program):
+        candidates = []
+        if isinstance(node, ast.MustacheStatement) and not node.params:
+            candidates.append(node.path)
+        if isinstance(node, (ast.MustacheStatement, ast.BlockStatement)):
+            candidates.extend(node.params)
+        found.update(c.original for c in candidates
+                     if isinstance(c, ast.PathExpression) and not c.data)
+    return found
 
 
 def median_time(fn, seconds: float, min_runs: int = 5) -> tuple[float, int]:
@@ -162,7 +176,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     args = parser.parse_args()
     template, data = make_template(), make_data()
-    variables = len(set(__import__("re").findall(r"\{\{[^#/@!>^][^}]*\}\}", template)))
+    variables = variable_paths(parse(template))
 
     def first() -> str:
         return render(parse(template), data, helpers=BUILTIN_HELPERS).text
@@ -172,7 +186,9 @@ def main() -> int:
     ptk_first, first_runs = median_time(first, args.seconds)
     ptk_again, again_runs = median_time(
         lambda: render(program, data, helpers=BUILTIN_HELPERS), args.seconds, 1000)
-    print(f"template: {len(template):,} chars, {variables} distinct mustaches, "
+    items = {"name", "sku", "qty", "price", "discount", "../User.UserId"}
+    print(f"template: {len(template):,} chars, {len(variables - items)} variables + "
+          f"{len(variables & items)} paths inside the 15-item #each, "
           f"output {len(output):,} chars")
     print(f"ptk   parse + first render: {ptk_first * 1e3:8.3f} ms (median of {first_runs})")
     print(f"ptk   re-render:            {ptk_again * 1e3:8.3f} ms (median of {again_runs})")

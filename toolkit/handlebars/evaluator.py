@@ -23,6 +23,7 @@ list, renders once for any other non-empty value, or renders its ``{{else}}``).
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -776,19 +777,19 @@ def _call_partial(r: _Render, node: Any, partial: Any, ctx: Any, depths: Any, da
 
 
 def compile_program(program: ast.Program) -> Getter:
-    """The closure that renders ``program`` (cached on the Program object)."""
+    """The closure that renders ``program``, compiled on first use and kept as long as the
+    Program object lives (the closures hold the nodes, never the Program itself)."""
     cached = _CACHE.get(id(program))
-    if cached is not None and cached[0] is program:
+    if cached is not None and cached[0]() is program:
         return cached[1]
     with no_gc():
         compiled = _Compiler().program(program) or _EMPTY
-    if len(_CACHE) > 512:
-        _CACHE.clear()
-    _CACHE[id(program)] = (program, compiled)
+    key = id(program)
+    _CACHE[key] = (weakref.ref(program, lambda _ref, key=key: _CACHE.pop(key, None)), compiled)
     return compiled
 
 
-_CACHE: dict[int, tuple[ast.Program, Getter]] = {}
+_CACHE: dict[int, tuple[weakref.ref, Getter]] = {}
 
 
 def default_helpers() -> Mapping[str, HelperSpec]:

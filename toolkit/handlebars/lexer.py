@@ -117,7 +117,16 @@ class Positions:
     """Offset -> 1-based (line, column), counting line breaks as jison does (\\r\\n, \\r, \\n)."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+            return
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
 
     def __call__(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self.starts, pos) - 1
@@ -127,6 +136,9 @@ class Positions:
 def _simple_ok(path: str) -> bool:
     if path.startswith("else") or "this" in path:
         return False
+    end = path[-1]
+    if not (end.isdigit() or end in "eld"):  # cannot end in a number or true/false/null/undefined
+        return True
     last = path.rsplit(".", 1)[-1].rsplit("/", 1)[-1]
     return last not in _LITERAL_WORDS and not _NUMBER_SEGMENT.match(last)
 

@@ -23,11 +23,11 @@ from toolkit.handlebars.lexer import WS, HandlebarsSyntaxError, Positions, Token
 
 MAX_EXPRESSION_DEPTH = 200
 
+_SEPARATORS = re.compile(r"[./]")
 _SCOPED = re.compile(r"^\.|this(?![A-Za-z0-9_])")
-_PREV_WS = re.compile(rf"\r?\n[{WS}]*?\Z")
-_PREV_WS_ROOT = re.compile(rf"(?:^|\r?\n)[{WS}]*?\Z")
-_NEXT_WS = re.compile(rf"^[{WS}]*?\r?\n")
-_NEXT_WS_ROOT = re.compile(rf"^[{WS}]*?(?:\r?\n|\Z)")
+# JavaScript's \s as a string, for str.strip
+JS_WHITESPACE = ("\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200b)))
+                 + "\u2028\u2029\u202f\u205f\u3000\ufeff")
 _LEAD_ALL = re.compile(rf"^[{WS}]+")
 _LEAD_LINE = re.compile(r"^[ \t]*\r?\n?")
 _TRAIL_ALL = re.compile(rf"[{WS}]+\Z")
@@ -184,11 +184,13 @@ class _Parser:
     def simple_path(self, token: Token) -> ast.PathExpression:
         """The path of a SIMPLE/SIMPLE_END token (``{{a.b}}``, ``{{/a}}``): plain segments."""
         text = token.text
-        line, column = self.pos(token.pos + token.raw.index(text, 2))
+        raw = token.raw
+        offset = 2 if raw[2] not in "~/ \t\n\r" else raw.index(text, 2)
+        line, column = self.pos(token.pos + offset)
         if "." not in text and "/" not in text:
             return ast.PathExpression(line, column, text, text, (text,), False, 0,
-                                      bool(_SCOPED.search(text)), True)
-        parts = tuple(re.split(r"[./]", text))
+                                      "this" in text and bool(_SCOPED.search(text)), True)
+        parts = tuple(_SEPARATORS.split(text))
         return ast.PathExpression(line, column, text, parts[0], parts, False, 0,
                                   bool(_SCOPED.search(text)), "." not in text)
 
@@ -605,12 +607,15 @@ class _Parser:
         if i is None:
             i = len(body)
         prev = body[i - 1] if i >= 1 else None
-        sibling = body[i - 2] if i >= 2 else None
         if prev is None:
             return is_root
         if isinstance(prev, ast.ContentStatement):
-            rx = _PREV_WS if (sibling is not None or not is_root) else _PREV_WS_ROOT
-            return rx.search(prev.original) is not None
+            # /\r?\n\s*?$/ (or /(^|\r?\n)\s*?$/ for the first node of the template)
+            text = prev.original
+            cut = text.rfind("\n")
+            if cut < 0:
+                return is_root and i < 2 and not text.strip(JS_WHITESPACE)
+            return not text[cut + 1:].strip(JS_WHITESPACE)
         return False
 
     @staticmethod
@@ -618,12 +623,15 @@ class _Parser:
         if i is None:
             i = -1
         nxt = body[i + 1] if i + 1 < len(body) else None
-        sibling = body[i + 2] if i + 2 < len(body) else None
         if nxt is None:
             return is_root
         if isinstance(nxt, ast.ContentStatement):
-            rx = _NEXT_WS if (sibling is not None or not is_root) else _NEXT_WS_ROOT
-            return rx.search(nxt.original) is not None
+            # /^\s*?\r?\n/ (or /^\s*?(\r?\n|$)/ for the last node of the template)
+            text = nxt.original
+            cut = text.find("\n")
+            if cut < 0:
+                return is_root and i + 2 >= len(body) and not text.strip(JS_WHITESPACE)
+            return not text[:cut].strip(JS_WHITESPACE)
         return False
 
     def omit_right(self, body: Any, i: int | None = None, multiple: bool = False) -> None:
