@@ -143,7 +143,7 @@ def module_client(server: EmulatorServer) -> Any:
 @pytest.fixture
 def client(server: EmulatorServer, module_client: Any) -> Iterator[Any]:
     """A pinpoint client against a freshly reset emulator with no faults."""
-    server.configure(fail_rate=0.0, drop_rate=0.0, latency_ms=0, seed=None,
+    server.configure(fail_rate=0.0, drop_rate=0.0, lost_answer_rate=0.0, latency_ms=0, seed=None,
                      fail_statuses=[429, 500], max_body_bytes=10 * 1024 * 1024)
     server.reset()
     yield module_client

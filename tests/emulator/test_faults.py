@@ -75,6 +75,34 @@ def test_dropped_connections_raise_and_change_nothing(client: Any, server: Any,
         ("PUT", "UpdateEmailTemplate", None), ("POST", "CreateEmailTemplate", None)]
 
 
+def test_lost_answers_happen_after_the_change(client: Any, server: Any, email: Any) -> None:
+    server.configure(lost_answer_rate=1.0)
+    with pytest.raises(ConnectionClosedError):
+        email.create(client, "welcome", {"Subject": "one"})
+    with pytest.raises(ConnectionClosedError):
+        email.update(client, "welcome", {"Subject": "two"}, CreateNewVersion=True)
+    server.configure(lost_answer_rate=0.0)
+    assert email.get(client, "welcome", Version="2")["Subject"] == "two"
+    lost = [(e["operation"], e["status"], e["fault"]) for e in server.log]
+    assert lost[:2] == [("CreateEmailTemplate", 201, "lost_answer"),
+                        ("UpdateEmailTemplate", 202, "lost_answer")]
+
+
+def test_drop_and_lost_answer_share_one_draw(client: Any, server: Any, email: Any) -> None:
+    server.configure(drop_rate=0.3, lost_answer_rate=0.3, seed=5)
+    for index in range(60):
+        try:
+            email.create(client, f"t{index}")
+        except ConnectionClosedError:
+            pass
+    server.configure(drop_rate=0.0, lost_answer_rate=0.0)
+    faults = [e["fault"] for e in server.log if e["method"] == "POST"]
+    assert {"drop", "lost_answer", None} == set(faults)
+    names = {i["TemplateName"] for i in client.list_templates(PageSize="100")[
+        "TemplatesResponse"]["Item"]}
+    assert len(names) == faults.count(None) + faults.count("lost_answer")
+
+
 def test_latency_delays_every_api_answer(client: Any, server: Any) -> None:
     server.configure(latency_ms=150)
     started = time.perf_counter()

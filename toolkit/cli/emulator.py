@@ -18,12 +18,16 @@ import click
               help="Fraction of API requests answered 429 or 500 without changing anything.")
 @click.option("--drop-rate", default=0.0, show_default=True, type=click.FloatRange(0.0, 1.0),
               help="Fraction of API requests whose connection is closed without an answer.")
+@click.option("--lost-answer-rate", default=0.0, show_default=True,
+              type=click.FloatRange(0.0, 1.0),
+              help="Fraction of API requests carried out whose answer is then lost (the "
+                   "connection is closed instead).")
 @click.option("--latency-ms", default=0, show_default=True, type=click.IntRange(0),
               help="Delay before every API answer, in milliseconds.")
 @click.option("--seed", default=None, type=int,
               help="Seed of the fault RNG, for reproducible fault sequences.")
 def command(host: str, port: int, state_path: str | None, fail_rate: float, drop_rate: float,
-            latency_ms: int, seed: int | None) -> int:
+            lost_answer_rate: float, latency_ms: int, seed: int | None) -> int:
     """Local Pinpoint template API for offline CI.
 
     Prints the URL it listens on (http://HOST:PORT) as the first line of standard output,
@@ -36,7 +40,8 @@ def command(host: str, port: int, state_path: str | None, fail_rate: float, drop
     try:
         server = EmulatorServer(host=host, port=port, state_path=state_path,
                                 fail_rate=fail_rate, drop_rate=drop_rate,
-                                latency_ms=latency_ms, seed=seed)
+                                latency_ms=latency_ms, seed=seed,
+                                lost_answer_rate=lost_answer_rate)
     except StateFileError as exc:
         raise UsageError(str(exc), hint="fix or delete the state file, or pass another --state "
                                         "path") from exc

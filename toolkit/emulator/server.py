@@ -8,7 +8,9 @@ before it serves. ``start()`` serves on a daemon thread (tests); ``serve_forever
 2. faults are drawn from one seeded RNG, three numbers per request in arrival order: the
    latency is slept, then the connection may be dropped without an answer (``drop_rate``)
    or the request answered 429/500 (``fail_rate``), in both cases before the backend is
-   touched, so the state does not change;
+   touched, so the state does not change. ``lost_answer_rate`` (off by default) shares the
+   first number with ``drop_rate`` and models the other half of an unreliable network: the
+   request is carried out, then the connection is closed instead of answering;
 3. unsigned requests (no SigV4 ``Authorization`` header) get 403 ``ForbiddenException``,
    except ``OPTIONS``, which answers 200 on every API resource;
 4. ``urls.match`` routes it, ``responses.HANDLERS`` answers it;
@@ -48,14 +50,15 @@ _READ_CHUNK = 1 << 16
 def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """Merge ``updates`` into ``current`` (or the defaults); raise ValueError naming the key."""
     config: dict[str, Any] = dict(current) if current else {
-        "fail_rate": 0.0, "drop_rate": 0.0, "latency_ms": 0, "seed": None,
+        "fail_rate": 0.0, "drop_rate": 0.0, "lost_answer_rate": 0.0, "latency_ms": 0,
+        "seed": None,
         "fail_statuses": [429, 500], "max_body_bytes": DEFAULT_MAX_BODY_BYTES}
     if not isinstance(updates, dict):
         raise ValueError("the configuration must be a JSON object")
     for key, value in updates.items():
         if key not in config:
             raise ValueError(f"unknown setting {key!r} (known: {', '.join(sorted(config))})")
-        if key in ("fail_rate", "drop_rate"):
+        if key in ("fail_rate", "drop_rate", "lost_answer_rate"):
             if isinstance(value, bool) or not isinstance(value, (int, float)) \
                     or not 0.0 <= value <= 1.0:
                 raise ValueError(f"{key} must be a number from 0 to 1, got {value!r}")
@@ -110,8 +113,10 @@ class EmulatorServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
                  state_path: str | Path | None = None, fail_rate: float = 0.0,
-                 drop_rate: float = 0.0, latency_ms: int = 0, seed: int | None = None) -> None:
+                 drop_rate: float = 0.0, latency_ms: int = 0, seed: int | None = None,
+                 lost_answer_rate: float = 0.0) -> None:
         self._config = check_config({"fail_rate": fail_rate, "drop_rate": drop_rate,
+                                     "lost_answer_rate": lost_answer_rate,
                                      "latency_ms": latency_ms, "seed": seed})
         self.backend = Backend(Path(state_path) if state_path is not None else None)
         self._rng = random.Random(seed)
@@ -235,6 +240,11 @@ class EmulatorServer:
             response = self._answer(handler, raw_path, query_string, body, too_large,
                                     request_id)
         entry["status"] = response.status
+        if drop_draw < config["drop_rate"] + config["lost_answer_rate"]:
+            entry["fault"] = "lost_answer"
+            self._record(entry)
+            handler.close_connection = True
+            return
         self._record(entry)
         _send(handler, response, request_id)
 
