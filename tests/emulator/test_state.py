@@ -150,12 +150,12 @@ def test_port_in_use_is_a_usage_error(server: EmulatorServer) -> None:
 
 def test_cli_passes_the_fault_settings(processes: Any, client_for: Any) -> None:
     process, url = _start("--fail-rate", "0.5", "--drop-rate", "0.25", "--latency-ms", "3",
-                          "--seed", "42")
+                          "--seed", "42", "--lost-answer-rate", "0.125")
     processes.append(process)
     from urllib.request import urlopen
     config = json.loads(urlopen(url + "/_emulator/config", timeout=5).read())
-    assert (config["fail_rate"], config["drop_rate"], config["latency_ms"], config["seed"]) == (
-        0.5, 0.25, 3, 42)
+    assert (config["fail_rate"], config["drop_rate"], config["latency_ms"], config["seed"],
+            config["lost_answer_rate"]) == (0.5, 0.25, 3, 42, 0.125)
 
 
 def test_a_failed_state_write_is_undone_and_answered_500(tmp_path: Path, client_for: Any,
