@@ -88,6 +88,12 @@ def test_bare_words_reach_pinpoint_helpers_as_text() -> None:
     assert result.missing == ()
 
 
+def test_endpoint_fields_are_never_bare_words() -> None:
+    result = render(parse("{{show Address Id OptOut}}"), {}, helpers=HELPERS)
+    assert result.text == "UNDEFINED|UNDEFINED|UNDEFINED;"
+    assert [m.path for m in result.missing] == ["Address", "Id", "OptOut"]
+
+
 def test_dotted_paths_are_not_bare_words_and_are_reported() -> None:
     result = render(parse("{{show User.UserAttributes.Age [word] ./word}}"), PROFILE,
                     helpers=HELPERS)

@@ -22,6 +22,7 @@ list, renders once for any other non-empty value, or renders its ``{{else}}``).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import weakref
 from collections.abc import Callable, Mapping
@@ -37,6 +38,14 @@ from toolkit.handlebars.runtime import (
 )
 
 RECURSION_LIMIT = 30000
+
+# The top-level fields of a Pinpoint endpoint: always variables, never bare-word text, so
+# that {{upper Address}} with no Address reports a missing variable instead of "ADDRESS".
+ENDPOINT_FIELDS = frozenset({
+    "Address", "ApplicationId", "Attributes", "ChannelType", "CohortId", "CreationDate",
+    "Demographic", "EffectiveDate", "EndpointStatus", "Id", "Location", "Metrics", "OptOut",
+    "RequestId", "User",
+})
 
 
 @dataclass(frozen=True)
@@ -266,12 +275,11 @@ class _Compiler:
     # helper calls ------------------------------------------------------------------------
     def arguments(self, params: tuple, hash_: ast.Hash | None):
         getters = [self.expression(p) for p in params]
-        nodes = [p if isinstance(p, ast.PathExpression) else None for p in params]
+        nodes = [_argument_node(p) for p in params]
         raw = tuple(p.original if isinstance(p, ast.PathExpression)
                     else (f"({_path_name(p.path)} …)" if isinstance(p, ast.SubExpression)
                           else None) for p in params)
-        pairs = [(pair.key, self.expression(pair.value),
-                  pair.value if isinstance(pair.value, ast.PathExpression) else None)
+        pairs = [(pair.key, self.expression(pair.value), _argument_node(pair.value))
                  for pair in (hash_.pairs if hash_ else ())]
         return getters, nodes, raw, pairs
 
@@ -575,6 +583,15 @@ _EMPTY: Getter = lambda r, ctx, depths, data, bps: ""  # noqa: E731
 
 def property_name(value: Any) -> str:
     return property_key(value)
+
+
+def _argument_node(node: Any) -> ast.PathExpression | None:
+    """The path of a helper argument, for missing-variable records and bare words."""
+    if not isinstance(node, ast.PathExpression):
+        return None
+    if node.bare and node.original in ENDPOINT_FIELDS:
+        return dataclasses.replace(node, bare=False)
+    return node
 
 
 def _path_name(path: Any) -> str:
