@@ -101,6 +101,8 @@ def template_arn(region: str, name: str, template_type: str) -> str:
 
 @dataclass
 class Version:
+    """One stored version. Mutable state (not a value): changed only under the backend lock."""
+
     number: int
     content: dict[str, Any]
     created: str
@@ -109,6 +111,8 @@ class Version:
 
 @dataclass
 class Template:
+    """One template (name + type) and its versions. Mutable state, like ``Version``."""
+
     name: str
     type: str
     created: str
