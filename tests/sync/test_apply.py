@@ -206,3 +206,26 @@ def test_stop_event_stops_starting_new_work(harness) -> None:
     assert len(done) + len(skipped) == 12 and len(skipped) >= 8
     created = {t.name for t in harness.other.list_templates()}
     assert created == {o.change.name for o in done}
+
+
+def test_ctrl_c_finishes_running_work_and_reports_the_rest_as_skipped(harness) -> None:
+    many = {(f"k{n:02}", "sms"): {"Body": f"n{n}"} for n in range(10)}
+    plan = harness.plan(many)
+    calls = []
+
+    def progress(outcome) -> None:
+        calls.append(outcome)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Ctrl-C arrives in the calling thread
+
+    result = apply_plan(plan, harness.applier(), workers=2, progress=progress)
+    assert result.interrupted and not result.ok
+    statuses = [o.status for o in result.outcomes]
+    assert set(statuses) <= {"done", "skipped"} and statuses.count("skipped") >= 5
+    created = {t.name for t in harness.other.list_templates()}
+    assert created == {o.change.name for o in result.outcomes if o.status == "done"}
+
+
+def test_no_activate_on_create_reports_the_first_version_active(harness) -> None:
+    result = harness.sync({("n", "sms"): {"Body": "x"}}, activate=False)
+    assert result.outcomes[0].message == "created: version 1, active"

@@ -210,11 +210,11 @@ class Applier:
         """Activate the verified ``version`` (unless --no-activate), then write the marker."""
         active = self._require(change, None)
         message = f"{what}: version {version}"
-        if self.activate and active.version != version:
+        if active.version == version:
+            message += ", active"
+        elif self.activate:
             self.target.activate(change.name, change.channel, version)
             message += ", activated"
-        elif self.activate:
-            message += ", active"
         else:
             message += ", not activated (--no-activate)"
         self._mark(change, active, version)
@@ -262,15 +262,15 @@ def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
         while pending:
             try:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    # stored before it leaves `pending`: an interrupt in between loses nothing
+                    outcomes[pending[future]] = future.result()
+                    index = pending.pop(future)
+                    if progress is not None:
+                        progress(outcomes[index])
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()
-                continue
-            for future in done:
-                index = pending.pop(future)
-                outcomes[index] = future.result()
-                if progress is not None:
-                    progress(outcomes[index])
     interrupted = interrupted or stop.is_set()
     return ApplyResult(outcomes=tuple(outcomes[i] for i in range(len(changes))),
                        interrupted=interrupted)
