@@ -88,8 +88,8 @@ def run_series(browser, quiet: float, saves: int) -> dict[str, list[float]]:
         bumped: list[float] = []
         real_bump = preview.reload.bump
 
-        def timed_bump(changed=()):
-            epoch = real_bump(changed)
+        def timed_bump(*args, **kwargs):
+            epoch = real_bump(*args, **kwargs)
             bumped.append(time.time() * 1000.0)
             return epoch
 
@@ -178,9 +178,10 @@ def main() -> int:
             ratio = statistics.median(results[other]["visible"]) / statistics.median(results[base]["visible"])
             print(f"\nmedian save->visible with {other * 1000:.0f} ms debounce is {ratio:.2f}x "
                   f"that with {base * 1000:.0f} ms")
-    first = results[next(iter(results))]["visible"]
+    judged = DEFAULT_QUIET if DEFAULT_QUIET in results else next(iter(results))
+    first = results[judged]["visible"]
     ok = statistics.median(first) <= 100 and percentile(first, 0.95) <= 250
-    print(f"\ntarget (median <= 100 ms, p95 <= 250 ms) with the default debounce: "
+    print(f"\ntarget (median <= 100 ms, p95 <= 250 ms) with a {judged * 1000:.0f} ms debounce: "
           f"{'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 

@@ -359,6 +359,19 @@
     if (email.frame.getAttribute("src") !== src) email.frame.setAttribute("src", src);
   }
 
+  // The live-reload event names the new HTML digest of the emails the server re-rendered:
+  // point the frame at it at once, while the rest of the page is fetched.
+  function startFrameEarly(details) {
+    const data = email.data;
+    const route = state.route;
+    if (!data || route.view !== "template" || route.channel !== "email" || data.template !== route.template) return;
+    const next = (details.versions || {})[`${data.template}|email|${data.fixture}`];
+    if (!next || !next.html_digest || next.html_digest === data.view.html_digest) return;
+    if (data.error) return; // an error answer keeps the last good frame; let refresh decide
+    email.data = { ...data, view: { ...data.view, html_digest: next.html_digest } };
+    setFrameSource();
+  }
+
   function applyEmailView() {
     setFrameSource();
     email.frameBox.className = `frame-box width-${state.emailWidth} theme-${state.emailTheme}`;
@@ -622,6 +635,7 @@
         state.epoch = data.epoch;
         setLive("up", "live");
         if (changed) {
+          startFrameEarly(data.details || {});
           await refresh(true);
           setLive("up", `updated ${new Date().toLocaleTimeString()}`);
         }

@@ -389,6 +389,21 @@ class PreviewApp:
                 return entry.html
             return self._last_html.get(key)
 
+    def recent_versions(self) -> dict[str, dict[str, str]]:
+        """"template|channel|fixture" -> the version (and email HTML digest) of the current
+        render of each recently viewed key, sent with the live-reload event so a page can
+        start loading a changed email frame before it asks for the rest."""
+        versions = {}
+        with self._lock:
+            for key in self._recent:
+                entry = self._renders.get(key)
+                if entry is not None and entry.result is not None:
+                    item = {"version": entry.result["version"]}
+                    if key[1] == "email":
+                        item["html_digest"] = entry.result["view"]["html_digest"]
+                    versions["|".join(key)] = item
+        return versions
+
     # --- lint ------------------------------------------------------------------------------
 
     def lint(self, template_name: str) -> tuple[Finding, ...]:

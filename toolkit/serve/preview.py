@@ -67,7 +67,8 @@ class Preview:
             self.rebuilds += 1
             self.watcher.watch(*self.app.watch_folders())  # folders created since start-up
             root = self.app.config.root
-            self.reload.bump(_display(p, root) for p in paths)
+            self.reload.bump((_display(p, root) for p in paths),
+                             {"versions": self.app.recent_versions()})
 
 
 def _display(path: Path, root: Path) -> str:

@@ -306,7 +306,7 @@ class PreviewServer:
             return error_response(400, "since must be an integer epoch")
         epoch = self.reload.wait(since, self.long_poll_seconds) if since >= 0 else self.reload.current
         return json_response({"epoch": epoch.number, "changed": list(epoch.changed),
-                              "closed": epoch.closed})
+                              "closed": epoch.closed, "details": dict(epoch.details)})
 
     def static(self, url_path: str) -> Response:
         if url_path in {"", "/"}:
