@@ -209,3 +209,32 @@ def test_several_environments_need_env(repo, capsys) -> None:
     (repo / "ptk.toml").write_text(text)
     code, _, err = ptk(capsys, "plan")
     assert code == 2 and "--env" in err
+
+
+def test_bundled_sample_round_trips_through_sync_and_pull(server, repo_root, tmp_path,
+                                                          monkeypatch, capsys) -> None:
+    """Every channel of the bundled sample (email, sms, voice, push, in-app) survives
+    sync -> pull into an empty repository -> plan: only NOOP."""
+    import shutil
+
+    server.reset()
+    config = f'[env.dev]\nregion = "us-east-1"\nendpoint_url = "{server.url}"\nprefix = "s-"\n' \
+             f'[sync]\nwrite_rate = 500\n'
+    source = tmp_path / "source"
+    shutil.copytree(repo_root / "templates", source / "templates")
+    (source / "ptk.toml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(source)
+    code, out, err = ptk(capsys, "sync")
+    assert code == 0, err
+    channels = {(o["template"], o["channel"]) for o in
+                json.loads(ptk(capsys, "plan", "--format", "json")[1])["changes"]}
+    assert {c for _, c in channels} == {"email", "sms", "voice", "push", "inapp"}
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "ptk.toml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(fresh)
+    assert ptk(capsys, "pull")[0] == 0
+    code, out, _ = ptk(capsys, "plan", "--format", "json", "--detailed-exitcode")
+    changes = json.loads(out)["changes"]
+    assert code == 0 and {c["action"] for c in changes} == {"NOOP"}
+    assert {(c["template"], c["channel"]) for c in changes} == channels
