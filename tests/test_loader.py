@@ -373,3 +373,10 @@ def test_load_template_alone(tmp_path: Path) -> None:
     template, findings = load_template(tmp_path / "templates" / "t", load_config(tmp_path))
     assert findings == [] and template is not None
     assert template.folder == "templates/t" and list(template.channels) == ["sms"]
+
+
+def test_json_that_is_not_an_object(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json": "[1]", "fixtures/f.json": '"x"'})
+    messages = {(f.location.path, f.message) for f in load(tmp_path).findings}
+    assert messages == {("templates/t/sms.json", "sms.json must be a JSON object"),
+                        ("fixtures/f.json", "a fixture must be a JSON object")}

@@ -221,6 +221,22 @@ def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None
     return data, Positions(file.text), None
 
 
+def read_json_object(path: Path, rel: str, what: str, example: str, **who: str | None
+                     ) -> tuple[dict[str, Any], Positions, None] | tuple[None, None, Finding]:
+    """Read a file holding one JSON object; the first problem (S007, S001 or S002) else."""
+    file, problem = read_text(path, rel, **who)
+    if file is None:
+        return None, None, problem  # type: ignore[return-value]
+    data, positions, problem = parse_json(file, **who)
+    if problem is not None or positions is None:
+        return None, None, problem  # type: ignore[return-value]
+    if not isinstance(data, dict):
+        return None, None, _finding(rel, "S002", "schema-violation",
+                                    f"{what} must be a JSON object", f"write {example}",
+                                    line=1, column=1, pointer="$", **who)
+    return data, positions, None
+
+
 # --- paths -----------------------------------------------------------------------------------
 
 def display_path(path: Path, root: Path) -> str:
@@ -267,17 +283,10 @@ def load_fixture(path: Path, config: Config, scope: str = "shared",
     """Load one fixture file (EndpointResponse shape, optionally wrapped)."""
     rel = display_path(path, config.root)
     who = {"template": template, "fixture": path.stem}
-    file, problem = read_text(path, rel, **who)
+    data, positions, problem = read_json_object(
+        path, rel, "a fixture", '{"User": {"UserAttributes": {...}}, ...}', **who)
     if problem:
         return None, [problem]
-    assert file is not None
-    data, positions, problem = parse_json(file, **who)
-    if problem:
-        return None, [problem]
-    if not isinstance(data, dict):
-        return None, [_finding(rel, "S002", "schema-violation", "a fixture must be a JSON object",
-                               'write {"User": {"UserAttributes": {...}}, ...}', pointer="$",
-                               line=1, column=1, **who)]
     findings = _tag(schemas.validate(data, "fixture", rel, locate=positions.locate), **who)
     if findings:
         return None, findings
@@ -395,18 +404,10 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str],
     who = {"template": name, "channel": channel}
     manifest_path = folder / f"{channel}.json"
     rel_manifest = display_path(manifest_path, config.root)
-    file, problem = read_text(manifest_path, rel_manifest, **who)
+    data, positions, problem = read_json_object(manifest_path, rel_manifest,
+                                                f"{channel}.json", "{...}", **who)
     if problem:
         return None, [problem]
-    assert file is not None
-    data, positions, problem = parse_json(file, **who)
-    if problem:
-        return None, [problem]
-    assert positions is not None
-    if not isinstance(data, dict):
-        return None, [_finding(rel_manifest, "S002", "schema-violation",
-                               f"{channel}.json must be a JSON object", "write {...} at the top",
-                               line=1, column=1, pointer="$", **who)]
     findings = _tag(schemas.validate(data, channel, rel_manifest, locate=positions.locate), **who)
 
     files = [rel_manifest]
