@@ -154,3 +154,29 @@ def test_bad_config_exits_2(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 2
     assert "env.dev.regon: unknown key" in capsys.readouterr().err
+
+
+def test_unreadable_file(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    import os
+
+    make_repo(tmp_path, {"templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi"})
+    body = tmp_path / "templates" / "t" / "sms.txt"
+    body.chmod(0)
+    if os.access(body, os.R_OK):  # running as root: simulate the permission error
+        real_open = builtins.open
+
+        def fake_open(file, *args, **kwargs):
+            if Path(file) == body:
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert main(["build"]) == 2
+    finally:
+        body.chmod(0o644)
+    err = capsys.readouterr().err
+    assert "templates/t/sms.txt: S007 cannot read the file (Permission denied)" in err
+    assert not (tmp_path / "build").exists()
