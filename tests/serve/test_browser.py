@@ -182,3 +182,18 @@ def test_fixture_text_never_runs_as_markup(page, preview: Preview, repo: Path, r
     expect()(page.locator(".inbox-subject")).to_contain_text("<img src=x")
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".bubble img, .inbox-subject img, #main script").count() == 0
+
+
+def test_index_follows_new_and_broken_templates(page, preview: Preview, repo: Path) -> None:
+    page.goto(preview.url)
+    expect()(page.locator(".template-card")).to_have_count(6)
+    new = repo / "templates" / "late-arrival"
+    new.mkdir()
+    try:
+        (new / "sms.txt").write_text("Hello {{User.UserAttributes.FirstName}}", encoding="utf-8")
+        (new / "sms.json").write_text("{}", encoding="utf-8")
+        expect()(page.locator('.template-card[data-template="late-arrival"]')).to_contain_text("SMS")
+        expect()(page.locator(".template-card")).to_have_count(7)
+    finally:
+        shutil.rmtree(new)
+    expect()(page.locator(".template-card")).to_have_count(6)
