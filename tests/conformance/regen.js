@@ -1,12 +1,13 @@
 // Recomputes `expected` (or `error`) of every case in cases.json with handlebars.js.
 // Usage (in this folder): npm install && npm run regen
+// `node regen.js OTHER.json` does the same for another file of the same shape (fuzz.py).
 // Fields written: expected (string) or error (message); everything else is kept as is.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const Handlebars = require('handlebars');
 
-const file = path.join(__dirname, 'cases.json');
+const file = process.argv[2] || path.join(__dirname, 'cases.json');
 const corpus = JSON.parse(fs.readFileSync(file, 'utf8'));
 
 // Test helpers. tests/conformance/test_conformance.py implements the same ones in Python.

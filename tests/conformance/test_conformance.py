@@ -61,6 +61,8 @@ def _eq(call: HelperCall) -> Any:
 
 
 def _bold(call: HelperCall) -> str:
+    if call.args or not call.is_block:  # handlebars.js: options.fn is undefined
+        raise HelperError("bold is a block helper without arguments")
     return "<b>" + call.fn(call.context) + "</b>"
 
 

@@ -121,6 +121,14 @@ def _frame(data: dict, extra: Mapping[str, Any] | None) -> dict:
     return frame
 
 
+def _js_truthy(value: Any) -> bool:
+    if value is None or value is UNDEFINED or value is False or value == "":
+        return False
+    if value.__class__ in (int, float):
+        return value == value and value != 0
+    return True
+
+
 def _resolve(value: Any, parts: tuple[str, ...]) -> Any:
     for part in parts:
         if value.__class__ is dict:
@@ -192,7 +200,13 @@ class _Compiler:
                 if frame is None:
                     return UNDEFINED
                 value = frame.get(head, UNDEFINED)
-                return _resolve(value, rest) if rest else value
+                for part in rest:
+                    # handlebars.js reads @data paths as a && a.b && …: a falsy step
+                    # (0, "", false) is the result, where other paths give undefined
+                    if not _js_truthy(value):
+                        return value
+                    value = lookup_property(value, part)
+                return value
             return get_data
         if depth:
             def get_parent(r, ctx, depths, data, bps):
@@ -280,7 +294,7 @@ class _Compiler:
                     else (f"({_path_name(p.path)} …)" if isinstance(p, ast.SubExpression)
                           else None) for p in params)
         pairs = [(pair.key, self.expression(pair.value), _argument_node(pair.value))
-                 for pair in (hash_.pairs if hash_ else ())]
+                 for pair in _hash_pairs(hash_)]
         return getters, nodes, raw, pairs
 
     def call_site(self, node: Any, path: Any, params: tuple, hash_: ast.Hash | None,
@@ -519,8 +533,7 @@ class _Compiler:
             static = name.original if not isinstance(name, ast.NumberLiteral) else \
                 property_name(name.value)
         context = self.expression(node.params[0]) if node.params else None
-        pairs = [(pair.key, self.expression(pair.value))
-                 for pair in (node.hash.pairs if node.hash else ())]
+        pairs = [(pair.key, self.expression(pair.value)) for pair in _hash_pairs(node.hash)]
         return static, dynamic, context, pairs
 
     def partial(self, node: ast.PartialStatement) -> Getter:
@@ -583,6 +596,13 @@ _EMPTY: Getter = lambda r, ctx, depths, data, bps: ""  # noqa: E731
 
 def property_name(value: Any) -> str:
     return property_key(value)
+
+
+def _hash_pairs(hash_: ast.Hash | None) -> list[ast.HashPair]:
+    """The hash arguments a helper receives: handlebars.js leaves out ``key=undefined``."""
+    if hash_ is None:
+        return []
+    return [pair for pair in hash_.pairs if not isinstance(pair.value, ast.UndefinedLiteral)]
 
 
 def _argument_node(node: Any) -> ast.PathExpression | None:
