@@ -380,3 +380,14 @@ def test_json_that_is_not_an_object(tmp_path: Path) -> None:
     messages = {(f.location.path, f.message) for f in load(tmp_path).findings}
     assert messages == {("templates/t/sms.json", "sms.json must be a JSON object"),
                         ("fixtures/f.json", "a fixture must be a JSON object")}
+
+
+def test_mjml_includes_next_to_a_broken_manifest_are_not_unknown_files(tmp_path: Path) -> None:
+    make_repo(tmp_path, {
+        "templates/t/email.json": '{"Subject": 3}',
+        "templates/t/email.mjml": '<mjml><mj-body><mj-include path="header.mjml" />'
+                                  "</mj-body></mjml>",
+        "templates/t/header.mjml": "<mj-section><mj-column><mj-text>x</mj-text></mj-column>"
+                                   "</mj-section>",
+    })
+    assert [f.code for f in load(tmp_path).findings] == ["S002"]

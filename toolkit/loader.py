@@ -354,12 +354,13 @@ def load_template(folder: Path, config: Config) -> tuple[Template | None, list[F
             continue
         claimed.add(manifest_name)
         claimed.update(f for f in BODY_FILES[channel] if f in entries)
-        result, problems = _load_channel(folder, name, channel, set(entries), config)
+        result, problems, files = _load_channel(folder, name, channel, set(entries), config)
         findings.extend(problems)
         if result is not None:
             channels[channel] = result
-            claimed.update(Path(f).name for f in result.files
-                           if (config.root / f).parent == folder)
+        # MJML includes next to the manifest are not unknown files, even when the channel
+        # has problems.
+        claimed.update(Path(f).name for f in files if (config.root / f).parent == folder)
 
     local: list[Fixture] = []
     if FIXTURES_FOLDER in entries and entries[FIXTURES_FOLDER].is_dir():
@@ -399,15 +400,16 @@ def _suggest_name(name: str) -> str:
     return cleaned or "my-template"
 
 
-def _load_channel(folder: Path, name: str, channel: str, entries: set[str],
-                  config: Config) -> tuple[Channel | None, list[Finding]]:
+def _load_channel(folder: Path, name: str, channel: str, entries: set[str], config: Config
+                  ) -> tuple[Channel | None, list[Finding], list[str]]:
+    """Load one channel: (the channel or None, its problems, the files it read)."""
     who = {"template": name, "channel": channel}
     manifest_path = folder / f"{channel}.json"
     rel_manifest = display_path(manifest_path, config.root)
     data, positions, problem = read_json_object(manifest_path, rel_manifest,
                                                 f"{channel}.json", "{...}", **who)
     if problem:
-        return None, [problem]
+        return None, [problem], [rel_manifest]
     findings = _tag(schemas.validate(data, channel, rel_manifest, locate=positions.locate), **who)
 
     files = [rel_manifest]
@@ -452,7 +454,7 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str],
             parts.append(Part(field, body.text, location, html=field == "HtmlPart"))
 
     if findings:
-        return None, findings
+        return None, findings, files
 
     # Inline parts.
     for field_path in inline_fields(channel, data):
@@ -481,14 +483,14 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str],
             'add "Content": [{"BodyConfig": {"Body": "...", "Alignment": "LEFT"}}]',
             line=1, column=1, pointer="$", **who))
     if findings:
-        return None, findings
+        return None, findings, files
 
     manifest = {k: v for k, v in data.items() if k != "$schema"}
     return Channel(
         template=name, channel=channel, manifest=_freeze(manifest), manifest_path=rel_manifest,
         parts=tuple(parts), default_substitutions=_freeze(data.get("DefaultSubstitutions", {})),
         files=tuple(files),
-    ), []
+    ), [], files
 
 
 _PART_ORDER = {"Subject": 0, "HtmlPart": 1, "TextPart": 2, "Body": 3}
