@@ -211,7 +211,10 @@
       if (!items.length) return null;
       return el("optgroup", { label }, items.map((f) => el("option", { value: f.name, text: f.name, title: f.path })));
     });
-    replaceChildren(select, [...groups, el("option", { value: NO_FIXTURE, text: "(no fixture)" })]);
+    const current = state.route.fixture || data.fixture;
+    const lost = current && current !== NO_FIXTURE && !fixtures.some((f) => f.name === current)
+      ? el("option", { value: current, text: `${current} (not loaded)` }) : null;
+    replaceChildren(select, [...groups, lost, el("option", { value: NO_FIXTURE, text: "(no fixture)" })]);
     select.value = state.route.fixture || data.fixture || NO_FIXTURE;
   }
 
