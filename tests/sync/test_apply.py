@@ -229,3 +229,15 @@ def test_ctrl_c_finishes_running_work_and_reports_the_rest_as_skipped(harness) -
 def test_no_activate_on_create_reports_the_first_version_active(harness) -> None:
     result = harness.sync({("n", "sms"): {"Body": "x"}}, activate=False)
     assert result.outcomes[0].message == "created: version 1, active"
+
+
+def test_change_waiting_for_the_rate_limit_is_skipped_after_ctrl_c(harness) -> None:
+    harness.sync(bodies())
+    plan = harness.plan(bodies(welcome__sms={"Body": "new"}))
+    change = plan.pending[0]
+    applier = harness.applier()
+    applier.stop.set()  # Ctrl-C arrived while this change was waiting for a token
+    harness.server.clear_log()
+    outcome = applier.apply(change)
+    assert outcome.status == "skipped" and "interrupted" in outcome.message
+    assert harness.writes() == [] and harness.versions("welcome", "sms") == ["1"]

@@ -14,7 +14,8 @@ Rules (DESIGN.md §6):
   got in between, the change is refused (``--force`` publishes anyway, as a new version; the
   other writer's version is kept, not activated).
 - Every change is independent: a failure is recorded as its outcome and the others go on.
-  A stop event (Ctrl-C) stops starting new changes; those are reported as skipped.
+  A stop event (Ctrl-C) stops starting new changes, and changes still waiting for the
+  rate limiter before their first write; those are reported as skipped.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class Refused(PtkError):
     """A change that must not be applied as planned (the remote moved since the plan)."""
 
 
+class Interrupted(PtkError):
+    """The stop event was set before this change wrote anything."""
+
+
 def split_tags(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """(content to publish, user tags from the manifest's ``tags``)."""
     content = {k: v for k, v in body.items() if k != "tags"}
@@ -77,8 +82,10 @@ class Applier:
 
     def __init__(self, target: Target, *, limiter: RateLimiter | None = None,
                  activate: bool = True, force: bool = False, write_attempts: int = 4,
-                 retry_base: float = 0.2, sleep: Callable[[float], None] = time.sleep) -> None:
+                 retry_base: float = 0.2, sleep: Callable[[float], None] = time.sleep,
+                 stop: threading.Event | None = None) -> None:
         self.target = target
+        self.stop = stop or threading.Event()
         self.limiter = limiter or RateLimiter(10.0)
         self.activate = activate
         self.force = force
@@ -98,6 +105,8 @@ class Applier:
             return handler(change)
         except Refused as exc:
             return Outcome(change, "refused", exc.message)
+        except Interrupted as exc:
+            return Outcome(change, "skipped", exc.message)
         except PtkError as exc:
             message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
             return Outcome(change, "failed", message)
@@ -165,6 +174,8 @@ class Applier:
         error: PtkError | None = None
         for attempt in range(1, self.write_attempts + 1):
             self.limiter.acquire()
+            if self.stop.is_set() and error is None:
+                raise Interrupted("not started (interrupted while waiting for the rate limit)")
             try:
                 write()
                 error = None
@@ -245,7 +256,9 @@ def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
     its own, ``workers`` at a time. Ctrl-C (KeyboardInterrupt in the calling thread) or
     ``stop`` being set stops starting new changes; running ones finish. ``progress`` is
     called in the calling thread with each outcome as it completes."""
-    stop = stop or threading.Event()
+    if stop is not None:
+        applier.stop = stop
+    stop = applier.stop
     changes = list(plan.changes)
     outcomes: dict[int, Outcome] = {}
 
