@@ -6,7 +6,7 @@ with handlebars.js (regen.js, needs node and `npm install` here) and with ptk's 
 and prints every difference. Multi-value lists are printed the handlebars.js way for the
 comparison, so only unintended differences show (the #each limit of 15 still applies).
 
-    python tests/conformance/fuzz.py [--count 3000] [--seed 1] [--show 10]
+    python tests/conformance/fuzz.py [--count 3000] [--seed 1] [--show 10] [--damage]
 
 Known remaining differences: a helper's SafeString used as a collection (``{{#each (link
 …)}}``, ``{{lookup (link …) 1}}``): handlebars.js sees an object, ptk a string.
@@ -92,6 +92,17 @@ class Generator:
             return self.choice(["{{! c }}", "{{!-- c --}}", "\\{{name}}",
                                 "{{{{raw}}}} {{x}} {{{{/raw}}}}", "{{lookup map key}}",
                                 "{{> card}}", "{{> footer}}", "{{> card company}}"])
+        if r < 0.8:
+            return self.choice([
+                '{{#*inline "row"}}<{{name}}>{{/inline}}{{> row}}',
+                "{{#> layout}}" + self.text() + "{{name}}{{/layout}}",
+                "{{#> nope}}fallback{{/nope}}",
+                '{{#> usesinline}}{{#*inline "slot"}}' + self.text() + "{{/inline}}{{/usesinline}}",
+                "{{{{raw}}}}{{{{raw}}}}" + self.text() + "{{{{/raw}}}}{{{{/raw}}}}",
+                "{{#each items as |it|}}{{it.name}}{{@index}}{{/each}}",
+                "{{#if a}}x{{else each keys}}{{this}}{{/if}}",
+                "{{#with company as |c|}}{{c.name}}{{/with}}",
+            ])
         if r < 0.85:
             name = self.choice(["card", "footer", "itemrow", "(whichPartial)", "multiline"])
             arg = self.choice(["", self.path(), "name=" + self.expression()])
@@ -133,12 +144,29 @@ class Generator:
     def template(self) -> str:
         return "".join(self.node() for _ in range(self.rnd.randint(1, 3)))
 
+    def damage(self, text: str) -> str:
+        """Delete, duplicate or insert a few characters (for syntax-error agreement)."""
+        for _ in range(self.rnd.randint(1, 3)):
+            if not text:
+                break
+            i = self.rnd.randrange(len(text))
+            op = self.choice(["del", "dup", "ins"])
+            if op == "del":
+                text = text[:i] + text[i + 1:]
+            elif op == "dup":
+                text = text[:i] + text[i:i + 3] + text[i:]
+            else:
+                text = text[:i] + self.choice(list("{}~#/^>&!()=|.@[]\"' \n")) + text[i:]
+        return text
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=10)
+    parser.add_argument("--damage", action="store_true",
+                        help="damage the templates randomly (compares syntax errors)")
     args = parser.parse_args()
 
     import test_conformance as tc  # the same test helpers as the conformance test
@@ -147,7 +175,11 @@ def main() -> int:
 
     generator = Generator(args.seed)
     corpus = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
-    cases = [{"name": f"fuzz_{i}", "template": generator.template()} for i in range(args.count)]
+    cases = []
+    for i in range(args.count):
+        text = generator.template()
+        cases.append({"name": f"fuzz_{i}",
+                      "template": generator.damage(text) if args.damage else text})
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / "fuzz.json"
         file.write_text(json.dumps({"data": corpus["data"], "partials": corpus["partials"],

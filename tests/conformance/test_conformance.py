@@ -68,7 +68,9 @@ def _bold(call: HelperCall) -> str:
 
 def _list(call: HelperCall) -> str:
     cls = call.hash.get("cls") or ""
-    items = call.args[0]
+    items = call.args[0] if call.args else None
+    if not isinstance(items, list):  # handlebars.js: items.map is not a function
+        raise HelperError("list needs a list")
     return f'<ul class="{to_output(cls)}">' + "".join(
         "<li>" + call.fn(item) + "</li>" for item in items) + "</ul>"
 

@@ -163,6 +163,11 @@ class _Compiler:
 
     def path(self, node: ast.PathExpression) -> Getter:
         parts = node.parts
+        if parts and parts[0] == "":
+            # handlebars.js reads a path whose first segment is empty ({{[]}}, {{[].x}})
+            # as the context itself and ignores the rest
+            node = dataclasses.replace(node, parts=(), head=None, data=False)
+            parts = ()
         bp = self.block_param(node)
         if bp is not None:
             level, index = bp
@@ -263,28 +268,38 @@ class _Compiler:
         return self.literal(node)
 
     def sub_expression(self, node: ast.SubExpression) -> Getter:
-        call = self.call_site(node, node.path, node.params, node.hash, False)
-        if call is not None and not node.params and not node.hash:
-            # ``(name)`` without arguments: a helper when one is registered, else a lookup
-            name = _helper_name(node.path, self)
-            path = node.path if isinstance(node.path, ast.PathExpression) else _literal_path(node.path)
-            lookup = self.path(path)
+        """``(helper args)``. handlebars.js treats every subexpression as a call: without
+        arguments, a name that is not a registered helper is looked up, and a value that
+        is there (and cannot be called) is an error; nothing there gives undefined."""
+        path = node.path if isinstance(node.path, ast.PathExpression) else _literal_path(node.path)
+        if node.params or node.hash:
+            call = self.call_site(node, node.path, node.params, node.hash, False)
+            if call is not None:
+                return call
+            if self.block_param(path) is not None:
+                return self.path(path)
+            label = _path_name(node.path)
 
-            def ambiguous(r, ctx, depths, data, bps):
-                if name in r.helpers:
-                    return call(r, ctx, depths, data, bps)
-                return lookup(r, ctx, depths, data, bps)
-            return ambiguous
-        if call is not None:
-            return call
-        # A subexpression whose name is not a helper candidate (a block param, a scoped or
-        # multi-part path) cannot be called.
-        name = _path_name(node.path)
+            def not_callable(r, ctx, depths, data, bps):
+                raise _error(r, node, f"{label} is not a helper",
+                             "only helpers can be called with arguments")
+            return not_callable
+        if self.block_param(path) is not None:
+            return self.path(path)
+        name = _helper_name(node.path, self)
+        call = self.call_site(node, node.path, (), None, False) if name is not None else None
+        lookup = self.path(path)
+        label = _path_name(node.path)
 
-        def not_callable(r, ctx, depths, data, bps):
-            raise _error(r, node, f"{name} is not a helper", "only helpers can be called "
-                         "with arguments")
-        return not_callable
+        def ambiguous(r, ctx, depths, data, bps):
+            if call is not None and name in r.helpers:
+                return call(r, ctx, depths, data, bps)
+            value = lookup(r, ctx, depths, data, bps)
+            if _js_truthy(value):
+                raise _error(r, node, f"({label}) calls {label}, which is not a helper",
+                             f"write {label} without parentheses to use the value")
+            return UNDEFINED
+        return ambiguous
 
     # helper calls ------------------------------------------------------------------------
     def arguments(self, params: tuple, hash_: ast.Hash | None):
