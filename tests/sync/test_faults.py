@@ -90,3 +90,29 @@ def test_write_that_keeps_failing_is_reported_and_retried_a_bounded_number_of_ti
     assert outcome["w"].status == "failed" and "InternalServerError" in outcome["w"].message
     assert outcome["x"].status == "unchanged"
     assert calls == ["w"] * 4 and harness.versions("w", "sms") == ["1"]
+
+
+def test_a_version_that_shows_up_late_is_waited_for_not_written_twice(harness,
+                                                                     monkeypatch) -> None:
+    """Writes are answered "accepted; processing may not be complete": the first read-back
+    may not see the new version yet."""
+    harness.sync({("w", "sms"): {"Body": "one"}})
+    real_list = harness.target.list_versions
+    calls = {"list": 0, "write": 0}
+
+    def lagging_list(name, channel):
+        calls["list"] += 1
+        versions = real_list(name, channel)
+        return versions[:-1] if calls["list"] == 3 else versions  # the read-back lags once
+
+    real_write = harness.target.create_version
+
+    def counting_write(name, channel, body):
+        calls["write"] += 1
+        real_write(name, channel, body)
+
+    monkeypatch.setattr(harness.target, "list_versions", lagging_list)
+    monkeypatch.setattr(harness.target, "create_version", counting_write)
+    result = harness.sync({("w", "sms"): {"Body": "two"}})
+    assert result.ok and calls["write"] == 1 and calls["list"] >= 4  # looked again
+    assert harness.versions("w", "sms") == ["1", "2"] and harness.active("w", "sms") == "2"

@@ -183,20 +183,34 @@ class Applier:
                 error = exc
             except RemoteError as exc:
                 error = exc  # e.g. "already exists": maybe our own earlier attempt
-            found = self.find_version(change.name, change.channel, change.digest or "", after)
+            # The service answers writes with "accepted; processing may not be complete", so
+            # a version may show up a little later: look a few times before writing again.
+            permanent = error is not None and not isinstance(error, TransientError)
+            found = self._await_version(change, after, polls=1 if permanent else 3)
             if found is not None:
                 return found
-            if error is not None and not isinstance(error, TransientError):
+            if permanent:
+                assert error is not None
                 if after is None and self.target.get(change.name, change.channel) is not None:
                     raise Refused(f"created by someone else since the plan ({error.message})")
                 raise error
             if error is None:
                 raise RemoteError(
                     f"{change.channel} template {change.name}: the written content was not "
-                    f"found when read back", hint="run ptk sync again")
+                    f"found when read back", hint="run ptk sync again: it finds the version "
+                    "once it shows up and activates it")
             self._sleep(random.uniform(0, self.retry_base * 2 ** attempt))
         assert error is not None
         raise error
+
+    def _await_version(self, change: Change, after: str | None, polls: int) -> str | None:
+        for poll in range(polls):
+            if poll:
+                self._sleep(self.retry_base * 2 ** (poll - 1))
+            found = self.find_version(change.name, change.channel, change.digest or "", after)
+            if found is not None:
+                return found
+        return None
 
     def find_version(self, name: str, channel: str, digest: str,
                      after: str | None) -> str | None:

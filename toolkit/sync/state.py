@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
+from toolkit.errors import RemoteError
 from toolkit.sync.target import RemoteState, RemoteTemplate, Target
 
 READ_WORKERS = 16
@@ -25,7 +26,12 @@ def read_state(target: Target, name: str, channel: str) -> RemoteState | None:
     active = target.get(name, channel)
     if active is None:
         return None
-    versions = tuple(v.version for v in target.list_versions(name, channel))
+    try:
+        versions = tuple(v.version for v in target.list_versions(name, channel))
+    except RemoteError as exc:
+        if exc.code == "NotFoundException":
+            return None  # deleted between the two reads
+        raise
     latest = active
     if versions and versions[-1] != active.version:
         latest = target.get(name, channel, versions[-1]) or active
