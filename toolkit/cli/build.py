@@ -8,9 +8,9 @@ import click
 
 
 @click.command("build")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Output folder (default: build/ next to the config file).")
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.pass_context
 def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...]) -> int:
     """Write DIR/<TemplateName>/<channel>.json: the exact body of each

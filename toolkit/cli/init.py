@@ -30,7 +30,7 @@ def scaffold_files() -> dict[str, bytes]:
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.argument("directory", type=click.Path(file_okay=False), default=".", metavar="[DIR]")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def command(directory: str, force: bool) -> int:
     """Scaffold a template repository in DIRECTORY (default: the current folder): ptk.toml,
