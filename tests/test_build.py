@@ -49,7 +49,8 @@ def shape_problems(value: Any, shape, path: str = "$") -> list[str]:
     if kind == "list":
         if not isinstance(value, list):
             return [f"{path}: expected a list"]
-        return [p for i, v in enumerate(value) for p in shape_problems(v, shape.member, f"{path}[{i}]")]
+        return [p for i, v in enumerate(value)
+                for p in shape_problems(v, shape.member, f"{path}[{i}]")]
     if kind == "map":
         if not isinstance(value, dict):
             return [f"{path}: expected a map"]

@@ -1,4 +1,4 @@
-"""The loader: template folders and fixtures -> model objects, every problem as a located finding."""
+"""The loader: template folders and fixtures -> model objects; every problem a located finding."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def test_value_offsets_point_inside_the_quotes_with_escapes_and_unicode() -> Non
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    lambda inner: (st.lists(inner, max_size=4)
+                   | st.dictionaries(st.text(max_size=6), inner, max_size=4)),
     max_leaves=20)
 
 

@@ -525,7 +525,8 @@ def _mjml_part(body: TextFile, config: Config, who: Mapping[str, str | None]
                                   exc.hint or "fix the MJML", line=exc.line, column=exc.column,
                                   **who)
     extra = [display_path(inc.path, config.root) for inc in includes]
-    return Part("HtmlPart", html, Location(body.rel, 1, 1), html=True, source=body.text), extra, None
+    part = Part("HtmlPart", html, Location(body.rel, 1, 1), html=True, source=body.text)
+    return part, extra, None
 
 
 def inline_fields(channel: str, data: Mapping[str, Any]) -> Iterator[JsonPath]:
