@@ -174,3 +174,10 @@ def test_pathological_nesting_is_an_error_or_works_never_a_crash() -> None:
         assert "nested too deeply" in str(err)
     program = parse("{{#each a}}" * 5000 + "{{/each}}" * 5000)
     assert render(program, {"a": [1]}, helpers=BUILTIN_HELPERS).text == ""
+    program = parse("{{#if a}}" * 4000 + "x" + "{{/if}}" * 4000)
+    assert render(program, {"a": True}, helpers=BUILTIN_HELPERS).text == "x"
+    program = parse("{{#if a}}" * 15000 + "x" + "{{/if}}" * 15000)
+    try:
+        assert render(program, {"a": True}, helpers=BUILTIN_HELPERS).text == "x"
+    except RenderError as err:
+        assert "nests too deeply" in str(err)

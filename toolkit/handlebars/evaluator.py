@@ -37,7 +37,7 @@ from toolkit.handlebars.runtime import (
     lookup_property, property_key, to_output,
 )
 
-RECURSION_LIMIT = 30000
+RECURSION_LIMIT = 20000
 
 # The top-level fields of a Pinpoint endpoint: always variables, never bare-word text, so
 # that {{upper Address}} with no Address reports a missing variable instead of "ADDRESS".
@@ -876,6 +876,8 @@ def render(program: ast.Program, context: Any, *, helpers: Mapping[str, HelperSp
         with no_gc():
             text = body(r, context, (context, None), {"root": context}, None)
     except RecursionError:
-        raise RenderError("the template nests too deeply to render (does a partial include "
-                          "itself?)", "remove the recursion", path=program.path) from None
+        raise RenderError("the template nests too deeply to render: blocks nested thousands "
+                          "of levels deep, or a partial that includes itself",
+                          "flatten the nesting or stop the partial from including itself",
+                          path=program.path) from None
     return RenderResult(text, tuple(r.missing.values()))
