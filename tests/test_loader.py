@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from toolkit.config import load_config
 from toolkit.errors import InputError
-from toolkit.loader import (load_repository, load_template, template_folder_of, template_names,
-                            value_offsets)
+from toolkit.loader import (_scan, load_repository, load_template, template_folder_of,
+                            template_names, value_offsets)
 
 DATA = Path(__file__).resolve().parent / "data" / "loader"
 
@@ -77,7 +77,8 @@ def _paths(value, prefix=()):
 @given(json_values, st.sampled_from([None, 2, 4]), st.booleans())
 def test_value_offsets_match_every_value_of_any_json(value, indent, ascii_only) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
-    offsets = value_offsets(text)
+    offsets, keys = _scan(text)
+    assert offsets == value_offsets(text)
     decoder = json.JSONDecoder()
     for path, expected in _paths(value):
         offset = offsets[path]
@@ -85,6 +86,8 @@ def test_value_offsets_match_every_value_of_any_json(value, indent, ascii_only) 
             assert text[offset - 1] == '"'
             offset -= 1
         assert decoder.raw_decode(text, offset)[0] == expected
+        if path and isinstance(path[-1], str):  # an object member: its key's opening quote
+            assert decoder.raw_decode(text, keys[path])[0] == path[-1]
 
 
 # --- a good repository ----------------------------------------------------------------------------
