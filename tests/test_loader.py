@@ -395,3 +395,27 @@ def test_mjml_includes_next_to_a_broken_manifest_are_not_unknown_files(tmp_path:
                                    "</mj-section>",
     })
     assert [f.code for f in load(tmp_path).findings] == ["S002"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["email", "sms", "voice", "push", "inapp"]),
+       st.one_of(json_values.map(json.dumps).map(str.encode), st.binary(max_size=40)),
+       st.binary(max_size=40))
+def test_the_loader_never_raises_on_any_content(channel: str, manifest: bytes,
+                                                body: bytes) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        body_file = {"email": "email.mjml", "sms": "sms.txt", "voice": "voice.txt"}.get(channel)
+        files: dict[str, str | bytes] = {f"templates/t/{channel}.json": manifest,
+                                         "fixtures/f.json": manifest}
+        if body_file:
+            files[f"templates/t/{body_file}"] = body
+        make_repo(root, files)
+        repo = load(root)
+        template = repo.template("t")
+        assert template is not None
+        if channel not in template.channels:
+            assert any(f.template == "t" for f in repo.findings)
+        assert all(f.code.startswith("S") and f.message for f in repo.findings)
