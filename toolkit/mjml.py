@@ -136,8 +136,11 @@ def compile_mjml(source: str, *, path: Path,
     options = mrml.ParserOptions(include_loader=mrml.memory_loader(dict(data)))
     try:
         output = mrml.to_html(source, parser_options=options)
-    except (OSError, ValueError) as exc:
-        message = str(exc)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - OSError/ValueError, or a Rust panic
+        # (pyo3's PanicException derives from BaseException): bad input either way.
+        message = str(exc) or type(exc).__name__
         line = col = None
         where_path, text = path, source
         position = _POSITION.search(message)
