@@ -88,8 +88,9 @@ def test_deep_nesting_parses_without_recursion_error() -> None:
 @pytest.mark.parametrize("text, line, column, words", [
     ("a\n  b {{#if x}}\nc\n", 2, 5, ["{{#if}}", "line 2:5", "never closed"]),
     ("{{#each items}}\n{{#if a}}x{{/each}}", 2, 11, ["{{/each}}", "{{#if}}", "line 2:1"]),
-    ("ok\n{{name}", 2, 7, ["'}'"]),
-    ("\n\n{{upper \"abc}}", 3, 9, []),
+    ("ok\n{{name}", 2, 7, ["{{ opened at line 2:1 is never closed"]),
+    ("\n\n{{upper \"abc}}", 3, 9, ["string is never closed"]),
+    ("{{#if a}}{{/if}", 1, 15, ["{{/ opened at line 1:10"]),
     ("x\n{{!-- never", 2, 1, ["comment"]),
     ("{{/if}}", 1, 1, ["never opened"]),
     ("{{else}}", 1, 1, ["outside a block"]),

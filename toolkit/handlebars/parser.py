@@ -105,12 +105,28 @@ class _Parser:
         self.right_stripped: dict[int, bool] = {}
         self.left_stripped: dict[int, bool] = {}
         self.depth = 0
+        self.tag_start: Token | None = None  # the {{ of the tag being parsed
 
     # --- errors and tokens -------------------------------------------------------------
     def error(self, token_or_pos: Token | int, description: str, hint: str) -> HandlebarsSyntaxError:
         at = token_or_pos.pos if isinstance(token_or_pos, Token) else token_or_pos
+        if isinstance(token_or_pos, Token) and token_or_pos.kind in ("INVALID", "EOF"):
+            description, hint = self.explain(token_or_pos, description, hint)
         line, column = self.pos(at)
         return HandlebarsSyntaxError(description, line=line, column=column, path=self.path, hint=hint)
+
+    def explain(self, token: Token, description: str, hint: str) -> tuple[str, str]:
+        """Clearer words for the usual causes of an unexpected character inside a tag."""
+        tag = self.tag_start
+        if tag is not None and "}}" not in self.text[tag.pos:]:
+            line, column = self.loc(tag)
+            return (f"the tag {tag.raw.strip()} opened at line {line}:{column} is never closed",
+                    "close it with }}")
+        if token.text in ('"', "'"):
+            return ("this string is never closed", f"end it with {token.text}")
+        if token.text == "}":
+            return ("a single } cannot close a tag", "close the tag with }}")
+        return description, hint
 
     def loc(self, token: Token) -> tuple[int, int]:
         return self.pos(token.pos)
@@ -312,6 +328,7 @@ class _Parser:
         while True:
             token = self.next()
             kind = token.kind
+            self.tag_start = token
             if kind == "CONTENT":
                 line, column = self.loc(token)
                 section.body.append(ast.ContentStatement(line, column, token.text, token.text))
