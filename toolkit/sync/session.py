@@ -42,7 +42,8 @@ def select_environment(config: Config, name: str | None) -> Environment:
                           hint='add a table such as [env.dev] with region = "eu-west-1" '
                                '(and optionally profile, endpoint_url, prefix, suffix)')
     raise UsageError(f"several environments configured ({', '.join(sorted(config.environments))})"
-                     f"; say which one", hint="pass --env NAME")
+                     f": say which one with --env NAME", hint="e.g. --env "
+                     f"{sorted(config.environments)[0]}")
 
 
 def open_target(env: Environment) -> Target:
