@@ -178,7 +178,7 @@
       renderMissing(data.missing || []);
       renderFiles(data.files || []);
     } else if (!fromReload || !state.last || state.last.template !== route.template || state.last.channel !== route.channel) {
-      replaceChildren($("stage"), [el("div", { class: "empty", text: "Nothing rendered yet for this selection." })]);
+      showPlaceholder(data.error && data.error.not_found ? data.error.message : "Nothing rendered yet for this selection.");
       renderMissing([]);
       renderFiles([]);
     }
@@ -218,13 +218,16 @@
     select.value = state.route.fixture || data.fixture || NO_FIXTURE;
   }
 
+  function showPlaceholder(text) {
+    const stage = $("stage");
+    delete stage.dataset.key; // the next render mounts its panel afresh
+    replaceChildren(stage, [el("div", { class: "empty", text })]);
+  }
+
   function renderOverlay(error, hasRender) {
     const overlay = $("overlay");
     if (!error || error.not_found && !hasRender) {
       overlay.hidden = true;
-      if (error && error.not_found) {
-        replaceChildren($("stage"), [el("div", { class: "empty", text: error.message })]);
-      }
       return;
     }
     $("overlay-where").textContent = where(error) || "";
@@ -289,7 +292,8 @@
     }
     stage.dataset.key = key;
     const render = { sms: renderSms, push: renderPush, voice: renderVoice, inapp: renderInapp }[data.channel];
-    replaceChildren(stage, render ? render(data.view, data) : el("div", { class: "empty", text: "Unknown channel." }));
+    if (render) replaceChildren(stage, render(data.view, data));
+    else showPlaceholder("Unknown channel.");
   }
 
   function segmented(name, options, current, onChange) {

@@ -24,6 +24,8 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 
 pytestmark = [
     pytest.mark.browser,
+    # watchdog's own note when a moved-away folder comes back and is watched again
+    pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning"),
     pytest.mark.skipif(not CHROMIUM.exists(),
                        reason=f"no chromium at {CHROMIUM} (apt-get install chromium to run the "
                               "browser tests)"),
@@ -197,3 +199,21 @@ def test_index_follows_new_and_broken_templates(page, preview: Preview, repo: Pa
     finally:
         shutil.rmtree(new)
     expect()(page.locator(".template-card")).to_have_count(6)
+
+
+def test_a_template_that_goes_away_and_comes_back(page, preview: Preview, repo: Path) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+    frame = page.frame_locator("#email-frame")
+    expect()(frame.locator("body")).to_contain_text("Fernwood")
+    folder = repo / "templates" / "welcome"
+    parked = repo / "parked-welcome"
+    shutil.move(folder, parked)
+    try:
+        # the last render stays, under a message that the template is gone
+        expect()(page.locator("#overlay-message")).to_contain_text("no template 'welcome'")
+        expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
+    finally:
+        shutil.move(parked, folder)
+    expect()(page.locator("#overlay")).to_be_hidden()
+    expect()(frame.locator("body")).to_contain_text("Fernwood")
+    expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")

@@ -107,3 +107,14 @@ def test_stop_ends_every_thread(tmp_path: Path) -> None:
     watcher.stop()
     assert not watcher.alive
     assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
+
+
+def test_folders_moved_away_and_back_are_reported(watched: tuple[Path, Recorder, Watcher]) -> None:
+    folder, recorder, _ = watched
+    template = folder / "templates" / "welcome"
+    parked = folder / "templates" / ".parked"
+    os.rename(template, parked)
+    assert recorder.wait_for(lambda paths: template in paths)
+    recorder.batches.clear()
+    os.rename(parked, template)
+    assert recorder.wait_for(lambda paths: template in paths)

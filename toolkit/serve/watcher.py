@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from watchdog.events import (
-    DirCreatedEvent,
+    DirModifiedEvent,
     FileClosedEvent,
     FileClosedNoWriteEvent,
     FileOpenedEvent,
@@ -48,7 +48,7 @@ class _Collector(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if isinstance(event, _IGNORED_EVENTS):
             return
-        if event.is_directory and not isinstance(event, DirCreatedEvent):
+        if isinstance(event, DirModifiedEvent):
             return  # a directory's own mtime changes whenever a file in it does
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         if isinstance(event, FileClosedEvent):
