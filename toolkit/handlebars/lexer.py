@@ -152,6 +152,7 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
     n = len(text)
     pos = 0
     find = text.find
+    has_nul = "\x00" in text
     simple_match = _SIMPLE.match
     open_match = _MU_OPEN.match
     rest_match = _MU_REST.match
@@ -169,7 +170,7 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
                 break
             nxt = find("{{", pos)
             stop = n if nxt < 0 else nxt
-            nul = find("\x00", pos, stop)
+            nul = find("\x00", pos, stop) if has_nul else -1
             if nul >= 0:
                 if nul > pos:
                     add(Token("CONTENT", text[pos:nul], pos, text[pos:nul]))
