@@ -444,7 +444,7 @@
     return el("div", { class: "sms-layout" }, [
       el("div", { class: "phone" }, [
         el("div", { class: "phone-notch" }),
-        el("div", { class: "phone-header", text: view.sender_id || "Sender" }),
+        el("div", { class: "phone-header", text: "Text Message" }),
         el("div", { class: "phone-screen" }, [bubble]),
       ]),
       el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats]), why]),

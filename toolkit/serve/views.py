@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from toolkit import push, sms
+from toolkit.lint.rules.email import GMAIL_CLIP_BYTES  # the same limit the linter checks
 from toolkit.model import Channel
 
-GMAIL_CLIP_BYTES = 102 * 1024  # Gmail cuts the message off ("[Message clipped]") above ~102 KB
 VOICE_WORDS_PER_MINUTE = 150  # assumed speaking rate for the duration estimate (see docs)
 
 # Device-like truncation of push notifications (characters shown before an ellipsis). The
@@ -147,7 +147,7 @@ def email_view(fields: Mapping[str, str]) -> dict[str, Any]:
 
 # --- sms -----------------------------------------------------------------------------------
 
-def sms_view(fields: Mapping[str, str], manifest: Mapping[str, Any]) -> dict[str, Any]:
+def sms_view(fields: Mapping[str, str]) -> dict[str, Any]:
     body = fields.get("Body", "") or ""
     analysis = sms.analyze_sms(body)
     return {
@@ -162,7 +162,6 @@ def sms_view(fields: Mapping[str, str], manifest: Mapping[str, Any]) -> dict[str
              "name": sms.describe_char(o.char)}
             for o in analysis.offending
         ],
-        "sender_id": manifest.get("SenderId") or manifest.get("OriginationNumber"),
     }
 
 
@@ -255,7 +254,7 @@ def channel_view(channel: Channel, fields: Mapping[str, str], body: Mapping[str,
     if channel.channel == "email":
         return email_view(fields)
     if channel.channel == "sms":
-        return sms_view(fields, channel.manifest)
+        return sms_view(fields)
     if channel.channel == "push":
         return push_view(body)
     if channel.channel == "voice":
