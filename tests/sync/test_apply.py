@@ -241,3 +241,22 @@ def test_change_waiting_for_the_rate_limit_is_skipped_after_ctrl_c(harness) -> N
     outcome = applier.apply(change)
     assert outcome.status == "skipped" and "interrupted" in outcome.message
     assert harness.writes() == [] and harness.versions("welcome", "sms") == ["1"]
+
+
+def test_a_bug_stops_new_work_and_surfaces_after_the_pool_drains(harness, monkeypatch) -> None:
+    import pytest
+
+    many = {(f"b{n:02}", "sms"): {"Body": f"n{n}"} for n in range(8)}
+    plan = harness.plan(many)
+    applier = harness.applier()
+    real = applier.apply
+
+    def buggy(change):
+        if change.name == "b00":
+            raise ZeroDivisionError("bug")
+        return real(change)
+
+    monkeypatch.setattr(applier, "apply", buggy)
+    with pytest.raises(ZeroDivisionError):
+        apply_plan(plan, applier, workers=1)
+    assert len(list(harness.other.list_templates())) == 0  # nothing started after the bug

@@ -280,9 +280,14 @@ def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
         change = changes[index]
         if stop.is_set():
             return Outcome(change, "skipped", "not started (interrupted)")
-        return applier.apply(change)
+        try:
+            return applier.apply(change)
+        except BaseException:
+            stop.set()  # a bug: start nothing more (re-raised by the calling thread)
+            raise
 
     interrupted = False
+    bug: Exception | None = None
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ptk-apply") as pool:
         pending: dict[Future[Outcome], int] = {pool.submit(run, i): i
                                                for i in range(len(changes))}
@@ -290,14 +295,23 @@ def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
             try:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:
+                    index = pending[future]
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # a bug in ptk: drain the pool, then re-raise
+                        bug = bug or exc
+                        stop.set()
+                        outcome = Outcome(changes[index], "failed", f"internal error: {exc!r}")
                     # stored before it leaves `pending`: an interrupt in between loses nothing
-                    outcomes[pending[future]] = future.result()
-                    index = pending.pop(future)
+                    outcomes[index] = outcome
+                    pending.pop(future)
                     if progress is not None:
-                        progress(outcomes[index])
+                        progress(outcome)
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()
+    if bug is not None:
+        raise bug
     interrupted = interrupted or stop.is_set()
     return ApplyResult(outcomes=tuple(outcomes[i] for i in range(len(changes))),
                        interrupted=interrupted)
