@@ -260,3 +260,20 @@ def test_a_bug_stops_new_work_and_surfaces_after_the_pool_drains(harness, monkey
     with pytest.raises(ZeroDivisionError):
         apply_plan(plan, applier, workers=1)
     assert len(list(harness.other.list_templates())) == 0  # nothing started after the bug
+
+
+def test_keyboard_interrupt_inside_a_change_is_reported_not_looped(harness, monkeypatch) -> None:
+    many = {(f"i{n:02}", "sms"): {"Body": f"n{n}"} for n in range(5)}
+    plan = harness.plan(many)
+    applier = harness.applier()
+    real = applier.apply
+
+    def interrupted(change):
+        if change.name == "i00":
+            raise KeyboardInterrupt
+        return real(change)
+
+    monkeypatch.setattr(applier, "apply", interrupted)
+    result = apply_plan(plan, applier, workers=1)
+    assert result.interrupted
+    assert [o.status for o in result.outcomes] == ["skipped"] * 5

@@ -298,6 +298,10 @@ def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
                     index = pending[future]
                     try:
                         outcome = future.result()
+                    except KeyboardInterrupt:  # raised inside a change: same as Ctrl-C
+                        interrupted = True
+                        stop.set()
+                        outcome = Outcome(changes[index], "skipped", "interrupted")
                     except Exception as exc:  # a bug in ptk: drain the pool, then re-raise
                         bug = bug or exc
                         stop.set()
