@@ -94,6 +94,8 @@ def test_include_files_belong_to_the_channel(repo_root: Path) -> None:
      "</mj-body> closes <mj-section> opened at 3:3"),
     ("<mjml>\n<mj-body>\n  <mj-section><mj-column><mj-text>x</mj-column>", 3, 26,
      "<mj-text> is never closed"),
+    ("<mjml><mj-body>\n  <mj-section><mj-column><mj-texte>x</mj-texte>", 2, 26,
+     "unknown MJML element <mj-texte>"),
     ("<mjml><mj-body></mj-body></mjml>\n</mj-section>", 2, 1,
      "closing </mj-section> without an opening tag"),
     ("<mjml><mj-body>\n<mj-section><mj-column>\n  <mj-include path=\"nope.mjml\" />"
@@ -110,6 +112,8 @@ def test_errors_name_the_file_line_and_column(tmp_path: Path, source: str, line:
     assert (error.path, error.line, error.column) == (str(path), line, column)
     assert words in error.message and error.message.startswith(f"{path}:{line}:{column}")
     assert error.hint
+    if "mj-texte" in source:
+        assert error.hint == "did you mean <mj-text>?"
 
 
 def test_mrml_byte_positions_become_line_and_column(tmp_path: Path) -> None:

@@ -5,13 +5,15 @@ read by ptk itself (:func:`read_includes`), so the loader knows every file an em
 on and a missing include is reported at the ``<mj-include>`` tag. MRML is then given those
 files through its in-memory loader and never touches the file system or the network.
 
-MRML does not validate much (see docs/foundation.md): it accepts unknown attributes and tags.
-ptk adds a tag-balance check of the ``mj-*`` elements, so an unclosed or mismatched tag is
-reported with its line and column instead of MRML's position-less "unexpected end of stream".
+MRML does not validate much (see docs/foundation.md): it accepts unknown attributes and copies
+unknown tags into the HTML. ptk checks the ``mj-*`` elements first: an unknown element
+(``<mj-texte>``) and an unclosed or mismatched tag are reported with their line and column,
+instead of MRML's silence or its position-less "unexpected end of stream".
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +29,15 @@ _TAG = re.compile(
 _ATTR_PATH = re.compile(r"""\bpath\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _QUOTE_IN_MUSTACHE = re.compile(r'=\s*"[^"{]*\{\{[^}"]*"')
 _POSITION = re.compile(r"in (?:root template|template from \"([^\"]*)\") at position (\d+):(\d+)")
+# Every element of MJML 4 that MRML compiles (mj-html-attributes is MJML's but MRML rejects it).
+KNOWN_ELEMENTS = frozenset({
+    "mjml", "mj-head", "mj-body", "mj-attributes", "mj-all", "mj-class", "mj-breakpoint",
+    "mj-font", "mj-preview", "mj-style", "mj-title", "mj-include", "mj-accordion",
+    "mj-accordion-element", "mj-accordion-title", "mj-accordion-text", "mj-button",
+    "mj-carousel", "mj-carousel-image", "mj-column", "mj-divider", "mj-group", "mj-hero",
+    "mj-image", "mj-navbar", "mj-navbar-link", "mj-raw", "mj-section", "mj-social",
+    "mj-social-element", "mj-spacer", "mj-table", "mj-text", "mj-wrapper",
+})
 # Elements whose content MJML treats as raw HTML: no mj-* tags are looked for inside them.
 _RAW = {"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-title", "mj-preview",
         "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text"}
@@ -57,6 +68,15 @@ def check_tags(source: str, *, path: Path) -> None:
             continue
         if stack and stack[-1][0] in _RAW and not (closing and name == stack[-1][0]):
             continue  # inside raw HTML content
+        if name not in KNOWN_ELEMENTS:
+            line, col = line_col(source, match.start())
+            close = difflib.get_close_matches(name, sorted(KNOWN_ELEMENTS), n=1, cutoff=0.7)
+            hint = (f"did you mean <{close[0]}>?" if close
+                    else "use one of the MJML elements (https://documentation.mjml.io)")
+            if name == "mj-html-attributes":
+                hint = "MRML, which ptk compiles with, does not support mj-html-attributes"
+            raise RenderError(f"{path}:{line}:{col}: unknown MJML element <{name}>", hint=hint,
+                              path=str(path), line=line, column=col)
         if closing:
             if not stack:
                 line, col = line_col(source, match.start())
