@@ -181,3 +181,23 @@ def test_pathological_nesting_is_an_error_or_works_never_a_crash() -> None:
         assert render(program, {"a": True}, helpers=BUILTIN_HELPERS).text == "x"
     except RenderError as err:
         assert "nests too deeply" in str(err)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"],
+                                      exclude_characters="\x00"), max_size=200))
+def test_text_without_mustaches_renders_unchanged(text: str) -> None:
+    text = text.replace("{{", "{ {")
+    assert render(parse(text), {}).text == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(contexts)
+def test_rendering_is_deterministic_and_does_not_change_the_data(context: dict) -> None:
+    import copy
+    program = parse("{{#each this}}{{@key}}={{this}};{{/each}}{{#with name}}{{.}}{{/with}}"
+                    "{{lookup this 'items'}}{{#items}}[{{this}}]{{/items}}")
+    before = copy.deepcopy(context)
+    first = render(program, context, helpers=BUILTIN_HELPERS)
+    assert render(program, context, helpers=BUILTIN_HELPERS) == first
+    assert repr(context) == repr(before)
