@@ -295,7 +295,7 @@ class _Parser:
     def block_params(self) -> tuple[str, ...]:
         if self.peek().kind != "OPEN_BLOCK_PARAMS":
             return ()
-        open_token = self.next()
+        self.next()
         names: list[str] = []
         while self.peek().kind == "ID":
             names.append(self.next().text)
@@ -304,7 +304,6 @@ class _Parser:
                              "write as |item index|")
         self.expect("CLOSE_BLOCK_PARAMS", "'|' to close the block parameters",
                     f"write as |{' '.join(names)}|")
-        del open_token
         return tuple(names)
 
     def close(self, kind: str, opening: Token) -> Token:
