@@ -470,7 +470,7 @@
         ]),
         el("div", { class: "notification-title", text: p.title.shown || "" }),
         el("div", { class: "notification-body", text: p.body.shown || "" }),
-        p.image_url ? el("div", { class: "notification-image muted small", text: `image: ${p.image_url}` }) : null,
+        p.image_url ? remoteImage(p.image_url, "notification-image") : null,
       ]);
       let size = null;
       if (p.limit) {
@@ -520,6 +520,16 @@
     ]);
   }
 
+  // An image named by the template: shown when it loads (http/https only), else its address.
+  function remoteImage(url, className) {
+    const label = el("div", { class: `${className} image-label`, text: `image: ${url}` });
+    if (!/^https?:\/\//i.test(url)) return label;
+    const img = el("img", { class: className, alt: "", referrerpolicy: "no-referrer", loading: "lazy" });
+    img.addEventListener("error", () => img.replaceWith(label), { once: true });
+    img.src = url;
+    return img;
+  }
+
   // in-app
   function button(config) {
     const d = (config && config.DefaultConfig) || {};
@@ -536,7 +546,7 @@
     if (colour(content.BackgroundColor)) card.style.backgroundColor = colour(content.BackgroundColor);
     const header = content.HeaderConfig || {};
     const bodyConfig = content.BodyConfig || {};
-    if (content.ImageUrl) card.append(el("div", { class: "iam-image", text: `image: ${content.ImageUrl}` }));
+    if (content.ImageUrl) card.append(remoteImage(content.ImageUrl, "iam-image"));
     if (header.Header) {
       const h = el("div", { class: "iam-header", text: header.Header });
       if (colour(header.TextColor)) h.style.color = colour(header.TextColor);
@@ -576,11 +586,25 @@
           el("div", { class: "iam-layer" }, [inner]),
         ]),
       ]),
-      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [el("dl", { class: "stats" }, [
-        stat("Layout", layout || "—"),
-        stat("Messages", view.content.length),
-        stat("Custom data keys", custom.length ? custom.join(", ") : "—"),
-      ])])]),
+      el("div", { class: "sms-info" }, [
+        el("div", { class: "card" }, [el("dl", { class: "stats" }, [
+          stat("Layout", layout || "—"),
+          stat("Messages", view.content.length),
+          stat("Custom data keys", custom.length ? custom.join(", ") : "—"),
+        ])]),
+        el("div", { class: "card" }, [
+          el("h3", { text: "Buttons" }),
+          el("ul", { class: "list" }, view.content.map((c, i) => el("li", {}, [
+            el("div", { class: "small muted", text: `Message ${i + 1}${c.HeaderConfig && c.HeaderConfig.Header ? ": " + c.HeaderConfig.Header : ""}` }),
+            ...[["Primary", c.PrimaryBtn], ["Secondary", c.SecondaryBtn]].filter(([, b]) => b && b.DefaultConfig)
+              .map(([label, b]) => el("div", { class: "small" }, [
+                el("strong", { text: `${label}: ` }),
+                `${b.DefaultConfig.Text || "(no text)"} → ${b.DefaultConfig.ButtonAction || "CLOSE"}`,
+                b.DefaultConfig.Link ? el("code", { text: ` ${b.DefaultConfig.Link}` }) : null,
+              ])),
+          ]))),
+        ]),
+      ]),
     ]);
   }
 
