@@ -17,6 +17,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import mrml
@@ -152,10 +153,8 @@ def compile_mjml(source: str, *, path: Path,
     check_tags(source, path=path)
     if includes is None:
         includes = read_includes(source, path=path)
-    data: Mapping[str, str] = {inc.literal: inc.text for inc in includes}
-    options = mrml.ParserOptions(include_loader=mrml.memory_loader(dict(data)))
     try:
-        output = mrml.to_html(source, parser_options=options)
+        return _compile(source, tuple((inc.literal, inc.text) for inc in includes))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - OSError/ValueError, or a Rust panic
@@ -189,4 +188,13 @@ def compile_mjml(source: str, *, path: Path,
                     "put it inside an element (e.g. a column) or include it from the main file")
         raise RenderError(f"{where}: MJML error: {message}", hint=hint,
                           path=str(where_path), line=line, column=col) from None
-    return output.content
+
+
+@lru_cache(maxsize=128)
+def _compile(source: str, includes: tuple[tuple[str, str], ...]) -> str:
+    """MRML's HTML for ``source`` with in-memory ``includes`` (path as written, text).
+    Cached: the output depends on nothing else, and the linter and the preview load the
+    same emails again and again."""
+    data: Mapping[str, str] = dict(includes)
+    options = mrml.ParserOptions(include_loader=mrml.memory_loader(dict(data)))
+    return mrml.to_html(source, parser_options=options).content
