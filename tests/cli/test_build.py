@@ -47,6 +47,22 @@ def test_build_writes_every_body_and_is_deterministic(sample: Path, capsys,
     assert all(body.endswith(b"}\n") for body in first.values())
 
 
+def test_separate_processes_write_identical_bytes(sample: Path) -> None:
+    """Different hash seeds per process: no output may depend on set or dict ordering."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = sample / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "toolkit", "build", "--out", str(out)],
+                       cwd=sample, env=env, check=True, capture_output=True)
+        outputs.append(snapshot(out))
+    assert len(outputs[0]) == 12 and outputs[0] == outputs[1]
+
+
 def test_build_selected_names_into_another_folder(sample: Path, capsys,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(sample / "templates")  # config found by walking up
