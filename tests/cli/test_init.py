@@ -24,6 +24,8 @@ def test_init_then_build(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(target)
     assert main(["build"]) == 0
     assert len(list((target / "build").rglob("*.json"))) == 5
+    capsys.readouterr()
+    assert main(["lint"]) == 0, capsys.readouterr()  # the scaffold is a clean example
 
 
 def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
