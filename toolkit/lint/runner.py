@@ -34,6 +34,7 @@ from toolkit.model import CHANNELS, Finding, Location, Part, Repository, Templat
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
 BLOCKING = frozenset({"H001", "H002", "H003"})  # the template cannot render
+MAX_PER_RULE = 50  # findings of one rule per template channel (and fixture)
 _LINE_PREFIX = re.compile(r"^(line )?\d+:\d+: ")
 
 
@@ -220,10 +221,18 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
 
 
 def _safely(rule: type[Rule], ctx: Any) -> Iterator[Problem]:
-    """A rule's problems; a rule that crashes on odd content costs its own findings only,
-    never the run (the crash is reported as a finding of that rule)."""
+    """A rule's problems, at most MAX_PER_RULE per channel (and fixture) plus one line
+    saying how many more there are; a rule that crashes on odd content costs its own
+    findings only, never the run (the crash is reported as a finding of that rule)."""
     try:
-        yield from list(rule.check(ctx))
+        found = 0
+        for problem in rule.check(ctx):
+            found += 1
+            if found <= MAX_PER_RULE:
+                yield problem
+        if found > MAX_PER_RULE:
+            yield Problem(f"{found - MAX_PER_RULE} more {rule.NAME} findings in this template "
+                          f"channel are not shown", hint="fix the ones above first")
     except RecursionError:
         yield Problem(f"{rule.NAME}: content nested too deeply to check")
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide other findings

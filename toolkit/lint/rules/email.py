@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from toolkit.lint.markup import MAX_MARKUP
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -98,7 +99,7 @@ class InsecureLink(Rule):
                 continue
             text = ctx.source(part)
             pattern = _INSECURE if field == "HtmlPart" else re.compile(r"(http://\S+)")
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, 0, MAX_MARKUP):
                 url = match.group(match.lastindex or 1)
                 line, column = line_column(text, match.start(match.lastindex or 1))
                 yield Problem(f"insecure link {url[:60]}",

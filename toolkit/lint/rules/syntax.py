@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.lint.hbs import kind, position
+from toolkit.lint.markup import MAX_MARKUP
 from toolkit.lint.rule import ChannelContext, Problem, Rule
 
 ENDPOINT_ROOTS = frozenset({
@@ -247,7 +248,7 @@ class QuotesInAttributeMustache(Rule):
         if part is None:
             return
         text = ctx.source(part)
-        for match in _QUOTED_IN_ATTRIBUTE.finditer(text):
+        for match in _QUOTED_IN_ATTRIBUTE.finditer(text, 0, MAX_MARKUP):
             start = text.index("{{", match.start())
             yield Problem("double quotes inside a mustache inside a double-quoted attribute",
                           ctx.locate_source(part, *line_column(text, start)),
@@ -260,8 +261,6 @@ MJML_ENDING_TAGS = frozenset({
     "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text",
     "mj-font", "mj-breakpoint", "mj-html-attributes", "mj-attributes", "mj-include",
 })
-_MJ_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*?(/?)>",
-                     re.DOTALL)
 _BLOCK_TAG = re.compile(r"\{\{~?\s*(?:[#^/]|else\b)")
 
 
@@ -287,7 +286,7 @@ class BlockBetweenMjmlSections(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        from toolkit.lint.markup import line_column
+        from toolkit.lint.markup import iter_tags, line_column
 
         part = ctx.channel.part("HtmlPart")
         if part is None or part.source is None:
@@ -295,24 +294,22 @@ class BlockBetweenMjmlSections(Rule):
         text = part.source
         stack: list[str] = []
         last = 0
-        for match in _MJ_TAG.finditer(text):
+        for tag in iter_tags(text):
             if stack and stack[-1].startswith("mj-") and stack[-1] not in MJML_ENDING_TAGS:
-                for block in _BLOCK_TAG.finditer(text, last, match.start()):
+                for block in _BLOCK_TAG.finditer(text, last, tag.start):
                     yield Problem(
                         f"Handlebars block tag directly inside <{stack[-1]}>: MJML drops it",
                         ctx.locate_source(part, *line_column(text, block.start())),
                         hint="wrap it in <mj-raw>...</mj-raw>")
-            last = match.end()
-            closing, name, self_closing = match.group(1), match.group(2), match.group(3)
-            if name is None or self_closing:
+            last = tag.end
+            if tag.self_closing:
                 continue
-            name = name.lower()
-            if closing:
-                if name in stack:
-                    while stack and stack.pop() != name:
+            if tag.closing:
+                if tag.name in stack:
+                    while stack and stack.pop() != tag.name:
                         pass
             elif not (stack and stack[-1] in MJML_ENDING_TAGS):
-                stack.append(name)
+                stack.append(tag.name)
 
 
 class RenderFailed(Rule):
