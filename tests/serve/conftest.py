@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ def copy_bundled_repository(target: Path) -> Path:
     shutil.copytree(REPO_ROOT / "fixtures", target / "fixtures")
     shutil.copy2(REPO_ROOT / "ptk.toml", target / "ptk.toml")
     return target
+
+
+@pytest.fixture(scope="session")
+def copy_repository() -> Callable[[Path], Path]:
+    """``copy_repository(target)``: a fresh copy of the bundled repository at ``target``."""
+    return copy_bundled_repository
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ import pytest
 
 from toolkit.serve.preview import Preview
 
-from .conftest import copy_bundled_repository
-
 CHROMIUM = Path(os.environ.get("PTK_CHROMIUM", "/usr/lib/chromium/chromium"))
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -42,8 +40,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_bundled_repository(tmp_path_factory.mktemp("browser") / "repo")
+def repo(tmp_path_factory: pytest.TempPathFactory, copy_repository) -> Path:
+    return copy_repository(tmp_path_factory.mktemp("browser") / "repo")
 
 
 @pytest.fixture(scope="module")

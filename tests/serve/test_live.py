@@ -72,10 +72,8 @@ def test_stop_leaves_no_thread_behind(bundled_copy: Path) -> None:
     assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
 
 
-def test_a_folder_created_after_start_is_watched_too(tmp_path: Path) -> None:
-    from .conftest import copy_bundled_repository
-
-    repo = copy_bundled_repository(tmp_path / "repo")
+def test_a_folder_created_after_start_is_watched_too(bundled_copy: Path) -> None:
+    repo = bundled_copy
     (repo / "ptk.toml").write_text('templates = "templates"\nfixtures = "more-fixtures"\n',
                                    encoding="utf-8")
     running = Preview(start=repo, port=0, long_poll_seconds=5).start()
