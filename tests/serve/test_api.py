@@ -200,3 +200,18 @@ def test_reloading_one_template_gives_what_a_full_load_gives(app: PreviewApp, bu
     assert _rebuild(app, sms, broken)
     assert app.repository == load_repository(load_config(bundled_copy))
     assert any(f.location.path == "templates/order-shipped/sms.json" for f in app.repository.findings)
+
+
+def test_an_include_outside_the_templates_folder_is_relevant(bundled_copy: Path) -> None:
+    shared = bundled_copy / "shared-styles"
+    shared.mkdir()
+    (bundled_copy / "templates" / "_shared" / "brand.css").rename(shared / "brand.css")
+    mjml = bundled_copy / "templates" / "welcome" / "email.mjml"
+    mjml.write_text(mjml.read_text(encoding="utf-8").replace(
+        "../_shared/brand.css", "../../shared-styles/brand.css"), encoding="utf-8")
+    app = PreviewApp(start=bundled_copy)
+    assert "shared-styles/brand.css" in app.render("welcome", "email", "full-profile")["files"]
+    assert app.relevant(shared / "brand.css")
+    assert not app.relevant(shared / "other.css")
+    recursive, flat = app.watch_folders()
+    assert shared.resolve() in flat

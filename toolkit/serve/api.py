@@ -112,6 +112,7 @@ class PreviewApp:
         self._recent: OrderedDict[Key, None] = OrderedDict()
         self._last_html: dict[Key, str] = {}
         self.lint_failures: dict[str, str] = {}  # template -> why its linting failed
+        self._dependency_cache: tuple[_Snapshot, frozenset[Path]] | None = None
         self._load(first=True)
 
     # --- loading ---------------------------------------------------------------------------
@@ -177,13 +178,24 @@ class PreviewApp:
         for folder in (config.templates_dir, config.fixtures_dir):
             if path.is_relative_to(folder.resolve()):
                 return True
-        repo = self._snapshot.repo
-        if repo is not None:
-            for template in repo.templates:
+        return path in self._dependencies()
+
+    def _dependencies(self) -> frozenset[Path]:
+        """Every file a loaded channel depends on (e.g. MJML includes outside the templates
+        folder), resolved; computed once per snapshot."""
+        snapshot = self._snapshot
+        cached = self._dependency_cache
+        if cached is not None and cached[0] is snapshot:
+            return cached[1]
+        files: set[Path] = set()
+        if snapshot.repo is not None and snapshot.config is not None:
+            root = snapshot.config.root
+            for template in snapshot.repo.templates:
                 for channel in template.channels.values():
-                    if any((config.root / f).resolve() == path for f in channel.files):
-                        return True
-        return False
+                    files.update((root / f).resolve() for f in channel.files)
+        result = frozenset(files)
+        self._dependency_cache = (snapshot, result)
+        return result
 
     def rebuild(self, changed: Iterable[Path]) -> bool:
         """The builder: reload when a relevant file changed, warm the cache of what pages
