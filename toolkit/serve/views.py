@@ -20,9 +20,10 @@ from toolkit.model import Channel
 
 VOICE_WORDS_PER_MINUTE = 150  # assumed speaking rate for the duration estimate (see docs)
 
-# Device-like truncation of push notifications (characters shown before an ellipsis). The
-# figures are the commonly published ones (iOS lock screen ~110 characters of body, Android
-# collapsed ~49); devices differ with font size and screen width, so these are a guide.
+# Device-like truncation of push notifications (characters shown before an ellipsis). The body
+# figures are the commonly published ones (iOS lock screen ~110 characters, Android collapsed
+# ~49); the title figures are an estimate of one line. Devices differ with font size and
+# screen width, so these are a guide.
 PUSH_TRUNCATION: Mapping[str, Mapping[str, int]] = {
     "APNS": {"title": 50, "body": 110},
     "GCM": {"title": 40, "body": 49},
