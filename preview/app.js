@@ -430,13 +430,19 @@
       stat("Segments", `${view.segments}`, view.segments > 1 ? "warn" : ""),
       stat("Per segment", `${view.per_segment}`),
     ]);
+    // one row per distinct character, with where it occurs
+    const groups = new Map();
+    for (const o of view.offending) {
+      if (!groups.has(o.char)) groups.set(o.char, { ...o, at: [] });
+      groups.get(o.char).at.push(o.index + 1);
+    }
     const why = view.offending.length
       ? el("div", { class: "card" }, [
-        el("h3", { text: `Characters forcing UCS-2 (${view.offending.length})` }),
-        el("ul", { class: "list" }, view.offending.map((o) => el("li", {}, [
+        el("h3", { text: `Characters forcing UCS-2 (${view.offending.length}, ${groups.size} distinct)` }),
+        el("ul", { class: "list" }, [...groups.values()].map((o) => el("li", {}, [
           el("mark", { class: "ucs2", text: o.char }), " ",
           el("span", { text: o.name }),
-          el("span", { class: "muted small", text: ` at ${o.index + 1}` }),
+          el("span", { class: "muted small", text: ` ×${o.at.length} at ${o.at.slice(0, 8).join(", ")}${o.at.length > 8 ? ", …" : ""}` }),
           o.replacement !== null ? el("span", { class: "small", text: ` — GSM-7 spelling: ${JSON.stringify(o.replacement)}` }) : null,
         ]))),
       ])
