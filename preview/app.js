@@ -200,7 +200,23 @@
         text: CHANNEL_LABELS[c] || c,
         on: { click: () => { setRoute({ ...state.route, channel: c }, true); showTemplate(false); } },
       }));
+    const hadFocus = $("channel-tabs").contains(document.activeElement);
     replaceChildren($("channel-tabs"), tabs);
+    if (hadFocus) {
+      const active = $("channel-tabs").querySelector(".tab.active");
+      if (active) active.focus();
+    }
+  }
+
+  // Arrow keys move between channel tabs (the usual tablist keyboard pattern).
+  function onTabKey(event) {
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+    const tabs = [...$("channel-tabs").querySelectorAll(".tab")];
+    const at = tabs.indexOf(document.activeElement);
+    if (at < 0) return;
+    const next = tabs[(at + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    next.focus();
+    next.click();
   }
 
   function renderFixtures(data) {
@@ -689,6 +705,7 @@
   window.addEventListener("hashchange", () => { state.route = parseRoute(); refresh(false); });
   window.addEventListener("popstate", () => { state.route = parseRoute(); refresh(false); });
   document.addEventListener("DOMContentLoaded", () => {
+    $("channel-tabs").addEventListener("keydown", onTabKey);
     $("fixture-select").addEventListener("change", (event) => {
       setRoute({ ...state.route, fixture: event.target.value }, true);
       showTemplate(false);

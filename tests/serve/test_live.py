@@ -89,3 +89,15 @@ def test_a_folder_created_after_start_is_watched_too(bundled_copy: Path) -> None
         assert "late" in names
     finally:
         running.stop()
+
+
+def test_email_html_is_served_with_its_own_sandboxing_csp(preview: Preview) -> None:
+    from toolkit.serve.api import EMAIL_CSP
+
+    with urllib.request.urlopen(preview.url + "api/email?template=welcome&fixture=full-profile",
+                                timeout=10) as response:
+        assert response.headers["Content-Security-Policy"] == EMAIL_CSP
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert b"Fernwood" in response.read()
+    with urllib.request.urlopen(preview.url, timeout=10) as page:
+        assert "sandbox" not in page.headers["Content-Security-Policy"]
