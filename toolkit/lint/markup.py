@@ -24,8 +24,9 @@ MAX_MARKUP = 1_000_000  # characters; larger HTML is only size-checked (E001 rep
 
 _NAME = re.compile(r"<(/?)([A-Za-z][\w:.-]*)")
 _ATTR = re.compile(
-    r"""\s*(?:(\{\{[^}]{0,%d}\}\}\}?)|([^\s"'<>=/{]+)(?:\s*=\s*("[^"]{0,%d}"|'[^']{0,%d}'"""
-    r"""|[^\s"'>]{1,%d}))?)""" % (MAX_TOKEN, MAX_TOKEN, MAX_TOKEN, MAX_TOKEN))
+    r"""\s*(?:(\{\{[^}]{0,%(n)d}\}\}\}?)|([^\s"'<>=/{]+)(?:\s*=\s*("""
+    r""""(?:\{\{[^}]{0,%(n)d}\}\}|\{(?!\{)|[^"{]){0,%(n)d}"|'[^']{0,%(n)d}'"""
+    r"""|[^\s"'>]{1,%(n)d}))?)""" % {"n": MAX_TOKEN})
 _CLOSE = re.compile(r"\s*(/?)>")
 
 

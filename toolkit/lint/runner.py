@@ -222,17 +222,16 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
 
 def _safely(rule: type[Rule], ctx: Any) -> Iterator[Problem]:
     """A rule's problems, at most MAX_PER_RULE per channel (and fixture) plus one line
-    saying how many more there are; a rule that crashes on odd content costs its own
+    saying that there are more; a rule that crashes on odd content costs its own
     findings only, never the run (the crash is reported as a finding of that rule)."""
     try:
-        found = 0
-        for problem in rule.check(ctx):
-            found += 1
-            if found <= MAX_PER_RULE:
-                yield problem
-        if found > MAX_PER_RULE:
-            yield Problem(f"{found - MAX_PER_RULE} more {rule.NAME} findings in this template "
-                          f"channel are not shown", hint="fix the ones above first")
+        for found, problem in enumerate(rule.check(ctx), start=1):
+            if found > MAX_PER_RULE:
+                yield Problem(f"more {rule.NAME} findings in this template channel are not "
+                              f"shown (the first {MAX_PER_RULE} are)",
+                              hint="fix the ones above first")
+                break
+            yield problem
     except RecursionError:
         yield Problem(f"{rule.NAME}: content nested too deeply to check")
     except Exception as exc:  # noqa: BLE001 - a rule bug must not hide other findings
