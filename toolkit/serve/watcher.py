@@ -13,6 +13,7 @@ source and the destination path are reported, so the caller sees ``x`` change.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -34,6 +35,7 @@ _IGNORED_EVENTS = (FileOpenedEvent, FileClosedNoWriteEvent)
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".#")
 
 OnChange = Callable[[frozenset[Path]], None]
+log = logging.getLogger("toolkit.serve")
 
 
 def _ignored(path: str) -> bool:
@@ -150,4 +152,5 @@ class Watcher:
             try:
                 self.on_change(batch)
             except Exception as exc:  # noqa: BLE001 - a failed rebuild must not kill watching
+                log.exception("rebuilding after a change of %d file(s) failed", len(batch))
                 self.errors.append(exc)
