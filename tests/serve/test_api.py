@@ -215,3 +215,21 @@ def test_an_include_outside_the_templates_folder_is_relevant(bundled_copy: Path)
     assert not app.relevant(shared / "other.css")
     recursive, flat = app.watch_folders()
     assert shared.resolve() in flat
+
+
+def test_local_fixtures_are_offered_and_win_over_shared_ones(app: PreviewApp, bundled_copy: Path) -> None:
+    local = bundled_copy / "templates" / "welcome" / "fixtures"
+    local.mkdir()
+    (local / "vip.json").write_text(json.dumps(
+        {"Address": "vip@example.com", "ChannelType": "EMAIL",
+         "User": {"UserAttributes": {"FirstName": ["Vera"]}}}), encoding="utf-8")
+    (local / "minimal.json").write_text(json.dumps(
+        {"Address": "x@example.com", "ChannelType": "EMAIL",
+         "User": {"UserAttributes": {"FirstName": ["Local"]}}}), encoding="utf-8")
+    assert _rebuild(app, local / "vip.json", local / "minimal.json")
+    answer = app.render("welcome", "sms", "vip")
+    scopes = {f["name"]: f["scope"] for f in answer["fixtures"]}
+    assert scopes["vip"] == "local" and scopes["minimal"] == "local" and scopes["full-profile"] == "shared"
+    assert "Vera" in answer["view"]["body"]
+    assert "Local" in app.render("welcome", "sms", "minimal")["view"]["body"]
+    assert "templates/welcome/fixtures/vip.json" in answer["files"]
