@@ -60,6 +60,7 @@ def test_paths_map_to_templates(tmp_path: Path) -> None:
     assert templates_for_paths(config, [root / "ptk.toml"]) is None
     assert templates_for_paths(config, [root]) is None
     assert templates_for_paths(config, [t]) is None
+    (root / "README.md").write_text("not a template\n")
     assert templates_for_paths(config, [root / "README.md"]) == []
     assert templates_for_paths(config, None) is None
 
@@ -125,7 +126,10 @@ def test_cli_exit_codes_and_formats(tmp_path: Path, monkeypatch, capsys) -> None
     assert {r["code"] for r in records} == {"E002", "E003", "E004"}
     assert set(records[0]) >= {"code", "name", "severity", "path", "line", "column",
                                "template", "channel", "fixture", "message"}
+    (root / "README.md").write_text("not a template\n")
     assert main(["lint", "README.md"]) == 0
+    assert main(["lint", "templates/a/nope.txt"]) == 2
+    assert "templates/a/nope.txt: no such file or folder" in capsys.readouterr().err
     assert main(["lint", "--select", "Z1"]) == 2
     assert "--select" in capsys.readouterr().err
     (root / "ptk.toml").write_text('[lint]\nseverity = {L004 = "loud"}\n')

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.config import Config
+from toolkit.errors import UsageError
 from toolkit.lint import directives
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.selection import Selection, from_config, with_options
@@ -72,6 +73,10 @@ def templates_for_paths(config: Config, paths: Sequence[Path] | None) -> list[st
     config_file = config.path.resolve() if config.path else None
     for raw in paths:
         path = (raw if raw.is_absolute() else Path.cwd() / raw).resolve()
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or folder",
+                             hint="pass existing template files or folders (or nothing to lint "
+                                  "every template)")
         if path == config_file or _within(path, fixtures_dir) or _within(templates_dir, path):
             return None
         folder = template_folder_of(path, config)

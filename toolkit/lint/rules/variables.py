@@ -70,7 +70,8 @@ class MissingVariable(Rule):
             if key in seen:
                 continue
             seen.add(key)
-            yield Problem(f"{missing.path} has no value for this fixture and no default",
+            where = "for this fixture" if ctx.fixture is not None else "(no fixture)"
+            yield Problem(f"{missing.path} has no value {where} and no default",
                           missing.location,
                           hint="add it to DefaultSubstitutions, or wrap it in {{#if ...}}")
 
