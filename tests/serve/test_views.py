@@ -88,3 +88,14 @@ def test_dark_view_turns_on_the_emails_own_dark_styles() -> None:
     assert "@media (min-width: 0px) { body { background: #000 } }" in dark
     assert "@media (max-width: -1px) { body { background: #fff } }" in dark
     assert "prefers-color-scheme" not in dark.lower()
+
+
+def test_push_view_shows_what_a_raw_payload_says() -> None:
+    raw_apns = '{"aps": {"alert": {"title": "Raw title", "body": "Raw body"}}}'
+    raw_gcm = '{"notification": {"title": "FCM title", "body": "FCM body"}}'
+    cards = {c["platform"]: c for c in push_view({
+        "Default": {"Title": "Default title", "Body": "Default body"},
+        "APNS": {"RawContent": raw_apns}, "GCM": {"RawContent": raw_gcm}})["platforms"]}
+    assert (cards["APNS"]["title"]["shown"], cards["APNS"]["body"]["shown"]) == ("Raw title", "Raw body")
+    assert (cards["GCM"]["title"]["shown"], cards["GCM"]["body"]["shown"]) == ("FCM title", "FCM body")
+    assert cards["ADM"]["title"]["shown"] == "Default title"  # no raw part: Default applies

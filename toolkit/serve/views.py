@@ -176,6 +176,27 @@ def _truncate(text: str, limit: int) -> dict[str, Any]:
             "length": len(text), "limit": limit}
 
 
+def _raw_alert(platform: str, payload: Mapping[str, Any]) -> tuple[str, str]:
+    """(title, body) a device would show for a raw payload, as far as it can be read."""
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else ""
+
+    if platform == "APNS":
+        aps = payload.get("aps")
+        alert = aps.get("alert") if isinstance(aps, Mapping) else None
+        if isinstance(alert, Mapping):
+            return text(alert.get("title")), text(alert.get("body"))
+        return "", text(alert)
+    for key in ("notification", "data"):
+        block = payload.get(key)
+        if isinstance(block, Mapping):
+            title = block.get("title", block.get("pinpoint.notification.title"))
+            body = block.get("body", block.get("pinpoint.notification.body"))
+            if title or body:
+                return text(title), text(body)
+    return "", ""
+
+
 def push_view(body: Mapping[str, Any]) -> dict[str, Any]:
     cards = []
     for platform in ("Default", *push.PLATFORMS):
@@ -203,6 +224,10 @@ def push_view(body: Mapping[str, Any]) -> dict[str, Any]:
             card["limit"] = push.LIMITS[platform]
             try:
                 card["size"] = push.payload_size(platform, part)
+                if card["raw"]:  # the device shows what the raw payload says
+                    title, text = _raw_alert(platform, push.payload(platform, part))
+                    card["title"] = _truncate(title, limits["title"])
+                    card["body"] = _truncate(text, limits["body"])
             except push.RawContentError as exc:
                 card["error"] = f"RawContent line {exc.line}:{exc.column}: {exc}"
             except ValueError as exc:
