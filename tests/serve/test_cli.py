@@ -45,6 +45,20 @@ def test_ctrl_c_stops_the_server_promptly_and_cleanly(bundled_copy: Path) -> Non
     assert "Stopping the preview." in stderr
 
 
+def test_sigterm_stops_the_server_cleanly_too(bundled_copy: Path) -> None:
+    proc = _start(bundled_copy)
+    try:
+        assert proc.stdout.readline().startswith("http://127.0.0.1:")
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert code == 0
+    assert "Traceback" not in proc.stderr.read()
+
+
 def test_a_non_loopback_bind_warns(bundled_copy: Path) -> None:
     proc = _start(bundled_copy, "--host", "0.0.0.0")
     try:

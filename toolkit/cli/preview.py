@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int
     """Serve a live preview of every template: each channel rendered with the fixtures,
     with missing variables and lint findings. Saving any file the page shows updates it.
 
-    Stop with Ctrl-C (exit 0).
+    Stop with Ctrl-C or SIGTERM (exit 0).
     """
     from toolkit.errors import UsageError
     from toolkit.serve.preview import Preview
@@ -34,6 +35,8 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          hint="pick another port with --port (0 picks a free one)") from exc
     stop = threading.Event()
+    # `kill` (SIGTERM, e.g. from a process manager) stops as cleanly as Ctrl-C does
+    previous_handler = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     preview.start()
     try:
         if not preview.loopback:
@@ -52,4 +55,5 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int
         click.echo("Stopping the preview.", err=True)
     finally:
         preview.stop()
+        signal.signal(signal.SIGTERM, previous_handler)
     return 0
