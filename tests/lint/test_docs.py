@@ -38,3 +38,17 @@ def test_every_rule_is_documented_with_examples() -> None:
         doc = rule.__doc__ or ""
         assert "Fails" in doc and "Passes" in doc, f"{code} needs a failing and a passing example"
     assert len({r.NAME for r in RULES.values()}) == len(RULES)
+
+
+def test_documented_config_example_is_valid() -> None:
+    import tomllib
+
+    from toolkit.lint.selection import from_config
+
+    text = DOC.read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[lint\].*?)```", text, re.DOTALL)
+    assert block, "docs/lint.md lost its [lint] example"
+    table = tomllib.loads(block.group(1))["lint"]
+    selection = from_config(table, source="docs", known=list(RULES))
+    assert selection.severity_of("L004", "info") == "error"
+    assert selection.ignored_at("E001", "templates/legacy/welcome/email.html")
