@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -110,7 +111,8 @@ def format_sarif(findings: Sequence[Finding], *, rules: Mapping[str, Any] | None
         level = SARIF_LEVELS.get(rule.SEVERITY, "warning") if rule else "warning"
         descriptors.append({
             "id": code, "name": name, "shortDescription": {"text": summary},
-            "fullDescription": {"text": (rule.__doc__ or summary).strip() if rule else summary},
+            "fullDescription": {"text": inspect.cleandoc(rule.__doc__ or summary) if rule
+                                else summary},
             "defaultConfiguration": {"level": level},
         })
     results = []
