@@ -250,3 +250,19 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> No
     assert "\x1b[31mV001" in coloured
     plain = _on_a_terminal(root, {"NO_COLOR": "1"})
     assert "V001 [error]" in plain and "\x1b[" not in plain
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=200) | st.text(max_size=200).map(lambda t: ("[lint]\n" + t).encode()))
+def test_random_config_is_never_an_internal_error(tmp_path_factory, content: bytes) -> None:
+    import os
+
+    root = make_repo(tmp_path_factory.mktemp("cfg"), {
+        "templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi\n"})
+    (root / "ptk.toml").write_bytes(content)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert main(["lint"]) in (0, 1, 2)
+    finally:
+        os.chdir(cwd)
