@@ -60,6 +60,9 @@ def test_paths_map_to_templates(tmp_path: Path) -> None:
     assert templates_for_paths(config, [root / "ptk.toml"]) is None
     assert templates_for_paths(config, [root]) is None
     assert templates_for_paths(config, [t]) is None
+    (t / "_shared").mkdir()
+    (t / "_shared" / "brand.css").write_text("p {}\n")
+    assert templates_for_paths(config, [t / "_shared" / "brand.css"]) is None
     (root / "README.md").write_text("not a template\n")
     assert templates_for_paths(config, [root / "README.md"]) == []
     assert templates_for_paths(config, None) is None

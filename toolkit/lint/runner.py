@@ -61,8 +61,9 @@ def templates_for_paths(config: Config, paths: Sequence[Path] | None) -> list[st
     """Template names the given paths map to; None means every template.
 
     A file or folder inside a template folder maps to that template; the templates folder
-    itself, a shared fixture, the fixtures folder, the config file or a folder holding the
-    templates folder map to every template; anything else (a README) maps to nothing."""
+    itself, a shared file in it (``templates/_shared/brand.css``, included by MJML), a
+    shared fixture, the fixtures folder, the config file or a folder holding the templates
+    folder map to every template; anything else (a README) maps to nothing."""
     from toolkit.loader import template_folder_of
 
     if not paths:
@@ -82,6 +83,8 @@ def templates_for_paths(config: Config, paths: Sequence[Path] | None) -> list[st
         folder = template_folder_of(path, config)
         if folder is not None:
             names.add(folder.name)
+        elif _within(path, templates_dir):
+            return None  # a shared include such as templates/_shared/brand.css
     return sorted(names)
 
 
