@@ -44,7 +44,8 @@ def test_published_hook_definition() -> None:
     import re
 
     pattern = re.compile(hook["files"])
-    for path in ("templates/a/sms.txt", "templates/a/email.mjml", "fixtures/x.json", "ptk.toml"):
+    for path in ("templates/a/sms.txt", "templates/a/email.mjml", "fixtures/x.json", "ptk.toml",
+                 "templates/_shared/brand.css"):
         assert pattern.search(path), path
     assert not pattern.search("README.md")
 
