@@ -92,3 +92,24 @@ def test_missing_config_folder_is_reported_not_a_traceback(tmp_path: Path) -> No
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "error:" in proc.stderr
+
+
+def test_config_option_picks_the_repository(bundled_copy: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "--config", str(bundled_copy / "ptk.toml"),
+                             "preview", "--port", "0"], cwd=elsewhere, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = proc.stdout.readline().strip()
+        with urllib.request.urlopen(url + "api/templates", timeout=10) as response:
+            data = json.load(response)
+        assert data["root"] == str(bundled_copy.resolve())
+        assert len(data["templates"]) == 6
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
