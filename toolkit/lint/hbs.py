@@ -9,7 +9,7 @@ with ``@root``. Block parameters (``as |item|``) and ``this`` are local.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 

@@ -31,7 +31,7 @@ from toolkit.errors import UsageError
 from toolkit.lint import directives
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.selection import Selection, from_config, with_options
-from toolkit.model import CHANNELS, Finding, Location, Part, Repository, Template
+from toolkit.model import CHANNELS, Finding, Location, Repository, Template
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
 BLOCKING = frozenset({"H001", "H002", "H003"})  # the template cannot render
@@ -92,10 +92,10 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-# --- positions ----------------------------------------------------------------------------------
+# --- directives ---------------------------------------------------------------------------------
 
 class Files:
-    """Text of repository files (relative paths), read once."""
+    """Text of repository files (relative paths) and their inline directives, read once."""
 
     def __init__(self, root: str) -> None:
         self.root = Path(root)
