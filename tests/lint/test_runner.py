@@ -269,3 +269,13 @@ def test_random_config_is_never_an_internal_error(tmp_path_factory, content: byt
         assert main(["lint"]) in (0, 1, 2)
     finally:
         os.chdir(cwd)
+
+
+def test_pyproject_config_errors_name_the_tool_table(tmp_path: Path, monkeypatch, capsys) -> None:
+    make_repo(tmp_path, THREE)
+    (tmp_path / "ptk.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ptk]\ntemplates = "templates"\n[tool.ptk.lint]\nignore = ["Q"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint"]) == 2
+    assert "pyproject.toml: [tool.ptk.lint].ignore: 'Q' matches no rule" in capsys.readouterr().err

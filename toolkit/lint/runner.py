@@ -129,8 +129,9 @@ def load_selection(config: Config, select: Sequence[str] = (),
     """The ``[lint]`` table validated, with the command-line options applied."""
     known = list(_rules())
     source = str(config.path) if config.path else "configuration"
-    return with_options(from_config(config.lint, source=source, known=known), select, ignore,
-                        known)
+    name = "[tool.ptk.lint]" if config.path and config.path.name == "pyproject.toml" else "[lint]"
+    return with_options(from_config(config.lint, source=source, known=known, name=name),
+                        select, ignore, known)
 
 
 def _active(selection: Selection, scope: str) -> list[type[Rule]]:

@@ -110,33 +110,35 @@ def _check_prefix(prefix: str, where: str, known: Collection[str], raise_as: typ
                        hint="see `ptk lint --list-rules` for the codes")
 
 
-def from_config(table: Mapping[str, Any], *, source: str, known: Collection[str]) -> Selection:
-    """Validate the raw ``[lint]`` table; ConfigError names ``source`` and the key path."""
+def from_config(table: Mapping[str, Any], *, source: str, known: Collection[str],
+                name: str = "[lint]") -> Selection:
+    """Validate the raw ``[lint]`` table; ConfigError names ``source`` and the key path
+    (``name`` is how the table is spelled there: ``[tool.ptk.lint]`` in pyproject.toml)."""
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{source}: [lint] must be a table")
+        raise ConfigError(f"{source}: {name} must be a table")
     for key in table:
         if key not in KEYS:
-            raise ConfigError(f"{source}: [lint].{key}: unknown key",
+            raise ConfigError(f"{source}: {name}.{key}: unknown key",
                               hint=f"known keys: {', '.join(KEYS)}")
-    select = _codes(table.get("select", []), f"{source}: [lint].select", known, ConfigError)
-    ignore = _codes(table.get("ignore", []), f"{source}: [lint].ignore", known, ConfigError)
+    select = _codes(table.get("select", []), f"{source}: {name}.select", known, ConfigError)
+    ignore = _codes(table.get("ignore", []), f"{source}: {name}.ignore", known, ConfigError)
     raw_severity = table.get("severity", {})
     if not isinstance(raw_severity, Mapping):
-        raise ConfigError(f"{source}: [lint].severity must be a table of code = level",
+        raise ConfigError(f"{source}: {name}.severity must be a table of code = level",
                           hint='e.g. severity = {L004 = "error"}')
     severity: dict[str, str] = {}
     for prefix, level in raw_severity.items():
-        where = f"{source}: [lint].severity.{prefix}"
+        where = f"{source}: {name}.severity.{prefix}"
         _check_prefix(prefix, where, known, ConfigError)
         if level not in SEVERITY_CHOICES:
             raise ConfigError(f"{where}: {level!r} is not one of {', '.join(SEVERITY_CHOICES)}")
         severity[prefix] = level
     raw_paths = table.get("per-path-ignores", {})
     if not isinstance(raw_paths, Mapping):
-        raise ConfigError(f"{source}: [lint].per-path-ignores must be a table of glob = codes",
+        raise ConfigError(f"{source}: {name}.per-path-ignores must be a table of glob = codes",
                           hint='e.g. per-path-ignores = {"templates/legacy/**" = ["E"]}')
     per_path = tuple(
-        (pattern, _codes(codes, f'{source}: [lint].per-path-ignores."{pattern}"', known,
+        (pattern, _codes(codes, f'{source}: {name}.per-path-ignores."{pattern}"', known,
                          ConfigError))
         for pattern, codes in raw_paths.items())
     return Selection(select, ignore, severity, per_path)
