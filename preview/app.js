@@ -343,6 +343,8 @@
     email.frameBox = el("div", { class: `frame-box width-${state.emailWidth} theme-${state.emailTheme}` }, [email.frame]);
     email.text = el("pre", { class: "textpart" });
     email.textBox = el("div", { class: "textpart-box", hidden: true }, [email.text]);
+    email.source = el("pre", { class: "textpart source" });
+    email.sourceBox = el("div", { class: "textpart-box", hidden: true }, [email.source]);
     email.sizeText = el("span", { class: "size-text" });
     email.sizeFill = el("div", { class: "meter-fill" });
     email.sizeMeter = el("div", { class: "meter" }, [email.sizeFill, el("div", { class: "meter-line", title: "Gmail clips above 102 KB" })]);
@@ -350,7 +352,7 @@
       "clients that honour them (Apple Mail, Outlook for Mac) show it as in light mode; Gmail and Outlook.com invert colours instead." });
     email.htmlMissing = el("div", { class: "empty", hidden: true, text: "This email has no HtmlPart." });
     const controls = el("div", { class: "controls" }, [
-      segmented("View", [["html", "HTML"], ["text", "Text"]], state.emailView, (v) => { state.emailView = v; applyEmailView(); }),
+      segmented("View", [["html", "HTML"], ["text", "Text"], ["source", "Source"]], state.emailView, (v) => { state.emailView = v; applyEmailView(); }),
       segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth, (v) => { state.emailWidth = v; applyEmailView(); }),
       segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
         state.emailTheme, (v) => { state.emailTheme = v; applyEmailView(); }),
@@ -367,6 +369,7 @@
         email.darkNote,
         email.frameBox,
         email.textBox,
+        email.sourceBox,
       ]),
     ];
   }
@@ -395,12 +398,23 @@
     setFrameSource();
   }
 
+  // The rendered HtmlPart as text (fetched from the frame's own address, shown as text).
+  async function loadSource() {
+    const src = email.frame.getAttribute("src");
+    if (!src || email.sourceOf === src) return;
+    email.sourceOf = src;
+    const response = await fetch(src, { cache: "no-store" });
+    if (email.sourceOf === src) email.source.textContent = await response.text();
+  }
+
   function applyEmailView() {
     setFrameSource();
     email.frameBox.className = `frame-box width-${state.emailWidth} theme-${state.emailTheme}`;
     email.frameBox.hidden = state.emailView !== "html" || !email.hasHtml;
     email.htmlMissing.hidden = state.emailView !== "html" || email.hasHtml;
     email.textBox.hidden = state.emailView !== "text";
+    email.sourceBox.hidden = state.emailView !== "source";
+    if (state.emailView === "source") loadSource();
     email.darkNote.hidden = !(state.emailView === "html" && state.emailTheme === "dark" && email.data && !email.data.view.dark_styles);
   }
 

@@ -149,7 +149,10 @@ def test_email_frame_is_sandboxed_and_follows_mjml_edits(page, preview: Preview,
     assert "scheme=dark" in frame_element.get_attribute("src")
     expect()(frame.locator("body")).to_contain_text(marker)
     page.locator('.segmented button[data-value="text"]').click()
-    expect()(page.locator(".textpart")).to_be_visible()
+    expect()(page.locator(".textpart").first).to_be_visible()
+    page.locator('.segmented button[data-value="source"]').click()
+    expect()(page.locator(".textpart.source")).to_contain_text(marker)
+    expect()(page.locator(".textpart.source")).to_contain_text("<html")
 
 
 def test_a_syntax_error_shows_the_overlay_over_the_last_render_until_fixed(
