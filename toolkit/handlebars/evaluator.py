@@ -864,11 +864,16 @@ def ensure_recursion_limit() -> None:
 ensure_recursion_limit()
 
 
-def render(program: ast.Program, context: Any, *, helpers: Mapping[str, HelperSpec] | None = None,
-           env: RenderEnv | None = None, partials: Mapping[str, str] | None = None) -> RenderResult:
-    """Render a parsed template with ``context`` (the fixture data). Unknown helpers, missing
-    partials and helper errors raise RenderError with the line:column of the call."""
+def render(program: ast.Program | str, context: Any, *,
+           helpers: Mapping[str, HelperSpec] | None = None, env: RenderEnv | None = None,
+           partials: Mapping[str, str] | None = None) -> RenderResult:
+    """Render a parsed template (or template text) with ``context`` (the fixture data).
+    Unknown helpers, missing partials and helper errors raise RenderError with the
+    line:column of the call."""
     ensure_recursion_limit()
+    if isinstance(program, str):
+        from toolkit.handlebars.parser import parse
+        program = parse(program)
     r = _Render(default_helpers() if helpers is None else helpers, env or RenderEnv(),
                 partials or {})
     try:
