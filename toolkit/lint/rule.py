@@ -19,7 +19,7 @@ code or severity: the runner stamps them, applies directives and selection, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -53,6 +53,7 @@ class ChannelContext:
     channel: Channel
     fixtures: tuple[Fixture, ...]
     programs: dict[str, Any]
+    read: Callable[[str], str | None] | None = None  # repository file text by relative path
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
 
     def analysis(self) -> dict[str, tuple[list[Any], list[Any]]]:
@@ -75,8 +76,16 @@ class ChannelContext:
 
         if part is None:
             return self.manifest_location()
+        loc = part.location
+        if loc.path.endswith(".json") and part.source is None and loc.line and self.read:
+            text = self.read(loc.path)
+            if text is not None:
+                found = json_string_position(text, loc.line, loc.column or 1, part.text, line,
+                                             column)
+                if found is not None:
+                    return Location(loc.path, *found)
         file_line, file_column = file_position(part, line, column)
-        return Location(part.location.path, file_line, file_column)
+        return Location(loc.path, file_line, file_column)
 
     def locate_source(self, part: Part, line: int, column: int) -> Location:
         """A line:column inside the author's source of ``part`` (MJML or text) in its file."""
@@ -169,3 +178,35 @@ class Rule:
         """The docstring's first paragraph on one line."""
         first = (cls.__doc__ or "").strip().split("\n\n")[0]
         return " ".join(line.strip() for line in first.splitlines())
+
+
+def json_string_position(text: str, line: int, column: int, value: str, want_line: int,
+                         want_column: int) -> tuple[int, int] | None:
+    """Where a line:column inside the decoded ``value`` of the JSON string that starts at
+    ``line``:``column`` of the file ``text`` is in the file, walking the string's escapes
+    (``\\n``, ``\\"``, ``\\u00e9``, surrogate pairs). None when the file does not match."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    lines = value.split("\n")
+    if want_line > len(lines):
+        return None
+    target = sum(len(x) + 1 for x in lines[: want_line - 1]) + want_column - 1
+    i, decoded = offset + column - 1, 0
+    while decoded < target:
+        if i >= len(text) or text[i] == '"':
+            return None
+        if text[i] == "\\":
+            if text.startswith("\\u", i):
+                high = int(text[i + 2:i + 6], 16) if text[i + 2:i + 6].isalnum() else 0
+                pair = 0xD800 <= high < 0xDC00 and text.startswith("\\u", i + 6)
+                i += 12 if pair else 6
+            else:
+                i += 2
+        else:
+            i += 1
+        decoded += 1
+    file_line = text.count("\n", 0, i) + 1
+    return file_line, i - (text.rfind("\n", 0, i) + 1) + 1

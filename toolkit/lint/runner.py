@@ -190,7 +190,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
         if channel is None:
             continue
         ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
-                             programs={})
+                             programs={}, read=files.text)
         parse_problems = _parse_parts(ctx)
         blocked = bool(parse_problems)
         for code, problem in parse_problems:
