@@ -118,10 +118,12 @@ def test_switch_channel_and_fixture(page, preview: Preview) -> None:
 
 
 def test_saving_a_file_updates_the_page_in_place(page, preview: Preview, repo: Path, restore) -> None:
+    page.set_viewport_size({"width": 1280, "height": 420})  # the page is much taller than this
     page.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
     expect()(page.locator(".bubble")).to_contain_text("Welcome aboard")
     page.evaluate("window.__sameDocument = true; window.scrollTo(0, 120)")
     scroll = page.evaluate("window.scrollY")
+    assert scroll == 120
     atomic_save(repo / "templates" / "welcome" / "sms.txt", "Edited on disk for {{PromoCode}}")
     expect()(page.locator(".bubble")).to_have_text("Edited on disk for WELCOME10")
     assert page.evaluate("window.__sameDocument") is True  # no full reload
