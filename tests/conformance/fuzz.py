@@ -4,9 +4,10 @@ Generates random templates from the Handlebars grammar (blocks, else-if chains, 
 sections, whitespace control, partials, subexpressions, @data, ../ paths …), renders them
 with handlebars.js (regen.js, needs node and `npm install` here) and with ptk's engine,
 and prints every difference. Multi-value lists are printed the handlebars.js way for the
-comparison, so only unintended differences show (the #each limit of 15 still applies).
+comparison, and #each has no limit, so only unintended differences show.
 
     python tests/conformance/fuzz.py [--count 3000] [--seed 1] [--show 10] [--damage]
+                                     [--random-data]
 
 Known remaining differences: a helper's SafeString used as a collection (``{{#each (link
 …)}}``, ``{{lookup (link …) 1}}``): handlebars.js sees an object, ptk a string.
@@ -144,6 +145,17 @@ class Generator:
     def template(self) -> str:
         return "".join(self.node() for _ in range(self.rnd.randint(1, 3)))
 
+    def data(self, depth: int = 0) -> object:
+        """Random JSON data over the same names (numbers, strings, nulls, lists, objects)."""
+        r = self.rnd.random()
+        if depth > 2 or r < 0.5:
+            return self.choice([None, True, False, 0, 1, -2.5, 0.1, 1e21, 1e-7, "", "x",
+                                "<a&b>", "0", "false", 10.0, 12345678.9])
+        if r < 0.75:
+            return [self.data(depth + 1) for _ in range(self.rnd.randint(0, 4))]
+        return {self.choice(NAMES).strip("[]"): self.data(depth + 1)
+                for _ in range(self.rnd.randint(0, 5))}
+
     def damage(self, text: str) -> str:
         """Delete, duplicate or insert a few characters (for syntax-error agreement)."""
         for _ in range(self.rnd.randint(1, 3)):
@@ -167,19 +179,25 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=10)
     parser.add_argument("--damage", action="store_true",
                         help="damage the templates randomly (compares syntax errors)")
+    parser.add_argument("--random-data", action="store_true",
+                        help="render each template with its own random data")
+    parser.add_argument("--save", type=Path, help="write the differing cases to this JSON file")
     args = parser.parse_args()
 
     import test_conformance as tc  # the same test helpers as the conformance test
     from toolkit.errors import RenderError
-    from toolkit.handlebars import evaluator, runtime
+    from toolkit.handlebars import RenderEnv, evaluator, runtime
 
     generator = Generator(args.seed)
     corpus = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
     cases = []
     for i in range(args.count):
         text = generator.template()
-        cases.append({"name": f"fuzz_{i}",
-                      "template": generator.damage(text) if args.damage else text})
+        case = {"name": f"fuzz_{i}",
+                "template": generator.damage(text) if args.damage else text}
+        if args.random_data:
+            case["data"] = {name.strip("[]"): generator.data() for name in NAMES}
+        cases.append(case)
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / "fuzz.json"
         file.write_text(json.dumps({"data": corpus["data"], "partials": corpus["partials"],
@@ -198,18 +216,22 @@ def main() -> int:
 
     runtime.to_output = evaluator.to_output = tc.to_output = js_output  # type: ignore[assignment]
     differences = 0
+    differing = []
     for case in cases:
         try:
-            got, error = tc.run_case(case), None
+            got, error = tc.run_case(case, RenderEnv(each_limit=None)), None
         except RenderError as exc:
             got, error = None, str(exc)
         same = got is None if "error" in case else got == case["expected"]
         if not same:
             differences += 1
+            differing.append(case)
             if differences <= args.show:
                 print(f"{case['template']!r}\n  handlebars.js: {case.get('expected')!r} "
                       f"{case.get('error') or ''}\n  ptk:           {got!r} {error or ''}")
     print(f"{differences} differences in {len(cases)} random templates (seed {args.seed})")
+    if args.save:
+        args.save.write_text(json.dumps(differing, indent=1, ensure_ascii=False), encoding="utf-8")
     return 1 if differences else 0
 
 

@@ -33,11 +33,21 @@ def _concat(call: HelperCall) -> str:
     return "".join(to_output(v) for v in call.args)
 
 
+def _js_truthy(value: Any) -> bool:
+    if value is None or value is UNDEFINED or value is False or value == "":
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0
+    return True
+
+
 def _link(call: HelperCall) -> SafeString:
-    cls = call.hash.get("class") or call.hash.get("cls")
+    cls = call.hash.get("class", UNDEFINED)
+    if not _js_truthy(cls):  # JavaScript: hash.class || hash.cls
+        cls = call.hash.get("cls", UNDEFINED)
     text = escape_html(to_output(call.args[0] if call.args else UNDEFINED))
     href = escape_html(to_output(call.hash.get("url", UNDEFINED)))
-    attr = f' class="{escape_html(to_output(cls))}"' if cls else ""
+    attr = f' class="{escape_html(to_output(cls))}"' if _js_truthy(cls) else ""
     return SafeString(f'<a href="{href}"{attr}>{text}</a>')
 
 
@@ -67,7 +77,8 @@ def _bold(call: HelperCall) -> str:
 
 
 def _list(call: HelperCall) -> str:
-    cls = call.hash.get("cls") or ""
+    cls = call.hash.get("cls", "")
+    cls = cls if _js_truthy(cls) else ""
     items = call.args[0] if call.args else None
     if not isinstance(items, list):  # handlebars.js: items.map is not a function
         raise HelperError("list needs a list")
@@ -91,10 +102,10 @@ TEST_HELPERS = {
 }
 
 
-def run_case(case: dict[str, Any]) -> str:
+def run_case(case: dict[str, Any], env: RenderEnv | None = None) -> str:
     data = CORPUS["data"] if "data" not in case else case["data"]
     partials = {**CORPUS["partials"], **case.get("partials", {})}
-    return render(parse(case["template"]), data, helpers=TEST_HELPERS, env=RenderEnv(),
+    return render(parse(case["template"]), data, helpers=TEST_HELPERS, env=env or RenderEnv(),
                   partials=partials).text
 
 
