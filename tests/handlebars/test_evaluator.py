@@ -196,3 +196,37 @@ def test_default_helpers_are_the_pinpoint_set() -> None:
 
     assert "upper" in PINPOINT_HELPERS
     assert render(parse("{{upper Address}}"), PROFILE).text == "ADA@EXAMPLE.COM"
+
+
+def test_helper_call_carries_what_the_contract_promises() -> None:
+    seen: list[HelperCall] = []
+
+    def spy(call: HelperCall) -> str:
+        seen.append(call)
+        return call.fn(call.context, data={"extra": 1}) if call.is_block else "ok"
+
+    helpers = {**BUILTIN_HELPERS, "spy": HelperSpec("spy", spy, hash_keys=None, form="both")}
+    template = "{{#each l}}\n  {{spy this.a 'lit' (spy) k=@index}}{{/each}}{{#spy x}}{{@extra}}{{/spy}}"
+    result = render(parse(template), {"l": [{"a": 5}], "x": 1}, helpers=helpers,
+                    env=RenderEnv(escape_html=False))
+    assert result.text == "  ok1"  # the {{#each}} line is standalone
+    inner, outer, block = seen[0], seen[1], seen[2]
+    assert inner.args == () and not inner.is_block
+    assert outer.name == "spy" and outer.args == (5, "lit", "ok") and dict(outer.hash) == {"k": 0}
+    assert outer.raw_args == ("this.a", None, "(spy …)")
+    assert (outer.line, outer.column) == (2, 3)
+    assert outer.context == {"a": 5} and outer.data["index"] == 0
+    assert outer.data["root"] == {"l": [{"a": 5}], "x": 1}
+    assert block.is_block and block.args == (1,)
+
+
+def test_block_params_a_helper_does_not_provide_are_an_error() -> None:
+    with pytest.raises(RenderError) as info:
+        text("{{#if x as |y|}}{{y}}{{/if}}", {"x": True})
+    assert "block parameter y" in str(info.value)
+
+
+def test_standalone_partial_is_indented() -> None:
+    partials = {"rows": "<tr>{{a}}</tr>\n<tr>{{b}}</tr>\n"}
+    assert text("<table>\n    {{> rows}}\n</table>", {"a": 1, "b": 2}, partials=partials) == \
+        "<table>\n    <tr>1</tr>\n    <tr>2</tr>\n</table>"
