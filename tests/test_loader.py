@@ -234,6 +234,17 @@ def test_malformed_json_reports_line_and_column(tmp_path: Path) -> None:
     assert "invalid JSON" in finding.message and finding.template == "t"
 
 
+def test_json_nested_too_deeply_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    make_repo(tmp_path, {"templates/t/sms.json": '{"Body": ' + deep + "}",
+                         "fixtures/f.json": '{"Attributes": ' + deep + "}"})
+    found = sorted((f.code, f.location.path, f.message) for f in load(tmp_path).findings)
+    assert found == [
+        ("S001", "fixtures/f.json", "invalid JSON: nested too deeply to read"),
+        ("S001", "templates/t/sms.json", "invalid JSON: nested too deeply to read"),
+    ]
+
+
 def test_unknown_key_and_wrong_type(tmp_path: Path) -> None:
     make_repo(tmp_path, {"templates/t/push.json":
                          '{"APNS": {"Titel": "x", "Body": 3}, "Default": {"Body": "b"}}'})

@@ -218,6 +218,11 @@ def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None
                                     "fix the JSON syntax at this line and column "
                                     "(a missing comma or quote, or a trailing comma?)",
                                     line=exc.lineno, column=exc.colno, **who)
+    except RecursionError:
+        return None, None, _finding(file.rel, "S001", "invalid-json",
+                                    "invalid JSON: nested too deeply to read",
+                                    "flatten the structure: manifests and fixtures need only a "
+                                    "few levels of nesting", line=1, column=1, **who)
     return data, Positions(file.text), None
 
 
