@@ -87,8 +87,8 @@ def _list(call: HelperCall) -> str:
 
 
 def _raw(call: HelperCall) -> str:
-    if not call.is_block:  # handlebars.js: options.fn is not a function
-        raise HelperError("raw is a block helper")
+    if call.args or not call.is_block:  # handlebars.js: options.fn is not a function
+        raise HelperError("raw is a block helper without arguments")
     return call.fn(UNDEFINED)
 
 

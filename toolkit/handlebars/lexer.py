@@ -164,6 +164,7 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
 
     state = "text"
     raw_depth = 0
+    tag_kind = ""  # the kind of the token that opened the current tag
     while True:
         if state == "text":
             if pos >= n:
@@ -274,8 +275,13 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
         if kind in _END_MU:
             state = "text"
         elif kind == "CLOSE_RAW_BLOCK":
+            if tag_kind != "OPEN_RAW_BLOCK":
+                raise fail(tokens[-1].pos, "unexpected }}}} (four braces) closing this tag",
+                           "only {{{{raw}}}} blocks end with }}}}; use }} or }}}")
             state = "raw"
             raw_depth = 0
+        elif kind.startswith("OPEN") and kind not in ("OPEN_SEXPR", "OPEN_BLOCK_PARAMS"):
+            tag_kind = kind
     if state == "raw":
         raise fail(pos, "raw block is not closed", "add the closing {{{{/name}}}}")
     add(Token("EOF", "", n, ""))

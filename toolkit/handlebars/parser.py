@@ -124,6 +124,10 @@ class _Parser:
                     "close it with }}")
         if token.text in ('"', "'"):
             return ("this string is never closed", f"end it with {token.text}")
+        if token.text in ("#", "/", "^", ">", "!", "&", "*") and tag is not None \
+                and self.text[tag.pos + len(tag.raw):token.pos].strip(JS_WHITESPACE) == "":
+            return (f"'{token.text}' must follow {{{{ directly",
+                    f"remove the space: {{{{{token.text}…}}}}")
         if token.text == "}":
             return ("a single } cannot close a tag", "close the tag with }}")
         return description, hint
