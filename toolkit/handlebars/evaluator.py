@@ -643,11 +643,17 @@ def _literal_path(node: Any) -> ast.PathExpression:
     return ast.PathExpression(node.line, node.column, text, text, (text,))
 
 
+_KNOWN_HELPERS = frozenset({"if", "unless", "each", "with", "lookup", "log"})
+
+
 def _helper_name(path: Any, compiler: _Compiler) -> str | None:
     """The helper name a call's path stands for, or None when it cannot name a helper
     (a scoped path such as ``this.x``/``../x``, several segments, ``@data``, a block
     parameter)."""
     if isinstance(path, ast.PathExpression):
+        if path.data and not path.depth and path.parts and path.parts[0] in _KNOWN_HELPERS \
+                and len(path.parts) == 1:
+            return path.parts[0]  # handlebars.js calls its own helpers even as {{@if …}}
         if path.data or path.this or path.depth or len(path.parts) != 1:
             return None
         if compiler.block_param(path) is not None:
