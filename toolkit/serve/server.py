@@ -156,7 +156,7 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler_class: type, app: PreviewServer) -> None:
         self.app = app
         self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
+        self._open_lock = threading.Condition()
         family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.address_family = family
         super().__init__(address, handler_class)
@@ -169,10 +169,14 @@ class _HTTPServer(ThreadingHTTPServer):
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:
             self._open.discard(request)
+            self._open_lock.notify_all()
         super().shutdown_request(request)
 
-    def cut_open_connections(self) -> None:
+    def finish_open_connections(self, grace: float) -> None:
+        """Give requests in progress ``grace`` seconds to finish answering, then cut the
+        connections still open (idle or stuck clients)."""
         with self._open_lock:
+            self._open_lock.wait_for(lambda: not self._open, grace)
             open_sockets = list(self._open)
         for sock in open_sockets:
             try:
@@ -285,11 +289,11 @@ class PreviewServer:
         return self
 
     def stop(self) -> None:
-        self.reload.close()
+        self.reload.close()  # long polls answer {"closed": true} now
         if self._thread.is_alive():
             self._httpd.shutdown()
             self._thread.join(timeout=5)
-        self._httpd.cut_open_connections()
+        self._httpd.finish_open_connections(grace=0.5)
         self._httpd.server_close()
 
     @property
