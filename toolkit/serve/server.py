@@ -26,6 +26,7 @@ import mimetypes
 import posixpath
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -146,25 +147,39 @@ def resolve_static(root: Path, url_path: str) -> Path | None:
 
 
 class _HTTPServer(ThreadingHTTPServer):
-    """Daemon request threads, joined on close; open connections are cut on close so that
-    no handler thread outlives the server."""
+    """Daemon request threads, joined on stop; connections still open then are cut, so
+    that no handler thread outlives the server."""
 
     daemon_threads = True
-    block_on_close = True
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], handler_class: type, app: PreviewServer) -> None:
         self.app = app
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Condition()
+        self._workers: list[threading.Thread] = []
         family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.address_family = family
         super().__init__(address, handler_class)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """One daemon thread per connection, remembered so that ``join_workers`` can wait
+        for it (the standard mix-in forgets daemon threads)."""
+        worker = threading.Thread(target=self.process_request_thread,
+                                  args=(request, client_address), daemon=True,
+                                  name="ptk-preview-request")
         with self._open_lock:
             self._open.add(request)
-        super().process_request(request, client_address)
+            self._workers = [w for w in self._workers if w.is_alive()]
+            self._workers.append(worker)
+        worker.start()
+
+    def join_workers(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        with self._open_lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
 
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:
@@ -295,6 +310,7 @@ class PreviewServer:
             self._thread.join(timeout=5)
         self._httpd.finish_open_connections(grace=0.5)
         self._httpd.server_close()
+        self._httpd.join_workers(timeout=5)
 
     @property
     def alive(self) -> bool:
