@@ -10,10 +10,11 @@ name looks.
 ``render_channel`` renders every part of the channel (email Subject/HtmlPart/TextPart, SMS
 and voice Body, every push platform string field, in-app strings) and reports the variables
 that had no value, each with its field and its position in the file. Positions inside an
-inline JSON string are offset by where the string starts in the manifest; escapes before
-the position are counted as ``json.dumps`` writes them (an author's ``\\u00e9`` where
-``json.dumps`` writes ``é`` shifts the column). For an MJML email the positions found in
-the compiled HTML are mapped back to the same ``{{…}}`` text in the MJML source.
+inline JSON string are offset by where the string starts in the manifest, counting the
+escapes before the position as the manifest writes them (``\\n``, ``\\"``, ``\\u00e9`` and
+a surrogate pair are one character each); ``file_position`` is the one place that does
+this, for rendering, lint and the preview. For an MJML email the positions found in the
+compiled HTML are mapped back to the same ``{{…}}`` text in the MJML source.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from __future__ import annotations
 import bisect
 import copy
 import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from toolkit.errors import RenderError
@@ -37,6 +40,7 @@ PARSE_CACHE_SIZE = 256
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
 _POSITION_PREFIX = re.compile(r"^(?:line |[^:\n]*:)?\d+:\d+: ")
 _LINE_REF = re.compile(r"\bline (\d+):(\d+)")
+Reader = Callable[[str], str | None]  # repository file text by its relative path
 
 
 @dataclass(frozen=True)
@@ -150,13 +154,69 @@ def _mustache_at(text: str, offset: int) -> str:
     return text[offset: end + 2] if end >= 0 else text[offset: offset + 40]
 
 
-def file_position(part: Part, line: int, column: int) -> tuple[int | None, int | None]:
+def raw_string_index(raw: str, target: int) -> int:
+    """Where decoded character ``target`` of a JSON string starts in ``raw``, the string's
+    source between its quotes: ``\\n``, ``\\"`` and ``\\u00e9`` are one character each, a
+    ``\\ud83d\\ude00`` surrogate pair is one. Past the end: the end of ``raw``."""
+    i, decoded = 0, 0
+    while decoded < target and i < len(raw):
+        if raw[i] != "\\":
+            i += 1
+        elif raw.startswith("\\u", i):
+            i += 12 if _surrogate_pair_at(raw, i) else 6
+        else:
+            i += 2
+        decoded += 1
+    return min(i, len(raw))
+
+
+def _surrogate_pair_at(raw: str, i: int) -> bool:
+    """``raw[i:]`` is a high surrogate escape followed by a low one (one character)."""
+    return (_is_hex_in(raw[i + 2:i + 6], 0xD800, 0xDC00) and raw.startswith("\\u", i + 6)
+            and _is_hex_in(raw[i + 8:i + 12], 0xDC00, 0xE000))
+
+
+def _is_hex_in(digits: str, low: int, high: int) -> bool:
+    try:
+        return len(digits) == 4 and low <= int(digits, 16) < high
+    except ValueError:
+        return False
+
+
+_JSON_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
+
+
+@lru_cache(maxsize=256)
+def inline_source(manifest_text: str | None, line: int, column: int, value: str) -> str:
+    """The source of the JSON string whose first character (inside the quotes) is at
+    ``line``:``column`` of ``manifest_text``, as the author wrote it (escapes included).
+    When the file is unknown or does not hold ``value`` there, the way ``json.dumps``
+    writes ``value`` (then an author's ``\\u00e9`` for ``é`` would shift columns)."""
+    if manifest_text is not None:
+        starts = _line_starts(manifest_text)
+        if 1 <= line <= len(starts):
+            start = starts[line - 1] + column - 1
+            if start >= 1 and manifest_text[start - 1: start] == '"':
+                match = _JSON_STRING_BODY.match(manifest_text, start)
+                raw = match.group(0) if match else ""
+                try:
+                    same = json.loads(f'"{raw}"') == value
+                except ValueError:
+                    same = False
+                if same:
+                    return raw
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def file_position(part: Part, line: int, column: int, *, manifest_text: str | None = None
+                  ) -> tuple[int | None, int | None]:
     """Translate a line:column inside ``part.text`` into the line:column in its file.
 
     Body files: the same position (the part starts at 1:1). Inline JSON strings: one line in
-    the file, so the column is the string's start plus the JSON-escaped length of the text
-    before the position. MJML: the same ``{{…}}`` (same occurrence) in the MJML source;
-    (None, None) when it cannot be found there."""
+    the file, at the string's start plus the source length of the text before the position,
+    escapes as written in ``manifest_text`` (the manifest file's text; without it, as
+    ``json.dumps`` would write them). MJML: the same ``{{…}}`` (same occurrence) in the MJML
+    source; (None, None) when it cannot be found there."""
     start = part.location
     base_line = start.line or 1
     base_column = start.column or 1
@@ -179,20 +239,52 @@ def file_position(part: Part, line: int, column: int) -> tuple[int | None, int |
         return base_line + rel_line - 1, (base_column + rel_column - 1 if rel_line == 1
                                           else rel_column)
     if start.path.endswith(".json"):
-        prefix = part.text[: _offset(part.text, line, column)]
-        return base_line, base_column + len(json.dumps(prefix, ensure_ascii=False)) - 2
+        raw = inline_source(manifest_text, base_line, base_column, part.text)
+        return base_line, base_column + raw_string_index(raw, _offset(part.text, line, column))
     if line == 1:
         return base_line, base_column + column - 1
     return base_line + line - 1, column
 
 
-def _location(part: Part, line: int | None, column: int | None) -> Location:
+def read_source(root: str | os.PathLike[str] | None, rel: str) -> str | None:
+    """The text of repository file ``rel`` (relative to ``root``; to the current folder when
+    ``root`` is None), decoded as the loader does (UTF-8, byte order mark dropped, line ends
+    kept); None when it cannot be read. Cached while the file is unchanged."""
+    path = Path(rel) if root is None else Path(root) / rel
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return None
+    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_cached(path: str, mtime_ns: int, size: int) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _location(part: Part, line: int | None, column: int | None,
+              read: Reader | None = None) -> Location:
     if line is None or column is None:
         return part.location
-    file_line, file_column = file_position(part, line, column)
+    file_line, file_column = file_position(part, line, column,
+                                           manifest_text=_manifest_text(part, read))
     if file_line is None:
         return Location(part.location.path, None, None, part.location.pointer)
     return Location(part.location.path, file_line, file_column, part.location.pointer)
+
+
+def _manifest_text(part: Part, read: Reader | None) -> str | None:
+    """The manifest's text when ``part`` is an inline JSON string (positions need its
+    escapes as written), else None."""
+    if read is None or part.source is not None or not part.location.path.endswith(".json"):
+        return None
+    return read(part.location.path)
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -203,32 +295,36 @@ def parse_cached(text: str) -> ast.Program:
     return parse(text)
 
 
-def _error(exc: RenderError, part: Part, channel: Channel) -> RenderError:
-    location = _location(part, exc.line, exc.column)
+def _error(exc: RenderError, part: Part, channel: Channel, read: Reader | None
+           ) -> RenderError:
+    location = _location(part, exc.line, exc.column, read)
     message = getattr(exc, "description", None) or _POSITION_PREFIX.sub("", exc.message)
-    message = _LINE_REF.sub(lambda m: _file_line_ref(part, int(m[1]), int(m[2])), message)
+    message = _LINE_REF.sub(lambda m: _file_line_ref(part, int(m[1]), int(m[2]), read),
+                            message)
     return RenderError(
         f"{location}: {message} (in {channel.template} {channel.channel} {part.field})",
         exc.hint, path=location.path, line=location.line, column=location.column)
 
 
-def _file_line_ref(part: Part, line: int, column: int) -> str:
+def _file_line_ref(part: Part, line: int, column: int, read: Reader | None) -> str:
     """``line 2:1`` inside a part -> the same place in the file (``line 7:15``)."""
-    file_line, file_column = file_position(part, line, column)
+    file_line, file_column = file_position(part, line, column,
+                                           manifest_text=_manifest_text(part, read))
     if file_line is None:
         return f"line {line}:{column} of the compiled HTML"
     return f"line {file_line}:{file_column}"
 
 
-def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel
-                ) -> tuple[str, tuple[MissingVar, ...]]:
-    """Render one part; raises RenderError located in the part's file."""
+def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel,
+                read: Reader | None = None) -> tuple[str, tuple[MissingVar, ...]]:
+    """Render one part; raises RenderError located in the part's file. ``read`` gives a
+    repository file's text by relative path (for exact columns in inline JSON strings)."""
     try:
         program = parse_cached(part.text)
         result = render_template(program, context, env=env)
     except RenderError as exc:
-        raise _error(exc, part, channel) from None
-    missing = tuple(MissingVar(m.path, part.field, _location(part, m.line, m.column),
+        raise _error(exc, part, channel, read) from None
+    missing = tuple(MissingVar(m.path, part.field, _location(part, m.line, m.column, read),
                                getattr(m, "guarded", False))
                     for m in result.missing)
     return result.text, missing
@@ -279,18 +375,26 @@ def _base_body(channel: Channel) -> dict[str, Any]:
 
 
 def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv | None = None,
-                   escape: bool | None = None) -> Rendered:
+                   escape: bool | None = None, root: str | os.PathLike[str] | None = None
+                   ) -> Rendered:
     """Render every part of ``channel`` with ``fixture`` (None = template defaults only).
 
     ``escape`` None (default) HTML-escapes ``{{x}}`` only in HTML parts (HtmlPart); True
-    escapes in every part (what the Java engine does with its defaults); False in none."""
+    escapes in every part (what the Java engine does with its defaults); False in none.
+    ``root`` is the repository root (``Repository.root``) the parts' paths are relative to;
+    positions inside inline JSON strings read the manifest from there to count its escapes
+    as written (None: the current folder)."""
     env = env or RenderEnv()
+
+    def read(rel: str) -> str | None:
+        return read_source(root, rel)
+
     context = build_context(channel, fixture)
     fields: dict[str, str] = {}
     missing: list[MissingVar] = []
     for part in channel.parts:
         part_env = replace(env, escape_html=part.html if escape is None else escape)
-        text, part_missing = render_part(part, context, part_env, channel)
+        text, part_missing = render_part(part, context, part_env, channel, read)
         fields[part.field] = text
         missing.extend(part_missing)
     body = _base_body(channel)

@@ -77,14 +77,10 @@ class ChannelContext:
         if part is None:
             return self.manifest_location()
         loc = part.location
-        if loc.path.endswith(".json") and part.source is None and loc.line and self.read:
-            text = self.read(loc.path)
-            if text is not None:
-                found = json_string_position(text, loc.line, loc.column or 1, part.text, line,
-                                             column)
-                if found is not None:
-                    return Location(loc.path, *found)
-        file_line, file_column = file_position(part, line, column)
+        manifest_text = None
+        if loc.path.endswith(".json") and part.source is None and self.read:
+            manifest_text = self.read(loc.path)
+        file_line, file_column = file_position(part, line, column, manifest_text=manifest_text)
         return Location(loc.path, file_line, file_column)
 
     def locate_source(self, part: Part, line: int, column: int) -> Location:
@@ -178,35 +174,3 @@ class Rule:
         """The docstring's first paragraph on one line."""
         first = (cls.__doc__ or "").strip().split("\n\n")[0]
         return " ".join(line.strip() for line in first.splitlines())
-
-
-def json_string_position(text: str, line: int, column: int, value: str, want_line: int,
-                         want_column: int) -> tuple[int, int] | None:
-    """Where a line:column inside the decoded ``value`` of the JSON string that starts at
-    ``line``:``column`` of the file ``text`` is in the file, walking the string's escapes
-    (``\\n``, ``\\"``, ``\\u00e9``, surrogate pairs). None when the file does not match."""
-    offset = 0
-    for _ in range(line - 1):
-        offset = text.find("\n", offset) + 1
-        if offset == 0:
-            return None
-    lines = value.split("\n")
-    if want_line > len(lines):
-        return None
-    target = sum(len(x) + 1 for x in lines[: want_line - 1]) + want_column - 1
-    i, decoded = offset + column - 1, 0
-    while decoded < target:
-        if i >= len(text) or text[i] == '"':
-            return None
-        if text[i] == "\\":
-            if text.startswith("\\u", i):
-                high = int(text[i + 2:i + 6], 16) if text[i + 2:i + 6].isalnum() else 0
-                pair = 0xD800 <= high < 0xDC00 and text.startswith("\\u", i + 6)
-                i += 12 if pair else 6
-            else:
-                i += 2
-        else:
-            i += 1
-        decoded += 1
-    file_line = text.count("\n", 0, i) + 1
-    return file_line, i - (text.rfind("\n", 0, i) + 1) + 1

@@ -104,10 +104,9 @@ class Files:
 
     def text(self, rel: str) -> str | None:
         if rel not in self._texts:
-            try:
-                self._texts[rel] = (self.root / rel).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError, ValueError):
-                self._texts[rel] = None
+            from toolkit.render import read_source
+
+            self._texts[rel] = read_source(self.root, rel)
         return self._texts[rel]
 
     def suppressions(self, rel: str) -> directives.Suppressions:
@@ -206,7 +205,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
         for fixture in fixtures or (None,):
             fixture_name = fixture.name if fixture is not None else None
             try:
-                rendered = render_channel(channel, fixture)
+                rendered = render_channel(channel, fixture, root=repo.root)
             except RenderError as exc:
                 path = exc.path or channel.manifest_path
                 location = Location(path, exc.line, exc.column)
