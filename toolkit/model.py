@@ -159,7 +159,7 @@ class Repository:
         return tuple(by_name[n] for n in sorted(by_name))
 
 
-ChangeKind = Literal["CREATE", "UPDATE", "ACTIVATE", "NOOP", "DELETE", "CONFLICT"]
+ChangeKind = Literal["CREATE", "UPDATE", "ACTIVATE", "NOOP", "DELETE", "CONFLICT", "TAG"]
 
 
 @dataclass(frozen=True)

@@ -238,3 +238,20 @@ def test_bundled_sample_round_trips_through_sync_and_pull(server, repo_root, tmp
     changes = json.loads(out)["changes"]
     assert code == 0 and {c["action"] for c in changes} == {"NOOP"}
     assert {(c["template"], c["channel"]) for c in changes} == channels
+
+
+def test_tag_drift_shows_in_plan_and_sync_converges_it(repo, server, capsys) -> None:
+    write(repo, "welcome/sms.json", '{"Tags": {"team": "growth", "owner": "ann"}}')
+    assert ptk(capsys, "sync")[0] == 0
+    write(repo, "welcome/sms.json", '{"Tags": {"team": "retention"}}')
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 5, out
+    assert "TAG      welcome/sms (dev-welcome): tags differ" in out
+    assert "-owner=ann" in out and "+team=retention" in out and "1 to retag" in out
+    server.clear_log()
+    code, out, err = ptk(capsys, "sync", "--format", "json")
+    assert code == 0, err
+    [tagged] = [o for o in json.loads(out)["outcomes"] if o["action"] == "TAG"]
+    assert tagged["status"] == "done" and tagged["channel"] == "sms"
+    assert sorted(e["operation"] for e in writes(server)) == ["TagResource", "UntagResource"]
+    assert ptk(capsys, "plan", "--detailed-exitcode")[0] == 0

@@ -57,7 +57,9 @@ def test_update_creates_one_new_version_and_activates_exactly_it(harness) -> Non
     assert harness.active("welcome", "email") == "2"
     assert harness.content("welcome", "email")["HtmlPart"].endswith("v2</p>")
     ops = [(e["method"], e["operation"], e["query"]) for e in harness.writes()]
-    assert ops == [("PUT", "UpdateEmailTemplate", "create-new-version=true"),
+    # the intent (ptk:pending) is recorded before the content write, the marker after it
+    assert ops == [("POST", "TagResource", ""),
+                   ("PUT", "UpdateEmailTemplate", "create-new-version=true"),
                    ("PUT", "UpdateTemplateActiveVersion", ""), ("POST", "TagResource", "")]
     assert harness.other.read_tags("welcome", "email")[VERSIONS_TAG] == "1 2"
 

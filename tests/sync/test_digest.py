@@ -4,12 +4,17 @@ import json
 
 from toolkit.sync.digest import (
     DIGEST_TAG,
+    PENDING_TAG,
     VERSIONS_TAG,
     canonical_content,
     content_diff,
     content_digest,
     marker_tags,
+    published_by_ptk,
     published_versions,
+    tag_changes,
+    tag_diff,
+    user_tags,
 )
 
 
@@ -59,9 +64,28 @@ def test_diff_names_nested_fields_and_parsed_defaults() -> None:
 
 def test_marker_records_history_and_fits_a_tag_value() -> None:
     tags = marker_tags("abc", ["1", "2"], "3")
-    assert tags == {DIGEST_TAG: "abc", VERSIONS_TAG: "1 2 3"}
+    # ptk:pending equals ptk:digest once a write is marked (a difference = unfinished write)
+    assert tags == {DIGEST_TAG: "abc", VERSIONS_TAG: "1 2 3", PENDING_TAG: "abc"}
     assert published_versions(tags) == ["1", "2", "3"]
     assert marker_tags("abc", ["1", "2"], "2")[VERSIONS_TAG] == "1 2"
     long = marker_tags("abc", [str(n) for n in range(1000, 1200)], "1200")
     ids = long[VERSIONS_TAG].split()
     assert len(long[VERSIONS_TAG]) <= 256 and ids[-1] == "1200" and "1000" not in ids
+
+
+def test_content_recorded_as_pending_counts_as_published_by_ptk() -> None:
+    tags = {DIGEST_TAG: "old", PENDING_TAG: "new"}
+    assert published_by_ptk(tags, "old") and published_by_ptk(tags, "new")
+    assert not published_by_ptk(tags, "console") and not published_by_ptk({}, "old")
+
+
+def test_user_tags_leave_out_ptk_and_aws_keys() -> None:
+    remote = {"team": "a", "owner": "b", DIGEST_TAG: "d", "aws:cloudformation:stack": "s",
+              "AWS:x": "y"}
+    assert user_tags(remote) == {"team": "a", "owner": "b"}
+    to_set, to_remove = tag_changes(remote, {"team": "c", "new": "n", DIGEST_TAG: "ignored"})
+    assert to_set == {"team": "c", "new": "n"} and to_remove == ["owner"]
+    assert tag_changes(remote, {"team": "a", "owner": "b"}) == ({}, [])
+    diff = tag_diff(remote, {"team": "c"}, old_label="r", new_label="l")
+    assert "-owner=b" in diff and "-team=a" in diff and "+team=c" in diff and "aws" not in diff
+    assert tag_diff(remote, {"owner": "b", "team": "a"}, old_label="r", new_label="l") == ""

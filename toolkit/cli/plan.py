@@ -14,9 +14,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from toolkit.config import Environment
     from toolkit.model import Change, Plan
 
-KINDS = ("CREATE", "UPDATE", "ACTIVATE", "NOOP", "DELETE", "CONFLICT")
-KIND_STYLE = {"CREATE": "green", "UPDATE": "yellow", "ACTIVATE": "cyan", "NOOP": None,
-              "DELETE": "red", "CONFLICT": "magenta"}
+KINDS = ("CREATE", "UPDATE", "ACTIVATE", "TAG", "NOOP", "DELETE", "CONFLICT")
+KIND_STYLE = {"CREATE": "green", "UPDATE": "yellow", "ACTIVATE": "cyan", "TAG": "blue",
+              "NOOP": None, "DELETE": "red", "CONFLICT": "magenta"}
 
 Style = Callable[..., str]
 
@@ -76,8 +76,8 @@ def counts(plan: Plan) -> dict[str, int]:
 def summary_line(plan: Plan) -> str:
     n = counts(plan)
     return (f"Plan: {n['CREATE']} to create, {n['UPDATE']} to update, {n['ACTIVATE']} to "
-            f"activate, {n['DELETE']} to delete, {n['CONFLICT']} in conflict, "
-            f"{n['NOOP']} unchanged.")
+            f"activate, {n['TAG']} to retag, {n['DELETE']} to delete, {n['CONFLICT']} in "
+            f"conflict, {n['NOOP']} unchanged.")
 
 
 def change_json(change: Change) -> dict[str, Any]:
@@ -104,8 +104,8 @@ def plan_json(plan: Plan, env: Environment, target: str) -> str:
 def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
             output_format: str, detailed_exitcode: bool, prune: bool) -> int:
     """Show what `ptk sync` would change: per template channel CREATE, UPDATE (a new
-    version), ACTIVATE, NOOP, DELETE (--prune) or CONFLICT (changed outside ptk), with a
-    unified diff of the changed fields.
+    version), ACTIVATE, TAG (only the manifest's Tags differ), NOOP, DELETE (--prune) or
+    CONFLICT (changed outside ptk), with a unified diff of the changed fields.
 
     Exit codes: 0 (or, with --detailed-exitcode, 0 = no changes and 5 = changes pending);
     2 usage, config or template errors.

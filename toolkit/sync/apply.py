@@ -4,9 +4,15 @@ Rules (DESIGN.md §6):
 
 - Content is never overwritten: CREATE makes a template, UPDATE adds a version
   (``create_version``). Content writes take a token from the rate limiter.
+- Before a content write, ptk records its intent: the digest it is about to write goes in the
+  ``ptk:pending`` tag (TagResource before a new version; the create request's ``tags`` for a
+  new template). A run that dies after the write but before the marker leaves a version
+  the next plan still recognises as ptk's (``digest.py``).
 - After a content write, the applier reads back and finds the exact version whose content
   has the desired digest (``find_version``), then activates that id (never ``latest``, which
-  another writer may have moved), then writes the managed marker tags.
+  another writer may have moved), then writes the managed marker tags and converges the
+  user tags (the manifest's ``Tags``: TagResource for new or changed ones, UntagResource for
+  ones no longer there; ``ptk:`` and ``aws:`` keys are never removed).
 - A content write that failed ambiguously (server error, dropped connection) is checked by
   reading back before it is tried again, so a retry never makes a second version; a re-run
   after any failure finds versions that exist but are not active and just activates them.
@@ -30,7 +36,14 @@ from typing import Any, Literal
 
 from toolkit.errors import PtkError, RemoteError
 from toolkit.model import Change, Plan
-from toolkit.sync.digest import content_digest, is_managed, marker_tags, published_versions
+from toolkit.sync.digest import (
+    PENDING_TAG,
+    content_digest,
+    is_managed,
+    marker_tags,
+    published_versions,
+    tag_changes,
+)
 from toolkit.sync.limiter import RateLimiter
 from toolkit.sync.target import RemoteContent, Target, TransientError, version_key
 
@@ -100,7 +113,7 @@ class Applier:
             handler = {
                 "NOOP": self._noop, "CREATE": self._create, "UPDATE": self._update,
                 "ACTIVATE": self._activate_existing, "DELETE": self._delete,
-                "CONFLICT": self._conflict,
+                "CONFLICT": self._conflict, "TAG": self._noop,
             }[change.kind]
             return handler(change)
         except Refused as exc:
@@ -112,16 +125,21 @@ class Applier:
             return Outcome(change, "failed", message)
 
     def _noop(self, change: Change) -> Outcome:
-        if not change.retag:
+        """NOOP (with ``retag``: write the marker) and TAG (converge the user tags)."""
+        if not change.retag and change.kind != "TAG":
             return Outcome(change, "unchanged", "up to date", change.remote_version)
         active = self._require(change, None)
-        self._mark(change, active, active.version)
-        return Outcome(change, "done", "up to date; ptk marker written", active.version)
+        self._mark(change, active, active.version if change.retag else None)
+        what = "tags updated" if change.kind == "TAG" else "up to date; ptk marker written"
+        return Outcome(change, "done", what, active.version)
 
     def _create(self, change: Change) -> Outcome:
         content, _ = split_tags(change.desired or {})
+        # the intent goes in the create request's tags: the template and the record of
+        # ptk's write come into being together (no TagResource is possible before it exists)
+        intent = {PENDING_TAG: change.digest or ""}
         version = self._publish(change, lambda: self.target.create(
-            change.name, change.channel, content), after=None)
+            change.name, change.channel, content, tags=intent), after=None)
         return self._finish(change, version, "created")
 
     def _conflict(self, change: Change) -> Outcome:
@@ -145,7 +163,9 @@ class Applier:
                               f"(or sync --force)")
         content, _ = split_tags(change.desired or {})
         version = self._publish(change, lambda: self.target.create_version(
-            change.name, change.channel, content), after=latest)
+            change.name, change.channel, content), after=latest,
+            prepare=lambda: self.target.tag(change.name, change.channel,
+                                             {PENDING_TAG: change.digest or ""}))
         return self._finish(change, version, "new version")
 
     def _activate_existing(self, change: Change) -> Outcome:
@@ -168,14 +188,18 @@ class Applier:
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _publish(self, change: Change, write: Callable[[], None], after: str | None) -> str:
+    def _publish(self, change: Change, write: Callable[[], None], after: str | None,
+                 prepare: Callable[[], None] | None = None) -> str:
         """Write content, then find the version holding it. An ambiguous failure is checked
-        by reading back before writing again, so no retry adds a second version."""
+        by reading back before writing again, so no retry adds a second version.
+        ``prepare`` (recording the intent) runs once, just before the first write."""
         error: PtkError | None = None
         for attempt in range(1, self.write_attempts + 1):
             self.limiter.acquire()
             if self.stop.is_set() and error is None:
                 raise Interrupted("not started (interrupted while waiting for the rate limit)")
+            if prepare is not None and attempt == 1:
+                prepare()
             try:
                 write()
                 error = None
@@ -249,11 +273,15 @@ class Applier:
         tags = current.tags
         if tags is None:
             tags = self.target.read_tags(change.name, change.channel)
-        _, user_tags = split_tags(change.desired or {})
-        wanted = {**user_tags, **marker_tags(change.digest or "", published_versions(tags),
-                                             version)}
-        if any(tags.get(k) != v for k, v in wanted.items()):
-            self.target.tag(change.name, change.channel, wanted)
+        _, wanted_user = split_tags(change.desired or {})
+        to_set, to_remove = tag_changes(tags, wanted_user)
+        if change.kind != "TAG" or change.retag:
+            marker = marker_tags(change.digest or "", published_versions(tags), version)
+            to_set.update({k: v for k, v in marker.items() if tags.get(k) != v})
+        if to_set:
+            self.target.tag(change.name, change.channel, to_set)
+        if to_remove:
+            self.target.untag(change.name, change.channel, to_remove)
 
     def _require(self, change: Change, version: str | None) -> RemoteContent:
         seen = self.target.get(change.name, change.channel, version)

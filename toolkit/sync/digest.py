@@ -15,8 +15,17 @@ The **managed marker** is a set of tags on each published template channel:
   outside ptk: drift.
 - ``ptk:versions``: the version ids ptk published, oldest first, space separated (trimmed
   from the front to fit the 256-character tag value limit). ``ptk rollback`` walks it.
+- ``ptk:pending``: the digest of the content ptk is about to write, recorded *before* the
+  content write (TagResource before a new version; in the create request's ``tags`` for a
+  new template). If a run dies between the content write and the marker, the next plan
+  still recognises that version as ptk's own (no false drift).
 
-A template channel carrying ``ptk:digest`` is *managed*: ``--prune`` may delete it.
+A template channel carrying ``ptk:digest`` or ``ptk:pending`` is *managed*: ``--prune``
+may delete it.
+
+**User tags**: ptk owns the tag set of the template channels it publishes. The manifest's
+``Tags`` are the wanted tags; any other tag is removed, except ptk's own (``ptk:``) and
+the keys AWS reserves (``aws:``), which ptk never writes or removes.
 """
 
 from __future__ import annotations
@@ -29,6 +38,9 @@ from typing import Any
 
 DIGEST_TAG = "ptk:digest"
 VERSIONS_TAG = "ptk:versions"
+PENDING_TAG = "ptk:pending"
+OWN_PREFIX = "ptk:"
+RESERVED_PREFIX = "aws:"
 TAG_VALUE_LIMIT = 256
 
 SERVER_FIELDS = frozenset({
@@ -68,8 +80,42 @@ def content_digest(body: Mapping[str, Any]) -> str:
 
 
 def is_managed(tags: Mapping[str, str]) -> bool:
-    """True when the template channel carries ptk's marker."""
-    return DIGEST_TAG in tags
+    """True when the template channel carries ptk's marker (or ptk's record of a write)."""
+    return DIGEST_TAG in tags or PENDING_TAG in tags
+
+
+def published_by_ptk(tags: Mapping[str, str], digest: str) -> bool:
+    """True when content with ``digest`` is what ptk last published or was publishing."""
+    return digest in (tags.get(DIGEST_TAG), tags.get(PENDING_TAG))
+
+
+def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """The tags ptk manages for the user: all but ptk's own and AWS's reserved keys."""
+    return {k: v for k, v in tags.items()
+            if not k.startswith(OWN_PREFIX) and not k.lower().startswith(RESERVED_PREFIX)}
+
+
+def tag_changes(remote: Mapping[str, str], wanted: Mapping[str, str]
+                ) -> tuple[dict[str, str], list[str]]:
+    """(tags to set, keys to remove) so that the user tags of ``remote`` equal ``wanted``."""
+    have = user_tags(remote)
+    want = user_tags(wanted)
+    to_set = {k: v for k, v in want.items() if have.get(k) != v}
+    to_remove = sorted(k for k in have if k not in want)
+    return to_set, to_remove
+
+
+def tag_diff(remote: Mapping[str, str], wanted: Mapping[str, str], *, old_label: str,
+             new_label: str) -> str:
+    """Unified diff of the user tags, one ``key=value`` line each; "" when equal."""
+    have = user_tags(remote)
+    want = user_tags(wanted)
+    if have == want:
+        return ""
+    a = [f"{k}={have[k]}" for k in sorted(have)]
+    b = [f"{k}={want[k]}" for k in sorted(want)]
+    return "\n".join(difflib.unified_diff(a, b, fromfile=f"{old_label} Tags",
+                                          tofile=f"{new_label} Tags", lineterm="")) + "\n"
 
 
 def published_versions(tags: Mapping[str, str]) -> list[str]:
@@ -85,7 +131,9 @@ def marker_tags(digest: str, history: Iterable[str], new_version: str | None) ->
         ids = [v for v in ids if v != new_version] + [new_version]
     while ids and len(" ".join(ids)) > TAG_VALUE_LIMIT:
         ids.pop(0)
-    return {DIGEST_TAG: digest, VERSIONS_TAG: " ".join(ids)}
+    # ptk:pending = ptk:digest once the write is marked: a difference means a write that
+    # did not finish (see the module docs)
+    return {DIGEST_TAG: digest, VERSIONS_TAG: " ".join(ids), PENDING_TAG: digest}
 
 
 def flatten(value: Any, path: str = "") -> dict[str, Any]:

@@ -237,8 +237,13 @@ class PinpointTarget:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def create(self, name: str, channel: str, body: Mapping[str, Any]) -> None:
+    def create(self, name: str, channel: str, body: Mapping[str, Any],
+               tags: Mapping[str, str] | None = None) -> None:
         request = {k: v for k, v in body.items() if k != "tags"}
+        if tags:
+            # the create request's ``tags`` is still processed by the service (only updates
+            # ignore it); ptk uses it for its record of intent, never for the user's tags
+            request["tags"] = dict(tags)
         self._call(f"Create {channel} template {name}",
                    self._method("create", channel, self._writer), content_write=True,
                    TemplateName=name, **{_SHAPES[channel][1]: request})

@@ -9,11 +9,17 @@ remote state                                       action
 does not exist                                     CREATE
 latest == d and active == d                        NOOP (``retag`` when the marker is not ``d``)
 latest == d, active differs                        ACTIVATE the latest version
-latest != d, marker == latest                      UPDATE (a new version)
-latest != d, marker missing                        CONFLICT: ptk did not publish it
-latest != d, marker != latest                      CONFLICT: changed outside ptk (drift)
+latest == d, NOOP otherwise, user tags differ      TAG (TagResource / UntagResource only)
+latest != d, marker or pending == latest           UPDATE (a new version)
+latest != d, no marker                             CONFLICT: ptk did not publish it
+latest != d, marker and pending != latest          CONFLICT: changed outside ptk (drift)
 managed, not in git (only with prune)              DELETE
 =================================================  ============================================
+
+"marker" is ``ptk:digest`` and "pending" ``ptk:pending``, the digest ptk records before each
+content write, so a version written by a run that died before its marker is still ptk's.
+User tags (the manifest's ``Tags``) are compared on every template channel; their diff is
+part of the change's diff, and every change that publishes also converges them.
 
 Nothing here reads or writes anything; ``state.read_remote`` gathers the remote state.
 """
@@ -25,7 +31,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.model import CHANNELS, Change, Plan
-from toolkit.sync.digest import DIGEST_TAG, content_diff, content_digest, is_managed
+from toolkit.sync.digest import (
+    DIGEST_TAG,
+    content_diff,
+    content_digest,
+    is_managed,
+    published_by_ptk,
+    tag_diff,
+)
 from toolkit.sync.target import RemoteState
 
 
@@ -45,39 +58,48 @@ def plan_one(want: Desired, remote: RemoteState | None) -> Change:
     local_label = f"local/{want.local_name}/{want.channel}"
     common: dict[str, Any] = dict(name=want.name, channel=want.channel,
                                   local_name=want.local_name, desired=want.body, digest=digest)
+    wanted_tags = dict((want.body.get("tags") or {}))
     if remote is None or remote.latest is None:
-        return Change(kind="CREATE", reason="new template", diff=content_diff(
-            None, want.body, old_label="remote (none)", new_label=local_label), **common)
+        diff = content_diff(None, want.body, old_label="remote (none)", new_label=local_label)
+        diff += tag_diff({}, wanted_tags, old_label="remote (none)", new_label=local_label)
+        return Change(kind="CREATE", reason="new template", diff=diff, **common)
 
     latest = remote.latest
     latest_id = remote.latest_version or latest.version
     latest_digest = content_digest(latest.body)
     marker = remote.tags.get(DIGEST_TAG)
     remote_label = f"remote/{want.name}/{want.channel}@{latest_id}"
+    tags_diff = tag_diff(remote.tags, wanted_tags, old_label=f"remote/{want.name}/{want.channel}",
+                         new_label=local_label)
 
     if latest_digest == digest:
         active = remote.active
         retag = marker != digest
         if active is not None and (active.version == latest_id
                                    or content_digest(active.body) == digest):
+            if tags_diff:
+                reason = "tags differ" + ("; ptk marker will be written" if retag else "")
+                return Change(kind="TAG", reason=reason, remote_version=active.version,
+                              retag=retag, diff=tags_diff, **common)
             reason = "up to date" + ("; ptk marker will be written" if retag else "")
             return Change(kind="NOOP", reason=reason, remote_version=active.version,
                           retag=retag, **common)
         active_id = active.version if active is not None else None
         diff = content_diff(active.body if active is not None else None, want.body,
                             old_label=f"remote/{want.name}/{want.channel}@{active_id} (active)",
-                            new_label=local_label)
+                            new_label=local_label) + tags_diff
         return Change(kind="ACTIVATE", remote_version=latest_id, retag=retag, diff=diff,
                       reason=f"version {latest_id} holds this content; version {active_id} "
                              f"is active", **common)
 
-    diff = content_diff(latest.body, want.body, old_label=remote_label, new_label=local_label)
-    if marker is None:
+    diff = content_diff(latest.body, want.body, old_label=remote_label,
+                        new_label=local_label) + tags_diff
+    if not is_managed(remote.tags):
         return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
                       reason="exists remotely but was not published by ptk (no ptk:digest "
                              "tag); sync --force publishes over it, or ptk pull imports it",
                       **common)
-    if marker != latest_digest:
+    if not published_by_ptk(remote.tags, latest_digest):
         return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
                       reason=f"latest version {latest_id} was changed outside ptk since ptk "
                              f"published it; sync --force publishes over it, or ptk pull "

@@ -18,7 +18,8 @@ Operations (every ``name`` is the remote name, prefix and suffix included; ``cha
 - ``get(name, channel, version=None)``: the active version (or the given version id) with
   its content; ``None`` when the template does not exist.
 - ``list_versions(name, channel)``: every version, oldest first; ids compare as integers.
-- ``create`` (a new template; its first version), ``create_version`` (a new version of an
+- ``create`` (a new template; its first version; ``tags`` are attached in the same request
+  where the service allows it, else with ``tag`` right after), ``create_version`` (a new version of an
   existing template; never overwrites one), ``activate`` (make an exact version id active).
 - ``read_tags``, ``tag``, ``untag``: the key/value tags of one template channel, where ptk
   keeps its managed marker (``digest.py``).
@@ -130,7 +131,8 @@ class Target(Protocol):
 
     def list_versions(self, name: str, channel: str) -> list[RemoteVersion]: ...
 
-    def create(self, name: str, channel: str, body: Mapping[str, Any]) -> None: ...
+    def create(self, name: str, channel: str, body: Mapping[str, Any],
+               tags: Mapping[str, str] | None = None) -> None: ...
 
     def create_version(self, name: str, channel: str, body: Mapping[str, Any]) -> None: ...
 
