@@ -82,12 +82,24 @@
 
   // ---- routing ----------------------------------------------------------------------------
 
+  // The email view settings live in the address too (only when not the default), so a
+  // reload or a bookmark comes back to, say, the mobile width in dark mode.
+  const EMAIL_SETTINGS = {
+    view: ["emailView", ["html", "text", "source"]],
+    width: ["emailWidth", ["desktop", "mobile"]],
+    scheme: ["emailTheme", ["light", "dark", "invert"]],
+  };
+
   function parseRoute() {
     const hash = location.hash.replace(/^#/, "");
     const [path, queryString] = hash.split("?");
     const query = new URLSearchParams(queryString || "");
     const match = /^\/t\/(.+)$/.exec(path || "");
     if (!match) return { view: "index" };
+    for (const [param, [key, allowed]] of Object.entries(EMAIL_SETTINGS)) {
+      const value = query.get(param);
+      state[key] = allowed.includes(value) ? value : allowed[0];
+    }
     return {
       view: "template",
       template: decodeURIComponent(match[1]),
@@ -100,6 +112,11 @@
     const query = new URLSearchParams();
     if (channel) query.set("channel", channel);
     if (fixture) query.set("fixture", fixture);
+    if (channel === "email") {
+      for (const [param, [key, allowed]] of Object.entries(EMAIL_SETTINGS)) {
+        if (state[key] !== allowed[0]) query.set(param, state[key]);
+      }
+    }
     const qs = query.toString();
     return `#/t/${encodeURIComponent(template)}${qs ? "?" + qs : ""}`;
   }
@@ -119,7 +136,7 @@
     $("index-view").hidden = false;
     replaceChildren($("crumbs"), []);
     document.title = "ptk preview";
-    showBanner(data.error);
+    showBanner(data.error, Boolean(data.error && data.templates && data.templates.length));
     $("repo-info").textContent = data.root
       ? `${data.templates.length} template${data.templates.length === 1 ? "" : "s"} in ${data.root}` +
         (data.config ? ` (config: ${data.config})` : "")
@@ -132,18 +149,31 @@
         ? el("span", { class: "badge error", text: `${lint.error} error${lint.error === 1 ? "" : "s"}` })
         : lint.warning
           ? el("span", { class: "badge warning", text: `${lint.warning} warning${lint.warning === 1 ? "" : "s"}` })
-          : el("span", { class: "badge ok", text: "lint clean" });
+          : lint.info
+            ? el("span", { class: "badge info", text: `${lint.info} info${lint.info === 1 ? "" : "s"}` })
+            : el("span", { class: "badge ok", text: "lint clean" });
       return el("a", { class: "template-card", href: templateHash(t.name, t.channels[0], ""), dataset: { template: t.name } }, [
         el("div", { class: "template-card-head" }, [el("span", { class: "template-name", text: t.name }), status]),
         el("div", { class: "chips" }, t.channels.map((c) => el("span", { class: `chip ch-${c}`, text: CHANNEL_LABELS[c] || c }))),
         el("div", { class: "muted small", text: `${t.fixtures} fixture${t.fixtures === 1 ? "" : "s"}` }),
       ]);
     });
-    replaceChildren($("template-list"), cards.length ? cards : [el("p", { class: "muted", text: "No templates found." })]);
+    replaceChildren($("template-list"), cards.length ? cards : [emptyRepository(data)]);
     const findings = data.findings || [];
     replaceChildren($("repo-findings"), findings.length
       ? [el("section", { class: "card" }, [el("h2", { text: "Repository findings" }), findingList(findings)])]
       : []);
+  }
+
+  function emptyRepository(data) {
+    const folder = data.templates_folder || "templates";
+    return el("div", { class: "empty empty-repo" }, [
+      el("h2", { text: "No templates yet" }),
+      el("p", {}, ["ptk shows every folder under ", el("code", { text: `${folder}/` }),
+        " that holds a channel file, for example ", el("code", { text: `${folder}/welcome/sms.txt` }),
+        " with its ", el("code", { text: "sms.json" }), ". Add one and this page updates by itself."]),
+      el("p", { class: "muted small" }, ["To start from examples of every channel, run ", el("code", { text: "ptk init" }), " in a new folder."]),
+    ]);
   }
 
   // ---- template page ----------------------------------------------------------------------
@@ -170,9 +200,26 @@
       el("span", { text: route.template }),
     ]);
     $("template-title").textContent = route.template;
-    renderTabs(data);
-    renderFixtures(data);
-    renderOverlay(data.error, data.view !== undefined);
+    const error = data.error || {};
+    const channels = data.channels || [];
+    if (error.not_found && channels.length && !channels.includes(route.channel)) {
+      // the address names a channel this template does not have: show its first one
+      setRoute({ ...route, channel: channels[0] }, false);
+      return showTemplate(fromReload);
+    }
+    const gone = Boolean(error.not_found) && !channels.length; // no such template (now)
+    const shownBefore = state.last && state.last.template === route.template;
+    if (gone && !(fromReload && shownBefore) && data.view === undefined) {
+      showMissingTemplate(route.template, error.message);
+      return;
+    }
+    $("template-view").classList.remove("not-found");
+    $("template-view").classList.toggle("gone", gone); // no tabs or fixtures to switch to
+    if (!gone) {
+      renderTabs(data);
+      renderFixtures(data);
+    }
+    renderOverlay(data.error, data.view !== undefined || Boolean(gone && shownBefore));
     if (data.view !== undefined) {
       renderStage(data);
       renderMissing(data.missing || []);
@@ -191,12 +238,32 @@
     else loadLint(route);
   }
 
+  // A template that does not exist (a stale bookmark, or deleted before the page was opened):
+  // no channel tabs, fixtures or side panels, just what happened and the way back.
+  function showMissingTemplate(name, message) {
+    $("template-view").classList.add("not-found");
+    $("template-view").classList.remove("gone");
+    renderOverlay(null, false);
+    state.last = null;
+    const stage = $("stage");
+    delete stage.dataset.key;
+    replaceChildren(stage, [el("div", { class: "empty" }, [
+      el("h2", { text: "Template not found" }),
+      el("p", { text: message || `no template '${name}' in this repository` }),
+      el("p", { class: "small muted", text: "If you just renamed or moved it, it comes back here by itself when its folder does." }),
+      el("p", {}, [el("a", { class: "button-link", href: "#/", text: "All templates" })]),
+    ])]);
+    state.updates += 1;
+    document.body.dataset.updates = String(state.updates);
+  }
+
   function renderTabs(data) {
     const route = state.route;
     const tabs = (data.channels || []).map((c) =>
       el("button", {
         class: "tab" + (c === route.channel ? " active" : ""), role: "tab", type: "button",
         "aria-selected": c === route.channel ? "true" : "false", dataset: { channel: c },
+        "aria-controls": "stage", tabindex: c === route.channel ? "0" : "-1",
         text: CHANNEL_LABELS[c] || c,
         on: { click: () => { setRoute({ ...state.route, channel: c }, true); showTemplate(false); } },
       }));
@@ -250,7 +317,11 @@
     $("overlay-message").textContent = error.message || "";
     $("overlay-hint").textContent = error.hint ? `Hint: ${error.hint}` : "";
     $("overlay-hint").hidden = !error.hint;
+    $("overlay-note").textContent = error.not_found
+      ? "It is no longer in the repository (deleted, renamed or moved). The last render stays underneath until it comes back."
+      : "The last good render is shown underneath. Fix the file and save; this message goes away.";
     $("overlay-note").hidden = !hasRender;
+    $("overlay-back").hidden = !error.not_found;
     overlay.hidden = false;
   }
 
@@ -352,10 +423,10 @@
       "clients that honour them (Apple Mail, Outlook for Mac) show it as in light mode; Gmail and Outlook.com invert colours instead." });
     email.htmlMissing = el("div", { class: "empty", hidden: true, text: "This email has no HtmlPart." });
     const controls = el("div", { class: "controls" }, [
-      segmented("View", [["html", "HTML"], ["text", "Text"], ["source", "Source"]], state.emailView, (v) => { state.emailView = v; applyEmailView(); }),
-      segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth, (v) => { state.emailWidth = v; applyEmailView(); }),
+      segmented("View", [["html", "HTML"], ["text", "Text"], ["source", "Source"]], state.emailView, (v) => { state.emailView = v; setRoute(state.route, false); applyEmailView(); }),
+      segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth, (v) => { state.emailWidth = v; setRoute(state.route, false); applyEmailView(); }),
       segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
-        state.emailTheme, (v) => { state.emailTheme = v; applyEmailView(); }),
+        state.emailTheme, (v) => { state.emailTheme = v; setRoute(state.route, false); applyEmailView(); }),
     ]);
     return [
       el("div", { class: "card inbox" }, [
@@ -438,21 +509,36 @@
   }
 
   // sms
-  function renderSms(view) {
+  // The bubble: characters that force UCS-2 are marked, and a divider shows where each billed
+  // part starts (the server packs the parts as the carrier does).
+  function smsBubble(view) {
     const offending = new Map(view.offending.map((o) => [o.index, o]));
+    const starts = new Set(view.segment_starts || []);
     const chars = Array.from(view.body); // code points, as the server counts them
     const bubble = el("div", { class: "bubble" });
     let run = "";
+    const flush = () => { if (run) bubble.append(document.createTextNode(run)); run = ""; };
     chars.forEach((ch, i) => {
+      if (starts.has(i)) {
+        flush();
+        bubble.append(el("span", { class: "segment-break", role: "separator", text: `part ${[...starts].indexOf(i) + 2}` }));
+      }
       const bad = offending.get(i);
       if (bad) {
-        if (run) bubble.append(document.createTextNode(run));
-        run = "";
-        bubble.append(el("mark", { class: "ucs2", title: bad.name + (bad.replacement !== null ? ` → use ${JSON.stringify(bad.replacement)}` : ""), text: ch }));
+        flush();
+        bubble.append(el("mark", { class: "ucs2", title: bad.name + (bad.replacement !== null ? ` → GSM-7: ${spelling(bad.replacement)}` : ""), text: ch }));
       } else run += ch;
     });
-    if (run) bubble.append(document.createTextNode(run));
+    flush();
     if (!chars.length) bubble.append(el("span", { class: "placeholder", text: "(empty message)" }));
+    return bubble;
+  }
+
+  function spelling(replacement) {
+    return replacement === "" ? "delete it" : `“${replacement}”`;
+  }
+
+  function renderSms(view) {
     const stats = el("dl", { class: "stats" }, [
       stat("Characters", view.characters),
       stat("Encoding", view.encoding, view.encoding === "UCS-2" ? "warn" : "ok"),
@@ -460,28 +546,46 @@
       stat("Segments", `${view.segments}`, view.segments > 1 ? "warn" : ""),
       stat("Per segment", `${view.per_segment}`),
     ]);
-    // one row per distinct character, with where it occurs
+    // one entry per distinct character, with where it occurs (1-based positions)
     const groups = new Map();
     for (const o of view.offending) {
       if (!groups.has(o.char)) groups.set(o.char, { ...o, at: [] });
       groups.get(o.char).at.push(o.index + 1);
     }
+    const all = [...groups.values()];
+    const fixable = all.filter((o) => o.replacement !== null);
+    const unfixable = all.filter((o) => o.replacement === null);
+    const positions = (o) => `×${o.at.length} at ${o.at.slice(0, 6).join(", ")}${o.at.length > 6 ? ", …" : ""}`;
+    const alt = view.gsm_alternative;
     const why = view.offending.length
       ? el("div", { class: "card" }, [
-        el("h3", { text: `Characters forcing UCS-2 (${view.offending.length}, ${groups.size} distinct)` }),
-        el("ul", { class: "list" }, [...groups.values()].map((o) => el("li", {}, [
-          el("mark", { class: "ucs2", text: o.char }), " ",
-          el("span", { text: o.name }),
-          el("span", { class: "muted small", text: ` ×${o.at.length} at ${o.at.slice(0, 8).join(", ")}${o.at.length > 8 ? ", …" : ""}` }),
-          o.replacement !== null ? el("span", { class: "small", text: ` — GSM-7 spelling: ${JSON.stringify(o.replacement)}` }) : null,
-        ]))),
+        el("h3", { text: `Characters forcing UCS-2: ${view.offending.length} (${groups.size} distinct)` }),
+        alt ? el("p", { class: "advice" }, [
+          `Every one of them has a GSM-7 spelling. With those, this message is GSM-7: ${alt.units} of ${alt.per_segment} per segment, `,
+          el("strong", { text: `${alt.segments} segment${alt.segments === 1 ? "" : "s"}` }),
+          alt.segments < view.segments ? ` instead of ${view.segments}.` : ".",
+        ]) : null,
+        fixable.length ? el("ul", { class: "list offending" }, fixable.map((o) => el("li", {}, [
+          el("mark", { class: "ucs2", text: o.char }),
+          el("span", { class: "offending-name", text: o.name }),
+          el("span", { class: "offending-fix", text: `→ ${spelling(o.replacement)}` }),
+          el("span", { class: "muted small", text: positions(o) }),
+        ]))) : null,
+        unfixable.length ? el("div", { class: "no-spelling" }, [
+          el("p", { class: "small muted", text: `No GSM-7 spelling (${unfixable.length}): this text needs UCS-2. Hover a character for its name and positions.` }),
+          el("div", { class: "char-chips" }, unfixable.map((o) =>
+            el("span", { class: "char-chip", title: `${o.name} ${positions(o)}`, tabindex: "0", "aria-label": `${o.name} ${positions(o)}` }, [
+              el("mark", { class: "ucs2", text: o.char }),
+              el("span", { class: "muted small", text: `U+${o.char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}` }),
+            ]))),
+        ]) : null,
       ])
       : el("p", { class: "muted small", text: "Every character is in the GSM-7 alphabet." });
     return el("div", { class: "sms-layout" }, [
       el("div", { class: "phone" }, [
         el("div", { class: "phone-notch" }),
         el("div", { class: "phone-header", text: "Text Message" }),
-        el("div", { class: "phone-screen" }, [bubble]),
+        el("div", { class: "phone-screen" }, [smsBubble(view)]),
       ]),
       el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats]), why]),
     ]);
@@ -539,7 +643,10 @@
         if (!piece) continue;
         body.append(piece.startsWith("<") ? el("span", { class: "ssml-tag", text: piece }) : document.createTextNode(piece));
       }
-    } else body.textContent = view.body;
+    } else {
+      body.textContent = view.body;
+      body.classList.add("prose"); // plain text reads better in the text font
+    }
     const seconds = view.estimated_seconds;
     const duration = seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${seconds} s`;
     return el("div", { class: "voice-layout" }, [
@@ -651,10 +758,19 @@
     $("live-text").textContent = text;
   }
 
-  function showBanner(error) {
+  function showBanner(error, stale) {
     const banner = $("banner");
     banner.hidden = !error;
-    banner.textContent = error ? `${where(error) ? where(error) + ": " : ""}${error.message}` : "";
+    if (!error) return clear(banner);
+    replaceChildren(banner, [
+      el("div", { class: "banner-head" }, [
+        el("span", { class: "overlay-badge", text: "Error" }),
+        where(error) ? el("code", { class: "banner-where", text: where(error) }) : null,
+      ]),
+      el("div", { class: "banner-message", text: error.message || "" }),
+      error.hint ? el("div", { class: "banner-hint", text: `Hint: ${error.hint}` }) : null,
+      stale ? el("div", { class: "banner-note", text: "The list below is from the last good load. Fix the file and save; this message goes away." }) : null,
+    ]);
   }
 
   async function refresh(fromReload) {

@@ -37,6 +37,7 @@ def test_index_lists_every_template_with_channels_fixtures_and_lint(app: Preview
     assert welcome["fixtures"] == 4  # the four shared fixtures
     assert set(welcome["lint"]) == {"error", "warning", "info"}
     assert data["error"] is None and data["config"] == "ptk.toml"
+    assert data["templates_folder"] == "templates"  # the page's empty state names it
 
 
 @pytest.mark.parametrize("template,channel", [(t, c) for t, cs in BUNDLED.items() for c in cs])

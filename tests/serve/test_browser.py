@@ -215,8 +215,101 @@ def test_a_template_that_goes_away_and_comes_back(page, preview: Preview, repo: 
         # the last render stays, under a message that the template is gone
         expect()(page.locator("#overlay-message")).to_contain_text("no template 'welcome'")
         expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
+        expect()(page.locator("#overlay-back")).to_be_visible()  # the way back to the index
+        expect()(page.locator(".toolbar")).to_be_hidden()  # no channels or fixtures left to pick
     finally:
         shutil.move(parked, folder)
     expect()(page.locator("#overlay")).to_be_hidden()
+    expect()(page.locator(".toolbar")).to_be_visible()
     expect()(frame.locator("body")).to_contain_text("Fernwood")
     expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
+
+
+def test_the_address_keeps_the_email_view_settings_across_a_reload(page, preview: Preview) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+    expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
+    page.locator('.segmented button[data-value="mobile"]').click()
+    page.locator('.segmented button[data-value="dark"]').click()
+    assert "width=mobile" in page.url and "scheme=dark" in page.url and "fixture=full-profile" in page.url
+    page.reload()
+    expect()(page.locator('.segmented button[data-value="mobile"]')).to_have_attribute("aria-pressed", "true")
+    expect()(page.locator('.segmented button[data-value="dark"]')).to_have_attribute("aria-pressed", "true")
+    assert "scheme=dark" in page.locator("#email-frame").get_attribute("src")
+    assert page.locator(".frame-box").evaluate("e => e.getBoundingClientRect().width") <= 377
+    # another channel's address carries no email settings; coming back restores the defaults
+    page.locator('.tab[data-channel="sms"]').click()
+    assert "scheme=" not in page.url and "width=" not in page.url
+
+
+def test_unknown_template_and_channel_in_the_address(page, preview: Preview) -> None:
+    page.goto(preview.url + "#/t/no-such-template?channel=sms")
+    expect()(page.locator("#stage")).to_contain_text("Template not found")
+    expect()(page.locator(".toolbar")).to_be_hidden()  # nothing to switch between
+    expect()(page.locator(".side")).to_be_hidden()
+    page.locator("#stage a", has_text="All templates").click()
+    expect()(page.locator(".template-card")).to_have_count(6)
+    # a channel the template does not have: its first channel is shown instead
+    page.goto(preview.url + "#/t/cart-reminder?channel=email")
+    expect()(page.locator('.tab.active')).to_have_text("Push")
+    assert "channel=push" in page.url
+    expect()(page.locator(".toolbar")).to_be_visible()
+
+
+def test_sms_parts_and_the_characters_that_force_ucs2(page, preview: Preview) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=sms&fixture=non-latin")
+    segments = int(page.locator(".stat", has_text="Segments").locator("dd").text_content())
+    assert segments > 1
+    expect()(page.locator(".bubble .segment-break")).to_have_count(segments - 1)
+    expect()(page.locator(".bubble .segment-break").first).to_have_text("part 2")
+    # the fullwidth equals sign has a GSM-7 spelling; the Japanese letters have none
+    expect()(page.locator(".offending li", has_text="FULLWIDTH EQUALS SIGN")).to_contain_text("“=”")
+    assert page.locator(".char-chip").count() > 10
+    assert "KATAKANA" in page.locator(".char-chip").first.get_attribute("aria-label") + \
+        page.locator(".char-chip").nth(2).get_attribute("aria-label")
+
+
+def test_keyboard_focus_is_visible_and_arrows_move_between_channels(page, preview: Preview) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+    expect()(page.locator(".inbox-subject")).to_contain_text("Welcome")
+    active = page.locator(".tab.active")
+    assert active.get_attribute("tabindex") == "0"
+    assert page.locator('.tab[data-channel="sms"]').get_attribute("tabindex") == "-1"
+    active.focus()
+    page.keyboard.press("ArrowRight")
+    expect()(page.locator(".bubble")).to_be_visible()
+    focused = page.evaluate("document.activeElement.dataset.channel")
+    assert focused == "sms"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")  # keyboard focus (not a click) shows the ring
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+
+
+def test_index_badges_count_infos(page, preview: Preview) -> None:
+    page.goto(preview.url)
+    badges = page.locator(".template-card .badge")
+    expect()(badges).to_have_count(6)
+    texts = badges.all_text_contents()
+    assert all(re.fullmatch(r"lint clean|\d+ (errors?|warnings?|infos?)|lint failed", t) for t in texts), texts
+    assert any(t.endswith(("info", "infos")) for t in texts)  # the bundled sample has info findings
+
+
+def test_empty_and_broken_repositories(browser, tmp_path: Path, copy_repository) -> None:
+    repo = copy_repository(tmp_path / "repo")
+    shutil.rmtree(repo / "templates")
+    (repo / "templates").mkdir()
+    running = Preview(start=repo, port=0, quiet=0.02).start()
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(5000)
+        tab.goto(running.url)
+        expect()(tab.locator(".empty-repo")).to_contain_text("No templates yet")
+        expect()(tab.locator(".empty-repo")).to_contain_text("templates/")
+        (repo / "ptk.toml").write_text("[ptk\nbroken =", encoding="utf-8")
+        expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
+        expect()(tab.locator("#banner .banner-hint")).to_contain_text("Hint:")
+        expect()(tab.locator("#index-view")).to_be_visible()  # an overlay, not a blank page
+    finally:
+        context.close()
+        running.stop()

@@ -99,3 +99,21 @@ def test_push_view_shows_what_a_raw_payload_says() -> None:
     assert (cards["APNS"]["title"]["shown"], cards["APNS"]["body"]["shown"]) == ("Raw title", "Raw body")
     assert (cards["GCM"]["title"]["shown"], cards["GCM"]["body"]["shown"]) == ("FCM title", "FCM body")
     assert cards["ADM"]["title"]["shown"] == "Default title"  # no raw part: Default applies
+
+
+def test_sms_view_marks_where_each_part_starts() -> None:
+    assert sms_view({"Body": "a" * 160})["segment_starts"] == []
+    assert sms_view({"Body": "a" * 161})["segment_starts"] == [153]  # 153 septets per part
+    # extension characters take two septets and are never split across parts
+    assert sms_view({"Body": "\u20ac" * 80 + "a"})["segment_starts"] == [76]
+    # UCS-2: 67 UTF-16 units per part; an emoji (two units) is never split
+    emoji = sms_view({"Body": "\U0001F600" * 40})
+    assert emoji["segment_starts"] == [33] and emoji["segments"] == 2
+
+
+def test_sms_view_prices_the_gsm7_spelling_of_the_message() -> None:
+    view = sms_view({"Body": "x" * 60 + "\u201cquoted\u201d" + "y" * 10})
+    assert view["encoding"] == "UCS-2" and view["segments"] == 2
+    assert view["gsm_alternative"] == {"segments": 1, "units": 78, "per_segment": 160}
+    assert sms_view({"Body": "plain"})["gsm_alternative"] is None  # already GSM-7
+    assert sms_view({"Body": "\u3053\u3093\u306b\u3061\u306f"})["gsm_alternative"] is None  # no spelling

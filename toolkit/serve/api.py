@@ -518,6 +518,7 @@ class PreviewApp:
         return {"templates": items, "findings": other, "error": snapshot.error,
                 "generation": snapshot.generation,
                 "root": str(config.root) if config else None,
+                "templates_folder": templates_folder,
                 "config": _rel(config.path, config.root) if config and config.path else None}
 
 

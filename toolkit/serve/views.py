@@ -148,10 +148,41 @@ def email_view(fields: Mapping[str, str]) -> dict[str, Any]:
 
 # --- sms -----------------------------------------------------------------------------------
 
+def segment_starts(text: str, analysis: sms.SmsAnalysis) -> list[int]:
+    """Index (code point) of the first character of every part after the first, packed the
+    way ``toolkit.sms`` counts parts: no character is split across two parts."""
+    if analysis.segments <= 1:
+        return []
+    if analysis.encoding == "GSM-7":
+        sizes = [sms.gsm_units(c) or 0 for c in text]
+    else:
+        sizes = [sms.ucs2_units(c) for c in text]
+    starts: list[int] = []
+    used = 0
+    for index, size in enumerate(sizes):
+        if used + size > analysis.per_segment:
+            starts.append(index)
+            used = 0
+        used += size
+    return starts
+
+
+def gsm_alternative(text: str, analysis: sms.SmsAnalysis) -> dict[str, Any] | None:
+    """What the message would cost with every UCS-2 character replaced by its GSM-7 spelling,
+    or None when it is already GSM-7 or some character has no GSM-7 spelling."""
+    if analysis.encoding == "GSM-7" or not analysis.gsm_safe_text_possible:
+        return None
+    replaced = "".join(sms.gsm_replacement(c) if sms.gsm_units(c) is None else c for c in text)
+    after = sms.analyze_sms(replaced)
+    return {"segments": after.segments, "units": after.units, "per_segment": after.per_segment}
+
+
 def sms_view(fields: Mapping[str, str]) -> dict[str, Any]:
     body = fields.get("Body", "") or ""
     analysis = sms.analyze_sms(body)
     return {
+        "segment_starts": segment_starts(body, analysis),
+        "gsm_alternative": gsm_alternative(body, analysis),
         "body": body,
         "encoding": analysis.encoding,
         "characters": analysis.characters,
