@@ -255,3 +255,34 @@ def test_tag_drift_shows_in_plan_and_sync_converges_it(repo, server, capsys) -> 
     assert tagged["status"] == "done" and tagged["channel"] == "sms"
     assert sorted(e["operation"] for e in writes(server)) == ["TagResource", "UntagResource"]
     assert ptk(capsys, "plan", "--detailed-exitcode")[0] == 0
+
+
+def test_pull_refuses_remote_templates_the_loader_would_reject(repo, server, capsys,
+                                                               tmp_path_factory,
+                                                               monkeypatch) -> None:
+    """The API allows an email without a Subject (and an SMS without a Body); ptk's loader
+    does not. pull reports them as invalid and writes nothing for them, the rest is pulled
+    and plans cleanly."""
+    import boto3
+
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.create_email_template(TemplateName="dev-nosubject",
+                                 EmailTemplateRequest={"HtmlPart": "<p>x</p>"})
+    client.create_sms_template(TemplateName="dev-nobody",
+                               SMSTemplateRequest={"TemplateDescription": "empty"})
+    client.create_sms_template(TemplateName="dev-fine", SMSTemplateRequest={"Body": "ok"})
+    fresh = tmp_path_factory.mktemp("fresh")
+    (fresh / "ptk.toml").write_text((repo / "ptk.toml").read_text(), encoding="utf-8")
+    (fresh / "templates").mkdir()
+    monkeypatch.chdir(fresh)
+    code, out, err = ptk(capsys, "pull")
+    assert code == 1, out + err
+    assert "invalid   nosubject/email: not written" in out and "no Subject" in out
+    assert "invalid   nobody/sms: not written" in out and "no Body" in out
+    assert "written   fine/sms" in out and "1 written, 0 unchanged, 0 refused, 2 invalid" in out
+    assert "not ones ptk can load" in err
+    assert not (fresh / "templates/nosubject").exists() and not (fresh / "templates/nobody").exists()
+    code, out, err = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 0, out + err
+    code, out, _ = ptk(capsys, "pull", "--format", "json", "nosubject")
+    assert code == 1 and json.loads(out)[0]["status"] == "invalid"

@@ -20,9 +20,11 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     templates folder: manifests as canonical JSON with DefaultSubstitutions as an object,
     email HTML in email.html, text bodies in .txt files.
 
-    A channel whose local files differ is refused (exit 3) unless --force.
+    A channel whose local files differ is refused (exit 3) unless --force. A remote
+    template ptk cannot load (e.g. an email without a Subject) is reported as invalid and
+    not written (exit 1).
     """
-    from toolkit.errors import EXIT_CONFLICT, UsageError
+    from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, UsageError
     from toolkit.loader import TEMPLATE_NAME
     from toolkit.sync.pull import describe, pull
     from toolkit.sync.session import local_name, matches, open_target, select_environment
@@ -44,18 +46,22 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     contents = concurrently(lambda pair: (pair[0], target.get(pair[1].name, pair[1].channel)),
                             selected)
     results = pull([(n, c) for n, c in contents if c is not None], config.templates_dir,
-                   force=force)
+                   force=force, config=config)
     if output_format == "json":
         click.echo(describe(results), nl=False)
     else:
         for r in results:
             detail = r.message or ", ".join(r.files)
             click.echo(f"  {r.status:<9} {r.local_name}/{r.channel}: {detail}")
-        written = sum(1 for r in results if r.status == "written")
-        refused = sum(1 for r in results if r.status == "refused")
-        click.echo(f"Pulled: {written} written, {len(results) - written - refused} unchanged, "
-                   f"{refused} refused.")
+        n = {s: sum(1 for r in results if r.status == s)
+             for s in ("written", "unchanged", "refused", "invalid")}
+        click.echo(f"Pulled: {n['written']} written, {n['unchanged']} unchanged, "
+                   f"{n['refused']} refused, {n['invalid']} invalid.")
     if any(r.status == "refused" for r in results):
         click.echo("error: local changes were kept; pull --force replaces them", err=True)
         return EXIT_CONFLICT
+    if any(r.status == "invalid" for r in results):
+        click.echo("error: some remote templates are not ones ptk can load (see above); "
+                   "nothing was written for them", err=True)
+        return EXIT_FINDINGS
     return 0

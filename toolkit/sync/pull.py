@@ -7,6 +7,11 @@ email HTML in ``email.html``, text bodies in ``email.txt`` / ``sms.txt`` / ``voi
 files), push and in-app content inline. User tags become ``Tags``; ptk's own marker tags
 are left out.
 
+Only files the loader accepts are written: each channel's files are first loaded from a
+temporary folder (``toolkit.loader.load_template``). A remote template ptk cannot represent
+(e.g. an email without a Subject, which the Pinpoint API allows but ptk requires) is reported
+as ``invalid`` with the loader's message, and nothing is written for it.
+
 Local changes are never overwritten: when a file of the channel exists with other content
 (or a body file the pull would not write, e.g. ``email.mjml``), the channel is refused unless
 ``force``; with ``force`` the channel's files are replaced. Files are written atomically.
@@ -20,10 +25,13 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit.sync.digest import canonical_content
 from toolkit.sync.target import RemoteContent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.config import Config
 
 # channel -> (file name, field) of the body files pull writes
 BODY_FILES: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -41,7 +49,7 @@ CHANNEL_FILES: Mapping[str, tuple[str, ...]] = {
     "push": ("push.json",),
     "inapp": ("inapp.json",),
 }
-PulledStatus = Literal["written", "unchanged", "refused"]
+PulledStatus = Literal["written", "unchanged", "refused", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -113,12 +121,39 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def loader_problems(local_name: str, channel: str, files: Mapping[str, str],
+                    config: Config) -> list[str]:
+    """What the loader says about ``files`` as the only files of template ``local_name``
+    ("" problems = it loads). Checked in a temporary folder, before anything is written."""
+    from toolkit.loader import load_template
+
+    with tempfile.TemporaryDirectory(prefix="ptk-pull-") as temp:
+        folder = Path(temp) / local_name
+        folder.mkdir()
+        for file_name, text in files.items():
+            (folder / file_name).write_bytes(text.encode("utf-8"))
+        template, findings = load_template(folder, config)
+    problems = [f.message + (f" ({f.hint})" if f.hint else "")
+                for f in findings if f.severity == "error"]
+    if not problems and (template is None or channel not in template.channels):
+        problems = [f"the {channel} channel did not load"]
+    return problems
+
+
 def pull(contents: Sequence[tuple[str, RemoteContent]], templates_dir: Path, *,
-         force: bool = False) -> list[Pulled]:
-    """Write each ``(local name, remote content)`` into ``templates_dir/<local name>/``."""
+         force: bool = False, config: Config | None = None) -> list[Pulled]:
+    """Write each ``(local name, remote content)`` into ``templates_dir/<local name>/``.
+    With ``config``, channels the loader would reject are reported ``invalid`` instead."""
     results = []
     for name, content in contents:
         files = channel_files(content.channel, content)
+        problems = loader_problems(name, content.channel, files, config) if config else []
+        if problems:
+            results.append(Pulled(
+                name, content.channel, "invalid", (),
+                f"not written: ptk could not load it ({'; '.join(problems)}); fix the "
+                f"template {content.name} in the service, or write the files by hand"))
+            continue
         results.append(write_channel(templates_dir / name, name, content.channel, files,
                                      force=force, templates_dir=templates_dir))
     return results
