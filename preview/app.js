@@ -621,6 +621,8 @@
           el("div", { class: "meter" }, [el("div", { class: `meter-fill${ratio > 0.9 ? " over" : ratio > 0.7 ? " near" : ""}`, style: null })]),
         ]);
         size.querySelector(".meter-fill").style.width = `${(ratio * 100).toFixed(1)}%`;
+      } else if (p.platform === "Default") {
+        size = el("p", { class: "small muted", text: "No payload of its own: a platform without its own part sends this text in its payload." });
       }
       return el("div", { class: "card push-card", dataset: { platform: p.platform } }, [
         el("h3", { text: p.device }),
