@@ -263,10 +263,11 @@
       el("button", {
         class: "tab" + (c === route.channel ? " active" : ""), role: "tab", type: "button",
         "aria-selected": c === route.channel ? "true" : "false", dataset: { channel: c },
-        "aria-controls": "stage", tabindex: c === route.channel ? "0" : "-1",
+        "aria-controls": "stage", tabindex: c === route.channel ? "0" : "-1", id: `tab-${c}`,
         text: CHANNEL_LABELS[c] || c,
         on: { click: () => { setRoute({ ...state.route, channel: c }, true); showTemplate(false); } },
       }));
+    $("stage").setAttribute("aria-labelledby", `tab-${route.channel}`);
     const hadFocus = $("channel-tabs").contains(document.activeElement);
     replaceChildren($("channel-tabs"), tabs);
     if (hadFocus) {
@@ -422,12 +423,13 @@
     email.darkNote = el("p", { class: "muted small", hidden: true, text: "This email has no prefers-color-scheme styles: " +
       "clients that honour them (Apple Mail, Outlook for Mac) show it as in light mode; Gmail and Outlook.com invert colours instead." });
     email.htmlMissing = el("div", { class: "empty", hidden: true, text: "This email has no HtmlPart." });
-    const controls = el("div", { class: "controls" }, [
-      segmented("View", [["html", "HTML"], ["text", "Text"], ["source", "Source"]], state.emailView, (v) => { state.emailView = v; setRoute(state.route, false); applyEmailView(); }),
-      segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth, (v) => { state.emailWidth = v; setRoute(state.route, false); applyEmailView(); }),
-      segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
-        state.emailTheme, (v) => { state.emailTheme = v; setRoute(state.route, false); applyEmailView(); }),
-    ]);
+    email.viewButtons = segmented("View", [["html", "HTML"], ["text", "Text"], ["source", "Source"]], state.emailView,
+      (v) => { state.emailView = v; setRoute(state.route, false); applyEmailView(); });
+    email.widthButtons = segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth,
+      (v) => { state.emailWidth = v; setRoute(state.route, false); applyEmailView(); });
+    email.themeButtons = segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
+      state.emailTheme, (v) => { state.emailTheme = v; setRoute(state.route, false); applyEmailView(); });
+    const controls = el("div", { class: "controls" }, [email.viewButtons, email.widthButtons, email.themeButtons]);
     return [
       el("div", { class: "card inbox" }, [
         el("div", { class: "inbox-avatar", text: "✉" }),
@@ -480,6 +482,13 @@
 
   function applyEmailView() {
     setFrameSource();
+    // the buttons follow the state (which an address from history or a bookmark can set too)
+    for (const [key, group] of [["emailView", email.viewButtons], ["emailWidth", email.widthButtons], ["emailTheme", email.themeButtons]]) {
+      for (const b of group.children) {
+        b.classList.toggle("active", b.dataset.value === state[key]);
+        b.setAttribute("aria-pressed", b.dataset.value === state[key] ? "true" : "false");
+      }
+    }
     email.frameBox.className = `frame-box width-${state.emailWidth} theme-${state.emailTheme}`;
     email.frameBox.hidden = state.emailView !== "html" || !email.hasHtml;
     email.htmlMissing.hidden = state.emailView !== "html" || email.hasHtml;

@@ -236,6 +236,11 @@ def test_the_address_keeps_the_email_view_settings_across_a_reload(page, preview
     expect()(page.locator('.segmented button[data-value="dark"]')).to_have_attribute("aria-pressed", "true")
     assert "scheme=dark" in page.locator("#email-frame").get_attribute("src")
     assert page.locator(".frame-box").evaluate("e => e.getBoundingClientRect().width") <= 377
+    # an address typed in (or from history) sets the buttons too, on the page already open
+    page.evaluate("location.hash = '#/t/welcome?channel=email&fixture=full-profile&scheme=invert'")
+    expect()(page.locator('.segmented button[data-value="invert"]')).to_have_attribute("aria-pressed", "true")
+    expect()(page.locator('.segmented button[data-value="desktop"]')).to_have_attribute("aria-pressed", "true")
+    expect()(page.locator(".frame-box")).to_have_class(re.compile(r"theme-invert"))
     # another channel's address carries no email settings; coming back restores the defaults
     page.locator('.tab[data-channel="sms"]').click()
     assert "scheme=" not in page.url and "width=" not in page.url
@@ -279,6 +284,7 @@ def test_keyboard_focus_is_visible_and_arrows_move_between_channels(page, previe
     expect()(page.locator(".bubble")).to_be_visible()
     focused = page.evaluate("document.activeElement.dataset.channel")
     assert focused == "sms"
+    assert page.locator("#stage").get_attribute("aria-labelledby") == "tab-sms"
     page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")  # keyboard focus (not a click) shows the ring
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
