@@ -105,6 +105,43 @@ def test_wrapped_endpoint_response_is_accepted() -> None:
     assert context == {"Address": "a@b.c"}
 
 
+def test_each_context_is_fresh_although_layers_are_converted_once() -> None:
+    ch = channel((body_part("Body", "{{Attributes.Plan}}", "t/sms.txt"),), kind="sms",
+                 defaults={"Attributes": {"Plan": "basic", "Tags": ["a"]}})
+    fx = fixture(ENDPOINT, {"Company": ("Fernwood",)})
+    first = build_context(ch, fx)
+    first["Attributes"]["Plan"].append("changed")
+    first["Attributes"]["Colors"].clear()
+    first["Company"].append("x")
+    first["User"]["UserId"] = "other"
+    second = build_context(ch, fx)
+    assert second["Attributes"] == {"Plan": ["pro"], "Tags": ["a"], "Colors": ["red", "blue"]}
+    assert second["Company"] == ["Fernwood"] and second["User"]["UserId"] == "u-1"
+    assert build_context(ch, None) == {"Attributes": {"Plan": "basic", "Tags": ["a"]}}
+    body = render_channel(ch, fx).body
+    body["Body"] = "changed"
+    assert render_channel(ch, fx).body["Body"] == "pro"
+
+
+def test_layers_are_converted_once_per_model_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.render as render_module
+
+    calls: list[object] = []
+    real = render_module._plain
+
+    def counting(value: Any) -> Any:
+        calls.append(value)
+        return real(value)
+
+    ch = channel((), defaults={"Attributes": {"Plan": "basic"}})
+    fx = fixture(ENDPOINT, {"Company": ("Fernwood",)})
+    build_context(ch, fx)
+    monkeypatch.setattr(render_module, "_plain", counting)
+    contexts = [build_context(ch, fx) for _ in range(3)]
+    assert calls == []  # the cached layers are copied, not converted again
+    assert contexts[0] == contexts[2] and contexts[0] is not contexts[2]
+
+
 # ---------------------------------------------------------------------------- rendering
 
 def email_channel(**kw: Any) -> Channel:

@@ -20,10 +20,11 @@ compiled HTML are mapped back to the same ``{{…}}`` text in the MJML source.
 from __future__ import annotations
 
 import bisect
-import copy
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -114,16 +115,70 @@ def expand_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_context(channel: Channel, fixture: Fixture | None) -> dict[str, Any]:
-    """The data a template of ``channel`` sees with ``fixture`` (None = defaults only)."""
-    context = expand_keys(channel.default_substitutions)
+    """The data a template of ``channel`` sees with ``fixture`` (None = defaults only).
+
+    A fresh, mutable structure each call. Each layer (the channel's expanded defaults, the
+    fixture's endpoint fields, its expanded Substitutions) is converted to plain dicts and
+    lists once per model object; a call copies and merges them."""
+    context = _copy(_by_identity(channel.default_substitutions, expand_keys))
     if fixture is not None:
-        endpoint = fixture.endpoint
-        if "EndpointResponse" in endpoint and isinstance(endpoint["EndpointResponse"], Mapping):
-            endpoint = endpoint["EndpointResponse"]
-        deep_merge(context, {k: v for k, v in endpoint.items()
-                             if k not in ("Substitutions", "$schema")})
-        deep_merge(context, expand_keys({k: list(v) for k, v in fixture.substitutions.items()}))
+        _merge(context, _by_identity(fixture.endpoint, _endpoint_layer))
+        _merge(context, _by_identity(fixture.substitutions, _substitutions_layer))
     return context
+
+
+def _endpoint_layer(endpoint: Mapping[str, Any]) -> dict[str, Any]:
+    """The endpoint fields of a fixture (an ``EndpointResponse`` wrapper is accepted) as plain
+    dicts and lists."""
+    if "EndpointResponse" in endpoint and isinstance(endpoint["EndpointResponse"], Mapping):
+        endpoint = endpoint["EndpointResponse"]
+    return deep_merge({}, {k: v for k, v in endpoint.items()
+                           if k not in ("Substitutions", "$schema")})
+
+
+def _substitutions_layer(substitutions: Mapping[str, Any]) -> dict[str, Any]:
+    return expand_keys({k: list(v) for k, v in substitutions.items()})
+
+
+def _copy(value: Any) -> Any:
+    """A copy of plain JSON data (dicts and lists; other values are immutable)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
+    return value
+
+
+def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
+    """``deep_merge`` for a plain ``overlay``, copying what it takes from it."""
+    for key, value in overlay.items():
+        if type(value) is dict and type(base.get(key)) is dict:
+            _merge(base[key], value)
+        else:
+            base[key] = _copy(value)
+
+
+_IDENTITY_CACHE_SIZE = 2048
+_identity_cache: OrderedDict[tuple[int, Callable[..., Any]], tuple[Any, Any]] = OrderedDict()
+_identity_lock = threading.Lock()
+
+
+def _by_identity(obj: Any, compute: Callable[[Any], Any]) -> Any:
+    """``compute(obj)``, remembered for the object itself (the model's values are read-only
+    but not hashable). The result is shared: callers copy it before changing anything."""
+    key = (id(obj), compute)
+    with _identity_lock:
+        hit = _identity_cache.get(key)
+        if hit is not None and hit[0] is obj:
+            _identity_cache.move_to_end(key)
+            return hit[1]
+    value = compute(obj)
+    with _identity_lock:
+        _identity_cache[key] = (obj, value)  # holding obj keeps its id from being reused
+        if len(_identity_cache) > _IDENTITY_CACHE_SIZE:
+            _identity_cache.popitem(last=False)
+    return value
 
 
 # ---------------------------------------------------------------------------- positions
@@ -367,11 +422,10 @@ def nest_fields(fields: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _base_body(channel: Channel) -> dict[str, Any]:
-    try:
-        from toolkit.build import build_body
-    except ImportError:  # pragma: no cover - build.py is part of the package
-        return {}
-    return copy.deepcopy(build_body(channel))
+    """A fresh copy of the request body ``ptk build`` publishes for ``channel``."""
+    from toolkit.build import build_body
+
+    return _copy(_by_identity(channel, build_body))
 
 
 def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv | None = None,
