@@ -1,6 +1,8 @@
 """The Handlebars built-in helpers: ``if``, ``unless``, ``each``, ``with``, ``lookup``, ``log``.
 
-They behave as handlebars.js 4.7 defines them, with the Pinpoint dialect of DESIGN.md §4:
+Pinpoint documents ``each`` and ``if`` only; the others are marked ``documented=False``
+(the linter warns, H004). They behave as handlebars.js 4.7 defines them, with the Pinpoint
+dialect of DESIGN.md §4:
 ``#each`` renders at most ``RenderEnv.each_limit`` items (Pinpoint documents 15). The
 block-only helpers raise :class:`HelperError` when used inline (``{{if x}}``), where
 handlebars.js throws a TypeError.
@@ -113,8 +115,10 @@ def log_helper(call: HelperCall) -> str:
 BUILTIN_HELPERS: dict[str, HelperSpec] = {
     "if": HelperSpec("if", if_helper, 1, 1, frozenset({"includeZero"}), "block",
                      bare_words=False),
+    # Pinpoint documents only each and if among the built-ins (notes §1.1); handlebars.java
+    # registers unless, with, lookup and log too, so they probably work: undocumented (H004).
     "unless": HelperSpec("unless", unless_helper, 1, 1, frozenset({"includeZero"}), "block",
-                         bare_words=False),
+                         documented=False, bare_words=False),
     "each": HelperSpec("each", each_helper, 1, 1, frozenset(), "block", bare_words=False),
     "with": HelperSpec("with", with_helper, 1, 1, frozenset(), "block", documented=False,
                       bare_words=False),

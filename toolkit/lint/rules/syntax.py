@@ -122,8 +122,11 @@ class HelperArguments(Rule):
 
 
 class UndocumentedHelper(Rule):
-    """A helper that Handlebars has but Pinpoint does not document (``with``, ``lookup``,
-    ``log``): it may not work in the service (Amazon Connect rejects ``with``).
+    """A helper that Handlebars has but Pinpoint does not document (``unless``, ``with``,
+    ``lookup``, ``log``): it may not work in the service (Amazon Connect rejects ``with``).
+
+    Of the built-ins Pinpoint documents ``each`` and ``if`` only. The Java engine it runs
+    registers the others, so they probably work, but nothing promises it.
 
     Fails::
 
@@ -148,7 +151,15 @@ class UndocumentedHelper(Rule):
                 if spec is not None and not getattr(spec, "documented", True):
                     yield Problem(f"{call.name!r} is not a documented Pinpoint helper",
                                   ctx.locate(part, *position(call.node)),
-                                  hint="use full variable paths or a documented helper")
+                                  hint=_INSTEAD.get(call.name, "use a documented helper"))
+
+
+_INSTEAD = {  # what to write instead of an undocumented helper
+    "unless": "write {{#if x}}{{else}}...{{/if}} (or {{#if (not x)}}...{{/if}})",
+    "with": "write full variable paths (Amazon Connect rejects {{#with}})",
+    "lookup": "write the full variable path, e.g. User.UserAttributes.[Last Name]",
+    "log": "remove it: it prints nothing",
+}
 
 
 class UnquotedLiteral(Rule):
