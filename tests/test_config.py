@@ -126,3 +126,51 @@ def test_bundled_config(repo_root: Path) -> None:
     config = load_config(repo_root)
     assert config.path == repo_root / "ptk.toml"
     assert set(config.environments) == {"dev", "prod"}
+
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ('[env.dev]\nendpoint_url = "not a url"\n', "env.dev.endpoint_url: 'not a url' is not a URL"),
+    ('[env.dev]\nendpoint_url = "127.0.0.1:4599"\n', "env.dev.endpoint_url: '127.0.0.1:4599'"),
+    ('[env.dev]\nregion = "us east"\n', "env.dev.region: 'us east' is not an AWS region name"),
+    ('[env.dev]\nregion = ""\n', "env.dev.region: must not be empty"),
+    ('[env.dev]\nprofile = " "\n', "env.dev.profile: must not be empty"),
+    ('[env.dev]\nprefix = "dev/"\n', "env.dev.prefix: 'dev/' may only use A-Z a-z 0-9 _ -"),
+    ('[env.dev]\nsuffix = ".prod"\n', "env.dev.suffix: '.prod' may only use"),
+    (f'[env.dev]\nprefix = "{"p" * 128}"\n', "env.dev: prefix and suffix together are too long"),
+    ('[sync]\nwrite_rate = inf\n', "sync.write_rate: must be a positive number"),
+    ('[sync]\nwrite_rate = nan\n', "sync.write_rate: must be a positive number"),
+    ('templates = "a\\u0000b"\n', "templates: must be a non-empty string"),
+    ('fixtures = "ptk.toml"\n', "fixtures: 'ptk.toml' is a file, not a folder"),
+])
+def test_values_the_publisher_could_not_use_are_config_errors(tmp_path: Path, toml: str,
+                                                               expected: str) -> None:
+    # Each of these used to load, then crash `ptk plan` inside botocore (invalid endpoint,
+    # invalid region), publish names the API rejects, or crash path handling (NUL byte).
+    (tmp_path / "ptk.toml").write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert f"{(tmp_path / 'ptk.toml').resolve()}: {expected}" in info.value.message
+
+
+def test_good_environment_values_are_accepted(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text(
+        '[env.dev]\nregion = "eu-west-1"\nendpoint_url = "https://pinpoint.example:8443/x"\n'
+        'prefix = "dev_"\nsuffix = "-v2"\n[sync]\nwrite_rate = 2.5\n')
+    env = load_config(tmp_path).environment("dev")
+    assert env.remote_name("welcome") == "dev_welcome-v2"
+
+
+@pytest.mark.parametrize("toml", ["a = " + "1" * 5000 + "\n", "a = " + "[" * 5000 + "\n"])
+def test_toml_the_parser_cannot_hold_is_a_config_error(tmp_path: Path, toml: str) -> None:
+    (tmp_path / "ptk.toml").write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "invalid TOML" in info.value.message
+
+
+def test_templates_folder_behind_a_symlink_loop(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "ptk.toml").write_text('templates = "loop"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "templates: 'loop' cannot be resolved" in info.value.message

@@ -24,6 +24,8 @@ Unknown keys and wrong types raise :class:`ConfigError` naming the file and the 
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -135,6 +137,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         # tomllib's message ends with "(at line L, column C)".
         raise ConfigError(f"{path}: invalid TOML: {exc}",
                           hint="fix the TOML syntax at that line and column") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ConfigError(f"{path}: invalid TOML: {exc}",
+                          hint="write a shorter value") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply",
+                          hint="a ptk configuration needs only a few levels of nesting") from None
 
 
 def _ptk_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +160,28 @@ def _ptk_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 _TOP_KEYS = ("templates", "fixtures", "env", "lint", "sync")
 _ENV_KEYS = ("region", "profile", "endpoint_url", "prefix", "suffix")
 _SYNC_KEYS = ("write_rate",)
+# What botocore accepts as a region name (botocore.utils.validate_region_name).
+_REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+# Prefix and suffix become part of the TemplateName: the API's name characters only.
+_NAME_PART = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _env_value_problem(key: str, value: str) -> str | None:
+    """Why an ``[env.NAME]`` string value is unusable, or None when it is fine."""
+    if key in ("region", "profile", "endpoint_url") and not value.strip():
+        return "must not be empty (leave the key out to use the default)"
+    if key == "region" and not _REGION.fullmatch(value):
+        return f"{value!r} is not an AWS region name (e.g. us-east-1)"
+    if key == "endpoint_url":
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if scheme not in ("http", "https") or not host or any(c.isspace() for c in value):
+            return (f"{value!r} is not a URL: write http://HOST[:PORT] or https://HOST[:PORT], "
+                    "e.g. http://127.0.0.1:4599")
+    if key in ("prefix", "suffix") and not _NAME_PART.fullmatch(value):
+        return (f"{value!r} may only use A-Z a-z 0-9 _ - (it becomes part of the published "
+                "template name)")
+    return None
 
 
 def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
@@ -169,10 +199,18 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
     folders: dict[str, Path] = {}
     for key in ("templates", "fixtures"):
         value = table.get(key, key)
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value.strip() or "\0" in value:
             bad(key, "must be a non-empty string (a folder path relative to the config file)")
             value = key
-        folders[key] = (root / value).resolve()
+        try:
+            folder = (root / value).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+            bad(key, f"{value!r} cannot be resolved (a symbolic link loop?)")
+            folder = root / value
+        if folder.exists() and not folder.is_dir():
+            bad(key, f"{value!r} is a file, not a folder (give the folder that holds the "
+                     f"{key})")
+        folders[key] = folder
 
     environments: dict[str, Environment] = {}
     envs = table.get("env", {})
@@ -189,8 +227,13 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
                 bad(f"env.{name}.{key}", f"unknown key (allowed: {', '.join(_ENV_KEYS)})")
             elif not isinstance(value, str):
                 bad(f"env.{name}.{key}", f"must be a string, got {_type_name(value)}")
+            elif (problem := _env_value_problem(key, value)) is not None:
+                bad(f"env.{name}.{key}", problem)
             else:
                 values[key] = value
+        if len(values.get("prefix", "")) + len(values.get("suffix", "")) > 127:
+            bad(f"env.{name}", "prefix and suffix together are too long: a published "
+                               "template name has at most 128 characters")
         environments[name] = Environment(
             name=name, region=values.get("region"), profile=values.get("profile"),
             endpoint_url=values.get("endpoint_url"), prefix=values.get("prefix") or "",
@@ -209,7 +252,8 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
     for key, value in sync.items():
         if key not in _SYNC_KEYS:
             bad(f"sync.{key}", f"unknown key (allowed: {', '.join(_SYNC_KEYS)})")
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        elif (isinstance(value, bool) or not isinstance(value, (int, float))
+              or not math.isfinite(value) or value <= 0):
             bad(f"sync.{key}", "must be a positive number (template writes per second)")
 
     if problems:
