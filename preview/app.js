@@ -257,14 +257,22 @@
     document.body.dataset.updates = String(state.updates);
   }
 
+  const CHANNEL_ORDER = Object.keys(CHANNEL_LABELS);
+
   function renderTabs(data) {
     const route = state.route;
-    const tabs = (data.channels || []).map((c) =>
+    // A channel whose files are broken is not among the template's channels until fixed:
+    // keep its tab while it is the one shown, marked as broken.
+    let channels = data.channels || [];
+    const broken = Boolean(data.error) && !channels.includes(route.channel);
+    if (broken) channels = CHANNEL_ORDER.filter((c) => c === route.channel || channels.includes(c));
+    const tabs = channels.map((c) =>
       el("button", {
-        class: "tab" + (c === route.channel ? " active" : ""), role: "tab", type: "button",
+        class: "tab" + (c === route.channel ? " active" : "") + (broken && c === route.channel ? " broken" : ""), role: "tab", type: "button",
         "aria-selected": c === route.channel ? "true" : "false", dataset: { channel: c },
         "aria-controls": "stage", tabindex: c === route.channel ? "0" : "-1", id: `tab-${c}`,
         text: CHANNEL_LABELS[c] || c,
+        title: broken && c === route.channel ? "This channel's files have an error" : null,
         on: { click: () => { setRoute({ ...state.route, channel: c }, true); showTemplate(false); } },
       }));
     $("stage").setAttribute("aria-labelledby", `tab-${route.channel}`);
@@ -315,7 +323,8 @@
       return;
     }
     $("overlay-where").textContent = where(error) || "";
-    $("overlay-message").textContent = error.message || "";
+    $("overlay-message").textContent = withoutPlace(error.message || "", where(error));
+    renderCodeFrame($("overlay-frame"), error.frame);
     $("overlay-hint").textContent = error.hint ? `Hint: ${error.hint}` : "";
     $("overlay-hint").hidden = !error.hint;
     $("overlay-note").textContent = error.not_found
@@ -324,6 +333,34 @@
     $("overlay-note").hidden = !hasRender;
     $("overlay-back").hidden = !error.not_found;
     overlay.hidden = false;
+  }
+
+  // The lines around the error, numbered, with a caret under its column (all as text).
+  function renderCodeFrame(node, frame) {
+    node.hidden = !frame;
+    if (!frame) return clear(node);
+    const width = String(frame.start + frame.lines.length - 1).length;
+    const rows = [];
+    frame.lines.forEach((text, i) => {
+      const number = frame.start + i;
+      const here = number === frame.line;
+      rows.push(el("span", { class: here ? "frame-line here" : "frame-line" }, [
+        el("span", { class: "frame-gutter", text: `${here ? ">" : " "} ${String(number).padStart(width)} | ` }),
+        text,
+      ]));
+      if (here && frame.column) {
+        rows.push(el("span", { class: "frame-line frame-caret" }, [
+          el("span", { class: "frame-gutter", text: `  ${" ".repeat(width)} | ` }),
+          `${text.slice(0, frame.column - 1).replace(/[^\t]/g, " ")}^`,
+        ]));
+      }
+    });
+    replaceChildren(node, rows);
+  }
+
+  // Messages often start with "file:line:column: "; the overlay shows that place above them.
+  function withoutPlace(message, place) {
+    return place && message.startsWith(`${place}: `) ? message.slice(place.length + 2) : message;
   }
 
   function renderMissing(missing) {
@@ -419,7 +456,7 @@
     email.sourceBox = el("div", { class: "textpart-box", hidden: true }, [email.source]);
     email.sizeText = el("span", { class: "size-text" });
     email.sizeFill = el("div", { class: "meter-fill" });
-    email.sizeMeter = el("div", { class: "meter" }, [email.sizeFill, el("div", { class: "meter-line", title: "Gmail clips above 102 KB" })]);
+    email.sizeMeter = el("div", { class: "meter" }, [email.sizeFill, el("div", { class: "meter-line", title: "Gmail clips above 102 KB" }, [el("span", { class: "meter-label", text: "Gmail clip" })])]);
     email.darkNote = el("p", { class: "muted small", hidden: true, text: "This email has no prefers-color-scheme styles: " +
       "clients that honour them (Apple Mail, Outlook for Mac) show it as in light mode; Gmail and Outlook.com invert colours instead." });
     email.htmlMissing = el("div", { class: "empty", hidden: true, text: "This email has no HtmlPart." });
@@ -724,7 +761,7 @@
     let inner;
     if (layout === "CAROUSEL") {
       inner = el("div", { class: "iam-carousel" }, [
-        el("div", { class: "iam-track" }, messages),
+        el("div", { class: "iam-track", tabindex: "0", role: "region", "aria-label": `Carousel of ${messages.length} messages, scroll sideways` }, messages),
         el("div", { class: "iam-dots" }, messages.map((_, i) => el("span", { class: i === 0 ? "on" : "" }))),
       ]);
     } else {

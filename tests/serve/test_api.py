@@ -81,6 +81,9 @@ def test_a_syntax_error_keeps_the_last_good_render_and_points_at_the_file(
     assert broken["error"]["path"] == "templates/welcome/sms.txt"
     assert broken["error"]["line"] is not None and broken["error"]["message"]
     assert broken["stale"] is True and broken["view"] == good["view"]
+    frame = broken["error"]["frame"]  # the source around the error, for the overlay
+    assert frame["start"] == 1 and frame["lines"] == ["Hello {{#if User}}", "unclosed"]
+    assert frame["line"] == broken["error"]["line"] and frame["column"] == broken["error"]["column"]
     sms.write_text("Fixed {{User.UserAttributes.FirstName}}", encoding="utf-8")
     assert _rebuild(app, sms)
     fixed = app.render("welcome", "sms", "full-profile")
@@ -234,3 +237,18 @@ def test_local_fixtures_are_offered_and_win_over_shared_ones(app: PreviewApp, bu
     assert "Vera" in answer["view"]["body"]
     assert "Local" in app.render("welcome", "sms", "minimal")["view"]["body"]
     assert "templates/welcome/fixtures/vip.json" in answer["files"]
+
+
+def test_code_frame_shows_lines_around_the_error_and_only_repository_files(tmp_path: Path) -> None:
+    from toolkit.serve.api import code_frame
+
+    (tmp_path / "a.txt").write_text("".join(f"line {n}\n" for n in range(1, 11)), encoding="utf-8")
+    frame = code_frame(tmp_path, "a.txt", 5, 3)
+    assert frame == {"start": 3, "line": 5, "column": 3,
+                     "lines": ["line 3", "line 4", "line 5", "line 6", "line 7"]}
+    assert code_frame(tmp_path, "a.txt", 1, 1)["lines"] == ["line 1", "line 2", "line 3"]
+    assert code_frame(tmp_path, "a.txt", 11, 1) is None  # no such line
+    assert code_frame(tmp_path, "missing.txt", 1, 1) is None
+    assert code_frame(tmp_path, "../outside.txt", 1, 1) is None
+    assert code_frame(tmp_path, "a.txt", None, None) is None
+

@@ -168,7 +168,11 @@ def test_a_syntax_error_shows_the_overlay_over_the_last_render_until_fixed(
     overlay = page.locator("#overlay")
     expect()(overlay).to_be_visible()
     expect()(page.locator("#overlay-where")).to_have_text(re.compile(r"^templates/welcome/sms\.txt:\d+:\d+$"))
-    assert page.locator("#overlay-message").text_content().strip()
+    message = page.locator("#overlay-message").text_content().strip()
+    assert message and not message.startswith("templates/")  # the place is shown once, above it
+    frame = page.locator("#overlay-frame")
+    expect()(frame).to_contain_text("Broken {{#if User}} never closed")
+    expect()(frame.locator(".frame-caret")).to_contain_text("^")
     expect()(bubble).to_have_text(good)  # the last good render stays underneath
     atomic_save(sms, "All fixed, {{PromoCode}}")
     expect()(overlay).to_be_hidden()
@@ -319,3 +323,16 @@ def test_empty_and_broken_repositories(browser, tmp_path: Path, copy_repository)
     finally:
         context.close()
         running.stop()
+
+
+def test_a_broken_manifest_keeps_its_channel_tab_and_shows_the_source(
+        page, preview: Preview, repo: Path, restore) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+    expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
+    atomic_save(repo / "templates" / "welcome" / "email.json", "{ broken json")
+    expect()(page.locator("#overlay-where")).to_have_text("templates/welcome/email.json:1:3")
+    expect()(page.locator(".tab.active.broken")).to_have_text("Email")
+    expect()(page.locator(".tab")).to_have_text(["Email", "SMS", "Push"])
+    expect()(page.locator("#overlay-frame")).to_contain_text("{ broken json")
+    expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")  # last good render
+

@@ -90,6 +90,32 @@ def error_info(exc: BaseException, root: Path | None = None) -> dict[str, Any]:
     return info
 
 
+CODE_FRAME_CONTEXT = 2  # lines shown before and after the line of an error
+CODE_FRAME_WIDTH = 240  # characters of each line shown
+
+
+def code_frame(root: Path | None, path: str | None, line: int | None,
+               column: int | None) -> dict[str, Any] | None:
+    """The lines around ``path:line`` for the error overlay (``start`` is the first line's
+    number), or None when there is no such file or line inside the repository folder."""
+    if root is None or not path or not line:
+        return None
+    base = root.resolve()
+    file = (root / path).resolve()
+    if not file.is_relative_to(base) or not file.is_file():
+        return None
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    if line > len(lines):
+        return None
+    start = max(1, line - CODE_FRAME_CONTEXT)
+    end = min(len(lines), line + CODE_FRAME_CONTEXT)
+    return {"start": start, "line": line, "column": column,
+            "lines": [lines[n - 1][:CODE_FRAME_WIDTH] for n in range(start, end + 1)]}
+
+
 def finding_info(f: Finding) -> dict[str, Any]:
     return {"path": f.location.path, "line": f.location.line, "column": f.location.column,
             "pointer": f.location.pointer, "code": f.code, "name": f.name,
@@ -294,6 +320,11 @@ class PreviewApp:
             entry, problem = self._entry(key)
             result = entry.result if entry is not None else None
             answer["error"] = snapshot.error or problem or (entry.error if entry else None)
+            if answer["error"] is not None and snapshot.config is not None:
+                error = answer["error"]
+                frame = code_frame(snapshot.config.root, error.get("path"), error.get("line"),
+                                   error.get("column"))
+                answer["error"] = {**error, "frame": frame}
             if result is not None and answer["error"] is None:
                 answer.update(result)
                 self._last_good[key] = result
