@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from toolkit.config import load_config
 from toolkit.lint.formats import format_github, format_json, format_sarif, format_text
 from toolkit.lint.rules import RULES
+from toolkit.lint.runner import lint
 from toolkit.model import Finding, Location
 
 FINDINGS = [
@@ -65,3 +68,67 @@ def test_sarif_2_1_0_structure() -> None:
                                                                    "startColumn": 1}
     assert "region" not in second["locations"][0]["physicalLocation"]
     assert second["level"] == "error"
+
+
+def _check_sarif_for_code_scanning(log: dict) -> None:
+    """What GitHub code scanning needs of SARIF 2.1.0 results."""
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert len(rule_ids) == len(set(rule_ids)) and run["tool"]["driver"]["name"]
+    for result in run["results"]:
+        assert result["ruleId"] in rule_ids
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note", "none")
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        artifact = location["physicalLocation"]["artifactLocation"]
+        uri = artifact["uri"]
+        assert " " not in uri and "\\" not in uri
+        if "uriBaseId" in artifact:
+            assert not uri.startswith("/") and ":" not in uri  # relative to the repository
+        else:
+            assert uri.startswith("file:///")
+        region = location["physicalLocation"].get("region")
+        if region is not None:
+            assert region["startLine"] >= 1 and region.get("startColumn", 1) >= 1
+
+
+def test_sarif_uris_are_relative_and_encoded_and_regions_valid() -> None:
+    findings = [
+        Finding(Location("fixtures/my profile #1.json", 2, 3), "S002", "schema-violation",
+                "error", "bad", None, None),
+        Finding(Location("/elsewhere/ptk.toml"), "S002", "schema-violation", "error", "bad"),
+        Finding(Location("templates/t/sms.txt", 0, 0), "L004", "sms-multipart", "info", "x"),
+    ]
+    log = json.loads(format_sarif(findings, rules=RULES))
+    _check_sarif_for_code_scanning(log)
+    first, second, third = (r["locations"][0]["physicalLocation"] for r in log["runs"][0]["results"])
+    assert first["artifactLocation"] == {"uri": "fixtures/my%20profile%20%231.json",
+                                         "uriBaseId": "%SRCROOT%"}
+    assert first["region"] == {"startLine": 2, "startColumn": 3}
+    assert second["artifactLocation"] == {"uri": "file:///elsewhere/ptk.toml"}
+    assert "region" not in third  # no line 0 in SARIF
+
+
+def test_sarif_of_a_real_lint_run_suits_code_scanning(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text("", encoding="utf-8")
+    folder = tmp_path / "templates" / "t"
+    folder.mkdir(parents=True)
+    (folder / "sms.json").write_text('{"Body": "We\\u2019ve {{uppercase Location.City}}"}',
+                                     encoding="utf-8")
+    config = load_config(tmp_path, explicit=tmp_path / "ptk.toml")
+    findings = lint(config, jobs=1).findings
+    assert {f.code for f in findings} >= {"H002", "L002"}
+    log = json.loads(format_sarif(findings, rules=RULES, version="0"))
+    _check_sarif_for_code_scanning(log)
+    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": 13}  # ’ written as \u2019 at column 13
+
+
+def test_github_properties_escape_colons_and_commas_data_keeps_them() -> None:
+    finding = Finding(Location("templates/a,b:c/sms.txt", 3, 4), "V001", "missing-variable",
+                      "error", "no value: A, B\r\nnext 50%", hint="add it")
+    (line,) = format_github([finding]).splitlines()
+    assert line == ("::error file=templates/a%2Cb%3Ac/sms.txt,line=3,col=4,"
+                    "title=V001 missing-variable::no value: A, B%0D%0Anext 50%25%0Ahint: add it")

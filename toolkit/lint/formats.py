@@ -12,7 +12,9 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
+from urllib.parse import quote
 
 from toolkit.model import Finding
 
@@ -98,6 +100,15 @@ def format_github(findings: Sequence[Finding], **_: Any) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def artifact_location(path: str) -> dict[str, str]:
+    """A SARIF artifactLocation: a relative path becomes a percent-encoded URI reference
+    relative to the source root (what code scanning matches against the repository); a path
+    outside the repository an absolute ``file:`` URI."""
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
 def format_sarif(findings: Sequence[Finding], *, rules: Mapping[str, Any] | None = None,
                  version: str = "", **_: Any) -> str:
     rules = rules or {}
@@ -118,12 +129,11 @@ def format_sarif(findings: Sequence[Finding], *, rules: Mapping[str, Any] | None
     results = []
     for f in findings:
         region: dict[str, int] = {}
-        if f.location.line is not None:
+        if f.location.line is not None and f.location.line >= 1:
             region["startLine"] = f.location.line
-            if f.location.column is not None:
+            if f.location.column is not None and f.location.column >= 1:
                 region["startColumn"] = f.location.column
-        physical: dict[str, Any] = {"artifactLocation": {"uri": f.location.path,
-                                                         "uriBaseId": "%SRCROOT%"}}
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(f.location.path)}
         if region:
             physical["region"] = region
         text = f.message + (f" (fixture {f.fixture})" if f.fixture else "")
