@@ -47,7 +47,9 @@ class MissingVariable(Rule):
     """A variable has no value for a fixture and no default.
 
     The service may not send such a message at all (its docs say so since 2021), so give
-    every variable a default in ``DefaultSubstitutions`` or guard it with ``{{#if}}``.
+    every variable a default in ``DefaultSubstitutions`` or guard it with ``{{#if}}``. The
+    argument of a block that handles the missing case (``{{#if x}}``, ``{{#each x}}``) is
+    not reported.
 
     Fails (fixture without a first name)::
 
@@ -66,6 +68,8 @@ class MissingVariable(Rule):
     def check(cls, ctx: RenderedContext) -> Iterator[Problem]:
         seen: set[tuple[str, Location]] = set()
         for missing in ctx.rendered.missing:
+            if missing.guarded:  # {{#if x}}…{{else}}…, {{#each x}}: the block handles it
+                continue
             key = (missing.path, missing.location)
             if key in seen:
                 continue
