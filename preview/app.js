@@ -584,7 +584,31 @@
     return replacement === "" ? "delete it" : `“${replacement}”`;
   }
 
-  function renderSms(view) {
+  // The same SMS with every fixture: where variable values change the encoding or the parts.
+  function acrossFixtures(rows, current) {
+    if (!rows || rows.length < 2) return null;
+    const fewest = Math.min(...rows.filter((r) => !r.error).map((r) => r.segments));
+    return el("div", { class: "card" }, [
+      el("h3", { text: "With every fixture" }),
+      el("table", { class: "across" }, [
+        el("thead", {}, el("tr", {}, ["Fixture", "Encoding", "Characters", "Segments"].map((h) => el("th", { scope: "col", text: h })))),
+        el("tbody", {}, rows.map((r) => el("tr", { class: r.fixture === current ? "current" : "" }, [
+          el("th", { scope: "row" }, el("button", {
+            type: "button", class: "linkish", text: r.fixture === NO_FIXTURE ? "(no fixture)" : r.fixture,
+            "aria-current": r.fixture === current ? "true" : null,
+            on: { click: () => { setRoute({ ...state.route, fixture: r.fixture }, true); showTemplate(false); } },
+          })),
+          ...(r.error
+            ? [el("td", { class: "error-text", colspan: "3", text: "does not render" })]
+            : [el("td", { class: r.encoding === "UCS-2" ? "warn-text" : "", text: r.encoding }),
+              el("td", { text: String(r.characters) }),
+              el("td", { class: r.segments > fewest ? "warn-text" : "", text: String(r.segments) })]),
+        ]))),
+      ]),
+    ]);
+  }
+
+  function renderSms(view, data) {
     const stats = el("dl", { class: "stats" }, [
       stat("Characters", view.characters),
       stat("Encoding", view.encoding, view.encoding === "UCS-2" ? "warn" : "ok"),
@@ -633,7 +657,7 @@
         el("div", { class: "phone-header", text: "Text Message" }),
         el("div", { class: "phone-screen" }, [smsBubble(view)]),
       ]),
-      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats]), why]),
+      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats]), why, acrossFixtures(data && data.across_fixtures, data && data.fixture)]),
     ]);
   }
 

@@ -127,7 +127,9 @@ def test_renders_are_cached_until_a_file_they_depend_on_changes(
     real = toolkit.render.render_channel
 
     def counting(channel, fixture, **kwargs):
-        calls.append((channel.template, channel.channel))
+        # an SMS answer also compares the other fixtures (cached the same way): count this one
+        if fixture is not None and fixture.name == "full-profile":
+            calls.append((channel.template, channel.channel))
         return real(channel, fixture, **kwargs)
 
     monkeypatch.setattr(toolkit.render, "render_channel", counting)
@@ -251,4 +253,15 @@ def test_code_frame_shows_lines_around_the_error_and_only_repository_files(tmp_p
     assert code_frame(tmp_path, "missing.txt", 1, 1) is None
     assert code_frame(tmp_path, "../outside.txt", 1, 1) is None
     assert code_frame(tmp_path, "a.txt", None, None) is None
+
+
+def test_an_sms_answer_compares_every_fixture(app: PreviewApp, bundled_copy: Path) -> None:
+    rows = app.render("welcome", "sms", "minimal")["across_fixtures"]
+    by_name = {r["fixture"]: r for r in rows}
+    assert set(by_name) == {"full-profile", "minimal", "non-latin", "sms-only", NO_FIXTURE}
+    assert by_name["non-latin"]["encoding"] == "UCS-2" and by_name["non-latin"]["segments"] > 1
+    assert by_name["minimal"] == {"fixture": "minimal", "error": False, "encoding": "GSM-7",
+                                  "characters": app.render("welcome", "sms", "minimal")["view"]["characters"],
+                                  "segments": 1}
+    assert "across_fixtures" not in app.render("welcome", "email", "minimal")
 

@@ -275,6 +275,14 @@ def test_sms_parts_and_the_characters_that_force_ucs2(page, preview: Preview) ->
     assert page.locator(".char-chip").count() > 10
     assert "KATAKANA" in page.locator(".char-chip").first.get_attribute("aria-label") + \
         page.locator(".char-chip").nth(2).get_attribute("aria-label")
+    # the same SMS with every fixture; a row switches to its fixture
+    current = page.locator(".across tr.current")
+    expect()(current).to_contain_text("non-latin")
+    expect()(current).to_contain_text("UCS-2")
+    page.locator(".across button", has_text="minimal").click()
+    expect()(page.locator(".across tr.current")).to_contain_text("GSM-7")
+    assert "fixture=minimal" in page.url
+    assert page.locator("#fixture-select").input_value() == "minimal"
 
 
 def test_keyboard_focus_is_visible_and_arrows_move_between_channels(page, preview: Preview) -> None:

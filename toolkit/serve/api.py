@@ -334,7 +334,24 @@ class PreviewApp:
             elif key in self._last_good:
                 answer.update(self._last_good[key], stale=True)
             answer.update(self._navigation(template_name))
+            if channel_name == "sms" and answer.get("fixtures"):
+                answer["across_fixtures"] = self._sms_across_fixtures(template_name)
             return answer
+
+    def _sms_across_fixtures(self, template_name: str) -> list[dict[str, Any]]:
+        """Encoding and parts of the template's SMS with each of its fixtures (and none):
+        how variable values push the message over a part boundary. Renders are cached."""
+        rows = []
+        names = [f["name"] for f in self._navigation(template_name)["fixtures"]] + [NO_FIXTURE]
+        for name in names:
+            entry, problem = self._entry((template_name, "sms", name))
+            view = entry.result["view"] if entry is not None and entry.result else None
+            if view is None:
+                rows.append({"fixture": name, "error": True})
+                continue
+            rows.append({"fixture": name, "error": False, "encoding": view["encoding"],
+                         "characters": view["characters"], "segments": view["segments"]})
+        return rows
 
     def _navigation(self, template_name: str) -> dict[str, Any]:
         repo = self._snapshot.repo
