@@ -160,7 +160,8 @@ def test_good_environment_values_are_accepted(tmp_path: Path) -> None:
     assert env.remote_name("welcome") == "dev_welcome-v2"
 
 
-@pytest.mark.parametrize("toml", ["a = " + "1" * 5000 + "\n", "a = " + "[" * 5000 + "\n"])
+@pytest.mark.parametrize("toml", ["a = " + "1" * 5000 + "\n", "a = " + "[" * 5000 + "\n"],
+                         ids=["integer-too-long", "nested-too-deeply"])
 def test_toml_the_parser_cannot_hold_is_a_config_error(tmp_path: Path, toml: str) -> None:
     (tmp_path / "ptk.toml").write_text(toml)
     with pytest.raises(ConfigError) as info:

@@ -430,3 +430,74 @@ def test_the_loader_never_raises_on_any_content(channel: str, manifest: bytes,
         if channel not in template.channels:
             assert any(f.template == "t" for f in repo.findings)
         assert all(f.code.startswith("S") and f.message for f in repo.findings)
+
+
+# --- JSON that Python's json module reads but the API cannot take ---------------------------
+
+def _only_finding(root: Path) -> tuple[str, str, int | None, int | None, str | None, str]:
+    (finding,) = load(root).findings
+    loc = finding.location
+    return finding.code, loc.path, loc.line, loc.column, loc.pointer, finding.message
+
+
+def test_integer_too_long_for_python_is_located_not_a_crash(tmp_path: Path) -> None:
+    # json.loads raises a plain ValueError (not JSONDecodeError) past 4300 digits.
+    make_repo(tmp_path, {"templates/t/sms.json": '{\n  "Body": 1' + "0" * 5000 + "\n}"})
+    code, path, line, column, _, message = _only_finding(tmp_path)
+    assert (code, path, line, column) == ("S001", "templates/t/sms.json", 2, 11)
+    assert "4300 digits" in message
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_invalid_json(tmp_path: Path, constant: str) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json":
+                         '{"Body": "x",\n "DefaultSubstitutions": {"n": ' + constant + "}}"})
+    code, _, line, _, _, message = _only_finding(tmp_path)
+    assert (code, line) == ("S001", 2)
+    assert constant.lstrip("-") in message and "is not a JSON value" in message
+
+
+def test_a_key_given_twice_is_reported_at_the_second_one(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"templates/t/email.json":
+                         '{"Subject": "Hi",\n "TextPart": "a",\n "Subject": "Hello"}'})
+    code, _, line, column, pointer, message = _only_finding(tmp_path)
+    assert (code, line, column, pointer) == ("S001", 3, 2, "$.Subject")
+    assert "key 'Subject' appears twice" in message
+
+
+def test_lone_surrogate_escape_is_reported_with_its_path(tmp_path: Path) -> None:
+    # Not encodable as UTF-8: `ptk build` used to crash writing it, `ptk plan` hashing it.
+    make_repo(tmp_path, {"templates/t/push.json":
+                         '{"Default": {\n  "Title": "a\\ud83d", "Body": "b"}}',
+                         "fixtures/f.json": '{"Attributes": {"\\udc00": ["x"]}}'})
+    found = {f.location.path: f for f in load(tmp_path).findings}
+    push = found["templates/t/push.json"]
+    assert (push.code, push.location.line, push.location.column, push.location.pointer) == \
+        ("S001", 2, 13, "$.Default.Title")
+    assert "lone surrogate" in push.message
+    assert found["fixtures/f.json"].code == "S001"
+    # A proper surrogate pair is fine.
+    make_repo(tmp_path, {"templates/t/push.json": '{"Default": {"Title": "\\ud83d\\udc4b"}}',
+                         "fixtures/f.json": "{}"})
+    assert load(tmp_path).findings == ()
+
+
+def test_symlink_loops_are_findings_not_crashes(tmp_path: Path) -> None:
+    make_repo(tmp_path, SMS)
+    (tmp_path / "templates" / "t" / "loop.json").symlink_to("loop.json")
+    (tmp_path / "templates" / "t" / "fixtures").mkdir()
+    (tmp_path / "templates" / "t" / "fixtures" / "x.json").symlink_to("x.json")
+    (tmp_path / "templates" / "loop").symlink_to("loop")
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "y.json").symlink_to("y.json")
+    found = sorted((f.code, f.location.path) for f in load(tmp_path).findings)
+    assert found == [("S005", "templates/t/loop.json"),
+                     ("S007", "fixtures/y.json"), ("S007", "templates/t/fixtures/x.json")]
+    config = load_config(tmp_path)
+    assert template_folder_of(tmp_path / "templates" / "loop", config) is None
+
+
+def test_missing_templates_folder_without_a_config_says_none_was_found(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        load(tmp_path)
+    assert "no ptk.toml" in info.value.message and str(tmp_path.resolve()) in info.value.message

@@ -186,6 +186,33 @@ class Positions:
         self.offset(())
         return self._keys.get(tuple(path))
 
+    def duplicate_key(self, key: str) -> tuple[JsonPath, tuple[int, int]] | None:
+        """The path of the value of the second ``key`` in one object and that key's
+        line:column (the key is only looked for when json found a duplicate)."""
+        seen: set[JsonPath] = set()
+        stack: list[JsonPath] = []
+        for match in _TOKEN.finditer(self.text):
+            token = match.group(0)
+            if token[0] == '"' and match.group(2):
+                raw = match.group(1)
+                name = json.loads(raw) if "\\" in raw else raw[1:-1]
+                where = (*(stack[-1] if stack else ()), name)
+                if name == key and where in seen:
+                    return self._value_path(match.start()), self.line_col(match.start())
+                seen.add(where)
+            elif token in ("{", "["):
+                stack.append((*(stack[-1] if stack else ()), match.start()))
+            elif token in ("}", "]") and stack:
+                stack.pop()
+        return None
+
+    def _value_path(self, key_offset: int) -> JsonPath:
+        self.offset(())
+        for path, offset in self._keys.items():
+            if offset == key_offset:
+                return path
+        return ()
+
     def line_col(self, offset: int) -> tuple[int, int]:
         if self._lines is None:
             self._lines = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -209,21 +236,88 @@ class Positions:
             path = path[:-1]
 
 
+class _NotJson(ValueError):
+    """A constant Python's json module accepts but JSON does not (NaN, Infinity)."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
 def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None, Finding | None]:
-    """Parse a JSON file; an S001 finding with line:column on a syntax error."""
+    """Parse a JSON file; an S001 finding with line:column on a syntax error, and on what
+    Python's json module would let through but the API cannot take: ``NaN``/``Infinity``,
+    a key given twice in one object (the first value would be lost silently) and a lone
+    surrogate escape such as ``"\\ud800"`` (not encodable as UTF-8)."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(items)
+        if len(result) != len(items):
+            seen: set[str] = set()
+            duplicates.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        return result
+
+    def invalid(message: str, hint: str, line: int = 1, column: int = 1, pointer: str | None = None
+                ) -> tuple[None, None, Finding]:
+        return None, None, _finding(file.rel, "S001", "invalid-json", f"invalid JSON: {message}",
+                                    hint, line=line, column=column, pointer=pointer, **who)
+
     try:
-        data = json.loads(file.text)
+        data = json.loads(file.text, object_pairs_hook=pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        return None, None, _finding(file.rel, "S001", "invalid-json", f"invalid JSON: {exc.msg}",
-                                    "fix the JSON syntax at this line and column "
-                                    "(a missing comma or quote, or a trailing comma?)",
-                                    line=exc.lineno, column=exc.colno, **who)
+        return invalid(exc.msg, "fix the JSON syntax at this line and column "
+                                "(a missing comma or quote, or a trailing comma?)",
+                       exc.lineno, exc.colno)
     except RecursionError:
-        return None, None, _finding(file.rel, "S001", "invalid-json",
-                                    "invalid JSON: nested too deeply to read",
-                                    "flatten the structure: manifests and fixtures need only a "
-                                    "few levels of nesting", line=1, column=1, **who)
-    return data, Positions(file.text), None
+        return invalid("nested too deeply to read", "flatten the structure: manifests and "
+                       "fixtures need only a few levels of nesting")
+    except _NotJson as exc:
+        offset = max(file.text.find(str(exc)), 0)
+        line, column = Positions(file.text).line_col(offset)
+        return invalid(f"{exc} is not a JSON value", "write a number or a string instead",
+                       line, column)
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        long_number = re.search(r"\d{4301,}", file.text)
+        line, column = Positions(file.text).line_col(long_number.start()) if long_number \
+            else (1, 1)
+        return invalid(str(exc).split(";")[0], "write a shorter number, or a string",
+                       line, column)
+    positions = Positions(file.text)
+    if duplicates:
+        found = positions.duplicate_key(duplicates[0])
+        line, column = found[1] if found else (1, 1)
+        pointer = schemas.json_path(found[0]) if found else None
+        return invalid(f"key {duplicates[0]!r} appears twice in the same object",
+                       "keep one of them: JSON keeps only the last, and the other is lost",
+                       line, column, pointer)
+    bad = _lone_surrogate(data, ())
+    if bad is not None:
+        path, value = bad
+        line, column = positions.locate(path) or (1, 1)
+        return invalid(f"{value!r} holds a lone surrogate escape (\\ud800-\\udfff without "
+                       "its pair), which is not Unicode text",
+                       "write the character itself, or both halves of its surrogate pair",
+                       line, column, schemas.json_path(path))
+    return data, positions, None
+
+
+def _lone_surrogate(value: Any, path: JsonPath) -> tuple[JsonPath, str] | None:
+    """The path and text of the first string (key or value) holding a lone surrogate."""
+    if isinstance(value, str):
+        return (path, value) if _SURROGATE.search(value) else None
+    items = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return (*path, key), key
+        found = _lone_surrogate(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_json_object(path: Path, rel: str, what: str, example: str, **who: str | None
@@ -252,6 +346,15 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_dir()``, False when it cannot be told (a symbolic link loop, say): such an
+    entry is then read as a file and reported like any unreadable file."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def template_folders(config: Config) -> list[Path]:
     """Every template folder under the templates folder, sorted by name."""
     try:
@@ -259,7 +362,7 @@ def template_folders(config: Config) -> list[Path]:
     except OSError:
         return []
     return [Path(e.path) for e in entries
-            if e.is_dir() and not e.name.startswith((".", "_"))]
+            if _is_dir(e) and not e.name.startswith((".", "_"))]
 
 
 def template_names(config: Config) -> list[str]:
@@ -271,7 +374,7 @@ def template_folder_of(path: Path, config: Config) -> Path | None:
     """The template folder a file belongs to, or None when it is in no template folder."""
     try:
         rel = path.resolve().relative_to(config.templates_dir)
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return None
     if not rel.parts or rel.parts[0].startswith((".", "_")):
         return None
@@ -316,7 +419,7 @@ def load_fixtures(folder: Path, config: Config, scope: str = "shared",
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        if entry.is_dir() or not entry.name.endswith(".json"):
+        if _is_dir(entry) or not entry.name.endswith(".json"):
             findings.append(_finding(
                 display_path(path, config.root), "S005", "unknown-file",
                 "not a fixture: fixture folders hold only <name>.json files",
@@ -368,13 +471,13 @@ def load_template(folder: Path, config: Config) -> tuple[Template | None, list[F
         claimed.update(Path(f).name for f in files if (config.root / f).parent == folder)
 
     local: list[Fixture] = []
-    if FIXTURES_FOLDER in entries and entries[FIXTURES_FOLDER].is_dir():
+    if FIXTURES_FOLDER in entries and _is_dir(entries[FIXTURES_FOLDER]):
         local, problems = load_fixtures(folder / FIXTURES_FOLDER, config, "local", name)
         findings.extend(problems)
 
     for entry_name in sorted(entries):
         entry = entries[entry_name]
-        if entry_name in claimed or entry_name.startswith(".") or entry.is_dir():
+        if entry_name in claimed or entry_name.startswith(".") or _is_dir(entry):
             continue
         rel = f"{rel_folder}/{entry_name}"
         channel = entry_name.split(".")[0]
@@ -614,7 +717,9 @@ def load_repository(config: Config, names: Sequence[str] | None = None) -> Repos
     Raises InputError only when the templates folder does not exist."""
     if not config.templates_dir.is_dir():
         rel = display_path(config.templates_dir, config.root)
-        where = f" (set by {config.path})" if config.path else ""
+        where = (f" (set by {config.path})" if config.path else
+                 f" (and no ptk.toml, or pyproject.toml with [tool.ptk], in {config.root} or "
+                 "any folder above it)")
         raise InputError(f"templates folder {rel!r} not found{where}",
                          hint="run `ptk init` to create a template repository, or set "
                               "`templates = \"...\"` in ptk.toml")
