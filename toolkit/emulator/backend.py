@@ -77,7 +77,7 @@ from toolkit.emulator.exceptions import BadRequestException, InternalServerError
 from toolkit.emulator.exceptions import NotFoundException
 from toolkit.emulator.shapes import TEMPLATE_TYPES
 from toolkit.emulator.state import STATE_FORMAT, StateFileError, encode_state, load_state
-from toolkit.emulator.state import save_state
+from toolkit.emulator.state import remove_stale_temporaries, save_state
 
 ACCOUNT_ID = "123456789012"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
@@ -220,6 +220,7 @@ class Backend:
         self._state_path = state_path
         self._saved = encode_state(self.to_state())  # the text on disk, to undo a failed write
         if state_path is not None:
+            remove_stale_temporaries(state_path)  # left by an emulator killed mid-write
             data = load_state(state_path)
             if data is not None:
                 self._templates = self._from_state(data, state_path)

@@ -2,7 +2,9 @@
 
 ``save_state`` writes a temporary file next to the target, flushes and fsyncs it, renames it
 over the target with ``os.replace`` and fsyncs the folder, so after a crash (even ``kill -9``)
-the file holds either the previous or the new state, never half of one.
+the file holds either the previous or the new state, never half of one. A process killed
+while writing leaves its temporary file behind; ``remove_stale_temporaries`` deletes such
+leftovers when the next emulator starts on the same state file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 STATE_FORMAT = 1
+_TEMPORARY_SUFFIX = ".tmp"
 
 
 class StateFileError(ValueError):
@@ -46,10 +49,32 @@ def encode_state(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Delete the temporary files a killed emulator left next to ``path``; return them."""
+    folder = path.parent if str(path.parent) else Path(".")
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob(f"{_temporary_prefix(path)}*{_TEMPORARY_SUFFIX}"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            candidate.unlink()
+        except OSError:  # gone already, or not ours to delete: leave it
+            continue
+        removed.append(candidate)
+    return removed
+
+
 def save_state(path: Path, text: str) -> None:
     """Write ``text`` (see ``encode_state``) to ``path`` atomically and durably."""
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX,
+                               dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
