@@ -7,7 +7,9 @@ tests/conftest.py) and retries disabled, so every request reaches the emulator e
 
 from __future__ import annotations
 
+import io
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,8 +126,14 @@ def control(url: str, path: str, payload: dict[str, Any] | None = None,
     data = json.dumps(payload).encode() if payload is not None else None
     request = urllib.request.Request(url + "/_emulator/" + path, data=data,
                                      method=method or ("POST" if data is not None else "GET"))
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        with error:  # an HTTPError holds the connection open until it is closed
+            body = error.read()
+        raise urllib.error.HTTPError(error.url, error.code, error.msg, error.headers,
+                                     io.BytesIO(body)) from None
 
 
 @pytest.fixture(scope="module")

@@ -289,8 +289,9 @@ def test_error_body_is_a_message_body(client: Any, server: Any) -> None:
                                      headers={"Authorization": "AWS4-HMAC-SHA256 x"})
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(request, timeout=5)
+    with error.value:
+        body = json.loads(error.value.read())
     assert error.value.code == 404
     assert error.value.headers["X-Amzn-ErrorType"] == "NotFoundException"
-    body = json.loads(error.value.read())
     assert set(body) == {"Message", "RequestID"}
     assert body["RequestID"] == error.value.headers["x-amzn-RequestId"]

@@ -109,7 +109,8 @@ def test_latency_delays_every_api_answer(client: Any, server: Any) -> None:
     client.list_templates()
     assert time.perf_counter() - started >= 0.15
     started = time.perf_counter()
-    server_config = json.loads(urllib.request.urlopen(server.url + "/_emulator/config").read())
+    with urllib.request.urlopen(server.url + "/_emulator/config", timeout=10) as answer:
+        server_config = json.loads(answer.read())
     assert time.perf_counter() - started < 0.15  # control requests are not delayed
     assert server_config["latency_ms"] == 150
 

@@ -96,9 +96,11 @@ def test_error_bodies_are_in_the_error_shape(client: Any, server: Any, email: An
                                          headers={"Authorization": "AWS4-HMAC-SHA256 x"})
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(request, timeout=5)
+        with error.value:
+            body = json.loads(error.value.read())
         code = error.value.headers["X-Amzn-ErrorType"]
         shape = MODEL.shape_for(code)
         assert shape.metadata["error"]["httpStatusCode"] == error.value.code
         problems: list[str] = []
-        _check(shape, json.loads(error.value.read()), code, problems)
+        _check(shape, body, code, problems)
         assert problems == []
