@@ -309,6 +309,11 @@ class TextComparison(Rule):
     """``gt``/``gte``/``lt``/``lte`` compare attribute values, which are strings, so the
     service compares them as text: ``"9"`` is greater than ``"17"``.
 
+    Reported when a number-like text (a literal such as ``"17"``, or a variable whose
+    fixture or default values look like numbers) is compared with text, and when a number
+    (``17``, a ``Metrics`` value) is compared with text, which the service's Java engine
+    rejects. Two numbers (``{{#gt Metrics.Visits 10}}``) are fine.
+
     Fails::
 
         {{#gt User.UserAttributes.Age.[0] "17"}}adult{{/gt}}
@@ -324,20 +329,55 @@ class TextComparison(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        for field, (calls, _) in ctx.analysis().items():
+        for field, (calls, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
+            roots = {id(use.node): use.root for use in uses}
             for call in calls:
                 if call.name not in COMPARISONS:
                     continue
-                numeric_text = any(kind(p) == "StringLiteral" and
-                                   _NUMBER.match(str(getattr(p, "value", ""))) for p in call.params)
-                attribute = any(kind(p) == "PathExpression" for p in call.params)
-                if numeric_text or (attribute and any(kind(p) == "NumberLiteral"
-                                                      for p in call.params)):
+                kinds = {_operand(ctx, p, roots) for p in call.params}
+                where = ctx.locate(part, *position(call.node))
+                if "number" in kinds and kinds & {"text", "numeric-text"}:
+                    yield Problem(f"{call.name} compares a number with text: the service's "
+                                  f"engine fails on it (attribute values are text)", where,
+                                  hint="quote the number to compare text, or compare "
+                                       "Metrics values with numbers")
+                elif "numeric-text" in kinds and kinds <= {"text", "numeric-text"}:
                     yield Problem(f"{call.name} compares text, not numbers (\"9\" > \"17\")",
-                                  ctx.locate(part, *position(call.node)),
-                                  hint="compare values of equal length, or store a flag "
-                                       "attribute and test it with #if")
+                                  where, hint="compare values of equal length, or store a flag "
+                                              "attribute and test it with #if")
+
+
+STRING_ROOTS = frozenset({"Address", "ChannelType", "CreationDate", "EffectiveDate",
+                          "Demographic", "EndpointStatus", "Id", "Location", "OptOut",
+                          "RequestId", "User", "Attributes", "RecommendationItems",
+                          "Recommendations"})
+
+
+def _operand(ctx: ChannelContext, node: Any, roots: Mapping[int, Any]) -> str:
+    """What a comparison operand is: ``number`` (a number literal, a Metrics value),
+    ``numeric-text`` (text that looks like a number: a literal, or a variable whose
+    fixture or default values do), ``text``, or ``unknown``."""
+    node_kind = kind(node)
+    if node_kind == "NumberLiteral":
+        return "number"
+    if node_kind == "StringLiteral":
+        return "numeric-text" if _NUMBER.match(str(getattr(node, "value", ""))) else "text"
+    root = roots.get(id(node)) if node_kind == "PathExpression" else None
+    if not root:
+        return "unknown"
+    if root[0] == "Metrics":
+        return "number"
+    found = "text" if root[0] in STRING_ROOTS else "unknown"
+    for _, value in ctx.values(root):
+        if isinstance(value, (list, tuple)) and len(value) == 1:
+            value = value[0]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return "number"
+        if isinstance(value, str):
+            found = "numeric-text" if _NUMBER.match(value) else ("text" if found == "unknown"
+                                                                  else found)
+    return found
 
 
 class RecommendationInVoice(Rule):
