@@ -24,6 +24,13 @@ SECOND_LEVEL: Mapping[str, frozenset[str]] = {
     "Location": frozenset({"City", "Country", "Latitude", "Longitude", "PostalCode", "Region"}),
     "User": frozenset({"UserId", "UserAttributes"}),
 }
+# Endpoint fields that hold one value (notes §2.1): nothing can follow them in a path.
+_SCALAR_DEPTH: Mapping[tuple[str, ...], int] = {
+    **{(name,): 1 for name in ("Address", "ChannelType", "CreationDate", "EffectiveDate",
+                               "EndpointStatus", "Id", "OptOut", "RequestId")},
+    **{(head, name): 2 for head, names in SECOND_LEVEL.items() for name in names
+       if (head, name) != ("User", "UserAttributes")},
+}
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
 
@@ -86,7 +93,8 @@ class UnknownVariableRoot(Rule):
     Roots: Address, ChannelType, CreationDate, EffectiveDate, Demographic.*, EndpointStatus,
     Id, Location.*, OptOut, RequestId, User.UserId, User.UserAttributes.*, Attributes.*,
     Metrics.*, RecommendationItems, Recommendations.*, plus top-level keys of the
-    template's DefaultSubstitutions and of the fixtures' Substitutions.
+    template's DefaultSubstitutions and of the fixtures' Substitutions. A path that goes on
+    after a single-value field (``Address.Email``, ``Location.City.Name``) is reported too.
 
     Fails::
 
@@ -132,6 +140,12 @@ class UnknownVariableRoot(Rule):
             yield Problem(f"{'.'.join(use.root)}: {head} has no field {use.root[1]!r}", where,
                           hint=f"did you mean {head}.{near[0]}?" if near else
                           f"{head} fields: {', '.join(sorted(allowed))}")
+            return
+        depth = _SCALAR_DEPTH.get(use.root[:2] if allowed else use.root[:1])
+        if depth is not None and len(use.root) > depth:
+            field = ".".join(use.root[:depth])
+            yield Problem(f"{'.'.join(use.root)}: {field} is a single value, it has no "
+                          f"{use.root[depth]!r}", where, hint=f"print {{{{{field}}}}}")
 
 
 class UnusedDefault(Rule):
