@@ -12,6 +12,7 @@ import pytest
 from toolkit.build import (build_all, build_body, canonical_json, output_files, tags_of,
                            write_outputs)
 from toolkit.config import load_config
+from toolkit.errors import InputError
 from toolkit.loader import load_repository
 
 REQUEST_SHAPES = {
@@ -145,3 +146,42 @@ def test_write_outputs_replaces_stale_bodies_and_prunes(tmp_path: Path) -> None:
     assert not (out / "gone").exists()
     assert (out / "mine" / "notes.txt").read_text() == "keep me"
     assert not [p for p in out.iterdir() if p.name.startswith(".ptk-build-")]
+
+
+def test_write_outputs_under_a_file_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(InputError) as info:
+        write_outputs({"a/sms.json": "{}\n"}, tmp_path / "afile" / "build")
+    assert info.value.exit_code == 2
+    assert f"cannot write the build output to {tmp_path / 'afile' / 'build'}" in \
+        info.value.message
+    assert "--out" in info.value.hint
+
+
+def test_a_file_or_folder_in_the_way_moves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_outputs({"a/sms.json": '"old"\n'}, out)
+    (out / "b").write_text("a file where a template folder goes")
+    with pytest.raises(InputError):
+        write_outputs({"a/sms.json": '"new"\n', "b/sms.json": "{}\n"}, out)
+    (out / "b").unlink()
+    (out / "b" / "sms.json").mkdir(parents=True)
+    with pytest.raises(InputError) as info:
+        write_outputs({"a/sms.json": '"new"\n', "b/sms.json": "{}\n"}, out)
+    assert str(out / "b" / "sms.json") in info.value.message
+    assert (out / "a" / "sms.json").read_text() == '"old"\n'   # nothing half-written
+    assert not [p for p in out.iterdir() if p.name.startswith(".ptk-build-")]
+
+
+def test_a_read_only_output_folder_is_an_input_error(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests may run as root, where chmod does not stop writes: simulate the refusal.
+    import tempfile
+
+    def refuse(*args: Any, **kwargs: Any) -> str:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "ro"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(InputError) as info:
+        write_outputs({"a/sms.json": "{}\n"}, tmp_path / "ro")
+    assert "Permission denied" in info.value.message

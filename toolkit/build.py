@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.errors import InputError
 from toolkit.model import CHANNELS, Channel, Repository
 
 EXCLUDED_KEYS = frozenset({"$schema", "Tags"})
@@ -90,24 +91,40 @@ def write_outputs(files: Mapping[str, str], out: Path, *, prune: bool = False) -
     In each template folder written, channel bodies that were not built this time are
     removed. With ``prune`` (a build of every template), folders of ``out`` holding only
     channel bodies of templates that no longer exist are removed too. Returns the paths
-    written, sorted."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ptk-build-", dir=out))
+    written, sorted.
+
+    Raises InputError when ``out`` cannot be created or written (a read-only folder, a
+    file in the way, a full disk); nothing is moved into place when staging fails."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".ptk-build-", dir=out))
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
     written: list[Path] = []
     try:
-        for rel, text in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
+        try:
+            for rel, text in files.items():
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(text.encode("utf-8"))
+                # Make sure every body can be moved into place before moving any.
+                destination = out / rel
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if destination.is_dir():
+                    raise IsADirectoryError(21, "a folder is in the way", str(destination))
+        except OSError as exc:
+            raise _cannot_write(out, exc) from None
         built: dict[str, set[str]] = {}
         for rel in files:
             name, file_name = rel.split("/")
             built.setdefault(name, set()).add(file_name)
-        for rel in files:
-            destination = out / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, destination)
-            written.append(destination)
+        try:
+            for rel in files:
+                destination = out / rel
+                os.replace(staging / rel, destination)
+                written.append(destination)
+        except OSError as exc:
+            raise _cannot_write(out, exc) from None
         for name, file_names in built.items():
             for stale in _channel_bodies(out / name) - file_names:
                 (out / name / stale).unlink()
@@ -124,6 +141,12 @@ def write_outputs(files: Mapping[str, str], out: Path, *, prune: bool = False) -
 
 
 _CHANNEL_FILES = frozenset(f"{c}.json" for c in CHANNELS)
+
+
+def _cannot_write(out: Path, exc: OSError) -> InputError:
+    where = exc.filename if isinstance(exc.filename, str) else str(out)
+    return InputError(f"cannot write the build output to {out}: {exc.strerror or exc} ({where})",
+                      hint="pass a folder you can write to with --out DIR")
 
 
 def _channel_bodies(folder: Path) -> set[str]:

@@ -66,3 +66,15 @@ def test_config_from_context_and_format_option(tmp_path: Path,
     assert result.output == "json msgs True\n"
     bad = runner.invoke(_group(), ["show", "--format", "xml"])
     assert bad.exit_code == 2 and "'xml' is not one of 'text', 'json', 'sarif'" in bad.output
+
+
+def test_use_color_uses_no_deprecated_click_api(monkeypatch) -> None:
+    # click 8.5 warns that click.get_text_stream goes away in click 9 (seen in a fresh venv);
+    # every verb that colours its output called it on each run.
+    def gone(*args, **kwargs):
+        raise AssertionError("click.get_text_stream is deprecated")
+
+    monkeypatch.setattr(click, "get_text_stream", gone)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    assert use_color() in (True, False)

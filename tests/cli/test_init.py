@@ -54,3 +54,33 @@ def test_init_into_a_file_is_an_error(tmp_path: Path, capsys) -> None:
     (tmp_path / "file").write_text("x")
     assert main(["init", str(tmp_path / "file")]) == 2
     assert "is a file" in capsys.readouterr().err
+
+
+def test_init_under_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "afile").write_text("x")
+    assert main(["init", str(tmp_path / "afile" / "messages")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"error: cannot create the template repository in {tmp_path / 'afile' / 'messages'}" \
+        in err
+
+
+def test_init_that_fails_half_way_removes_what_it_wrote(tmp_path: Path, capsys,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A read-only folder or a full disk (simulated: tests may run as root).
+    real = Path.write_bytes
+    calls = []
+
+    def fail_on_the_third(self: Path, data: bytes) -> int:
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fail_on_the_third)
+    target = tmp_path / "messages"
+    assert main(["init", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert "No space left on device" in captured.err and "nothing was written" in captured.err
+    assert captured.out == ""
+    assert not target.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -39,7 +40,7 @@ def use_color(stream: IO[Any] | None = None) -> bool:
         return False
     if os.environ.get("TERM") == "dumb":
         return False
-    stream = stream if stream is not None else click.get_text_stream("stdout")
+    stream = stream if stream is not None else sys.stdout
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())

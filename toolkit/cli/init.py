@@ -51,11 +51,29 @@ def command(directory: str, force: bool) -> int:
         more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
         raise UsageError(f"refusing to overwrite existing files: {shown}{more}",
                          hint="run `ptk init` in an empty folder, or pass --force to overwrite")
-    for rel, content in files.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        click.echo(str(path))
+    created: list[Path] = []  # files and folders this run made, removed again on failure
+    try:
+        for rel, content in files.items():
+            path = target / rel
+            for folder in reversed([*path.parents]):
+                if not folder.exists():
+                    folder.mkdir()
+                    created.append(folder)
+            if not path.exists():
+                created.append(path)
+            path.write_bytes(content)
+    except OSError as exc:
+        for made in reversed(created):
+            try:
+                made.rmdir() if made.is_dir() else made.unlink()
+            except OSError:
+                pass
+        raise UsageError(f"cannot create the template repository in {target}: "
+                         f"{exc.strerror or exc} ({exc.filename or target})",
+                         hint="pass a folder you can write to"
+                         + ("" if force else " (nothing was written)")) from None
+    for rel in files:
+        click.echo(str(target / rel))
     click.echo(f"created a template repository in {target} "
                f"(try: cd {target} && ptk build)", err=True)
     return 0
