@@ -158,7 +158,9 @@
         el("div", { class: "muted small", text: `${t.fixtures} fixture${t.fixtures === 1 ? "" : "s"}` }),
       ]);
     });
-    replaceChildren($("template-list"), cards.length ? cards : [emptyRepository(data)]);
+    replaceChildren($("template-list"), cards.length ? cards : data.error
+      ? [el("div", { class: "empty empty-repo", text: "No templates are loaded until the error above is fixed; this page then updates by itself." })]
+      : [emptyRepository(data)]);
     const findings = data.findings || [];
     replaceChildren($("repo-findings"), findings.length
       ? [el("section", { class: "card" }, [el("h2", { text: "Repository findings" }), findingList(findings)])]
@@ -530,6 +532,8 @@
     email.frameBox.hidden = state.emailView !== "html" || !email.hasHtml;
     email.htmlMissing.hidden = state.emailView !== "html" || email.hasHtml;
     email.textBox.hidden = state.emailView !== "text";
+    // width and colour scheme apply to the HTML only
+    email.widthButtons.hidden = email.themeButtons.hidden = state.emailView !== "html";
     email.sourceBox.hidden = state.emailView !== "source";
     if (state.emailView === "source") loadSource();
     email.darkNote.hidden = !(state.emailView === "html" && state.emailTheme === "dark" && email.data && !email.data.view.dark_styles);

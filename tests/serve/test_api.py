@@ -265,3 +265,38 @@ def test_an_sms_answer_compares_every_fixture(app: PreviewApp, bundled_copy: Pat
                                   "segments": 1}
     assert "across_fixtures" not in app.render("welcome", "email", "minimal")
 
+
+def test_a_config_broken_at_start_up_is_shown_until_fixed(bundled_copy: Path) -> None:
+    config = bundled_copy / "ptk.toml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text("[ptk\nbroken =", encoding="utf-8")
+    app = PreviewApp(start=bundled_copy / "templates")  # found by walking up, as the CLI does
+    index = app.templates()
+    assert index["templates"] == [] and "invalid TOML" in index["error"]["message"]
+    assert app.render("welcome", "sms", "minimal")["error"] is not None
+    recursive, flat = app.watch_folders()
+    assert bundled_copy.resolve() in flat  # the config file's folder is watched
+    config.write_text(good, encoding="utf-8")
+    assert app.rebuild(frozenset({config}))
+    assert app.error is None and len(app.templates()["templates"]) == 6
+
+
+def test_a_config_file_that_does_not_exist_still_fails_at_start_up(bundled_copy: Path) -> None:
+    from toolkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not found"):
+        PreviewApp(start=bundled_copy, config_path=bundled_copy / "missing.toml")
+
+
+def test_broken_config_file_finds_the_file_load_config_reads(tmp_path: Path) -> None:
+    from toolkit.serve.api import broken_config_file
+
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    (tmp_path / "a" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (tmp_path / "ptk.toml").write_text("[broken", encoding="utf-8")
+    assert broken_config_file(inner, None) == tmp_path / "ptk.toml"  # skips a pyproject without ptk
+    (tmp_path / "a" / "pyproject.toml").write_text("[tool.ptk\n", encoding="utf-8")
+    assert broken_config_file(inner, None) == tmp_path / "a" / "pyproject.toml"  # does not parse
+    assert broken_config_file(inner, tmp_path / "nope.toml") is None
+

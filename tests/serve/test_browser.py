@@ -152,6 +152,7 @@ def test_email_frame_is_sandboxed_and_follows_mjml_edits(page, preview: Preview,
     expect()(frame.locator("body")).to_contain_text(marker)
     page.locator('.segmented button[data-value="text"]').click()
     expect()(page.locator(".textpart").first).to_be_visible()
+    expect()(page.locator('.segmented button[data-value="mobile"]')).to_be_hidden()  # HTML only
     page.locator('.segmented button[data-value="source"]').click()
     expect()(page.locator(".textpart.source")).to_contain_text(marker)
     expect()(page.locator(".textpart.source")).to_contain_text("<html")
@@ -324,10 +325,29 @@ def test_empty_and_broken_repositories(browser, tmp_path: Path, copy_repository)
         tab.goto(running.url)
         expect()(tab.locator(".empty-repo")).to_contain_text("No templates yet")
         expect()(tab.locator(".empty-repo")).to_contain_text("templates/")
+        good = (repo / "ptk.toml").read_text(encoding="utf-8")
         (repo / "ptk.toml").write_text("[ptk\nbroken =", encoding="utf-8")
         expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
         expect()(tab.locator("#banner .banner-hint")).to_contain_text("Hint:")
         expect()(tab.locator("#index-view")).to_be_visible()  # an overlay, not a blank page
+    finally:
+        context.close()
+        running.stop()
+    # started with the config already broken: the page shows the error, then the templates
+    shutil.rmtree(repo / "templates")
+    copy_repository(tmp_path / "fresh")
+    shutil.copytree(tmp_path / "fresh" / "templates", repo / "templates")
+    running = Preview(start=repo, port=0, quiet=0.02).start()
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(5000)
+        tab.goto(running.url)
+        expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
+        expect()(tab.locator(".empty-repo")).to_contain_text("until the error above is fixed")
+        (repo / "ptk.toml").write_text(good, encoding="utf-8")
+        expect()(tab.locator(".template-card")).to_have_count(6)
+        expect()(tab.locator("#banner")).to_be_hidden()
     finally:
         context.close()
         running.stop()

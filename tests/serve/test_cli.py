@@ -113,3 +113,23 @@ def test_config_option_picks_the_repository(bundled_copy: Path, tmp_path: Path) 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_broken_config_at_start_up_serves_the_error_instead_of_exiting(bundled_copy: Path) -> None:
+    (bundled_copy / "ptk.toml").write_text("[ptk\nbroken =", encoding="utf-8")
+    proc = _start(bundled_copy)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if not url else url
+        with urllib.request.urlopen(url + "api/templates", timeout=10) as response:
+            index = json.load(response)
+        assert index["templates"] == [] and "invalid TOML" in index["error"]["message"]
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = proc.stderr.read()
+    assert code == 0 and "Traceback" not in stderr
+    assert "warning:" in stderr and "ptk.toml" in stderr

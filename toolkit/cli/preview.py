@@ -44,6 +44,10 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int
                        "this machine can read your templates and fixtures.", err=True)
         click.echo(f"Preview at {preview.url}  (templates: {preview.app.config.templates_dir}; "
                    "Ctrl-C to stop)", err=True)
+        if preview.app.error is not None:
+            click.echo(f"warning: {preview.app.error['message']}\n"
+                       "The page shows this error until you fix the file; it then loads the "
+                       "templates by itself.", err=True)
         click.echo(preview.url)
         if open_browser:
             import webbrowser

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import PtkError, RenderError
+from toolkit.errors import ConfigError, PtkError, RenderError
 from toolkit.model import Channel, Finding, Fixture, Repository, Template
 from toolkit.serve.server import Response, error_response, json_response
 from toolkit.serve.views import channel_view, digest, with_color_scheme
@@ -124,6 +124,30 @@ def finding_info(f: Finding) -> dict[str, Any]:
             "where": str(f.location)}
 
 
+def broken_config_file(start: Path | None, explicit: Path | None) -> Path | None:
+    """The existing configuration file that a ConfigError at start-up came from (the one
+    ``load_config`` reads: ``explicit``, else the first ptk.toml, or pyproject.toml that does
+    not parse or has a [tool.ptk] table, walking up), or None when there is no such file."""
+    import tomllib
+
+    start = (start or Path.cwd()).resolve()
+    if explicit is not None:
+        path = explicit if explicit.is_absolute() else start / explicit
+        return path.resolve() if path.is_file() else None
+    for folder in (start, *start.parents):
+        if (folder / "ptk.toml").is_file():
+            return folder / "ptk.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                return pyproject
+            if "ptk" in (data.get("tool") or {}):
+                return pyproject
+    return None
+
+
 class PreviewApp:
     """Repository state + render/lint caches + the API routes of the preview page."""
 
@@ -155,7 +179,18 @@ class PreviewApp:
             repo = load_repository(config)
         except PtkError as exc:
             if first:
-                raise
+                broken = broken_config_file(self.start, self.config_path) \
+                    if isinstance(exc, ConfigError) else None
+                if broken is None:
+                    raise
+                # start anyway: the pages show the error, the watcher waits for the fix
+                from toolkit.config import Config
+
+                root = broken.parent
+                waiting = Config(root=root, path=broken, templates_dir=root / "templates",
+                                 fixtures_dir=root / "fixtures")
+                self._snapshot = _Snapshot(waiting, None, error_info(exc, root), 1)
+                return
             # keep serving the last good repository; every page shows this error on top
             root = previous.config.root if previous.config else None
             self._snapshot = _Snapshot(previous.config, previous.repo, error_info(exc, root),
@@ -166,6 +201,11 @@ class PreviewApp:
     @property
     def config(self) -> Any:
         return self._snapshot.config
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        """The configuration/repository error the pages show now, if any."""
+        return self._snapshot.error
 
     @property
     def repository(self) -> Repository | None:
