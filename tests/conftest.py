@@ -1,28 +1,85 @@
-"""Shared pytest fixtures. Area-specific fixtures live in tests/<area>/conftest.py."""
+"""Shared pytest fixtures. Area-specific fixtures live in tests/<area>/conftest.py.
+
+- ``repo_root``: the root of this checkout (the bundled templates/ and fixtures/). Read it, never
+  write into it: copy what a test edits into ``tmp_path`` first.
+- ``write_tree``: ``write_tree(root, {"templates/t/sms.json": "{}", ...})`` writes a tree of files
+  (text is written as UTF-8 bytes, exactly; ``bytes`` as given), creating folders, and returns
+  ``root``. Use it instead of a per-file ``make_repo`` / ``write`` helper.
+
+No test can reach AWS: ``pytest_configure`` below sets fake credentials, a fixed region, empty
+AWS config files and no instance-metadata lookups before any test module is imported.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+FAKE_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",  # never probe 169.254.169.254 for credentials/region
+}
 
-@pytest.fixture(autouse=True, scope="session")
-def _no_real_aws() -> None:
-    """Fake credentials and no config files, so no test can ever reach a real AWS account."""
-    os.environ["AWS_ACCESS_KEY_ID"] = "testing"
-    os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
-    os.environ["AWS_SESSION_TOKEN"] = "testing"
-    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
-    os.environ["AWS_CONFIG_FILE"] = os.devnull
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    os.environ.pop("AWS_PROFILE", None)
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fake AWS settings for the whole run, set before collection imports any test module (some
+    create boto3 sessions at import time), so no test can ever reach a real AWS account."""
+    os.environ.update(FAKE_AWS_ENVIRONMENT)
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL",
+                 "AWS_ENDPOINT_URL_PINPOINT", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
+        os.environ.pop(name, None)
+
+
+def _changed_aws_settings() -> list[str]:
+    return sorted(k for k, v in FAKE_AWS_ENVIRONMENT.items() if os.environ.get(k) != v)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws() -> Iterator[None]:
+    """Every test starts and ends with the fake AWS settings (use ``monkeypatch.setenv`` to
+    change one for a test: it is undone before this check)."""
+    assert not _changed_aws_settings(), "the fake AWS settings were changed before this test"
+    yield
+    changed = _changed_aws_settings()
+    assert not changed, f"this test changed the fake AWS settings and left them: {changed}"
 
 
 @pytest.fixture
 def repo_root() -> Path:
     """The root of this checkout (holds the bundled templates/ and fixtures/)."""
     return REPO_ROOT
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (a "/"-separated path relative to ``root`` -> its text or bytes) under
+    ``root``, creating folders as needed, and return ``root``.
+
+    Text is encoded as UTF-8 and written byte for byte (no newline translation), so a test
+    states exactly what is on disk. A path that would land outside ``root`` is a ValueError
+    (the tests never write into the checkout by accident).
+    """
+    base = Path(root).resolve()
+    for rel, content in files.items():
+        path = (base / rel).resolve()
+        if path == base or base not in path.parents:
+            raise ValueError(f"write_tree: {rel!r} is not a file path inside {root}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return Path(root)
+
+
+@pytest.fixture(name="write_tree")
+def write_tree_fixture() -> Callable[[Path, Mapping[str, str | bytes]], Path]:
+    """``write_tree(root, files)``: see the module docstring and ``write_tree`` above."""
+    return write_tree
