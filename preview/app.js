@@ -152,19 +152,38 @@
           : lint.info
             ? el("span", { class: "badge info", text: `${lint.info} info${lint.info === 1 ? "" : "s"}` })
             : el("span", { class: "badge ok", text: "lint clean" });
-      return el("a", { class: "template-card", href: templateHash(t.name, t.channels[0], ""), dataset: { template: t.name } }, [
+      const words = [t.name, ...t.channels, ...t.channels.map((c) => CHANNEL_LABELS[c] || c)].join(" ").toLowerCase();
+      return el("a", { class: "template-card", href: templateHash(t.name, t.channels[0], ""), dataset: { template: t.name, words } }, [
         el("div", { class: "template-card-head" }, [el("span", { class: "template-name", text: t.name }), status]),
         el("div", { class: "chips" }, t.channels.map((c) => el("span", { class: `chip ch-${c}`, text: CHANNEL_LABELS[c] || c }))),
         el("div", { class: "muted small", text: `${t.fixtures} fixture${t.fixtures === 1 ? "" : "s"}` }),
       ]);
     });
+    $("filter-box").hidden = cards.length < 2;
     replaceChildren($("template-list"), cards.length ? cards : data.error
       ? [el("div", { class: "empty empty-repo", text: "No templates are loaded until the error above is fixed; this page then updates by itself." })]
       : [emptyRepository(data)]);
+    applyFilter();
     const findings = data.findings || [];
     replaceChildren($("repo-findings"), findings.length
       ? [el("section", { class: "card" }, [el("h2", { text: "Repository findings" }), findingList(findings)])]
       : []);
+  }
+
+  // The index filter: every word typed must appear in the template's name or channels.
+  function applyFilter() {
+    const words = $("filter").value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const card of $("template-list").querySelectorAll(".template-card")) {
+      const match = words.every((w) => card.dataset.words.includes(w));
+      card.hidden = !match;
+      if (match) shown += 1;
+    }
+    let none = $("template-list").querySelector(".no-match");
+    if (!shown && words.length) {
+      if (!none) $("template-list").append(none = el("p", { class: "muted no-match" }));
+      none.textContent = `No template matches “${$("filter").value.trim()}”.`;
+    } else if (none) none.remove();
   }
 
   function emptyRepository(data) {
@@ -912,6 +931,22 @@
   window.addEventListener("popstate", () => { state.route = parseRoute(); refresh(false); });
   document.addEventListener("DOMContentLoaded", () => {
     $("channel-tabs").addEventListener("keydown", onTabKey);
+    $("filter").addEventListener("input", applyFilter);
+    $("filter").addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { event.target.value = ""; applyFilter(); }
+      if (event.key === "Enter") { // open the only (or first) match
+        const first = $("template-list").querySelector(".template-card:not([hidden])");
+        if (first) first.click();
+      }
+    });
+    // "/" focuses the filter on the index, as in many code hosts
+    document.addEventListener("keydown", (event) => {
+      const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+      if (event.key === "/" && !typing && state.route.view === "index" && !$("filter-box").hidden) {
+        event.preventDefault();
+        $("filter").focus();
+      }
+    });
     $("fixture-select").addEventListener("change", (event) => {
       setRoute({ ...state.route, fixture: event.target.value }, true);
       showTemplate(false);

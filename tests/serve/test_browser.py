@@ -364,3 +364,21 @@ def test_a_broken_manifest_keeps_its_channel_tab_and_shows_the_source(
     expect()(page.locator("#overlay-frame")).to_contain_text("{ broken json")
     expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")  # last good render
 
+
+def test_the_index_filter_narrows_the_list_and_enter_opens_a_match(page, preview: Preview) -> None:
+    page.goto(preview.url)
+    expect()(page.locator(".template-card")).to_have_count(6)
+    page.keyboard.press("/")
+    expect()(page.locator("#filter")).to_be_focused()
+    page.keyboard.type("voice")
+    expect()(page.locator(".template-card:visible")).to_have_count(2)  # channel names match too
+    page.keyboard.type(" order")
+    expect()(page.locator(".template-card:visible")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect()(page.locator("#template-title")).to_have_text("order-shipped")
+    page.goto(preview.url)
+    page.fill("#filter", "zzz")
+    expect()(page.locator(".no-match")).to_contain_text("No template matches")
+    page.locator("#filter").press("Escape")
+    expect()(page.locator(".template-card:visible")).to_have_count(6)
+
