@@ -163,3 +163,22 @@ def test_a_template_whose_only_channel_is_broken(
     err = capsys.readouterr().err
     assert "templates/bad/email.json:1:" in err
     assert "template 'bad' could not be loaded" in err
+
+
+def test_warning_positions_are_the_same_from_a_subfolder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Columns inside an inline JSON string count its escapes as written (\u00e9 is 6
+    # characters), as `ptk lint` does, also when ptk runs from a subfolder.
+    (tmp_path / "ptk.toml").write_text("")
+    (tmp_path / "templates" / "t").mkdir(parents=True)
+    (tmp_path / "templates" / "t" / "sms.json").write_text(
+        '{"Body": "Caf\\u00e9 {{Attributes.X}}"}')
+    warnings = []
+    for where in (tmp_path, tmp_path / "templates"):
+        monkeypatch.chdir(where)
+        assert main(["render", "t", "-c", "sms"]) == 0
+        warnings.append(capsys.readouterr().err)
+    assert "templates/t/sms.json:1:23 (at $.Body): warning: no value for {{Attributes.X}}" \
+        in warnings[0]
+    assert warnings[1] == warnings[0]

@@ -102,7 +102,7 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
             raise UsageError(f"unknown fixture {fixture!r}; fixtures for {name}: {known}")
 
     rendered = render_channel(template.channels[channel], chosen, env=RenderEnv(now=now),
-                              escape=escape)
+                              escape=escape, root=repo.root)
     if output_format == "json":
         document: dict[str, Any] = {
             "template": rendered.template,
