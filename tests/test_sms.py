@@ -65,3 +65,34 @@ def test_replacements(char, replacement) -> None:
 def test_describe_char_names_the_character() -> None:
     assert describe_char("\u2019") == "'\u2019' (U+2019 RIGHT SINGLE QUOTATION MARK)"
     assert describe_char("\u00a0") == "(U+00A0 NO-BREAK SPACE)"
+
+
+# 3GPP TS 23.038 GSM 7-bit default alphabet, code points 0x00-0x7F in order (0x1B = ESC).
+GSM_038 = (
+    "@£$¥èéùìòÇ\nØø\rÅå"
+    "Δ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ"
+    " !\"#¤%&'()*+,-./"
+    "0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNO"
+    "PQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmno"
+    "pqrstuvwxyzäöñüà"
+)
+# The extension table (ESC + code): form feed, ^ { } \ [ ~ ] | €.
+GSM_038_EXTENSION = {0x0A: "\f", 0x14: "^", 0x28: "{", 0x29: "}", 0x2F: "\\", 0x3C: "[",
+                     0x3D: "~", 0x3E: "]", 0x40: "|", 0x65: "€"}
+
+
+def test_gsm_tables_are_exactly_3gpp_23_038() -> None:
+    from toolkit.sms import GSM_BASIC, GSM_EXTENSION
+
+    assert len(GSM_038) == 128
+    assert GSM_BASIC == frozenset(GSM_038) - {"\x1b"}
+    assert GSM_EXTENSION == frozenset(GSM_038_EXTENSION.values())
+    for char in GSM_038.replace("\x1b", ""):
+        assert analyze_sms(char).units == 1, char
+    for char in GSM_038_EXTENSION.values():
+        assert analyze_sms(char).units == 2, char
+    # look-alikes that are not in the tables switch to UCS-2
+    for char in "áíóúâêîôûëïçÀÈÌÒÙ`\t’€"[:-1]:
+        assert analyze_sms(char).encoding == "UCS-2", char

@@ -32,11 +32,6 @@ def _messages(code: str, ctx: RenderedContext) -> list[str]:
 
 
 @pytest.mark.parametrize(("code", "channel", "fields", "fires"), [
-    ("L001", "sms", {"Body": "a" * 1600}, False),
-    ("L001", "sms", {"Body": "a" * 1601}, True),
-    ("L001", "email", {"Subject": "s", "HtmlPart": "a" * 599_999}, False),
-    ("L001", "email", {"Subject": "ss", "HtmlPart": "a" * 599_999}, True),
-    ("L001", "voice", {"Body": "a" * 10_001}, True),
     ("L003", "sms", {"Body": "a" * 1530}, False),
     ("L003", "sms", {"Body": "a" * 1531}, True),
     ("L003", "sms", {"Body": "\u00e1" * 630}, False),
@@ -74,11 +69,37 @@ def test_push_payload_size_per_platform() -> None:
     assert [m.split()[0] for m in messages] == ["APNS"]  # ADM has 6 KB, GCM/Baidu use Default
 
 
+def _raw_ctx(channel: str, texts: dict[str, str], manifest: dict | None = None
+             ) -> ChannelContext:
+    parts = tuple(Part(name, text, Location(f"templates/t/{channel}.json", 1, 1))
+                  for name, text in texts.items())
+    ch = Channel("t", channel, manifest or {}, f"templates/t/{channel}.json", parts, {}, ())
+    repo = Repository("/tmp", (Template("t", "templates/t", {channel: ch}),), ())
+    return ChannelContext(repo, repo.templates[0], ch, (), {})
+
+
+@pytest.mark.parametrize(("channel", "texts", "fires"), [
+    ("sms", {"Body": "a" * 1600}, False),
+    ("sms", {"Body": "a" * 1601}, True),
+    ("sms", {"Body": "{{!-- " + "n" * 1600 + " --}}Hi"}, True),  # short once rendered
+    ("email", {"Subject": "s", "HtmlPart": "a" * 599_999}, False),
+    ("email", {"Subject": "ss", "HtmlPart": "a" * 599_999}, True),
+    ("voice", {"Body": "a" * 10_000}, False),
+    ("voice", {"Body": "a" * 10_001}, True),
+    ("inapp", {"Content[0].BodyConfig.Body": "a" * 200_001}, True),
+])
+def test_template_quota_counts_the_published_template(channel: str, texts: dict[str, str],
+                                                       fires: bool) -> None:
+    assert bool(list(RULES["L001"].check(_raw_ctx(channel, texts)))) is fires
+
+
 def test_push_part_quota_and_raw_content() -> None:
-    body = {"GCM": {"Title": "t" * 2000, "Body": "b" * 2001},
-            "APNS": {"RawContent": '{"aps": {"alert": "x"},}'}}
-    assert _messages("L006", _ctx("push", {}, body)) == [
-        "rendered GCM part has 4,001 characters, over the quota of 4,000"]
+    manifest = {"GCM": {"Title": "t" * 2000, "Body": "b" * 2001},
+                "ADM": {"Title": "t" * 2000, "Body": "b" * 4000}}
+    texts = {"GCM.Title": "t" * 2000, "GCM.Body": "b" * 2001}
+    assert [p.message for p in RULES["L006"].check(_raw_ctx("push", texts, manifest))] == [
+        "GCM part has 4,001 characters, over the quota of 4,000"]
+    body = {"APNS": {"RawContent": '{"aps": {"alert": "x"},}'}}
     (raw,) = _messages("L007", _ctx("push", {}, body))
     assert raw.startswith("APNS.RawContent: RawContent is not valid JSON")
     assert "rendered line 1, column 24" in raw

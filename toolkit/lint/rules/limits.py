@@ -1,5 +1,6 @@
-"""L: service quotas and channel limits, checked on the output rendered with each fixture
-(and, for settings without variables, on the manifest).
+"""L: service quotas and channel limits. Template quotas are checked on the template as
+published; message limits on the output rendered with each fixture; settings on the
+manifest.
 
 Numbers: Pinpoint quotas (template sizes per type), carrier SMS rules (GSM-7 / UCS-2,
 160/153 and 70/67 per part), push payload caps (APNs, FCM, Baidu 4 KB; ADM 6 KB), in-app
@@ -53,35 +54,38 @@ def _text_fields(rendered: Any) -> Mapping[str, str]:
 
 
 class TemplateTooLarge(Rule):
-    """The rendered template is longer than the service's quota for its type.
+    """The template is longer than the service's quota for its type.
 
-    Quotas (characters): email 600,000; in-app 200,000; SMS 1,600; voice 10,000. Push parts
-    have their own rule (``push-part-too-long``).
+    Quotas (characters of the template as published, before rendering): email 600,000
+    (Subject, HtmlPart and TextPart together); in-app 200,000; SMS 1,600; voice 10,000. Push
+    parts have their own rule (``push-part-too-long``). What a message may hold once
+    rendered is checked by ``sms-too-long``, ``voice-length``, ``push-payload-too-large`` and
+    ``email-clipped``.
 
-    Fails (``sms.txt``, rendered with a fixture whose ``Attributes.Story`` is 2,000
-    characters)::
+    Fails (``sms.txt``: a 1,700-character comment, short once rendered)::
 
-        {{Attributes.Story}}
+        {{!-- ...1,700 characters of notes... --}}Hi {{User.UserAttributes.FirstName}}
 
     Passes::
 
-        {{abbreviate Attributes.Story.[0] 300}}
+        Hi {{User.UserAttributes.FirstName}}
     """
 
     CODE = "L001"
     NAME = "template-too-large"
-    SCOPE = "rendered"
     CHANNELS = frozenset(TEMPLATE_QUOTAS)
 
     @classmethod
-    def check(cls, ctx: RenderedContext) -> Iterator[Problem]:
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         quota = TEMPLATE_QUOTAS[ctx.channel.channel]
-        total = sum(len(v) for v in _text_fields(ctx.rendered).values())
+        parts = ctx.channel.parts
+        total = sum(len(p.text) for p in parts)
         if total > quota:
             yield Problem(
-                f"rendered {ctx.channel.channel} template has {total:,} characters, over the "
-                f"service quota of {quota:,}",
-                hint="shorten the template or the values it prints")
+                f"{ctx.channel.channel} template has {total:,} characters, over the service "
+                f"quota of {quota:,}",
+                location=parts[0].location if len(parts) == 1 else None,
+                hint="shorten the template (comments and markup count too)")
 
 
 class SmsUnicode(Rule):
@@ -254,10 +258,11 @@ def _push_location(ctx: RenderedContext, platform: str) -> Location:
 
 
 class PushPartTooLong(Rule):
-    """A rendered push part is longer than the service's quota.
+    """A push part is longer than the service's quota.
 
-    Quotas (characters, all text fields of the part together): default and APNs, FCM, Baidu
-    parts 4,000; ADM parts 6,000.
+    Quotas (characters of the part as published, all its text fields together): default
+    and APNs, FCM, Baidu parts 4,000; ADM parts 6,000. (What the rendered notification may
+    hold is ``push-payload-too-large``.)
 
     Fails: ``{"GCM": {"Body": "<4,500 characters>"}}``
 
@@ -266,22 +271,20 @@ class PushPartTooLong(Rule):
 
     CODE = "L006"
     NAME = "push-part-too-long"
-    SCOPE = "rendered"
     CHANNELS = frozenset({"push"})
 
     @classmethod
-    def check(cls, ctx: RenderedContext) -> Iterator[Problem]:
-        body = ctx.rendered.body
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         for platform, quota in PUSH_PART_QUOTAS.items():
-            part = body.get(platform)
+            part = ctx.channel.manifest.get(platform)
             if not isinstance(part, Mapping):
                 continue
             total = sum(len(v) for v in part.values() if isinstance(v, str))
             if total > quota:
-                yield Problem(
-                    f"rendered {platform} part has {total:,} characters, over the quota of "
-                    f"{quota:,}", location=_push_location(ctx, platform),
-                    hint="shorten the part")
+                where = next((p.location for p in ctx.channel.parts
+                              if p.field.startswith(platform + ".")), None)
+                yield Problem(f"{platform} part has {total:,} characters, over the quota of "
+                              f"{quota:,}", location=where, hint="shorten the part")
 
 
 class InvalidRawContent(Rule):
