@@ -152,10 +152,11 @@
           : lint.info
             ? el("span", { class: "badge info", text: `${lint.info} info${lint.info === 1 ? "" : "s"}` })
             : el("span", { class: "badge ok", text: "lint clean" });
-      const words = [t.name, ...t.channels, ...t.channels.map((c) => CHANNEL_LABELS[c] || c)].join(" ").toLowerCase();
+      const words = [t.name, ...t.channels, ...t.channels.map((c) => CHANNEL_LABELS[c] || c), t.description || ""].join(" ").toLowerCase();
       return el("a", { class: "template-card", href: templateHash(t.name, t.channels[0], ""), dataset: { template: t.name, words } }, [
         el("div", { class: "template-card-head" }, [el("span", { class: "template-name", text: t.name }), status]),
         el("div", { class: "chips" }, t.channels.map((c) => el("span", { class: `chip ch-${c}`, text: CHANNEL_LABELS[c] || c }))),
+        t.description ? el("p", { class: "description small", text: t.description }) : null,
         el("div", { class: "muted small", text: `${t.fixtures} fixture${t.fixtures === 1 ? "" : "s"}` }),
       ]);
     });
@@ -170,7 +171,7 @@
       : []);
   }
 
-  // The index filter: every word typed must appear in the template's name or channels.
+  // The index filter: every word typed must appear in the template's name, channels or description.
   function applyFilter() {
     const words = $("filter").value.toLowerCase().split(/\s+/).filter(Boolean);
     let shown = 0;
@@ -235,6 +236,10 @@
       return;
     }
     $("template-view").classList.remove("not-found");
+    if (!gone) {
+      $("template-description").textContent = data.description || "";
+      $("template-description").hidden = !data.description;
+    }
     $("template-view").classList.toggle("gone", gone); // no tabs or fixtures to switch to
     if (!gone) {
       renderTabs(data);
@@ -264,6 +269,7 @@
   function showMissingTemplate(name, message) {
     $("template-view").classList.add("not-found");
     $("template-view").classList.remove("gone");
+    $("template-description").hidden = true;
     renderOverlay(null, false);
     state.last = null;
     const stage = $("stage");

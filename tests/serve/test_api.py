@@ -38,6 +38,10 @@ def test_index_lists_every_template_with_channels_fixtures_and_lint(app: Preview
     assert set(welcome["lint"]) == {"error", "warning", "info"}
     assert data["error"] is None and data["config"] == "ptk.toml"
     assert data["templates_folder"] == "templates"  # the page's empty state names it
+    assert welcome["description"].startswith("Welcome email sent when")  # first channel's
+    assert app.render("welcome", "sms", "minimal")["description"] == json.loads(
+        (app.config.root / "templates" / "welcome" / "sms.json").read_text(encoding="utf-8")
+    ).get("TemplateDescription")
 
 
 @pytest.mark.parametrize("template,channel", [(t, c) for t, cs in BUNDLED.items() for c in cs])

@@ -95,9 +95,11 @@ def test_index_lists_templates_and_opens_one(page, preview: Preview) -> None:
     welcome = page.locator('.template-card[data-template="welcome"]')
     expect()(welcome).to_contain_text("Email")
     expect()(welcome).to_contain_text("4 fixtures")
+    expect()(welcome.locator(".description")).to_contain_text("Welcome email sent when")
     welcome.click()
     expect()(page.locator("#template-title")).to_have_text("welcome")
     expect()(page.locator(".tab")).to_have_text(["Email", "SMS", "Push"])
+    expect()(page.locator("#template-description")).to_contain_text("Welcome email sent when")
     expect()(page.locator(".inbox-subject")).to_contain_text("Welcome to Fernwood")
 
 

@@ -374,6 +374,9 @@ class PreviewApp:
             elif key in self._last_good:
                 answer.update(self._last_good[key], stale=True)
             answer.update(self._navigation(template_name))
+            template = snapshot.repo.template(template_name) if snapshot.repo else None
+            channel = template.channels.get(channel_name) if template else None
+            answer["description"] = _description(channel) if channel else None
             if channel_name == "sms" and answer.get("fixtures"):
                 answer["across_fixtures"] = self._sms_across_fixtures(template_name)
             return answer
@@ -598,6 +601,8 @@ class PreviewApp:
                     "default_fixture": self.default_fixture(template),
                     "lint": counts,
                     "lint_error": self.lint_failures.get(template.name),
+                    "description": next((d for c in CHANNELS if c in template.channels
+                                         for d in [_description(template.channels[c])] if d), None),
                 })
         known = {t["name"] for t in items}
         templates_folder = _rel(config.templates_dir, config.root) if config else "templates"
@@ -608,6 +613,12 @@ class PreviewApp:
                 "root": str(config.root) if config else None,
                 "templates_folder": templates_folder,
                 "config": _rel(config.path, config.root) if config and config.path else None}
+
+
+def _description(channel: Channel) -> str | None:
+    """The channel manifest's TemplateDescription, when it is a non-empty string."""
+    text = channel.manifest.get("TemplateDescription")
+    return text.strip() or None if isinstance(text, str) else None
 
 
 def _finding_problem(f: Finding) -> dict[str, Any]:
