@@ -30,7 +30,8 @@ INAPP_MAX_CUSTOM_CONFIG = 10
 VOICE_MAX_TOTAL, VOICE_MAX_BILLABLE = 6_000, 3_000
 SHOWN_CHARACTERS = 5  # offending SMS characters named in one message
 
-# Amazon Polly, from the botocore 1.43 model (LanguageCode and VoiceId enums).
+# Amazon Polly, from the botocore 1.43.11 model (LanguageCode and VoiceId enums; 42 and 106;
+# tests/lint/test_polly.py compares them with the installed botocore).
 POLLY_LANGUAGES = frozenset(
     "arb cmn-CN cy-GB da-DK de-DE en-AU en-GB en-GB-WLS en-IN en-US es-ES es-MX es-US fr-CA "
     "fr-FR is-IS it-IT ja-JP hi-IN ko-KR nb-NO nl-NL pl-PL pt-BR pt-PT ro-RO ru-RU sv-SE "
