@@ -43,6 +43,11 @@ class UnknownHelper(Rule):
     """A mustache calls a helper the service does not have (a typo, or a handlebars.js or
     Amazon Connect helper).
 
+    The handlebars.java helpers Pinpoint does not document (``defaultIfEmpty``,
+    ``stringFormat``, ``wordWrap``, ``numberFormat``) are reported with what to write
+    instead: they may work in the service, but nothing promises it and ptk cannot render
+    them.
+
     Fails::
 
         {{uppercase User.UserAttributes.LastName.[0]}}
@@ -65,11 +70,28 @@ class UnknownHelper(Rule):
             for call in calls:
                 if call.context_section or call.name in helpers:
                     continue
+                where = ctx.locate(part, *position(call.node))
+                if call.name in JAVA_ONLY_HELPERS:
+                    yield Problem(f"unknown helper {call.name!r}: the Java engine has it, but "
+                                  f"Pinpoint does not document it", where,
+                                  hint=JAVA_ONLY_HELPERS[call.name])
+                    continue
                 near = difflib.get_close_matches(call.name, sorted(helpers), n=1)
                 yield Problem(
-                    f"unknown helper {call.name!r}", ctx.locate(part, *position(call.node)),
+                    f"unknown helper {call.name!r}", where,
                     hint=f"did you mean {near[0]!r}?" if near else
                     "use one of the helpers Pinpoint documents (see docs/lint.md)")
+
+
+# handlebars.java StringHelpers that Pinpoint does not document (notes §5.1), with what to
+# write instead.
+JAVA_ONLY_HELPERS = {
+    "defaultIfEmpty": "write {{#if x}}{{x}}{{else}}default{{/if}}, or give x a default in "
+                      "DefaultSubstitutions",
+    "stringFormat": "build the text with the documented string helpers",
+    "wordWrap": "wrap the text yourself; no documented helper does it",
+    "numberFormat": "store the value formatted, or use round/floor/ceiling",
+}
 
 
 class HelperArguments(Rule):
