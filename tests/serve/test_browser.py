@@ -384,3 +384,25 @@ def test_the_index_filter_narrows_the_list_and_enter_opens_a_match(page, preview
     page.locator("#filter").press("Escape")
     expect()(page.locator(".template-card:visible")).to_have_count(6)
 
+
+
+def test_dark_system_theme_keeps_text_readable(browser, preview: Preview) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 700}, color_scheme="dark")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(5000)
+        tab.goto(preview.url + "#/t/welcome?channel=push&fixture=full-profile")
+        expect()(tab.locator('.push-card[data-platform="APNS"] .notification-title')).to_contain_text("Welcome")
+        colours = tab.evaluate("""() => {
+            const rgb = (e, p) => getComputedStyle(e)[p].match(/\\d+/g).slice(0, 3).map(Number);
+            const lum = ([r, g, b]) => (r * 299 + g * 587 + b * 114) / 1000;
+            const title = document.querySelector('.notification-title');
+            return {page: lum(rgb(document.body, 'backgroundColor')),
+                    text: lum(rgb(document.body, 'color')),
+                    title: lum(rgb(title, 'color')),
+                    card: lum(rgb(title.closest('.notification'), 'backgroundColor'))};
+        }""")
+        assert colours["page"] < 60 < 180 < colours["text"]  # dark page, light text
+        assert colours["card"] - colours["title"] > 120  # the mock-up keeps dark text on light
+    finally:
+        context.close()
