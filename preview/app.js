@@ -516,7 +516,9 @@
   function setFrameSource() {
     const data = email.data;
     if (!data || !data.view.has_html) return;
-    const scheme = state.emailTheme === "dark" ? "&scheme=dark" : "";
+    // always name the scheme, so the email's own dark styles never follow the viewer's system
+    // (inverted = light styles, then inverted, as Gmail does)
+    const scheme = state.emailTheme === "dark" ? "&scheme=dark" : "&scheme=light";
     const src = `/api/email?template=${encodeURIComponent(data.template)}&fixture=${encodeURIComponent(data.fixture)}` +
       `&v=${data.view.html_digest}${scheme}`;
     if (email.frame.getAttribute("src") !== src) email.frame.setAttribute("src", src);

@@ -406,3 +406,25 @@ def test_dark_system_theme_keeps_text_readable(browser, preview: Preview) -> Non
         assert colours["card"] - colours["title"] > 120  # the mock-up keeps dark text on light
     finally:
         context.close()
+
+
+def test_the_email_light_view_ignores_the_viewers_dark_system(browser, preview: Preview, repo: Path) -> None:
+    email = repo / "templates" / "order-shipped" / "email.html"
+    original = email.read_bytes()
+    dark_rule = "<style>@media (prefers-color-scheme: dark) { body { background: #000001 !important; } }</style>"
+    email.write_text(original.decode("utf-8").replace("</head>", dark_rule + "</head>", 1), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 700}, color_scheme="dark")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(5000)
+        tab.goto(preview.url + "#/t/order-shipped?channel=email&fixture=full-profile")
+        body = tab.frame_locator("#email-frame").locator("body")
+        expect()(body).to_contain_text("Fernwood")
+        expect()(tab.locator('.segmented button[data-value="light"]')).to_have_attribute("aria-pressed", "true")
+        assert body.evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(0, 0, 1)"
+        tab.locator('.segmented button[data-value="dark"]').click()
+        expect()(body).to_have_css("background-color", "rgb(0, 0, 1)")
+    finally:
+        context.close()
+        email.write_bytes(original)
+
