@@ -13,7 +13,14 @@ For each save it measures:
 It runs the whole series once per debounce quiet period given (default: ptk's 10 ms and
 mkdocs' 100 ms side by side), and prints median / p95 / max per series.
 
-    python bench/preview.py [--saves 25] [--quiet 0.01,0.1] [--chromium PATH] [--browser-arg=...]
+Then it measures switching on an open page (``--switches`` times each): choosing another
+fixture (SMS channel) and another channel tab (SMS, push, email), from the input event to two
+animation frames after the page updated (measured inside the page, so Playwright's own
+round trips are not counted). One round of every switch runs first, unmeasured, so the
+figures are for renders the server has cached (a first visit renders once, see above).
+
+    python bench/preview.py [--saves 25] [--quiet 0.01,0.1] [--switches 30] [--chromium PATH]
+                            [--browser-arg=...]
 """
 
 from __future__ import annotations
@@ -57,6 +64,33 @@ PAINTED = """() => {
   const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
   return paint ? performance.timeOrigin + paint.startTime : null;
 }"""
+
+
+# Switches the fixture or the channel the way the user does (change event / click) and resolves
+# with the milliseconds until two animation frames after the page's update counter moved.
+SWITCH = """async ([kind, value]) => {
+  const before = Number(document.body.dataset.updates || 0);
+  const done = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (Number(document.body.dataset.updates) > before) {
+        observer.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+      }
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ["data-updates"] });
+  });
+  const start = performance.now();
+  if (kind === "fixture") {
+    const select = document.getElementById("fixture-select");
+    select.value = value;
+    select.dispatchEvent(new Event("change"));
+  } else {
+    document.querySelector(`.tab[data-channel="${value}"]`).click();
+  }
+  return (await done) - start;
+}"""
+SWITCH_FIXTURES = ["minimal", "non-latin", "full-profile", "sms-only"]
+SWITCH_CHANNELS = ["push", "email", "sms"]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -131,6 +165,32 @@ def run_series(browser, quiet: float, saves: int) -> dict[str, list[float]]:
         return {"rebuilt": rebuilt, "visible": visible}
 
 
+def run_switches(browser, switches: int) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory(prefix="ptk-bench-") as tmp:
+        repo = copy_repository(Path(tmp) / "repo")
+        preview = Preview(start=repo, port=0).start()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(preview.url + "#/t/welcome?channel=sms&fixture=full-profile")
+            page.locator(".bubble").wait_for(timeout=10000)
+            times: dict[str, list[float]] = {"fixture": [], "channel": []}
+            for round_ in range(switches + 1):
+                for fixture in SWITCH_FIXTURES:  # on the SMS channel
+                    elapsed = page.evaluate(SWITCH, ["fixture", fixture])
+                    if round_:
+                        times["fixture"].append(elapsed)
+                for channel in SWITCH_CHANNELS:  # ends on SMS again
+                    elapsed = page.evaluate(SWITCH, ["channel", channel])
+                    if round_:
+                        times["channel"].append(elapsed)
+                    page.wait_for_timeout(20)  # the lint request after a switch
+            return times
+        finally:
+            context.close()
+            preview.stop()
+
+
 def machine() -> str:
     lscpu = ""
     try:
@@ -148,6 +208,8 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=25)
     parser.add_argument("--quiet", default=f"{DEFAULT_QUIET},0.1",
                         help="debounce quiet periods to compare, in seconds (comma-separated)")
+    parser.add_argument("--switches", type=int, default=30,
+                        help="rounds of fixture and channel switches to time (0 skips them)")
     parser.add_argument("--chromium", default="/usr/lib/chromium/chromium")
     parser.add_argument("--browser-arg", action="append", default=[],
                         help="extra Chromium command-line switch (repeatable)")
@@ -169,6 +231,15 @@ def main() -> int:
                 for step, label in (("rebuilt", "save -> rebuilt"), ("visible", "save -> visible")):
                     values = series[step]
                     print(f"{quiet * 1000:>7.0f}ms  {label:<16} {statistics.median(values):>8.1f} "
+                          f"{percentile(values, 0.95):>8.1f} {max(values):>8.1f}")
+            if args.switches:
+                switched = run_switches(browser, args.switches)
+                print(f"\nswitching on an open page ({args.switches} rounds: "
+                      f"{len(SWITCH_FIXTURES)} fixtures, {len(SWITCH_CHANNELS)} channels each)")
+                print(f"{'switch':<26} {'median':>8} {'p95':>8} {'max':>8}  (ms)")
+                for kind, label in (("fixture", "fixture (SMS) -> shown"), ("channel", "channel tab -> shown")):
+                    values = switched[kind]
+                    print(f"{label:<26} {statistics.median(values):>8.1f} "
                           f"{percentile(values, 0.95):>8.1f} {max(values):>8.1f}")
         finally:
             browser.close()
