@@ -286,3 +286,22 @@ def test_pull_refuses_remote_templates_the_loader_would_reject(repo, server, cap
     assert code == 0, out + err
     code, out, _ = ptk(capsys, "pull", "--format", "json", "nosubject")
     assert code == 1 and json.loads(out)[0]["status"] == "invalid"
+
+
+def test_sync_refused_for_conflict_reports_every_outcome_as_json(repo, server, capsys) -> None:
+    import boto3
+
+    ptk(capsys, "sync")
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.update_sms_template(TemplateName="dev-welcome", SMSTemplateRequest={"Body": "console"})
+    write(repo, "promo/push.json", '{"Default": {"Title": "Sale", "Body": "60% off"}}')
+    server.clear_log()
+    code, out, err = ptk(capsys, "sync", "--format", "json")
+    assert code == 3 and writes(server) == [] and "changed outside ptk" in err
+    data = json.loads(out)
+    status = {(o["template"], o["channel"]): (o["action"], o["status"]) for o in data["outcomes"]}
+    assert status == {("welcome", "sms"): ("CONFLICT", "refused"),
+                      ("promo", "push"): ("UPDATE", "skipped"),
+                      ("welcome", "email"): ("NOOP", "unchanged")}
+    assert data["summary"] == {"done": 0, "unchanged": 1, "failed": 0, "refused": 1, "skipped": 1}
+    assert "-console" in [o for o in data["outcomes"] if o["status"] == "refused"][0]["diff"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,6 +24,7 @@ from toolkit.cli.plan import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.model import Plan
     from toolkit.sync.apply import ApplyResult, Outcome
 
 STATUS_STYLE = {"done": "green", "unchanged": None, "failed": "red", "refused": "magenta",
@@ -66,6 +71,40 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
+def refused_result(plan: Plan) -> ApplyResult:
+    """The outcome of every change when sync refuses to start because of conflicts."""
+    from toolkit.sync.apply import ApplyResult, Outcome
+
+    outcomes = []
+    for change in plan.changes:
+        if change.kind == "CONFLICT":
+            outcomes.append(Outcome(change, "refused", f"changed outside ptk: {change.reason}"))
+        elif change.kind == "NOOP" and not change.retag:
+            outcomes.append(Outcome(change, "unchanged", "up to date", change.remote_version))
+        else:
+            outcomes.append(Outcome(change, "skipped", "not started: sync refused because of "
+                                                       "the conflicts"))
+    return ApplyResult(outcomes=tuple(outcomes))
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While publishing, SIGTERM (a cancelled CI job, ``docker stop``) stops ptk the way
+    Ctrl-C does: no new work is started, running changes finish, everything is reported."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be installed from the main thread
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @click.command("sync")
 @env_option
 @names_argument
@@ -90,7 +129,7 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
 
     Exit codes: 0 done; 1 some changes failed; 2 usage, config or template errors;
     3 refused: templates changed outside ptk (use --force) or since the plan;
-    130 interrupted (work already started is finished and reported).
+    130 interrupted by Ctrl-C or SIGTERM (work already started is finished and reported).
     """
     from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, EXIT_INTERRUPTED, UsageError
     from toolkit.sync.apply import Applier, apply_plan
@@ -115,7 +154,8 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     conflicts = [c for c in plan.changes if c.kind == "CONFLICT"]
     if conflicts and not force:
         if output_format == "json":
-            click.echo(plan_json(plan, env, target.description), nl=False)
+            click.echo(result_json(refused_result(plan), env.name, target.description),
+                       nl=False)
         else:
             click.echo(plan_text(plan, env, target.description, style), nl=False)
         click.echo(f"error: sync refused: {len(conflicts)} template channel(s) changed outside "
@@ -141,7 +181,8 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     progress = Progress(len(writes))
     try:
         from toolkit.model import Plan
-        result = apply_plan(Plan(changes=tuple(writes)), applier, progress=progress)
+        with sigterm_as_interrupt():
+            result = apply_plan(Plan(changes=tuple(writes)), applier, progress=progress)
     finally:
         progress.close()
     unchanged = [c for c in plan.changes if c.kind == "NOOP" and not c.retag]
