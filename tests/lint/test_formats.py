@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from toolkit.config import load_config
+from toolkit.cli import main
 from toolkit.lint.formats import format_github, format_json, format_sarif, format_text
 from toolkit.lint.rules import RULES
-from toolkit.lint.runner import lint
 from toolkit.model import Finding, Location
 
 FINDINGS = [
@@ -111,19 +110,25 @@ def test_sarif_uris_are_relative_and_encoded_and_regions_valid() -> None:
     assert "region" not in third  # no line 0 in SARIF
 
 
-def test_sarif_of_a_real_lint_run_suits_code_scanning(tmp_path: Path) -> None:
+def test_sarif_and_github_output_of_ptk_lint(tmp_path: Path, monkeypatch, capsys) -> None:
     (tmp_path / "ptk.toml").write_text("", encoding="utf-8")
     folder = tmp_path / "templates" / "t"
     folder.mkdir(parents=True)
     (folder / "sms.json").write_text('{"Body": "We\\u2019ve {{uppercase Location.City}}"}',
                                      encoding="utf-8")
-    config = load_config(tmp_path, explicit=tmp_path / "ptk.toml")
-    findings = lint(config, jobs=1).findings
-    assert {f.code for f in findings} >= {"H002", "L002"}
-    log = json.loads(format_sarif(findings, rules=RULES, version="0"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
     _check_sarif_for_code_scanning(log)
-    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"H002", "L002"}
+    region = results[0]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 1, "startColumn": 13}  # ’ written as \u2019 at column 13
+    assert main(["lint", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("::warning file=templates/t/sms.json,line=1,col=13,"
+                               "title=L002 sms-unicode::")
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
 
 
 def test_github_properties_escape_colons_and_commas_data_keeps_them() -> None:
