@@ -245,7 +245,7 @@
       renderTabs(data);
       renderFixtures(data);
     }
-    renderOverlay(data.error, data.view !== undefined || Boolean(gone && shownBefore));
+    renderOverlay(data.error, data.view !== undefined || Boolean(gone && shownBefore), gone);
     if (data.view !== undefined) {
       renderStage(data);
       renderMissing(data.missing || []);
@@ -343,7 +343,7 @@
     replaceChildren(stage, [el("div", { class: "empty", text })]);
   }
 
-  function renderOverlay(error, hasRender) {
+  function renderOverlay(error, hasRender, templateGone) {
     const overlay = $("overlay");
     if (!error || error.not_found && !hasRender) {
       overlay.hidden = true;
@@ -354,11 +354,13 @@
     renderCodeFrame($("overlay-frame"), error.frame);
     $("overlay-hint").textContent = error.hint ? `Hint: ${error.hint}` : "";
     $("overlay-hint").hidden = !error.hint;
-    $("overlay-note").textContent = error.not_found
+    $("overlay-note").textContent = templateGone
       ? "It is no longer in the repository (deleted, renamed or moved). The last render stays underneath until it comes back."
-      : "The last good render is shown underneath. Fix the file and save; this message goes away.";
+      : error.not_found
+        ? "It is no longer in the repository (deleted, renamed or moved): pick another one above. The last render stays underneath until it comes back."
+        : "The last good render is shown underneath. Fix the file and save; this message goes away.";
     $("overlay-note").hidden = !hasRender;
-    $("overlay-back").hidden = !error.not_found;
+    $("overlay-back").hidden = !templateGone;
     overlay.hidden = false;
   }
 

@@ -428,3 +428,18 @@ def test_the_email_light_view_ignores_the_viewers_dark_system(browser, preview: 
         context.close()
         email.write_bytes(original)
 
+
+def test_a_fixture_deleted_while_shown(page, preview: Preview, repo: Path, restore) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
+    bubble = page.locator(".bubble")
+    expect()(bubble).to_contain_text("Welcome aboard")
+    good = bubble.text_content()
+    (repo / "fixtures" / "minimal.json").unlink()
+    expect()(page.locator("#overlay-message")).to_contain_text("no fixture 'minimal'")
+    expect()(page.locator("#overlay-note")).to_contain_text("pick another one above")
+    expect()(page.locator("#overlay-back")).to_be_hidden()  # the template is still there
+    expect()(page.locator(".toolbar")).to_be_visible()
+    expect()(bubble).to_have_text(good)
+    page.select_option("#fixture-select", "full-profile")
+    expect()(page.locator("#overlay")).to_be_hidden()
+
