@@ -137,3 +137,27 @@ def test_github_properties_escape_colons_and_commas_data_keeps_them() -> None:
     (line,) = format_github([finding]).splitlines()
     assert line == ("::error file=templates/a%2Cb%3Ac/sms.txt,line=3,col=4,"
                     "title=V001 missing-variable::no value: A, B%0D%0Anext 50%25%0Ahint: add it")
+
+
+def test_paths_are_relative_to_the_github_workspace(tmp_path: Path, monkeypatch,
+                                                    capsys) -> None:
+    root = tmp_path / "marketing"
+    folder = root / "templates" / "t"
+    folder.mkdir(parents=True)
+    (root / "ptk.toml").write_text("", encoding="utf-8")
+    (folder / "sms.txt").write_text("Hi {{uppercase Location.City}}\n", encoding="utf-8")
+    (folder / "sms.json").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    assert main(["lint", "--format", "github"]) == 1
+    assert capsys.readouterr().out.startswith("::error file=marketing/templates/t/sms.txt,")
+    assert main(["lint", "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]}
+    assert uris == {"marketing/templates/t/sms.txt"}
+    assert main(["lint", "--format", "json"]) == 1  # other formats keep config-relative paths
+    assert json.loads(capsys.readouterr().out)[0]["path"] == "templates/t/sms.txt"
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(root))
+    assert main(["lint", "--format", "github"]) == 1
+    assert capsys.readouterr().out.startswith("::error file=templates/t/sms.txt,")

@@ -53,7 +53,26 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
 
         extra = {"rules": {f.code: RULES[f.code] for f in result.findings if f.code in RULES},
                  "version": __version__}
-    text = FORMATS[output_format](result.findings, checked=result.checked,
+    findings = result.findings
+    if output_format in ("github", "sarif"):
+        from toolkit.lint.formats import rebase
+
+        findings = tuple(rebase(findings, _workspace_prefix(config.root)))
+    text = FORMATS[output_format](findings, checked=result.checked,
                                   color=output_format == "text" and use_color(), **extra)
     click.echo(text, nl=False)
     return 1 if result.errors else 0
+
+
+def _workspace_prefix(root: Path) -> str:
+    """Where the config's folder sits inside the GitHub Actions checkout
+    (``GITHUB_WORKSPACE``), as a relative posix path; "" outside Actions or at its root."""
+    import os
+
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    try:
+        return Path(root).resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return ""

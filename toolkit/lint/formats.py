@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,23 @@ from toolkit.model import Finding
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def rebase(findings: Sequence[Finding], prefix: str) -> list[Finding]:
+    """Findings whose relative paths are put under ``prefix`` (``marketing`` turns
+    ``templates/a/sms.txt`` into ``marketing/templates/a/sms.txt``): GitHub matches
+    annotations and code-scanning results against the repository root, which may hold the
+    ptk repository in a subfolder."""
+    prefix = prefix.strip("/")
+    if not prefix or prefix == ".":
+        return list(findings)
+    out = []
+    for f in findings:
+        path = f.location.path
+        if not (PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute()):
+            f = replace(f, location=replace(f.location, path=f"{prefix}/{path}"))
+        out.append(f)
+    return out
 
 
 def record(finding: Finding) -> dict[str, Any]:
