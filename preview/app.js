@@ -495,7 +495,12 @@
       (v) => { state.emailWidth = v; setRoute(state.route, false); applyEmailView(); });
     email.themeButtons = segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
       state.emailTheme, (v) => { state.emailTheme = v; setRoute(state.route, false); applyEmailView(); });
-    const controls = el("div", { class: "controls" }, [email.viewButtons, email.widthButtons, email.themeButtons]);
+    // the email alone in a tab of its own (same sandboxed address as the frame): full height,
+    // the browser's developer tools, printing
+    email.openLink = el("a", { class: "open-link", target: "_blank", rel: "noopener noreferrer", text: "Open in new tab ↗" });
+    email.copyButton = copyButton(() => (state.emailView === "text" ? email.text.textContent : email.source.textContent));
+    const controls = el("div", { class: "controls" }, [email.viewButtons, email.widthButtons, email.themeButtons,
+      el("span", { class: "controls-end" }, [email.copyButton, email.openLink])]);
     return [
       el("div", { class: "card inbox" }, [
         el("div", { class: "inbox-avatar", text: "✉" }),
@@ -550,6 +555,11 @@
 
   function applyEmailView() {
     setFrameSource();
+    const src = email.frame.getAttribute("src");
+    if (src) email.openLink.setAttribute("href", src);
+    email.openLink.hidden = state.emailView !== "html" || !email.hasHtml;
+    email.copyButton.hidden = state.emailView === "html";
+    email.copyButton.textContent = state.emailView === "text" ? "Copy text" : "Copy HTML";
     // the buttons follow the state (which an address from history or a bookmark can set too)
     for (const [key, group] of [["emailView", email.viewButtons], ["emailWidth", email.widthButtons], ["emailTheme", email.themeButtons]]) {
       for (const b of group.children) {
@@ -585,6 +595,23 @@
     email.sizeText.textContent = `${kb(view.html_bytes)} of ${kb(view.gmail_clip_bytes)}` +
       (view.clipped ? " — Gmail will clip this message" : " (Gmail clips above this)");
     applyEmailView();
+  }
+
+  // A button that copies text to the clipboard (the page is served from 127.0.0.1 or
+  // localhost, which browsers treat as secure, so the clipboard API is there).
+  function copyButton(getText, label) {
+    const button = el("button", { type: "button", class: "copy", text: label || "Copy" });
+    button.addEventListener("click", async () => {
+      const original = button.textContent;
+      try {
+        await navigator.clipboard.writeText(getText());
+        button.textContent = "Copied";
+      } catch (err) {
+        button.textContent = "Copy failed";
+      }
+      setTimeout(() => { button.textContent = original; }, 1200);
+    });
+    return button;
   }
 
   // sms
@@ -690,7 +717,7 @@
         el("div", { class: "phone-header", text: "Text Message" }),
         el("div", { class: "phone-screen" }, [smsBubble(view)]),
       ]),
-      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats]), why, acrossFixtures(data && data.across_fixtures, data && data.fixture)]),
+      el("div", { class: "sms-info" }, [el("div", { class: "card" }, [stats, el("div", { class: "card-actions" }, [copyButton(() => view.body, "Copy message")])]), why, acrossFixtures(data && data.across_fixtures, data && data.fixture)]),
     ]);
   }
 

@@ -443,3 +443,29 @@ def test_a_fixture_deleted_while_shown(page, preview: Preview, repo: Path, resto
     page.select_option("#fixture-select", "full-profile")
     expect()(page.locator("#overlay")).to_be_hidden()
 
+
+def test_copy_buttons_and_the_email_in_a_tab_of_its_own(browser, preview: Preview) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=preview.url.rstrip("/"))
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(5000)
+        tab.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
+        expect()(tab.locator(".bubble")).to_contain_text("Welcome aboard")
+        tab.locator("button.copy", has_text="Copy message").click()
+        expect()(tab.locator("button.copy", has_text="Copied")).to_be_visible()
+        assert tab.evaluate("navigator.clipboard.readText()") == tab.locator(".bubble").text_content()
+        tab.locator('.tab[data-channel="email"]').click()
+        link = tab.locator(".open-link")
+        expect()(link).to_be_visible()
+        href = link.get_attribute("href")
+        assert href == tab.locator("#email-frame").get_attribute("src") and href.startswith("/api/email?")
+        with context.expect_page() as opened:
+            link.click()
+        email_tab = opened.value
+        email_tab.wait_for_load_state()
+        assert "Fernwood" in email_tab.locator("body").inner_text()
+        assert email_tab.evaluate("typeof window.opener") == "object" and email_tab.evaluate("window.opener") is None
+    finally:
+        context.close()
+
