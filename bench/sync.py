@@ -178,7 +178,8 @@ def report(root: Path, url: str, args: argparse.Namespace) -> None:
     rows.append((f"`ptk sync` with nothing to do ({args.templates} templates)",
                  f"{elapsed:.2f} s, {len(write_log(url)) - before} write requests"))
 
-    # 4. update of the first templates: a new version, its activation, the tag
+    # 4. update of the first templates: the intent tag (ptk:pending), a new version, its
+    #    activation, the marker tag
     for name in first:
         folder = root / "templates" / name
         body = folder / ("email.txt" if (folder / "email.txt").exists() else "sms.txt")
