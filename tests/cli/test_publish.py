@@ -305,3 +305,14 @@ def test_sync_refused_for_conflict_reports_every_outcome_as_json(repo, server, c
                       ("welcome", "email"): ("NOOP", "unchanged")}
     assert data["summary"] == {"done": 0, "unchanged": 1, "failed": 0, "refused": 1, "skipped": 1}
     assert "-console" in [o for o in data["outcomes"] if o["status"] == "refused"][0]["diff"]
+
+
+def test_reserved_tag_keys_in_the_manifest_stop_the_plan(repo, server, capsys) -> None:
+    """ptk: keys would fight ptk's own marker and aws: keys cannot be set at all: a clear
+    error naming the manifest, exit 2, nothing written."""
+    for key in ("ptk:digest", "aws:owner"):
+        write(repo, "welcome/sms.json", json.dumps({"Tags": {"team": "a", key: "x"}}))
+        server.clear_log()
+        code, out, err = ptk(capsys, "sync")
+        assert code == 2 and out == "" and writes(server) == []
+        assert "templates/welcome/sms.json" in err and repr(key) in err and "reserved" in err

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from toolkit.config import Config, Environment
 from toolkit.errors import ConfigError, InputError, UsageError
 from toolkit.model import Plan
+from toolkit.sync.digest import user_tags
 from toolkit.sync.plan import Desired, make_plan
 from toolkit.sync.state import Listing, list_remote, read_states
 from toolkit.sync.target import Target
@@ -84,6 +85,12 @@ def desired_state(config: Config, env: Environment, patterns: Sequence[str]) -> 
     for (name, channel), body in bodies.items():
         template = repo.template(name)
         tags = tags_of(template.channels[channel]) if template is not None else {}
+        reserved = sorted(k for k in tags if k not in user_tags({k: ""}))
+        if reserved and template is not None:
+            raise InputError(
+                f"{template.channels[channel].manifest_path}: Tags key {reserved[0]!r} is "
+                f"reserved (ptk: keys hold ptk's marker, aws: keys belong to AWS); nothing "
+                f"was planned", hint="rename the tag, or remove it from Tags")
         full = dict(body)
         if tags:
             full["tags"] = tags
