@@ -79,7 +79,8 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     return Path(root)
 
 
-@pytest.fixture(name="write_tree")
+@pytest.fixture(name="write_tree", scope="session")
 def write_tree_fixture() -> Callable[[Path, Mapping[str, str | bytes]], Path]:
-    """``write_tree(root, files)``: see the module docstring and ``write_tree`` above."""
+    """``write_tree(root, files)``: see the module docstring and ``write_tree`` above. Session
+    scoped (it holds no state), so ``@given`` tests may use it too."""
     return write_tree
