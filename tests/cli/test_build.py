@@ -196,3 +196,32 @@ def test_unreadable_file(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
     err = capsys.readouterr().err
     assert "templates/t/sms.txt: S007 cannot read the file (Permission denied)" in err
     assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize("out", ["templates", "templates/welcome", ".", "fixtures", ""])
+def test_out_overlapping_the_sources_is_refused_and_nothing_is_touched(
+        out: str, sample: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bodies have the manifests' file names: `--out templates` used to overwrite every
+    # templates/<T>/<channel>.json with its request body; `--out ""` wrote into the root.
+    monkeypatch.chdir(sample)
+    before = {p: p.read_bytes() for p in sample.rglob("*") if p.is_file()}
+    assert main(["build", "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert ("overlaps the" in err or "--out is empty" in err) and "Traceback" not in err
+    assert {p: p.read_bytes() for p in sample.rglob("*") if p.is_file()} == before
+
+
+def test_summary_says_one_body_and_one_template(sample: Path, capsys,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample)
+    assert main(["build", "cart-reminder", "cart-reminder"]) == 0
+    assert "built 1 body for 1 template in build" in capsys.readouterr().err
+
+
+def test_empty_config_option_is_a_config_error(sample: Path, capsys,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--config ""` used to be ignored silently (discovery ran instead).
+    monkeypatch.chdir(sample)
+    assert main(["--config", "", "build"]) == 2
+    assert "error: --config is empty" in capsys.readouterr().err
+    assert not (sample / "build").exists()

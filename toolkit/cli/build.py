@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from toolkit.config import Config
 
 
 @click.command("build")
@@ -35,15 +39,36 @@ def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...]) -> 
         raise InputError(f"{count} problem{'s' if count > 1 else ''} found; nothing was built",
                          hint="fix the problems above and run `ptk build` again",
                          problems=repo.findings)
-    out = Path(out_dir) if out_dir is not None else config.root / "build"
+    out = _output_folder(out_dir, config)
     files = build.output_files(build.build_all(repo))
     written = build.write_outputs(files, out, prune=not names)
     for path in written:
         click.echo(_shown(path))
     templates = len({p.parent for p in written})
-    click.echo(f"built {len(written)} bodies for {templates} templates in {_shown(out)}",
-               err=True)
+    click.echo(f"built {len(written)} {'body' if len(written) == 1 else 'bodies'} for "
+               f"{templates} template{'' if templates == 1 else 's'} in {_shown(out)}", err=True)
     return 0
+
+
+def _output_folder(out_dir: str | None, config: Config) -> Path:
+    """The --out folder (default build/ next to the config file). It must be a folder of its
+    own: writing bodies into the templates or fixtures folder (or a folder holding them)
+    would overwrite the manifests, which have the same file names."""
+    from toolkit.errors import UsageError
+
+    if out_dir is None:
+        return config.root / "build"
+    if not out_dir.strip():
+        raise UsageError("--out is empty", hint="pass a folder, e.g. --out build")
+    out = Path(out_dir)
+    resolved = out.resolve()
+    for what, folder in (("templates", config.templates_dir), ("fixtures", config.fixtures_dir)):
+        if resolved == folder or folder in resolved.parents or resolved in folder.parents:
+            raise UsageError(
+                f"--out {out_dir} overlaps the {what} folder {folder}: the bodies would "
+                "overwrite files of the same names there",
+                hint="pass a separate folder, e.g. --out build (the default)")
+    return out
 
 
 def _shown(path: Path) -> str:

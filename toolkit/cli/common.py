@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from toolkit.config import Config, load_config
+from toolkit.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,7 +22,11 @@ def config_from_context(ctx: click.Context) -> Config:
     root = ctx.find_root()
     obj = root.obj if isinstance(root.obj, dict) else {}
     explicit = obj.get("config_path")
-    return load_config(Path.cwd(), Path(explicit) if explicit else None)
+    if explicit is not None and not explicit.strip():
+        raise ConfigError("--config is empty",
+                          hint="pass the path of a ptk.toml or pyproject.toml, or leave "
+                               "--config out to find the configuration by walking up")
+    return load_config(Path.cwd(), Path(explicit) if explicit is not None else None)
 
 
 def format_option(choices: Sequence[str] = ("text", "json"), default: str | None = None,
