@@ -316,3 +316,16 @@ def test_reserved_tag_keys_in_the_manifest_stop_the_plan(repo, server, capsys) -
         code, out, err = ptk(capsys, "sync")
         assert code == 2 and out == "" and writes(server) == []
         assert "templates/welcome/sms.json" in err and repr(key) in err and "reserved" in err
+
+
+def test_more_tags_than_a_template_can_hold_with_the_marker_stop_the_plan(repo, server,
+                                                                          capsys) -> None:
+    """Pinpoint holds 50 tags per template and ptk's marker takes 3: 48 user tags would
+    publish the content and then fail at every tag call."""
+    write(repo, "welcome/sms.json", json.dumps({"Tags": {f"k{n}": "v" for n in range(48)}}))
+    code, out, err = ptk(capsys, "sync")
+    assert code == 2 and "templates/welcome/sms.json: 48 Tags" in err and writes(server) == []
+    write(repo, "welcome/sms.json", json.dumps({"Tags": {f"k{n}": "v" for n in range(47)}}))
+    code, out, err = ptk(capsys, "sync")
+    assert code == 0, err
+    assert ptk(capsys, "plan", "--detailed-exitcode")[0] == 0

@@ -39,6 +39,9 @@ from typing import Any
 DIGEST_TAG = "ptk:digest"
 VERSIONS_TAG = "ptk:versions"
 PENDING_TAG = "ptk:pending"
+# Pinpoint allows 50 tags per resource; ptk's marker takes three of them
+TAGS_PER_RESOURCE = 50
+MAX_USER_TAGS = TAGS_PER_RESOURCE - 3
 OWN_PREFIX = "ptk:"
 RESERVED_PREFIX = "aws:"
 TAG_VALUE_LIMIT = 256

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from toolkit.config import Config, Environment
 from toolkit.errors import ConfigError, InputError, UsageError
 from toolkit.model import Plan
-from toolkit.sync.digest import user_tags
+from toolkit.sync.digest import MAX_USER_TAGS, TAGS_PER_RESOURCE, user_tags
 from toolkit.sync.plan import Desired, make_plan
 from toolkit.sync.state import Listing, list_remote, read_states
 from toolkit.sync.target import Target
@@ -91,6 +91,12 @@ def desired_state(config: Config, env: Environment, patterns: Sequence[str]) -> 
                 f"{template.channels[channel].manifest_path}: Tags key {reserved[0]!r} is "
                 f"reserved (ptk: keys hold ptk's marker, aws: keys belong to AWS); nothing "
                 f"was planned", hint="rename the tag, or remove it from Tags")
+        if len(tags) > MAX_USER_TAGS and template is not None:
+            raise InputError(
+                f"{template.channels[channel].manifest_path}: {len(tags)} Tags, but a "
+                f"template holds at most {TAGS_PER_RESOURCE} tags and ptk's marker takes "
+                f"{TAGS_PER_RESOURCE - MAX_USER_TAGS}; nothing was planned",
+                hint=f"keep at most {MAX_USER_TAGS} keys in Tags")
         full = dict(body)
         if tags:
             full["tags"] = tags
