@@ -356,7 +356,7 @@ class TextComparison(Rule):
                                   f"engine fails on it (attribute values are text)", where,
                                   hint="quote the number to compare text, or compare "
                                        "Metrics values with numbers")
-                elif "numeric-text" in kinds and kinds <= {"text", "numeric-text"}:
+                elif "numeric-text" in kinds and "number" not in kinds:
                     yield Problem(f"{call.name} compares text, not numbers (\"9\" > \"17\")",
                                   where, hint="compare values of equal length, or store a flag "
                                               "attribute and test it with #if")
