@@ -37,7 +37,7 @@ def test_tag_change_alone_is_planned_and_converged_without_a_new_version(harness
     assert "+team=retention" in change.diff and "+cost=42" in change.diff
     result = apply_plan(plan, harness.applier())
     assert result.ok and result.outcomes[0].message == "tags updated"
-    assert [e["operation"] for e in harness.writes()] == ["TagResource", "UntagResource"]
+    assert [e["operation"] for e in harness.writes()] == ["UntagResource", "TagResource"]
     tags = harness.other.read_tags("t", "sms")
     assert user(tags) == {"team": "retention", "cost": "42"}
     assert tags[DIGEST_TAG] == tags[PENDING_TAG] == content_digest(SMS)
@@ -75,7 +75,18 @@ def test_content_and_tag_change_together_converge_in_the_marker_call(harness) ->
     assert change.kind == "UPDATE" and "+team=retention" in change.diff
     assert apply_plan(plan, harness.applier()).ok
     assert [e["operation"] for e in harness.writes()] == [
-        "TagResource", "UpdateSmsTemplate", "UpdateTemplateActiveVersion", "TagResource",
-        "UntagResource"]
+        "TagResource", "UpdateSmsTemplate", "UpdateTemplateActiveVersion", "UntagResource",
+        "TagResource"]
     assert user(harness.other.read_tags("t", "sms")) == {"team": "retention"}
     assert {c.kind for c in harness.plan(wanted).changes} == {"NOOP"}
+
+
+def test_replacing_every_tag_at_the_limit_makes_room_first(harness) -> None:
+    """47 user tags + the marker fill the 50-tag limit: replacing all 47 keys must remove
+    the old ones before adding the new ones."""
+    old = {f"old{n}": "v" for n in range(47)}
+    new = {f"new{n}": "v" for n in range(47)}
+    assert harness.sync({("t", "sms"): tagged(SMS, old)}).ok
+    result = harness.sync({("t", "sms"): tagged(SMS, new)})
+    assert result.ok, [o.message for o in result.outcomes]
+    assert user(harness.other.read_tags("t", "sms")) == new

@@ -278,10 +278,12 @@ class Applier:
         if change.kind != "TAG" or change.retag:
             marker = marker_tags(change.digest or "", published_versions(tags), version)
             to_set.update({k: v for k, v in marker.items() if tags.get(k) != v})
-        if to_set:
-            self.target.tag(change.name, change.channel, to_set)
+        # removals first: a template holds at most 50 tags, so replacing many keys must make
+        # room before adding (a run that dies in between is converged by the next one)
         if to_remove:
             self.target.untag(change.name, change.channel, to_remove)
+        if to_set:
+            self.target.tag(change.name, change.channel, to_set)
 
     def _require(self, change: Change, version: str | None) -> RemoteContent:
         seen = self.target.get(change.name, change.channel, version)
