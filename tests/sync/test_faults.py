@@ -88,6 +88,7 @@ def test_write_that_keeps_failing_is_reported_and_retried_a_bounded_number_of_ti
     result = harness.sync({("w", "sms"): {"Body": "two"}, ("x", "sms"): {"Body": "x"}})
     outcome = {o.change.name: o for o in result.outcomes}
     assert outcome["w"].status == "failed" and "InternalServerError" in outcome["w"].message
+    assert "4 write attempts in all, none found when read back" in outcome["w"].message
     assert outcome["x"].status == "unchanged"
     assert calls == ["w"] * 4 and harness.versions("w", "sms") == ["1"]
 

@@ -225,7 +225,8 @@ class Applier:
                     "once it shows up and activates it")
             self._sleep(random.uniform(0, self.retry_base * 2 ** attempt))
         assert error is not None
-        raise error
+        raise TransientError(f"{error.message}; {self.write_attempts} write attempts in all, "
+                             f"none found when read back", hint=error.hint, code=error.code)
 
     def _await_version(self, change: Change, after: str | None, polls: int) -> str | None:
         for poll in range(polls):
