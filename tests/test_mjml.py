@@ -127,3 +127,32 @@ def test_mrml_byte_positions_become_line_and_column(tmp_path: Path) -> None:
         compile_mjml(source, path=tmp_path / "e.mjml", includes=())  # x.mjml not provided
     assert (info.value.line, info.value.column) == (2, 4)
     assert "unable to load included template" in info.value.message
+
+
+@pytest.mark.parametrize(("body", "line"), [
+    ("<mj-wrapper>" * 3000 + "</mj-wrapper>" * 3000, 1),
+    ("<mj-raw>\n" + "<div>" * 20000 + "</div>" * 20000 + "</mj-raw>", 2),
+])
+def test_nesting_that_would_crash_mrml_is_a_located_error(tmp_path: Path, body: str,
+                                                          line: int) -> None:
+    # MRML overflows its stack (segmentation fault: the whole ptk process died) at about
+    # 2,000 nested mj-* elements or 10,000 nested HTML tags.
+    source = f"<mjml><mj-body>{body}</mj-body></mjml>"
+    with pytest.raises(RenderError) as info:
+        compile_mjml(source, path=tmp_path / "email.mjml")
+    assert info.value.line == line and "nested more than 500 deep" in info.value.message
+
+
+def test_deep_nesting_inside_an_include_is_reported_in_the_include(tmp_path: Path) -> None:
+    (tmp_path / "deep.mjml").write_text("<mj-raw>" + "<p><span>" * 400 + "</mj-raw>")
+    source = '<mjml><mj-body><mj-include path="deep.mjml" /></mj-body></mjml>'
+    with pytest.raises(RenderError) as info:
+        compile_mjml(source, path=tmp_path / "email.mjml")
+    assert info.value.path == str((tmp_path / "deep.mjml").resolve())
+
+
+def test_ordinary_nesting_void_elements_and_comments_are_fine(tmp_path: Path) -> None:
+    row = "<tr><td><img src='x.png'><br><hr/><!-- <div><div> --></td></tr>"
+    source = ("<mjml><mj-body><mj-section><mj-column><mj-table>" + row * 600
+              + "</mj-table></mj-column></mj-section></mj-body></mjml>")
+    assert "x.png" in compile_mjml(source, path=tmp_path / "email.mjml")

@@ -44,6 +44,14 @@ _RAW = {"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-title", "m
         "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text"}
 
 
+# MRML recurses once per nested element and overflows its stack (the process dies with a
+# segmentation fault) at about 2,000 nested mj-* elements or 10,000 nested HTML tags.
+MAX_DEPTH = 500
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+
+
 @dataclass(frozen=True)
 class Include:
     """One ``mj-include``: the path as written, the file it resolves to, and its text."""
@@ -104,6 +112,26 @@ def check_tags(source: str, *, path: Path) -> None:
                           path=str(path), line=line, column=col)
 
 
+def check_depth(source: str, *, path: Path) -> None:
+    """Raise RenderError where elements (MJML or HTML) nest more than MAX_DEPTH deep, which
+    no real email does and which would crash MRML."""
+    depth = 0
+    uncommented = _COMMENT.sub(lambda m: " " * len(m.group(0)), source)
+    for match in _ANY_TAG.finditer(uncommented):
+        name = match.group(2).lower()
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        elif name not in _VOID and not match.group(3).rstrip().endswith("/"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = line_col(source, match.start())
+                raise RenderError(
+                    f"{path}:{line}:{col}: elements are nested more than {MAX_DEPTH} deep "
+                    "here, which MRML cannot compile",
+                    hint="close the elements above (or flatten the markup)",
+                    path=str(path), line=line, column=col)
+
+
 def read_includes(source: str, *, path: Path) -> tuple[Include, ...]:
     """Every file ``source`` (at ``path``) includes, recursively, in order of appearance.
     Raises RenderError at the ``<mj-include>`` tag of a missing or unreadable file."""
@@ -153,6 +181,9 @@ def compile_mjml(source: str, *, path: Path,
     check_tags(source, path=path)
     if includes is None:
         includes = read_includes(source, path=path)
+    check_depth(source, path=path)
+    for include in includes:
+        check_depth(include.text, path=include.path)
     try:
         return _compile(source, tuple((inc.literal, inc.text) for inc in includes))
     except (KeyboardInterrupt, SystemExit):
