@@ -156,3 +156,12 @@ def test_ordinary_nesting_void_elements_and_comments_are_fine(tmp_path: Path) ->
     source = ("<mjml><mj-body><mj-section><mj-column><mj-table>" + row * 600
               + "</mj-table></mj-column></mj-section></mj-body></mjml>")
     assert "x.png" in compile_mjml(source, path=tmp_path / "email.mjml")
+
+
+def test_an_include_behind_a_symlink_loop_is_located(tmp_path: Path) -> None:
+    (tmp_path / "loop.mjml").symlink_to("loop.mjml")
+    source = '<mjml><mj-body>\n  <mj-include path="loop.mjml" /></mj-body></mjml>'
+    with pytest.raises(RenderError) as info:
+        read_includes(source, path=tmp_path / "email.mjml")
+    assert (info.value.line, info.value.column) == (2, 3)
+    assert "symbolic link loop" in info.value.message

@@ -152,7 +152,12 @@ def _collect(source: str, path: Path, found: dict[Path, Include]) -> None:
                               hint='write <mj-include path="partials/header.mjml" />',
                               path=str(path), line=line, column=col)
         literal = attr.group(1) if attr.group(1) is not None else attr.group(2)
-        target = (path.parent / literal).resolve()
+        try:
+            target = (path.parent / literal).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+            raise RenderError(f"{path}:{line}:{col}: cannot read included file {literal!r} "
+                              "(a symbolic link loop)", hint="point the path at a real file",
+                              path=str(path), line=line, column=col) from None
         if target in found:
             continue
         try:
