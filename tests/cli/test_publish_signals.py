@@ -86,3 +86,26 @@ def test_signal_mid_sync_reports_everything_and_the_rerun_converges(
         active = client.get_sms_template(TemplateName=name)["SMSTemplateResponse"]
         assert len(versions) <= 2 and active["Body"] == f"v2 {n}", name
         assert active["Version"] == str(max(int(v["Version"]) for v in versions)), name
+
+
+def test_kill_9_mid_sync_then_git_changes_the_rerun_has_no_conflict(server, tmp_path) -> None:
+    """A hard kill gives ptk no chance to report; whatever it was in the middle of (a
+    template created or a version written, marker not yet tagged), the next run, with git
+    changed in between, converges with no CONFLICT and no extra version. (test_crash.py
+    covers each step deterministically; this is the real process.)"""
+    server.reset()
+    make_repo(tmp_path, server.url, "v1")
+    code, _, _ = run_sync(tmp_path, signum=signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    make_repo(tmp_path, server.url, "v2", rate=200)
+    code, out, err = run_sync(tmp_path)
+    assert code == 0, err
+    assert {o["action"] for o in json.loads(out)["outcomes"]} <= {"CREATE", "UPDATE"}
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    for n in range(COUNT):
+        name = f"t{n:02}"
+        versions = client.list_template_versions(TemplateName=name, TemplateType="SMS")[
+            "TemplateVersionsResponse"]["Item"]
+        active = client.get_sms_template(TemplateName=name)["SMSTemplateResponse"]
+        assert len(versions) <= 2 and active["Body"] == f"v2 {n}", name
