@@ -329,3 +329,23 @@ def test_more_tags_than_a_template_can_hold_with_the_marker_stop_the_plan(repo, 
     code, out, err = ptk(capsys, "sync")
     assert code == 0, err
     assert ptk(capsys, "plan", "--detailed-exitcode")[0] == 0
+
+
+def test_pull_leaves_out_ptk_and_aws_tags_so_the_result_plans(repo, server, capsys,
+                                                              tmp_path_factory,
+                                                              monkeypatch) -> None:
+    import boto3
+
+    write(repo, "welcome/sms.json", '{"Tags": {"team": "growth"}}')
+    assert ptk(capsys, "sync", "welcome")[0] == 0
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    arn = client.get_sms_template(TemplateName="dev-welcome")["SMSTemplateResponse"]["Arn"]
+    client.tag_resource(ResourceArn=arn, TagsModel={"tags": {"aws:cloudformation:stack-name": "s"}})
+    fresh = tmp_path_factory.mktemp("fresh")
+    (fresh / "ptk.toml").write_text((repo / "ptk.toml").read_text(), encoding="utf-8")
+    monkeypatch.chdir(fresh)
+    assert ptk(capsys, "pull", "welcome")[0] == 0
+    manifest = json.loads((fresh / "templates/welcome/sms.json").read_text())
+    assert manifest["Tags"] == {"team": "growth"}
+    code, out, err = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 0, out + err

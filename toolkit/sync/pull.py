@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from toolkit.sync.digest import canonical_content
+from toolkit.sync.digest import canonical_content, user_tags
 from toolkit.sync.target import RemoteContent
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,9 +71,9 @@ def channel_files(channel: str, content: RemoteContent) -> dict[str, str]:
         text = manifest.get(field)
         if isinstance(text, str) and text.strip() and not text.startswith("\ufeff"):
             files[file_name] = manifest.pop(field)
-    user_tags = {k: v for k, v in (content.tags or {}).items() if not k.startswith("ptk:")}
-    if user_tags:
-        manifest["Tags"] = user_tags
+    tags = user_tags(content.tags or {})  # without ptk's marker and AWS's reserved keys
+    if tags:
+        manifest["Tags"] = tags
     files[f"{channel}.json"] = canonical_json(manifest)
     return files
 
