@@ -5,7 +5,7 @@ Each channel becomes the folder format the loader reads (DESIGN.md §2): the man
 email HTML in ``email.html``, text bodies in ``email.txt`` / ``sms.txt`` / ``voice.txt``
 (a body that is empty or only whitespace stays inline, since the loader refuses empty
 files), push and in-app content inline. User tags become ``Tags``; ptk's own marker tags
-are left out.
+and the keys AWS reserves (``aws:``) are left out.
 
 Only files the loader accepts are written: each channel's files are first loaded from a
 temporary folder (``toolkit.loader.load_template``). A remote template ptk cannot represent
