@@ -84,3 +84,18 @@ def test_init_that_fails_half_way_removes_what_it_wrote(tmp_path: Path, capsys,
     assert "No space left on device" in captured.err and "nothing was written" in captured.err
     assert captured.out == ""
     assert not target.exists()
+
+
+@pytest.mark.parametrize("where", ["templates", "templates/new", "fixtures"])
+def test_init_inside_another_repositorys_templates_or_fixtures_is_refused(
+        where: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `cd templates && ptk init` used to scaffold ptk.toml, templates/ and fixtures/ there,
+    # which the outer repository then read as broken templates (S006) or fixtures (S005).
+    assert main(["init", str(tmp_path)]) == 0
+    capsys.readouterr()
+    before = sorted(tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path / where.split("/")[0])
+    assert main(["init", *where.split("/")[1:]]) == 2
+    err = capsys.readouterr().err
+    assert f"folder of the template repository configured by {tmp_path / 'ptk.toml'}" in err
+    assert sorted(tmp_path.rglob("*")) == before

@@ -45,6 +45,7 @@ def command(directory: str, force: bool) -> int:
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder",
                          hint="pass a new or existing folder to `ptk init`")
+    _refuse_inside_a_repository(target)
     existing = [rel for rel in files if (target / rel).exists()]
     if existing and not force:
         shown = ", ".join(str(target / rel) for rel in existing[:5])
@@ -77,3 +78,28 @@ def command(directory: str, force: bool) -> int:
     click.echo(f"created a template repository in {target} "
                f"(try: cd {target} && ptk build)", err=True)
     return 0
+
+
+def _refuse_inside_a_repository(target: Path) -> None:
+    """A scaffold inside another repository's templates or fixtures folder would turn its
+    ``ptk.toml`` and folders into broken templates or fixtures of that repository."""
+    from toolkit.config import load_config
+    from toolkit.errors import ConfigError, UsageError
+
+    start = target.resolve()
+    while not start.is_dir() and start != start.parent:
+        start = start.parent
+    try:
+        config = load_config(start)
+    except ConfigError:
+        return  # a broken outer configuration is that repository's business
+    if config.path is None:
+        return
+    resolved = target.resolve()
+    for what, folder in (("templates", config.templates_dir), ("fixtures", config.fixtures_dir)):
+        if resolved == folder or folder in resolved.parents:
+            raise UsageError(
+                f"{target} is inside the {what} folder of the template repository configured "
+                f"by {config.path}",
+                hint=f"run `ptk init` outside {folder}; to add a template there, create a "
+                     "folder with a channel manifest (see `ptk init` in an empty folder)")
