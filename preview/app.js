@@ -478,7 +478,12 @@
       id: "email-frame", title: "Email HTML (sandboxed)", sandbox: "", referrerpolicy: "no-referrer",
       loading: "eager",
     });
-    email.frameBox = el("div", { class: `frame-box width-${state.emailWidth} theme-${state.emailTheme}` }, [email.frame]);
+    email.resizer = el("div", {
+      class: "frame-resizer", role: "separator", tabindex: "0", "aria-orientation": "vertical",
+      "aria-label": "Frame width: drag, or use the Left and Right arrow keys", title: "Drag to try other widths",
+    });
+    email.frameBox = el("div", { class: `frame-box width-${state.emailWidth} theme-${state.emailTheme}` }, [email.frame, email.resizer]);
+    makeResizable(email.frameBox, email.resizer);
     email.text = el("pre", { class: "textpart" });
     email.textBox = el("div", { class: "textpart-box", hidden: true }, [email.text]);
     email.source = el("pre", { class: "textpart source" });
@@ -492,15 +497,21 @@
     email.viewButtons = segmented("View", [["html", "HTML"], ["text", "Text"], ["source", "Source"]], state.emailView,
       (v) => { state.emailView = v; setRoute(state.route, false); applyEmailView(); });
     email.widthButtons = segmented("Width", [["desktop", "Desktop"], ["mobile", "Mobile"]], state.emailWidth,
-      (v) => { state.emailWidth = v; setRoute(state.route, false); applyEmailView(); });
+      (v) => { state.emailWidth = v; email.frameBox.style.width = ""; setRoute(state.route, false); applyEmailView(); });
     email.themeButtons = segmented("Colour scheme", [["light", "Light"], ["dark", "Dark (email styles)"], ["invert", "Dark (inverted)"]],
       state.emailTheme, (v) => { state.emailTheme = v; setRoute(state.route, false); applyEmailView(); });
     // the email alone in a tab of its own (same sandboxed address as the frame): full height,
     // the browser's developer tools, printing
     email.openLink = el("a", { class: "open-link", target: "_blank", rel: "noopener noreferrer", text: "Open in new tab ↗" });
+    // the frame can be dragged narrower or wider at its right edge; the width it has is shown
+    email.widthLabel = el("span", { class: "muted small width-label", title: "Drag the frame's right edge to try other widths" });
+    new ResizeObserver(() => {
+      const width = Math.round(email.frame.getBoundingClientRect().width);
+      email.widthLabel.textContent = width ? `${width} px wide` : "";
+    }).observe(email.frameBox);
     email.copyButton = copyButton(() => (state.emailView === "text" ? email.text.textContent : email.source.textContent));
     const controls = el("div", { class: "controls" }, [email.viewButtons, email.widthButtons, email.themeButtons,
-      el("span", { class: "controls-end" }, [email.copyButton, email.openLink])]);
+      el("span", { class: "controls-end" }, [email.widthLabel, email.copyButton, email.openLink])]);
     return [
       el("div", { class: "card inbox" }, [
         el("div", { class: "inbox-avatar", text: "✉" }),
@@ -557,7 +568,7 @@
     setFrameSource();
     const src = email.frame.getAttribute("src");
     if (src) email.openLink.setAttribute("href", src);
-    email.openLink.hidden = state.emailView !== "html" || !email.hasHtml;
+    email.openLink.hidden = email.widthLabel.hidden = state.emailView !== "html" || !email.hasHtml;
     email.copyButton.hidden = state.emailView === "html";
     email.copyButton.textContent = state.emailView === "text" ? "Copy text" : "Copy HTML";
     // the buttons follow the state (which an address from history or a bookmark can set too)
@@ -595,6 +606,39 @@
     email.sizeText.textContent = `${kb(view.html_bytes)} of ${kb(view.gmail_clip_bytes)}` +
       (view.clipped ? " — Gmail will clip this message" : " (Gmail clips above this)");
     applyEmailView();
+  }
+
+  // The email frame's right edge: dragging it (or the arrow keys on it) sets the frame's width.
+  // The frame is centred, so the width changes by twice the distance the edge moves.
+  const MIN_FRAME_WIDTH = 280;
+  function makeResizable(box, handle) {
+    const setWidth = (width) => {
+      const room = box.parentNode ? box.parentNode.clientWidth - 2 : width; // minus the border
+      box.style.width = `${Math.round(Math.max(MIN_FRAME_WIDTH, Math.min(room, width)))}px`;
+    };
+    handle.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      const startX = event.clientX;
+      const startWidth = box.clientWidth;
+      handle.setPointerCapture(event.pointerId);
+      box.classList.add("dragging"); // the frame must not swallow the pointer meanwhile
+      const move = (e) => setWidth(startWidth + 2 * (e.clientX - startX));
+      const up = () => {
+        box.classList.remove("dragging");
+        handle.removeEventListener("pointermove", move);
+        handle.removeEventListener("pointerup", up);
+        handle.removeEventListener("pointercancel", up);
+      };
+      handle.addEventListener("pointermove", move);
+      handle.addEventListener("pointerup", up);
+      handle.addEventListener("pointercancel", up);
+    });
+    handle.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+      event.preventDefault();
+      const step = event.shiftKey ? 50 : 10;
+      setWidth(box.clientWidth + (event.key === "ArrowRight" ? step : -step));
+    });
   }
 
   // A button that copies text to the clipboard (the page is served from 127.0.0.1 or
@@ -844,10 +888,14 @@
     const messages = view.content.map(message);
     let inner;
     if (layout === "CAROUSEL") {
-      inner = el("div", { class: "iam-carousel" }, [
-        el("div", { class: "iam-track", tabindex: "0", role: "region", "aria-label": `Carousel of ${messages.length} messages, scroll sideways` }, messages),
-        el("div", { class: "iam-dots" }, messages.map((_, i) => el("span", { class: i === 0 ? "on" : "" }))),
-      ]);
+      const track = el("div", { class: "iam-track", tabindex: "0", role: "region", "aria-label": `Carousel of ${messages.length} messages, scroll sideways` }, messages);
+      const dots = el("div", { class: "iam-dots" }, messages.map((_, i) => el("span", { class: i === 0 ? "on" : "" })));
+      track.addEventListener("scroll", () => {
+        const step = messages.length > 1 ? messages[1].offsetLeft - messages[0].offsetLeft : 1;
+        const at = Math.min(messages.length - 1, Math.round(track.scrollLeft / step));
+        [...dots.children].forEach((dot, i) => dot.classList.toggle("on", i === at));
+      }, { passive: true });
+      inner = el("div", { class: "iam-carousel" }, [track, dots]);
     } else {
       inner = el("div", { class: "iam-stack" }, messages);
     }

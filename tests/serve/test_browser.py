@@ -469,3 +469,27 @@ def test_copy_buttons_and_the_email_in_a_tab_of_its_own(browser, preview: Previe
     finally:
         context.close()
 
+
+def test_the_email_frame_can_be_dragged_to_another_width(page, preview: Preview) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
+    expect()(page.frame_locator("#email-frame").locator("body")).to_contain_text("Fernwood")
+    page.locator('.segmented button[data-value="mobile"]').click()
+    expect()(page.locator(".width-label")).to_have_text("375 px wide")  # the email gets 375 px
+    page.locator('.segmented button[data-value="desktop"]').click()
+    box = page.locator(".frame-box").bounding_box()
+    handle = page.locator(".frame-resizer").bounding_box()  # just right of the frame
+    assert handle["x"] >= box["x"] + box["width"] - 2
+    edge_x, middle_y = handle["x"] + handle["width"] / 2, box["y"] + 200
+    page.mouse.move(edge_x, middle_y)
+    page.mouse.down()
+    page.mouse.move(edge_x - 100, middle_y, steps=5)
+    page.mouse.up()
+    narrower = page.locator(".frame-box").bounding_box()["width"]
+    assert abs(narrower - (box["width"] - 200)) <= 2  # centred: both edges move
+    expect()(page.locator(".width-label")).to_have_text(f"{round(narrower) - 2} px wide")
+    page.locator(".frame-resizer").press("ArrowLeft")  # the keyboard can do it too
+    assert abs(page.locator(".frame-box").bounding_box()["width"] - (narrower - 10)) <= 1
+    page.locator('.segmented button[data-value="mobile"]').click()
+    page.locator('.segmented button[data-value="desktop"]').click()  # a preset undoes the drag
+    assert page.locator(".frame-box").bounding_box()["width"] == box["width"]
+
