@@ -742,7 +742,7 @@
         fixable.length ? el("ul", { class: "list offending" }, fixable.map((o) => el("li", {}, [
           el("mark", { class: "ucs2", text: o.char }),
           el("span", { class: "offending-name", text: o.name }),
-          el("span", { class: "offending-fix", text: `→ ${spelling(o.replacement)}` }),
+          el("span", { class: "offending-fix" }, ["→ ", o.replacement === "" ? "delete it" : el("code", { class: "spelling", text: o.replacement })]),
           el("span", { class: "muted small", text: positions(o) }),
         ]))) : null,
         unfixable.length ? el("div", { class: "no-spelling" }, [
