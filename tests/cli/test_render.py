@@ -182,3 +182,9 @@ def test_warning_positions_are_the_same_from_a_subfolder(
     assert "templates/t/sms.json:1:23 (at $.Body): warning: no value for {{Attributes.X}}" \
         in warnings[0]
     assert warnings[1] == warnings[0]
+
+
+def test_a_channel_in_capitals_gets_a_hint(repo: Path, capsys: pytest.CaptureFixture[str]
+                                           ) -> None:
+    assert main(["render", "hello", "-c", "SMS"]) == 2
+    assert "hint: channel names are lower case: -c sms" in capsys.readouterr().err

@@ -85,7 +85,9 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
             raise InputError(f"{name} {channel} could not be loaded", problems=problems,
                              hint="fix the problems above (ptk lint shows them all)")
         known = ", ".join(c for c in CHANNELS if c in template.channels)
-        raise UsageError(f"template {name!r} has no channel {channel!r}; channels: {known}")
+        raise UsageError(f"template {name!r} has no channel {channel!r}; channels: {known}",
+                         hint=f"channel names are lower case: -c {channel.lower()}"
+                         if channel.lower() in template.channels else None)
 
     fixtures = {f.name: f for f in repo.fixtures_for(template)}
     if fixture is None:
