@@ -11,7 +11,9 @@ Exit codes: 0 success; 1 findings or partial failure; 2 usage, config or input e
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import sys
 import traceback
 
@@ -80,6 +82,15 @@ def report_error(error: PtkError) -> None:
         click.echo(f"hint: {error.hint}", err=True)
 
 
+def _quiet_closed_stdout() -> None:
+    """Point stdout at /dev/null so flushing it at exit does not complain about the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``ptk`` and return its exit code (the single error boundary).
 
@@ -102,7 +113,16 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Interrupted (^C)", err=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        _quiet_closed_stdout()
         return 0
+    except SystemExit as exc:
+        # click turns a write to a closed pipe (``ptk build | head -1``) into exit 1; a reader
+        # that stopped early is not a failure of ptk.
+        cause = exc.__context__
+        if isinstance(cause, OSError) and cause.errno == errno.EPIPE:
+            _quiet_closed_stdout()
+            return 0
+        raise
     except Exception:  # noqa: BLE001 - the one place a bug is caught
         click.echo("internal error: ptk hit a bug it could not handle.", err=True)
         click.echo(traceback.format_exc().rstrip(), err=True)

@@ -1,0 +1,79 @@
+"""The one error boundary of ``ptk`` (toolkit.cli.main) and its exit-code contract."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from toolkit import cli
+from toolkit.errors import ConflictError, InputError, UsageError
+from toolkit.model import Finding, Location
+
+
+def _with_command(monkeypatch: pytest.MonkeyPatch, body) -> None:
+    @click.command("boom")
+    def command() -> None:
+        body()
+
+    module = type(sys)("toolkit_test_boom")
+    module.command = command
+    monkeypatch.setitem(sys.modules, "toolkit_test_boom", module)
+    monkeypatch.setitem(cli.COMMANDS, "boom", ("toolkit_test_boom", "test"))
+
+
+def _raise(exc: BaseException):
+    def body() -> None:
+        raise exc
+    return body
+
+
+@pytest.mark.parametrize("exc, code", [
+    (UsageError("no template named 'x'", "known: a, b"), 2),
+    (ConflictError("changed outside ptk"), 3),
+    (KeyboardInterrupt(), 130),
+    (RuntimeError("a bug"), 4),
+])
+def test_errors_become_their_exit_codes(monkeypatch, capsys, exc, code) -> None:
+    _with_command(monkeypatch, _raise(exc))
+    assert cli.main(["boom"]) == code
+    err = capsys.readouterr().err
+    if code == 2:
+        assert "error: no template named 'x'" in err and "hint: known: a, b" in err
+    if code == 4:
+        assert "internal error" in err and "please report" in err
+    if code == 130:
+        assert "Interrupted" in err
+
+
+def test_input_error_lists_every_problem(monkeypatch, capsys) -> None:
+    problems = [Finding(Location("templates/a/sms.json", 2, 5), "S001", "invalid-json", "error",
+                        "invalid JSON: Expecting ','"),
+                Finding(Location("templates/b/email.json", pointer="$.Subject"), "S002",
+                        "schema-violation", "error", "must be a string")]
+    _with_command(monkeypatch, _raise(InputError("2 problems found", problems=problems)))
+    assert cli.main(["boom"]) == 2
+    err = capsys.readouterr().err
+    assert "templates/a/sms.json:2:5: S001 invalid JSON" in err
+    assert "templates/b/email.json (at $.Subject): S002 must be a string" in err
+
+
+def test_unknown_command_and_bad_option_are_usage_errors(capsys) -> None:
+    assert cli.main(["no-such-verb"]) == 2
+    assert cli.main(["build", "--no-such-option"]) == 2
+
+
+def test_a_reader_that_stops_early_is_not_a_failure(repo_root: Path) -> None:
+    """`ptk render ... | head -1`: exit 0 and no complaint about the closed pipe."""
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "render", "welcome", "-c", "email"],
+                            cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
