@@ -155,7 +155,8 @@ def test_values_the_publisher_could_not_use_are_config_errors(tmp_path: Path, to
 def test_good_environment_values_are_accepted(tmp_path: Path) -> None:
     (tmp_path / "ptk.toml").write_text(
         '[env.dev]\nregion = "eu-west-1"\nendpoint_url = "https://pinpoint.example:8443/x"\n'
-        'prefix = "dev_"\nsuffix = "-v2"\n[sync]\nwrite_rate = 2.5\n')
+        'prefix = "dev_"\nsuffix = "-v2"\n[sync]\nwrite_rate = 2.5\n'
+        '[env.local]\nendpoint_url = "HTTP://127.0.0.1:4599"\n')
     env = load_config(tmp_path).environment("dev")
     assert env.remote_name("welcome") == "dev_welcome-v2"
 

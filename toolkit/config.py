@@ -175,7 +175,8 @@ def _env_value_problem(key: str, value: str) -> str | None:
     if key == "endpoint_url":
         scheme, _, rest = value.partition("://")
         host = rest.split("/", 1)[0]
-        if scheme not in ("http", "https") or not host or any(c.isspace() for c in value):
+        if (scheme.lower() not in ("http", "https") or not host
+                or any(c.isspace() for c in value)):
             return (f"{value!r} is not a URL: write http://HOST[:PORT] or https://HOST[:PORT], "
                     "e.g. http://127.0.0.1:4599")
     if key in ("prefix", "suffix") and not _NAME_PART.fullmatch(value):

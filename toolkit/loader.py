@@ -255,7 +255,10 @@ def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None
         result = dict(items)
         if len(result) != len(items):
             seen: set[str] = set()
-            duplicates.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            for key, _ in items:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
         return result
 
     def invalid(message: str, hint: str, line: int = 1, column: int = 1, pointer: str | None = None
