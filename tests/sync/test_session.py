@@ -38,3 +38,22 @@ def test_remote_names_map_back_to_folder_names() -> None:
 def test_name_patterns() -> None:
     assert matches("order-shipped", []) and matches("order-shipped", ["order-*"])
     assert matches("welcome", ["order-*", "welcome"]) and not matches("Welcome", ["welcome"])
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"AWS_DEFAULT_REGION": "us east"}, "invalid AWS region 'us east'"),
+    ({"AWS_MAX_ATTEMPTS": "many"}, "AWS_MAX_ATTEMPTS='many' is not a whole number"),
+])
+def test_bad_aws_settings_are_config_errors_not_tracebacks(monkeypatch, env, message) -> None:
+    from toolkit.sync.pinpoint import PinpointTarget
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=message):
+        PinpointTarget(endpoint_url="http://127.0.0.1:9")
+
+
+def test_aws_region_is_read_like_the_aws_cli(monkeypatch) -> None:
+    from toolkit.sync.pinpoint import PinpointTarget
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert PinpointTarget(endpoint_url="http://127.0.0.1:9").region == "eu-west-1"

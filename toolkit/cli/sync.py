@@ -52,7 +52,7 @@ class Progress:
     def __init__(self, total: int) -> None:
         self.total = total
         self.done = 0
-        stream = click.get_text_stream("stderr")
+        stream = sys.stderr
         self.bar: Any = None
         if total and stream.isatty():
             self.bar = click.progressbar(length=total, label="Publishing", file=stream,

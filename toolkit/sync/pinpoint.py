@@ -75,22 +75,36 @@ class PinpointTarget:
             raise ConfigError(f"AWS profile {profile!r} not found",
                               hint="set an existing profile in [env.NAME] profile, or remove "
                                    "it to use the default credential chain") from None
-        region = region or session.region_name
+        # AWS_REGION is what the AWS CLI v2 and most SDKs read; boto3 reads AWS_DEFAULT_REGION
+        region = region or session.region_name or os.environ.get("AWS_REGION") or None
         if not region:
             raise ConfigError("no AWS region for Pinpoint",
                               hint="set region in the [env.NAME] table of ptk.toml, or "
-                                   "AWS_REGION in the environment")
+                                   "AWS_REGION / AWS_DEFAULT_REGION in the environment")
         common: dict[str, Any] = dict(region_name=region, max_pool_connections=pool,
                                       connect_timeout=5, read_timeout=30,
                                       user_agent_extra="ptk")
         # the standard AWS knob AWS_MAX_ATTEMPTS wins over the default, as in the AWS CLI
-        attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or max_attempts)
+        try:
+            attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or max_attempts)
+        except ValueError:
+            raise ConfigError(f"AWS_MAX_ATTEMPTS={os.environ['AWS_MAX_ATTEMPTS']!r} is not a "
+                              "whole number", hint="set it to e.g. 4, or unset it") from None
         reads = botocore.config.Config(
             retries={"mode": "standard", "total_max_attempts": max(1, attempts)}, **common)
         writes = botocore.config.Config(
             retries={"mode": "standard", "total_max_attempts": 1}, **common)
-        self._client = session.client("pinpoint", endpoint_url=endpoint_url, config=reads)
-        self._writer = session.client("pinpoint", endpoint_url=endpoint_url, config=writes)
+        try:
+            self._client = session.client("pinpoint", endpoint_url=endpoint_url, config=reads)
+            self._writer = session.client("pinpoint", endpoint_url=endpoint_url, config=writes)
+        except botocore.exceptions.InvalidRegionError:
+            raise ConfigError(f"invalid AWS region {region!r}",
+                              hint="use a region name such as us-east-1 in [env.NAME] region "
+                                   "or AWS_REGION") from None
+        except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+            raise ConfigError(f"cannot use endpoint {endpoint_url!r}: {exc}",
+                              hint="set endpoint_url to an http(s) URL such as "
+                                   "http://127.0.0.1:4599, or leave it out for AWS") from None
         self.region = region
         self.description = f"Amazon Pinpoint ({region}" + (
             f", {endpoint_url})" if endpoint_url else ")")
