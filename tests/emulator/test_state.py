@@ -134,6 +134,16 @@ def test_a_bad_state_file_is_exit_2_without_traceback(tmp_path: Path, content: s
     assert state.read_text() == content  # left alone
 
 
+def test_a_state_file_in_a_missing_folder_is_exit_2_at_start(tmp_path: Path) -> None:
+    state = tmp_path / "no-such-folder" / "state.json"
+    result = subprocess.run([sys.executable, "-m", "toolkit", "emulator", "--state", str(state)],
+                            cwd=REPO, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert str(state) in result.stderr and "cannot write the emulator state file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_bad_options_are_usage_errors() -> None:
     for args in (["--fail-rate", "2"], ["--port", "-1"], ["--latency-ms", "x"]):
         result = subprocess.run([sys.executable, "-m", "toolkit", "emulator", *args], cwd=REPO,

@@ -24,7 +24,19 @@ class StateFileError(ValueError):
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
-    """Return the decoded state file, or None when it does not exist (or is empty)."""
+    """Return the decoded state file, or None when it does not exist (or is empty).
+
+    Also proves that the state file can be written where it is (its folder exists and takes
+    a new file), so a bad ``--state`` path fails at start rather than on the first write."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX,
+                                     dir=folder)
+    except OSError as exc:
+        raise StateFileError(f"{path}: cannot write the emulator state file in {folder}: "
+                             f"{exc.strerror or exc}") from exc
+    os.close(fd)
+    os.unlink(probe)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
