@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.sms import analyze_sms, describe_char, gsm_replacement
 
@@ -96,3 +98,21 @@ def test_gsm_tables_are_exactly_3gpp_23_038() -> None:
     # look-alikes that are not in the tables switch to UCS-2
     for char in "áíóúâêîôûëïçÀÈÌÒÙ`\t’€"[:-1]:
         assert analyze_sms(char).encoding == "UCS-2", char
+
+
+def _reference(text: str) -> tuple[str, int, int]:
+    """Encoding, units and segments counted one character at a time (the definition)."""
+    from toolkit.sms import _pack, gsm_units, ucs2_units
+    if all(gsm_units(c) is not None for c in text):
+        sizes, single, multi, encoding = [gsm_units(c) or 0 for c in text], 160, 153, "GSM-7"
+    else:
+        sizes, single, multi, encoding = [ucs2_units(c) for c in text], 70, 67, "UCS-2"
+    units = sum(sizes)
+    segments = (1 if units else 0) if units <= single else _pack(sizes, multi)
+    return encoding, units, segments
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab{€ é😀\n")), max_size=700))
+def test_fast_counting_agrees_with_counting_each_character(text: str) -> None:
+    result = analyze_sms(text)
+    assert (result.encoding, result.units, result.segments) == _reference(text)

@@ -18,6 +18,7 @@ letters whose base letter is in the GSM table, non-breaking spaces...).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -117,22 +118,31 @@ def _pack(sizes: list[int], capacity: int) -> int:
     return parts
 
 
+@functools.lru_cache(maxsize=256)
 def analyze_sms(text: str) -> SmsAnalysis:
-    """Encoding, size, segments and offending characters of one SMS body."""
-    offending = tuple(
-        OffendingChar(i, c, gsm_replacement(c)) for i, c in enumerate(text) if gsm_units(c) is None
-    )
-    if not offending:
-        sizes = [gsm_units(c) or 0 for c in text]
+    """Encoding, size, segments and offending characters of one SMS body.
+
+    Cached (the linter and the preview ask about the same rendered body several times); the
+    common cases (no extension character, no character outside the BMP) are counted with
+    string operations instead of a Python step per character."""
+    distinct = set(text)
+    if distinct <= GSM_BASIC | GSM_EXTENSION:
+        offending: tuple[OffendingChar, ...] = ()
         single, multi, encoding = GSM_SINGLE, GSM_MULTI, "GSM-7"
+        wide = distinct & GSM_EXTENSION
     else:
-        sizes = [ucs2_units(c) for c in text]
+        offending = tuple(OffendingChar(i, c, gsm_replacement(c))
+                          for i, c in enumerate(text) if gsm_units(c) is None)
         single, multi, encoding = UCS2_SINGLE, UCS2_MULTI, "UCS-2"
-    units = sum(sizes)
+        wide = {c for c in distinct if ord(c) > 0xFFFF}
+    units = len(text) + sum(text.count(c) for c in wide)
     if units <= single:
         segments, per_segment = (1 if units else 0), single
+    elif not wide:  # every character is one unit: plain division
+        segments, per_segment = -(-units // multi), multi
     else:
-        segments, per_segment = _pack(sizes, multi), multi
+        size = gsm_units if encoding == "GSM-7" else ucs2_units
+        segments, per_segment = _pack([size(c) or 0 for c in text], multi), multi
     return SmsAnalysis(encoding, len(text), units, segments, per_segment, offending)  # type: ignore[arg-type]
 
 
