@@ -6,13 +6,16 @@
   (text is written as UTF-8 bytes, exactly; ``bytes`` as given), creating folders, and returns
   ``root``. Use it instead of a per-file ``make_repo`` / ``write`` helper.
 
-No test can reach AWS: ``pytest_configure`` below sets fake credentials, a fixed region, empty
-AWS config files and no instance-metadata lookups before any test module is imported.
+No test can reach AWS or any other remote host: ``pytest_configure`` below sets fake credentials,
+a fixed region, empty AWS config files and no instance-metadata lookups before any test module is
+imported, and points HTTP(S)_PROXY at a closed local port (loopback excepted: the emulator and the
+preview run on 127.0.0.1), so a request that escapes fails at once with a proxy error.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -29,16 +32,34 @@ FAKE_AWS_ENVIRONMENT = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_EC2_METADATA_DISABLED": "true",  # never probe 169.254.169.254 for credentials/region
 }
+LOOPBACK = "127.0.0.1,localhost,::1"
+_closed_port: socket.socket | None = None  # bound, never listening: connections are refused
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Fake AWS settings for the whole run, set before collection imports any test module (some
-    create boto3 sessions at import time), so no test can ever reach a real AWS account."""
+    """Fake AWS settings and a dead-end proxy for the whole run, set before collection imports any
+    test module (some create boto3 sessions at import time), so no test can reach a real AWS
+    account or any remote host."""
+    global _closed_port
     os.environ.update(FAKE_AWS_ENVIRONMENT)
+    if _closed_port is None:
+        _closed_port = socket.socket()
+        _closed_port.bind(("127.0.0.1", 0))
+    proxy = f"http://127.0.0.1:{_closed_port.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+        os.environ[name] = os.environ[name.lower()] = proxy
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = LOOPBACK
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL",
                  "AWS_ENDPOINT_URL_PINPOINT", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
         os.environ.pop(name, None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _closed_port
+    if _closed_port is not None:
+        _closed_port.close()
+        _closed_port = None
 
 
 def _changed_aws_settings() -> list[str]:

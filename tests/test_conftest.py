@@ -44,3 +44,17 @@ def test_aws_settings_are_fake_and_offline() -> None:
     credentials = session.get_credentials()
     assert (credentials.access_key, credentials.method) == ("testing", "env")
     assert session.region_name == "us-east-1"
+
+
+def test_a_request_to_a_remote_host_fails_at_once_with_a_proxy_error() -> None:
+    import time
+
+    from botocore.config import Config
+    from botocore.exceptions import ProxyConnectionError
+
+    client = boto3.session.Session().client("pinpoint", config=Config(
+        retries={"total_max_attempts": 1}, connect_timeout=5))
+    started = time.monotonic()
+    with pytest.raises(ProxyConnectionError):
+        client.list_templates()
+    assert time.monotonic() - started < 5
