@@ -136,6 +136,20 @@ def test_body_files_become_parts_at_line_1_column_1(tmp_path: Path) -> None:
                              "templates/t/email.txt")
 
 
+@pytest.mark.parametrize("written, published", [
+    ("Code {{Code}}\n", "Code {{Code}}"),
+    ("Code {{Code}}\r\n", "Code {{Code}}"),
+    ("Code {{Code}}", "Code {{Code}}"),
+    ("Code {{Code}}\n\n", "Code {{Code}}\n"),
+    ("Line one\nline two\n", "Line one\nline two"),
+])
+def test_the_final_newline_of_a_body_file_is_not_part_of_the_message(
+        tmp_path: Path, written: str, published: str) -> None:
+    make_repo(tmp_path, {"templates/t/sms.json": '{"DefaultSubstitutions": {"Code": "0"}}',
+                         "templates/t/sms.txt": written})
+    assert load(tmp_path).template("t").channels["sms"].part("Body").text == published
+
+
 def test_inapp_parts_cover_text_links_and_custom_config(repo_root: Path) -> None:
     repo = load_repository(load_config(repo_root), ["spring-sale"])
     fields = [p.field for p in repo.template("spring-sale").channels["inapp"].parts]

@@ -323,6 +323,19 @@ def _lone_surrogate(value: Any, path: JsonPath) -> tuple[JsonPath, str] | None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def without_final_newline(text: str) -> str:
+    """A body file's text without the one line break editors put at the end of a file.
+
+    That newline is a property of the file, not of the message: published, it would add a
+    character (and often a segment) to every SMS. A body that should end with a line break
+    ends with two in its file (``ptk pull`` writes them so)."""
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith("\n"):
+        return text[:-1]
+    return text
+
+
 def read_json_object(path: Path, rel: str, what: str, example: str, **who: str | None
                      ) -> tuple[dict[str, Any], Positions, None] | tuple[None, None, Finding]:
     """Read a file holding one JSON object; the first problem (S007, S001 or S002) else."""
@@ -562,7 +575,8 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
             parts.append(part)
             files.extend(extra)
         else:
-            parts.append(Part(field, body.text, location, html=field == "HtmlPart"))
+            parts.append(Part(field, without_final_newline(body.text), location,
+                              html=field == "HtmlPart"))
 
     if findings:
         return None, findings, files

@@ -181,7 +181,8 @@ def test_pull_round_trip_into_an_empty_repository(repo, server, capsys, tmp_path
     assert code == 3 and "sms.txt" in out
     assert (fresh / "templates/welcome/sms.txt").read_text() == "local edit"
     assert ptk(capsys, "pull", "--force", "welcome")[0] == 0
-    assert (fresh / "templates/welcome/sms.txt").read_text() == "Hi {{User.UserAttributes.FirstName}}"
+    # body files end with the one newline the loader drops again
+    assert (fresh / "templates/welcome/sms.txt").read_text() == "Hi {{User.UserAttributes.FirstName}}\n"
 
 
 def test_errors_have_messages_and_exit_codes(repo, server, capsys, monkeypatch) -> None:

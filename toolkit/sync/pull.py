@@ -70,7 +70,7 @@ def channel_files(channel: str, content: RemoteContent) -> dict[str, str]:
     for file_name, field in BODY_FILES[channel]:
         text = manifest.get(field)
         if isinstance(text, str) and text.strip() and not text.startswith("\ufeff"):
-            files[file_name] = manifest.pop(field)
+            files[file_name] = manifest.pop(field) + "\n"  # the loader drops one final newline
     tags = user_tags(content.tags or {})  # without ptk's marker and AWS's reserved keys
     if tags:
         manifest["Tags"] = tags
