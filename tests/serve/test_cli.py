@@ -12,14 +12,34 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from toolkit.cli import main
+
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_started_processes():
+    """Every server a test started is gone and its pipes closed when the test ends."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 def _start(cwd: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "toolkit", "preview", "--port", "0", *args],
+    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "preview", "--port", "0", *args],
                             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env)
+    _STARTED.append(proc)
+    return proc
 
 
 def test_ctrl_c_stops_the_server_promptly_and_cleanly(bundled_copy: Path) -> None:
@@ -101,6 +121,7 @@ def test_config_option_picks_the_repository(bundled_copy: Path, tmp_path: Path) 
     proc = subprocess.Popen([sys.executable, "-m", "toolkit", "--config", str(bundled_copy / "ptk.toml"),
                              "preview", "--port", "0"], cwd=elsewhere, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
+    _STARTED.append(proc)
     try:
         url = proc.stdout.readline().strip()
         with urllib.request.urlopen(url + "api/templates", timeout=10) as response:
