@@ -30,6 +30,17 @@ pytestmark = [
 ]
 
 
+def close_context(context) -> None:
+    """Leave every page first (ending the preview's long poll cleanly), then close: a context
+    closed with a long poll in flight once hung the suite inside Playwright."""
+    for tab in list(context.pages):
+        try:
+            tab.goto("about:blank", timeout=5000)
+        except Exception:  # noqa: BLE001 - the page may already be gone; closing still follows
+            pass
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     playwright_api = pytest.importorskip("playwright.sync_api")
@@ -61,7 +72,7 @@ def page(browser, preview: Preview) -> Iterator[object]:
     tab.on("pageerror", lambda e: problems.append(str(e)))
     tab.problems = problems  # type: ignore[attr-defined]
     yield tab
-    context.close()
+    close_context(context)
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
 
 
@@ -333,7 +344,7 @@ def test_empty_and_broken_repositories(browser, tmp_path: Path, copy_repository)
         expect()(tab.locator("#banner .banner-hint")).to_contain_text("Hint:")
         expect()(tab.locator("#index-view")).to_be_visible()  # an overlay, not a blank page
     finally:
-        context.close()
+        close_context(context)
         running.stop()
     # started with the config already broken: the page shows the error, then the templates
     shutil.rmtree(repo / "templates")
@@ -351,7 +362,7 @@ def test_empty_and_broken_repositories(browser, tmp_path: Path, copy_repository)
         expect()(tab.locator(".template-card")).to_have_count(6)
         expect()(tab.locator("#banner")).to_be_hidden()
     finally:
-        context.close()
+        close_context(context)
         running.stop()
 
 
@@ -405,7 +416,7 @@ def test_dark_system_theme_keeps_text_readable(browser, preview: Preview) -> Non
         assert colours["page"] < 60 < 180 < colours["text"]  # dark page, light text
         assert colours["card"] - colours["title"] > 120  # the mock-up keeps dark text on light
     finally:
-        context.close()
+        close_context(context)
 
 
 def test_the_email_light_view_ignores_the_viewers_dark_system(browser, preview: Preview, repo: Path) -> None:
@@ -425,7 +436,7 @@ def test_the_email_light_view_ignores_the_viewers_dark_system(browser, preview: 
         tab.locator('.segmented button[data-value="dark"]').click()
         expect()(body).to_have_css("background-color", "rgb(0, 0, 1)")
     finally:
-        context.close()
+        close_context(context)
         email.write_bytes(original)
 
 
@@ -467,7 +478,7 @@ def test_copy_buttons_and_the_email_in_a_tab_of_its_own(browser, preview: Previe
         assert "Fernwood" in email_tab.locator("body").inner_text()
         assert email_tab.evaluate("typeof window.opener") == "object" and email_tab.evaluate("window.opener") is None
     finally:
-        context.close()
+        close_context(context)
 
 
 def test_the_email_frame_can_be_dragged_to_another_width(page, preview: Preview) -> None:
