@@ -19,18 +19,6 @@ from toolkit.loader import (_scan, load_repository, load_template, template_fold
 DATA = Path(__file__).resolve().parent / "data" / "loader"
 
 
-def make_repo(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
 def load(root: Path):
     return load_repository(load_config(root))
 
@@ -103,10 +91,11 @@ def test_bundled_repository_loads_clean(repo_root: Path) -> None:
     assert {f.name for f in repo.fixtures} >= {"full-profile", "minimal", "non-latin", "sms-only"}
 
 
-def test_inline_part_location_is_the_first_character_inside_the_quotes(tmp_path: Path) -> None:
+def test_inline_part_location_is_the_first_character_inside_the_quotes(
+        write_tree, tmp_path: Path) -> None:
     manifest = ('{\n  "Default": {\n    "Title": "Hi \\"{{User.UserId}}\\"",\n'
                 '    "Body": "日本 {{x}}"\n  }\n}\n')
-    make_repo(tmp_path, {"templates/p/push.json": manifest})
+    write_tree(tmp_path, {"templates/p/push.json": manifest})
     repo = load(tmp_path)
     assert repo.findings == ()
     channel = repo.template("p").channels["push"]
@@ -120,8 +109,8 @@ def test_inline_part_location_is_the_first_character_inside_the_quotes(tmp_path:
     assert line[body.location.column - 1:].startswith("日本 {{x}}")
 
 
-def test_body_files_become_parts_at_line_1_column_1(tmp_path: Path) -> None:
-    make_repo(tmp_path, {
+def test_body_files_become_parts_at_line_1_column_1(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {
         "templates/t/email.json": '{"Subject": "S"}',
         "templates/t/email.html": "<p>{{x}}</p>",
         "templates/t/email.txt": "text {{x}}",
@@ -143,9 +132,9 @@ def test_body_files_become_parts_at_line_1_column_1(tmp_path: Path) -> None:
     ("Code {{Code}}\n\n", "Code {{Code}}\n"),
     ("Line one\nline two\n", "Line one\nline two"),
 ])
-def test_the_final_newline_of_a_body_file_is_not_part_of_the_message(
+def test_the_final_newline_of_a_body_file_is_not_part_of_the_message(write_tree, 
         tmp_path: Path, written: str, published: str) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json": '{"DefaultSubstitutions": {"Code": "0"}}',
+    write_tree(tmp_path, {"templates/t/sms.json": '{"DefaultSubstitutions": {"Code": "0"}}',
                          "templates/t/sms.txt": written})
     assert load(tmp_path).template("t").channels["sms"].part("Body").text == published
 
@@ -161,16 +150,16 @@ def test_inapp_parts_cover_text_links_and_custom_config(repo_root: Path) -> None
     assert not any(p.html for p in repo.template("spring-sale").channels["inapp"].parts)
 
 
-def test_manifest_keeps_default_substitutions_and_drops_schema_key(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json": '{"$schema": "x", "Body": "b", '
+def test_manifest_keeps_default_substitutions_and_drops_schema_key(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json": '{"$schema": "x", "Body": "b", '
                                                  '"DefaultSubstitutions": {"A": {"B": "c"}}}'})
     channel = load(tmp_path).template("t").channels["sms"]
     assert "$schema" not in channel.manifest
     assert channel.default_substitutions == {"A": {"B": "c"}}
 
 
-def test_utf8_bom_is_accepted_and_removed(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json": b"\xef\xbb\xbf{}",
+def test_utf8_bom_is_accepted_and_removed(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json": b"\xef\xbb\xbf{}",
                          "templates/t/sms.txt": b"\xef\xbb\xbfHello {{x}}"})
     repo = load(tmp_path)
     assert repo.findings == ()
@@ -182,15 +171,15 @@ def test_names_limit_what_is_loaded(repo_root: Path) -> None:
     assert [t.name for t in repo.templates] == ["welcome"]
 
 
-def test_underscore_and_dot_folders_are_not_templates(tmp_path: Path) -> None:
-    make_repo(tmp_path, {**SMS, "templates/_shared/x.css": "a{}", "templates/.git/x": "x"})
+def test_underscore_and_dot_folders_are_not_templates(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {**SMS, "templates/_shared/x.css": "a{}", "templates/.git/x": "x"})
     config = load_config(tmp_path)
     assert template_names(config) == ["t"]
     assert load_repository(config).findings == ()
 
 
-def test_template_folder_of(tmp_path: Path) -> None:
-    make_repo(tmp_path, {**SMS, "fixtures/a.json": "{}"})
+def test_template_folder_of(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {**SMS, "fixtures/a.json": "{}"})
     config = load_config(tmp_path)
     t = tmp_path / "templates" / "t"
     assert template_folder_of(t / "sms.txt", config) == t
@@ -202,8 +191,8 @@ def test_template_folder_of(tmp_path: Path) -> None:
 
 # --- fixtures -------------------------------------------------------------------------------------
 
-def test_fixture_shapes_wrapper_and_substitutions(tmp_path: Path) -> None:
-    make_repo(tmp_path, {
+def test_fixture_shapes_wrapper_and_substitutions(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {
         **SMS,
         "fixtures/plain.json": '{"User": {"UserAttributes": {"FirstName": ["Ada"]}}, '
                                '"Substitutions": {"Code": ["123"]}}',
@@ -223,8 +212,8 @@ def test_fixture_shapes_wrapper_and_substitutions(tmp_path: Path) -> None:
     assert chosen["plain"].scope == "local" and chosen["plain"].endpoint == {"Address": "local"}
 
 
-def test_fixture_schema_errors_have_json_paths_and_lines(tmp_path: Path) -> None:
-    make_repo(tmp_path, {**SMS, "fixtures/bad.json":
+def test_fixture_schema_errors_have_json_paths_and_lines(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {**SMS, "fixtures/bad.json":
                          '{\n  "User": {\n    "UserAttributes": {"FirstName": "Ada"}\n  },\n'
                          '  "Adress": "x"\n}\n'})
     findings = load(tmp_path).findings
@@ -239,8 +228,8 @@ def test_fixture_schema_errors_have_json_paths_and_lines(tmp_path: Path) -> None
 
 # --- bad input: each becomes a located finding, all reported together ---------------------------
 
-def test_malformed_json_reports_line_and_column(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/email.json": '{\n  "Subject": "x",\n}\n'})
+def test_malformed_json_reports_line_and_column(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/email.json": '{\n  "Subject": "x",\n}\n'})
     (finding,) = load(tmp_path).findings
     assert finding.code == "S001" and finding.name == "invalid-json"
     assert (finding.location.path, finding.location.line, finding.location.column) == \
@@ -248,9 +237,9 @@ def test_malformed_json_reports_line_and_column(tmp_path: Path) -> None:
     assert "invalid JSON" in finding.message and finding.template == "t"
 
 
-def test_json_nested_too_deeply_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+def test_json_nested_too_deeply_is_a_finding_not_a_crash(write_tree, tmp_path: Path) -> None:
     deep = "[" * 100_000 + "]" * 100_000
-    make_repo(tmp_path, {"templates/t/sms.json": '{"Body": ' + deep + "}",
+    write_tree(tmp_path, {"templates/t/sms.json": '{"Body": ' + deep + "}",
                          "fixtures/f.json": '{"Attributes": ' + deep + "}"})
     found = sorted((f.code, f.location.path, f.message) for f in load(tmp_path).findings)
     assert found == [
@@ -259,8 +248,8 @@ def test_json_nested_too_deeply_is_a_finding_not_a_crash(tmp_path: Path) -> None
     ]
 
 
-def test_unknown_key_and_wrong_type(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/push.json":
+def test_unknown_key_and_wrong_type(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/push.json":
                          '{"APNS": {"Titel": "x", "Body": 3}, "Default": {"Body": "b"}}'})
     findings = load(tmp_path).findings
     assert [(f.code, f.location.pointer) for f in findings] == \
@@ -271,8 +260,8 @@ def test_unknown_key_and_wrong_type(tmp_path: Path) -> None:
     assert load(tmp_path).template("t").channels == {}
 
 
-def test_inline_body_and_body_file(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json": '{\n  "Body": "inline"\n}',
+def test_inline_body_and_body_file(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json": '{\n  "Body": "inline"\n}',
                          "templates/t/sms.txt": "file"})
     (finding,) = load(tmp_path).findings
     assert finding.code == "S004"
@@ -280,8 +269,8 @@ def test_inline_body_and_body_file(tmp_path: Path) -> None:
     assert "Body is given inline and in sms.txt" in finding.message
 
 
-def test_mjml_and_html_together(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/email.json": '{"Subject": "s"}',
+def test_mjml_and_html_together(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/email.json": '{"Subject": "s"}',
                          "templates/t/email.html": "<p>x</p>",
                          "templates/t/email.mjml": "<mjml><mj-body></mj-body></mjml>"})
     (finding,) = load(tmp_path).findings
@@ -289,8 +278,8 @@ def test_mjml_and_html_together(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["-draft", "spring sale", "été", "a" * 129, "x.y"])
-def test_invalid_template_name(tmp_path: Path, name: str) -> None:
-    make_repo(tmp_path, {f"templates/{name}/sms.json": '{"Body": "x"}'})
+def test_invalid_template_name(write_tree, tmp_path: Path, name: str) -> None:
+    write_tree(tmp_path, {f"templates/{name}/sms.json": '{"Body": "x"}'})
     repo = load(tmp_path)
     (finding,) = repo.findings
     assert finding.code == "S003" and repr(name) in finding.message
@@ -298,8 +287,8 @@ def test_invalid_template_name(tmp_path: Path, name: str) -> None:
     assert repo.templates == ()
 
 
-def test_longest_valid_name_is_accepted(tmp_path: Path) -> None:
-    make_repo(tmp_path, {f"templates/{'a' * 128}/sms.json": '{"Body": "x"}'})
+def test_longest_valid_name_is_accepted(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {f"templates/{'a' * 128}/sms.json": '{"Body": "x"}'})
     assert load(tmp_path).findings == ()
 
 
@@ -309,15 +298,15 @@ def test_longest_valid_name_is_accepted(tmp_path: Path) -> None:
     (b"Hello\x00\x01\x02", "binary file"),
     (b"Caf\xe9 {{x}}\n", "not UTF-8 text (byte 0xe9 at 1:4)"),
 ])
-def test_unreadable_body_files(tmp_path: Path, content: bytes, words: str) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json": "{}", "templates/t/sms.txt": content})
+def test_unreadable_body_files(write_tree, tmp_path: Path, content: bytes, words: str) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json": "{}", "templates/t/sms.txt": content})
     (finding,) = load(tmp_path).findings
     assert finding.code == "S007" and words in finding.message
     assert finding.location.path == "templates/t/sms.txt"
 
 
-def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    make_repo(tmp_path, SMS)
+def test_permission_denied(write_tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, SMS)
     body = tmp_path / "templates/t/sms.txt"
     body.chmod(0)
     try:
@@ -338,8 +327,8 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert "permissions" in finding.hint
 
 
-def test_mjml_that_does_not_parse(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/email.json": '{"Subject": "s"}',
+def test_mjml_that_does_not_parse(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/email.json": '{"Subject": "s"}',
                          "templates/t/email.mjml": "<mjml>\n<mj-body>\n  <mj-section>\n"
                                                    "</mj-body></mjml>\n"})
     (finding,) = load(tmp_path).findings
@@ -348,8 +337,8 @@ def test_mjml_that_does_not_parse(tmp_path: Path) -> None:
         ("templates/t/email.mjml", 4, 1)
 
 
-def test_unknown_files_and_orphan_bodies(tmp_path: Path) -> None:
-    make_repo(tmp_path, {**SMS, "templates/t/notes.md": "x", "templates/t/voice.txt": "x",
+def test_unknown_files_and_orphan_bodies(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {**SMS, "templates/t/notes.md": "x", "templates/t/voice.txt": "x",
                          "fixtures/readme.txt": "x"})
     found = {(f.code, f.location.path): f for f in load(tmp_path).findings}
     assert "unknown file 'notes.md'" in found[("S005", "templates/t/notes.md")].message
@@ -357,8 +346,8 @@ def test_unknown_files_and_orphan_bodies(tmp_path: Path) -> None:
     assert ("S005", "fixtures/readme.txt") in found
 
 
-def test_missing_required_parts(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/e/email.json": '{"TextPart": "x"}',
+def test_missing_required_parts(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/e/email.json": '{"TextPart": "x"}',
                          "templates/s/sms.json": '{}',
                          "templates/p/push.json": '{}',
                          "templates/n/notes.txt": 'x'})
@@ -397,22 +386,23 @@ def test_missing_templates_folder_raises_input_error(tmp_path: Path) -> None:
     assert "ptk init" in info.value.hint
 
 
-def test_load_template_alone(tmp_path: Path) -> None:
-    make_repo(tmp_path, SMS)
+def test_load_template_alone(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, SMS)
     template, findings = load_template(tmp_path / "templates" / "t", load_config(tmp_path))
     assert findings == [] and template is not None
     assert template.folder == "templates/t" and list(template.channels) == ["sms"]
 
 
-def test_json_that_is_not_an_object(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json": "[1]", "fixtures/f.json": '"x"'})
+def test_json_that_is_not_an_object(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json": "[1]", "fixtures/f.json": '"x"'})
     messages = {(f.location.path, f.message) for f in load(tmp_path).findings}
     assert messages == {("templates/t/sms.json", "sms.json must be a JSON object"),
                         ("fixtures/f.json", "a fixture must be a JSON object")}
 
 
-def test_mjml_includes_next_to_a_broken_manifest_are_not_unknown_files(tmp_path: Path) -> None:
-    make_repo(tmp_path, {
+def test_mjml_includes_next_to_a_broken_manifest_are_not_unknown_files(
+        write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {
         "templates/t/email.json": '{"Subject": 3}',
         "templates/t/email.mjml": '<mjml><mj-body><mj-include path="header.mjml" />'
                                   "</mj-body></mjml>",
@@ -426,7 +416,7 @@ def test_mjml_includes_next_to_a_broken_manifest_are_not_unknown_files(tmp_path:
 @given(st.sampled_from(["email", "sms", "voice", "push", "inapp"]),
        st.one_of(json_values.map(json.dumps).map(str.encode), st.binary(max_size=40)),
        st.binary(max_size=40))
-def test_the_loader_never_raises_on_any_content(channel: str, manifest: bytes,
+def test_the_loader_never_raises_on_any_content(write_tree, channel: str, manifest: bytes,
                                                 body: bytes) -> None:
     import tempfile
 
@@ -437,7 +427,7 @@ def test_the_loader_never_raises_on_any_content(channel: str, manifest: bytes,
                                          "fixtures/f.json": manifest}
         if body_file:
             files[f"templates/t/{body_file}"] = body
-        make_repo(root, files)
+        write_tree(root, files)
         repo = load(root)
         template = repo.template("t")
         assert template is not None
@@ -454,34 +444,34 @@ def _only_finding(root: Path) -> tuple[str, str, int | None, int | None, str | N
     return finding.code, loc.path, loc.line, loc.column, loc.pointer, finding.message
 
 
-def test_integer_too_long_for_python_is_located_not_a_crash(tmp_path: Path) -> None:
+def test_integer_too_long_for_python_is_located_not_a_crash(write_tree, tmp_path: Path) -> None:
     # json.loads raises a plain ValueError (not JSONDecodeError) past 4300 digits.
-    make_repo(tmp_path, {"templates/t/sms.json": '{\n  "Body": 1' + "0" * 5000 + "\n}"})
+    write_tree(tmp_path, {"templates/t/sms.json": '{\n  "Body": 1' + "0" * 5000 + "\n}"})
     code, path, line, column, _, message = _only_finding(tmp_path)
     assert (code, path, line, column) == ("S001", "templates/t/sms.json", 2, 11)
     assert "4300 digits" in message
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_invalid_json(tmp_path: Path, constant: str) -> None:
-    make_repo(tmp_path, {"templates/t/sms.json":
+def test_nan_and_infinity_are_invalid_json(write_tree, tmp_path: Path, constant: str) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json":
                          '{"Body": "x",\n "DefaultSubstitutions": {"n": ' + constant + "}}"})
     code, _, line, _, _, message = _only_finding(tmp_path)
     assert (code, line) == ("S001", 2)
     assert constant.lstrip("-") in message and "is not a JSON value" in message
 
 
-def test_a_key_given_twice_is_reported_at_the_second_one(tmp_path: Path) -> None:
-    make_repo(tmp_path, {"templates/t/email.json":
+def test_a_key_given_twice_is_reported_at_the_second_one(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/email.json":
                          '{"Subject": "Hi",\n "TextPart": "a",\n "Subject": "Hello"}'})
     code, _, line, column, pointer, message = _only_finding(tmp_path)
     assert (code, line, column, pointer) == ("S001", 3, 2, "$.Subject")
     assert "key 'Subject' appears twice" in message
 
 
-def test_lone_surrogate_escape_is_reported_with_its_path(tmp_path: Path) -> None:
+def test_lone_surrogate_escape_is_reported_with_its_path(write_tree, tmp_path: Path) -> None:
     # Not encodable as UTF-8: `ptk build` used to crash writing it, `ptk plan` hashing it.
-    make_repo(tmp_path, {"templates/t/push.json":
+    write_tree(tmp_path, {"templates/t/push.json":
                          '{"Default": {\n  "Title": "a\\ud83d", "Body": "b"}}',
                          "fixtures/f.json": '{"Attributes": {"\\udc00": ["x"]}}'})
     found = {f.location.path: f for f in load(tmp_path).findings}
@@ -491,13 +481,13 @@ def test_lone_surrogate_escape_is_reported_with_its_path(tmp_path: Path) -> None
     assert "lone surrogate" in push.message
     assert found["fixtures/f.json"].code == "S001"
     # A proper surrogate pair is fine.
-    make_repo(tmp_path, {"templates/t/push.json": '{"Default": {"Title": "\\ud83d\\udc4b"}}',
+    write_tree(tmp_path, {"templates/t/push.json": '{"Default": {"Title": "\\ud83d\\udc4b"}}',
                          "fixtures/f.json": "{}"})
     assert load(tmp_path).findings == ()
 
 
-def test_symlink_loops_are_findings_not_crashes(tmp_path: Path) -> None:
-    make_repo(tmp_path, SMS)
+def test_symlink_loops_are_findings_not_crashes(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, SMS)
     (tmp_path / "templates" / "t" / "loop.json").symlink_to("loop.json")
     (tmp_path / "templates" / "t" / "fixtures").mkdir()
     (tmp_path / "templates" / "t" / "fixtures" / "x.json").symlink_to("x.json")

@@ -11,14 +11,6 @@ import pytest
 from toolkit.cli import main
 
 
-def make_repo(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return root
-
-
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -119,10 +111,10 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_exits_2_prints_the_problem_and_writes_nothing(
+def test_bad_input_exits_2_prints_the_problem_and_writes_nothing(write_tree, 
         case: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     files, expected = BAD_INPUTS[case]
-    make_repo(tmp_path, {"templates/ok/sms.json": '{"Body": "fine"}', **files})
+    write_tree(tmp_path, {"templates/ok/sms.json": '{"Body": "fine"}', **files})
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 2
     out, err = capsys.readouterr()
@@ -132,13 +124,13 @@ def test_bad_input_exits_2_prints_the_problem_and_writes_nothing(
     assert not (tmp_path / "build").exists()
 
 
-def test_all_problems_are_printed_together(tmp_path: Path, capsys,
+def test_all_problems_are_printed_together(write_tree, tmp_path: Path, capsys,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     files: dict[str, str | bytes] = {}
     for case in ("malformed-json", "invalid-name", "bad-mjml", "bad-fixture"):
         for rel, content in BAD_INPUTS[case][0].items():
             files[rel.replace("templates/t/", f"templates/{case}/")] = content
-    make_repo(tmp_path, files)
+    write_tree(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 2
     err = capsys.readouterr().err
@@ -172,11 +164,11 @@ def test_bad_config_exits_2(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPa
     assert "env.dev.regon: unknown key" in capsys.readouterr().err
 
 
-def test_unreadable_file(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file(write_tree, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
     import os
 
-    make_repo(tmp_path, {"templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi"})
+    write_tree(tmp_path, {"templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi"})
     body = tmp_path / "templates" / "t" / "sms.txt"
     body.chmod(0)
     if os.access(body, os.R_OK):  # running as root: simulate the permission error

@@ -15,18 +15,7 @@ from toolkit.config import load_config
 from toolkit.lint.runner import lint, templates_for_paths
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def make_repo(root: Path, files: dict[str, str | bytes], config: str = "") -> Path:
-    (root / "ptk.toml").write_text('templates = "templates"\nfixtures = "fixtures"\n' + config)
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+PTK_TOML = 'templates = "templates"\nfixtures = "fixtures"\n'
 
 
 THREE = {
@@ -51,8 +40,8 @@ def test_bundled_templates_lint_clean() -> None:
     assert result.checked and problems == [], "\n".join(map(str, problems))
 
 
-def test_paths_map_to_templates(tmp_path: Path) -> None:
-    root = make_repo(tmp_path, THREE)
+def test_paths_map_to_templates(write_tree, tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     config = _config(root)
     t = root / "templates"
     assert templates_for_paths(config, [t / "a" / "sms.txt", t / "c"]) == ["a", "c"]
@@ -68,8 +57,8 @@ def test_paths_map_to_templates(tmp_path: Path) -> None:
     assert templates_for_paths(config, None) is None
 
 
-def test_findings_are_sorted_and_the_same_in_one_batch_or_several(tmp_path: Path) -> None:
-    root = make_repo(tmp_path, THREE)
+def test_findings_are_sorted_and_the_same_in_one_batch_or_several(write_tree, tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     config = _config(root)
     files = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
     whole = lint(config, files, jobs=1).findings
@@ -86,17 +75,17 @@ def test_findings_are_sorted_and_the_same_in_one_batch_or_several(tmp_path: Path
     assert set(lint(config, jobs=2).findings) == set(whole)  # the process pool agrees
 
 
-def test_fixture_names_in_rendered_findings(tmp_path: Path) -> None:
-    root = make_repo(tmp_path, THREE)
+def test_fixture_names_in_rendered_findings(write_tree, tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     missing = [f for f in lint(_config(root), jobs=1).findings if f.code == "V001"]
     assert [(f.location.path, f.location.line, f.location.column, f.fixture)
             for f in missing] == [("templates/a/sms.txt", 1, 6, "one")]
 
 
-def test_config_severity_select_ignore_and_per_path(tmp_path: Path) -> None:
-    root = make_repo(tmp_path, THREE, config=(
-        '[lint]\nseverity = {V001 = "warning", L002 = "off"}\n'
-        'per-path-ignores = {"templates/c/**" = ["E003"]}\n'))
+def test_config_severity_select_ignore_and_per_path(write_tree, tmp_path: Path) -> None:
+    config = ('[lint]\nseverity = {V001 = "warning", L002 = "off"}\n'
+              'per-path-ignores = {"templates/c/**" = ["E003"]}\n')
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML + config, **THREE})
     findings = lint(_config(root), jobs=1).findings
     codes = {f.code: f.severity for f in findings}
     assert codes["V001"] == "warning"
@@ -106,20 +95,20 @@ def test_config_severity_select_ignore_and_per_path(tmp_path: Path) -> None:
     assert {f.code for f in only} == {"E004"}
 
 
-def test_inline_directives(tmp_path: Path) -> None:
+def test_inline_directives(write_tree, tmp_path: Path) -> None:
     files = dict(THREE)
     files["templates/a/sms.txt"] = ("{{!-- ptk-disable-next-line V001 --}}\n"
                                     "Hi {{User.UserAttributes.FirstName}}\n")
     files["templates/c/email.html"] = ('{{!-- ptk-disable-file E --}}'
                                        '<p><img src="http://example.com/a.png"></p>\n')
-    root = make_repo(tmp_path, files)
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **files})
     codes = {(f.location.path, f.code) for f in lint(_config(root), jobs=1).findings}
     assert ("templates/a/sms.txt", "V001") not in codes
     assert not any(path == "templates/c/email.html" for path, _ in codes)
 
 
-def test_cli_exit_codes_and_formats(tmp_path: Path, monkeypatch, capsys) -> None:
-    root = make_repo(tmp_path, THREE)
+def test_cli_exit_codes_and_formats(write_tree, tmp_path: Path, monkeypatch, capsys) -> None:
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     monkeypatch.chdir(root)
     assert main(["lint"]) == 1
     out = capsys.readouterr().out
@@ -170,9 +159,9 @@ def _no_crash(root: Path) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(BAD_FILES), content=st.binary(max_size=300))
-def test_random_bytes_never_crash(tmp_path_factory, name: str, content: bytes) -> None:
-    root = make_repo(tmp_path_factory.mktemp("bytes"), {
-        "templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi\n", name: content})
+def test_random_bytes_never_crash(write_tree, tmp_path_factory, name: str, content: bytes) -> None:
+    root = write_tree(tmp_path_factory.mktemp("bytes"), {"ptk.toml": PTK_TOML, **{
+        "templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi\n", name: content}})
     _no_crash(root)
 
 
@@ -188,10 +177,10 @@ JSON = st.recursive(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from([n for n in BAD_FILES if n.endswith(".json")]), value=JSON)
-def test_random_json_never_crashes(tmp_path_factory, name: str, value) -> None:
-    root = make_repo(tmp_path_factory.mktemp("json"), {
+def test_random_json_never_crashes(write_tree, tmp_path_factory, name: str, value) -> None:
+    root = write_tree(tmp_path_factory.mktemp("json"), {"ptk.toml": PTK_TOML, **{
         "templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi {{Attributes.X}}\n",
-        name: json.dumps(value)})
+        name: json.dumps(value)}})
     _no_crash(root)
 
 
@@ -200,16 +189,17 @@ def test_random_json_never_crashes(tmp_path_factory, name: str, value) -> None:
     '{"Body": "' + "{{#if a}}" * 3000 + "x" + "{{/if}}" * 3000 + '"}',  # deep blocks
     '{"Body": "' + "x" * 5_000_000 + '"}',  # 5 MB
 ], ids=["deep-json", "deep-blocks", "5MB"])
-def test_extreme_manifests_never_crash(tmp_path: Path, content: str) -> None:
-    root = make_repo(tmp_path, {"templates/t/sms.json": content, "fixtures/f.json": content})
+def test_extreme_manifests_never_crash(write_tree, tmp_path: Path, content: str) -> None:
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, "templates/t/sms.json": content,
+                                 "fixtures/f.json": content})
     _no_crash(root)
 
 
-def test_lint_repository_template_matches_lint_of_that_folder(tmp_path: Path) -> None:
+def test_lint_repository_template_matches_lint_of_that_folder(write_tree, tmp_path: Path) -> None:
     from toolkit.lint import lint_repository_template
     from toolkit.loader import load_repository
 
-    root = make_repo(tmp_path, THREE)
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     config = _config(root)
     repo = load_repository(config)
     for name in ("a", "b", "c"):
@@ -241,13 +231,13 @@ def _on_a_terminal(root: Path, env: dict[str, str]) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> None:
+def test_colour_only_on_a_terminal_and_never_with_no_color(write_tree, tmp_path: Path) -> None:
     import os
     import shutil
 
     if shutil.which("ptk") is None:
         pytest.skip("needs the installed ptk command")
-    root = make_repo(tmp_path, THREE)
+    root = write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     coloured = _on_a_terminal(root, {"NO_COLOR": ""} if "NO_COLOR" in env else {})
     assert "\x1b[31mV001" in coloured
@@ -257,11 +247,11 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> No
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=st.binary(max_size=200) | st.text(max_size=200).map(lambda t: ("[lint]\n" + t).encode()))
-def test_random_config_is_never_an_internal_error(tmp_path_factory, content: bytes) -> None:
+def test_random_config_is_never_an_internal_error(write_tree, tmp_path_factory, content: bytes) -> None:
     import os
 
-    root = make_repo(tmp_path_factory.mktemp("cfg"), {
-        "templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi\n"})
+    root = write_tree(tmp_path_factory.mktemp("cfg"), {"ptk.toml": PTK_TOML, **{
+        "templates/t/sms.json": "{}", "templates/t/sms.txt": "Hi\n"}})
     (root / "ptk.toml").write_bytes(content)
     cwd = os.getcwd()
     os.chdir(root)
@@ -271,8 +261,9 @@ def test_random_config_is_never_an_internal_error(tmp_path_factory, content: byt
         os.chdir(cwd)
 
 
-def test_pyproject_config_errors_name_the_tool_table(tmp_path: Path, monkeypatch, capsys) -> None:
-    make_repo(tmp_path, THREE)
+def test_pyproject_config_errors_name_the_tool_table(write_tree, tmp_path: Path, monkeypatch,
+                                                     capsys) -> None:
+    write_tree(tmp_path, {"ptk.toml": PTK_TOML, **THREE})
     (tmp_path / "ptk.toml").unlink()
     (tmp_path / "pyproject.toml").write_text(
         '[tool.ptk]\ntemplates = "templates"\n[tool.ptk.lint]\nignore = ["Q"]\n')
