@@ -30,8 +30,9 @@ INAPP_MAX_CUSTOM_CONFIG = 10
 VOICE_MAX_TOTAL, VOICE_MAX_BILLABLE = 6_000, 3_000
 SHOWN_CHARACTERS = 5  # offending SMS characters named in one message
 
-# Amazon Polly, from the botocore 1.43.11 model (LanguageCode and VoiceId enums; 42 and 106;
+# Amazon Polly, from the botocore 1.44.8 model (LanguageCode and VoiceId enums; 42 and 116;
 # tests/lint/test_polly.py compares them with the installed botocore).
+POLLY_LISTS_BOTOCORE = (1, 44, 8)
 POLLY_LANGUAGES = frozenset(
     "arb cmn-CN cy-GB da-DK de-DE en-AU en-GB en-GB-WLS en-IN en-US es-ES es-MX es-US fr-CA "
     "fr-FR is-IS it-IT ja-JP hi-IN ko-KR nb-NO nl-NL pl-PL pt-BR pt-PT ro-RO ru-RU sv-SE "
@@ -45,7 +46,8 @@ POLLY_VOICES = frozenset(
     "Salli Seoyeon Takumi Tatyana Vicki Vitoria Zeina Zhiyu Aria Ayanda Arlet Hannah Arthur "
     "Daniel Liam Pedro Kajal Hiujin Laura Elin Ida Suvi Ola Hala Andres Sergio Remi Adriano "
     "Thiago Ruth Stephen Kazuha Tomoko Niamh Sofie Lisa Isabelle Zayd Danielle Gregory Burcu "
-    "Jitka Sabrina Jasmine Jihye Ambre Beatrice Florian Lennart Lorenzo Tiffany".split())
+    "Jitka Sabrina Jasmine Jihye Ambre Beatrice Florian Lennart Lorenzo Tiffany Arjun Carlos "
+    "Carolina Curtis Hyunduk Kenneth Kiara Leo Nate Tina".split())
 
 _SSML_TAG = re.compile(r"<[^<>]*>")
 
