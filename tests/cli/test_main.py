@@ -77,3 +77,22 @@ def test_a_reader_that_stops_early_is_not_a_failure(repo_root: Path) -> None:
     proc.stderr.close()
     assert proc.wait(timeout=60) == 0, stderr
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_ctrl_c_while_ptk_is_still_importing_is_exit_130(monkeypatch, capsys) -> None:
+    """The console script's entry catches an interrupt that lands while click and the
+    command line are being imported (before main()'s own boundary exists)."""
+    import builtins
+
+    import toolkit.__main__ as entry
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name, *args, **kwargs):
+        if name == "toolkit.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    assert entry.run() == 130
+    assert capsys.readouterr().err == "Interrupted (^C)\n"
