@@ -28,6 +28,19 @@ def test_init_then_build(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
     assert main(["lint"]) == 0, capsys.readouterr()  # the scaffold is a clean example
 
 
+@pytest.mark.parametrize("before, after", [
+    (None, "# ptk build output\nbuild/\n"),
+    ("node_modules/", "node_modules/\n# ptk build output\nbuild/\n"),
+    ("*.log\nbuild/\n", "*.log\nbuild/\n"),  # already ignored: left as it was
+])
+def test_init_makes_git_ignore_the_build_output(tmp_path: Path, before: str | None,
+                                                after: str) -> None:
+    if before is not None:
+        (tmp_path / ".gitignore").write_text(before, encoding="utf-8")
+    assert main(["init", str(tmp_path)]) == 0
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == after
+
+
 def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["init"]) == 0

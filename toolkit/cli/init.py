@@ -75,9 +75,29 @@ def command(directory: str, force: bool) -> int:
                          + ("" if force else " (nothing was written)")) from None
     for rel in files:
         click.echo(str(target / rel))
+    if _ignore_build_output(target):
+        click.echo(str(target / ".gitignore"))
     click.echo(f"created a template repository in {target} "
                f"(try: cd {target} && ptk build)", err=True)
     return 0
+
+
+def _ignore_build_output(target: Path) -> bool:
+    """Make git ignore ``build/`` (what ``ptk build`` writes): create ``.gitignore`` or add
+    one line to the existing one. True when the file was written. Best effort: a
+    ``.gitignore`` that cannot be read or written is left alone."""
+    ignore = target / ".gitignore"
+    try:
+        text = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+        if any(line.strip() in ("build", "build/", "/build", "/build/")
+               for line in text.splitlines()):
+            return False
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        with ignore.open("a", encoding="utf-8") as handle:
+            handle.write(f"{prefix}# ptk build output\nbuild/\n")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _refuse_inside_a_repository(target: Path) -> None:
