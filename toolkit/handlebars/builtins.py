@@ -33,22 +33,19 @@ def _one_argument(call: HelperCall) -> Any:
     return call.args[0]
 
 
-def if_helper(call: HelperCall) -> str:
+def _condition(call: HelperCall) -> bool:
+    """The truthiness test shared by ``#if`` and ``#unless`` (with ``includeZero=true``)."""
     value = _one_argument(call)
     _block_only(call)
-    include_zero = is_truthy(call.hash.get("includeZero"))
-    if is_truthy(value, include_zero=include_zero):
-        return call.fn(call.context)
-    return call.inverse(call.context)
+    return is_truthy(value, include_zero=is_truthy(call.hash.get("includeZero")))
+
+
+def if_helper(call: HelperCall) -> str:
+    return call.fn(call.context) if _condition(call) else call.inverse(call.context)
 
 
 def unless_helper(call: HelperCall) -> str:
-    value = _one_argument(call)
-    _block_only(call)
-    include_zero = is_truthy(call.hash.get("includeZero"))
-    if is_truthy(value, include_zero=include_zero):
-        return call.inverse(call.context)
-    return call.fn(call.context)
+    return call.inverse(call.context) if _condition(call) else call.fn(call.context)
 
 
 def with_helper(call: HelperCall) -> str:

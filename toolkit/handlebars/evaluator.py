@@ -246,14 +246,7 @@ class _Compiler:
                 return UNDEFINED
             else:
                 value = lookup_property(ctx, first)
-            for part in rest:
-                if value.__class__ is dict:
-                    value = value.get(part, UNDEFINED)
-                elif value is None or value is UNDEFINED:
-                    return value
-                else:
-                    value = lookup_property(value, part)
-            return value
+            return _resolve(value, rest)
         return get_many
 
     def literal(self, node: Any) -> Getter:
