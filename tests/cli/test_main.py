@@ -79,6 +79,63 @@ def test_a_reader_that_stops_early_is_not_a_failure(repo_root: Path) -> None:
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
 
 
+_BIG_WRITER = """
+import sys, click
+from toolkit import cli
+
+@click.command("big")
+def command() -> None:
+    for n in range(100_000):
+        click.echo(f"line {n} of a long output that no pipe buffer holds")
+
+module = type(sys)("toolkit_test_big")
+module.command = command
+sys.modules["toolkit_test_big"] = module
+cli.COMMANDS["big"] = ("toolkit_test_big", "test")
+sys.exit(cli.main(["big"]))
+"""
+
+
+def test_a_closed_pipe_mid_output_is_exit_0_whatever_click_does_with_it() -> None:
+    """Several megabytes into a reader that takes one line: the write certainly fails with
+    EPIPE while the command runs (click 8.1 and 8.5 handle that differently; ptk must not
+    depend on either)."""
+    proc = subprocess.Popen([sys.executable, "-c", _BIG_WRITER],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"line 0 ")
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert stderr == ""
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone: every write fails the way a closed pipe does."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("no file descriptor")
+
+
+def test_a_closed_stdout_in_process_is_exit_0(monkeypatch) -> None:
+    _with_command(monkeypatch, lambda: click.echo("one line"))
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    assert cli.main(["boom"]) == 0
+
+
 def test_ctrl_c_while_ptk_is_still_importing_is_exit_130(monkeypatch, capsys) -> None:
     """The console script's entry catches an interrupt that lands while click and the
     command line are being imported (before main()'s own boundary exists)."""

@@ -11,7 +11,6 @@ Exit codes: 0 success; 1 findings or partial failure; 2 usage, config or input e
 
 from __future__ import annotations
 
-import errno
 import importlib
 import os
 import sys
@@ -91,13 +90,29 @@ def _quiet_closed_stdout() -> None:
         pass
 
 
+def _run(argv: list[str] | None) -> object:
+    """Parse ``argv`` and run the verb through click's documented ``make_context`` and
+    ``invoke``, and flush stdout while still inside the error boundary.
+
+    ptk does not call ``cli.main``: its handling of a closed pipe (``ptk build | head -1``)
+    changed between click releases (8.1 raises ``SystemExit(1)`` inside its ``except
+    OSError``, 8.5 after it), so a ``BrokenPipeError`` here reaches ``main`` unchanged
+    whatever click does with one."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    with cli.make_context("ptk", args) as ctx:
+        result = cli.invoke(ctx)
+    sys.stdout.flush()
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``ptk`` and return its exit code (the single error boundary).
 
     A command returns its exit code as an int (e.g. ``lint`` returns 1 on error findings)
-    or None for success."""
+    or None for success. A reader that stops early (``ptk build | head -1``) is not a
+    failure: exit 0, nothing on stderr."""
     try:
-        result = cli.main(args=argv, prog_name="ptk", standalone_mode=False)
+        result = _run(argv)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
@@ -115,14 +130,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_closed_stdout()
         return 0
-    except SystemExit as exc:
-        # click turns a write to a closed pipe (``ptk build | head -1``) into exit 1; a reader
-        # that stopped early is not a failure of ptk.
-        cause = exc.__context__
-        if isinstance(cause, OSError) and cause.errno == errno.EPIPE:
-            _quiet_closed_stdout()
-            return 0
-        raise
     except Exception:  # noqa: BLE001 - the one place a bug is caught
         click.echo("internal error: ptk hit a bug it could not handle.", err=True)
         click.echo(traceback.format_exc().rstrip(), err=True)
