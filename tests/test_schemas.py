@@ -136,3 +136,17 @@ def test_config_schema_agrees_with_the_config_loader(tmp_path: Path) -> None:
     (tmp_path / "ptk.toml").write_text('template = "t"\n')
     with pytest.raises(ConfigError):
         load_config(tmp_path)
+
+
+def test_fixture_schema_accepts_recommender_data_as_the_service_passes_it() -> None:
+    # the endpoint definition the recommender's Lambda function gets (RecommendationItems)
+    # and what it returns (Recommendations: attribute -> one value per item)
+    endpoint = {"Address": "a@example.com", "RecommendationItems": ["1815", "2009", "1527"],
+                "Recommendations": {"Title": ["Hanna", "Lion", "Up"],
+                                    "Genre": ["Drama", "Drama", "Animation"]}}
+    assert validate(endpoint, "fixture", "f.json") == []
+    assert validate({"EndpointResponse": endpoint}, "fixture", "f.json") == []
+    bad = validate({"RecommendationItems": ["1", "2", "3", "4", "5", "6"],
+                    "Recommendations": {"Title": "Hanna"}}, "fixture", "f.json")
+    assert {f.location.pointer for f in bad} == {"$.RecommendationItems",
+                                                 "$.Recommendations.Title"}
