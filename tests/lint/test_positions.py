@@ -94,3 +94,22 @@ def test_lint_positions_in_inline_strings_with_escapes(tmp_path: Path) -> None:
     line = (root / "templates/t/sms.json").read_text(encoding="utf-8").split("\n")[1]
     assert [(f.location.line, f.location.column) for f in h002] == [
         (2, line.index("{{uppercase") + 1)]
+
+
+def test_default_findings_name_the_key_as_written(tmp_path: Path) -> None:
+    """V003 and V007 point at the DefaultSubstitutions key: its line:column and a JSON path
+    that spells a dotted key as one key (``["User.UserAttributes.X"]``), not as a path."""
+    (tmp_path / "ptk.toml").write_text("", encoding="utf-8")
+    folder = tmp_path / "templates" / "t"
+    folder.mkdir(parents=True)
+    (folder / "sms.json").write_text(
+        '{"DefaultSubstitutions": {\n'
+        '  "User.UserAttributes.Unused": "x",\n'
+        '  "Attributes.Plan": "a",\n'
+        '  "Attributes": {"Plan": "b"}}}\n', encoding="utf-8")
+    (folder / "sms.txt").write_text("{{Attributes.Plan}}\n", encoding="utf-8")
+    found = {f.code: f.location for f in lint(load_config(tmp_path), jobs=1).findings}
+    assert found["V003"] == Location("templates/t/sms.json", 2, 3,
+                                     '$.DefaultSubstitutions["User.UserAttributes.Unused"]')
+    assert found["V007"] == Location("templates/t/sms.json", 4, 18,
+                                     "$.DefaultSubstitutions.Attributes.Plan")

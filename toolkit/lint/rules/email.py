@@ -9,8 +9,16 @@ from toolkit.lint.markup import MAX_MARKUP
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 
 GMAIL_CLIP_BYTES = 102 * 1024
-_INSECURE = re.compile(r"""\b(href|src|background)\s*=\s*["']?\s*(http://[^"'\s>]*)""",
-                       re.IGNORECASE)
+# Attributes that load or link a URL (HTML, VML and MJML: background-url, icon-wrapped-url,
+# srcset, ...), CSS url() (background images, @font-face sources, @import url(...)) and
+# @import "...". Other attributes (xmlns, a DOCTYPE's DTD address) name no resource.
+_INSECURE_HTML = re.compile(
+    r"""\b(?:[a-z][\w:-]*-)?(?:href|src|srcset|background|url|poster|action)\s*=\s*["']?\s*"""
+    r"""(http://[^"'\s>]*)"""
+    r"""|\burl\(\s*["']?\s*(http://[^"')\s]*)"""
+    r"""|@import\s+["']\s*(http://[^"'\s]*)""",
+    re.IGNORECASE)
+_INSECURE_TEXT = re.compile(r"(http://\S+)")
 
 
 class EmailClipped(Rule):
@@ -75,9 +83,17 @@ class ImageMissingAlt(Rule):
 class InsecureLink(Rule):
     """A link or image uses ``http://``: mail clients warn, and images may be blocked.
 
+    Checked in the HTML (or MJML) source: attributes that link or load something (``href``,
+    ``src``, ``srcset``, ``background``, MJML's ``background-url`` and other ``*-url``
+    attributes), CSS ``url(...)`` (background images, ``@font-face`` sources) and
+    ``@import``; and every ``http://`` address in the text part. ``xmlns`` and DOCTYPE
+    addresses load nothing and are not reported.
+
     Fails::
 
         <a href="http://example.com/orders">Your orders</a>
+        <td background="http://example.com/bg.png">
+        <style>@import url("http://fonts.example.com/css");</style>
 
     Passes::
 
@@ -98,10 +114,11 @@ class InsecureLink(Rule):
             if part is None:
                 continue
             text = ctx.source(part)
-            pattern = _INSECURE if field == "HtmlPart" else re.compile(r"(http://\S+)")
+            pattern = _INSECURE_HTML if field == "HtmlPart" else _INSECURE_TEXT
             for match in pattern.finditer(text, 0, MAX_MARKUP):
-                url = match.group(match.lastindex or 1)
-                line, column = line_column(text, match.start(match.lastindex or 1))
+                group = match.lastindex or 1
+                url = match.group(group)
+                line, column = line_column(text, match.start(group))
                 yield Problem(f"insecure link {url[:60]}",
                               location=ctx.locate_source(part, line, column), hint="use https://")
 

@@ -184,9 +184,17 @@ _INSTEAD = {  # what to write instead of an undocumented helper
 }
 
 
+# Built-ins whose argument is data to test or walk, never text.
+DATA_HELPERS = frozenset({"if", "unless", "each", "with"})
+
+
 class UnquotedLiteral(Rule):
     """A helper argument is a bare word that is no variable: Handlebars reads it as a
     variable path (empty), not as text.
+
+    The argument of ``if``, ``unless``, ``each`` and ``with`` is data (a flag such as
+    ``{{#if english}}``, a list), never a misquoted text: quoting it would make the branch
+    always true, so it is not reported here (V002 checks that its root exists).
 
     Fails::
 
@@ -208,7 +216,7 @@ class UnquotedLiteral(Rule):
             part = ctx.channel.part(field)
             for use in uses:
                 if (use.role not in ("param", "hash") or use.root is None
-                        or not getattr(use.node, "bare", True)):
+                        or not getattr(use.node, "bare", True) or use.helper in DATA_HELPERS):
                     continue
                 head = use.root[0]
                 if head in ENDPOINT_ROOTS or head in defaults:
@@ -403,4 +411,4 @@ RULES = (HandlebarsSyntax, UnknownHelper, HelperArguments, UndocumentedHelper, U
          MalformedHtml, QuotesInAttributeMustache, BlockBetweenMjmlSections, RenderFailed,
          InvalidDirective)
 
-__all__ = ["ENDPOINT_ROOTS", "RULES", "kind"]
+__all__ = ["DATA_HELPERS", "ENDPOINT_ROOTS", "RULES", "kind"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from toolkit.lint.hbs import kind, position
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
-from toolkit.lint.rules.syntax import ENDPOINT_ROOTS
+from toolkit.lint.rules.syntax import DATA_HELPERS, ENDPOINT_ROOTS
 from toolkit.model import Location
 
 EACH_LIMIT = 15
@@ -42,12 +43,48 @@ def _is_list_attribute(root: tuple[str, ...]) -> bool:
     return False
 
 
-def _defaults_leaves(value: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+@dataclass(frozen=True)
+class DefaultEntry:
+    """One value of ``DefaultSubstitutions``: ``keys`` as written (``("User.UserAttributes",
+    "FirstName")``), ``variable`` the path it gives a value to (``("User", "UserAttributes",
+    "FirstName")``; dotted keys and ``[Last Name]`` segments split as the renderer splits
+    them) and the value."""
+
+    keys: tuple[str, ...]
+    variable: tuple[str, ...]
+    value: Any
+
+    @property
+    def pointer(self) -> str:
+        from toolkit.schemas import json_path
+
+        return json_path(("DefaultSubstitutions", *self.keys))
+
+
+def default_entries(value: Any, keys: tuple[str, ...] = (),
+                    variable: tuple[str, ...] = ()) -> Iterator[DefaultEntry]:
+    """Every leaf of a ``DefaultSubstitutions`` object, in the order written."""
+    from toolkit.render import split_path
+
     if isinstance(value, Mapping) and value:
         for key, inner in value.items():
-            yield from _defaults_leaves(inner, prefix + (str(key),))
-    elif prefix:
-        yield prefix
+            key = str(key)
+            segments = split_path(key) if ("." in key or "[" in key) else [key]
+            yield from default_entries(inner, keys + (key,), variable + tuple(segments))
+    elif keys:
+        yield DefaultEntry(keys, variable, value)
+
+
+def default_location(ctx: ChannelContext, entry: DefaultEntry) -> Location:
+    """Where ``entry``'s key is written in the channel manifest (line:column and JSON path)."""
+    from toolkit.loader import Positions
+
+    path = ctx.channel.manifest_path
+    text = ctx.read(path) if ctx.read else None
+    found = Positions(text).locate(("DefaultSubstitutions", *entry.keys), key=True) \
+        if text else None
+    line, column = found if found else (None, None)
+    return Location(path, line, column, entry.pointer)
 
 
 class MissingVariable(Rule):
@@ -117,7 +154,8 @@ class UnknownVariableRoot(Rule):
             part = ctx.channel.part(field)
             for use in uses:
                 if use.root is None or (use.role in ("param", "hash")
-                                        and getattr(use.node, "bare", False)):
+                                        and getattr(use.node, "bare", False)
+                                        and use.helper not in DATA_HELPERS):
                     continue  # a bare word given to a helper: unquoted-literal covers it
                 yield from cls._check_root(ctx, part, use, defaults)
 
@@ -151,15 +189,18 @@ class UnknownVariableRoot(Rule):
 class UnusedDefault(Rule):
     """A DefaultSubstitutions key is not used by any variable of the template channel.
 
+    Nested keys and dotted keys (``"User.UserAttributes.Name"``) are read the same way; the
+    finding points at the key in the manifest (line:column and JSON path).
+
     Fails::
 
         {"Body": "Hi {{User.UserAttributes.FirstName}}",
-         "DefaultSubstitutions": {"User": {"UserAttributes": {"Name": "there"}}}}
+         "DefaultSubstitutions": {"User.UserAttributes.Name": "there"}}
 
     Passes::
 
         {"Body": "Hi {{User.UserAttributes.FirstName}}",
-         "DefaultSubstitutions": {"User": {"UserAttributes": {"FirstName": "there"}}}}
+         "DefaultSubstitutions": {"User.UserAttributes.FirstName": "there"}}
     """
 
     CODE = "V003"
@@ -174,17 +215,15 @@ class UnusedDefault(Rule):
                 for use in uses if use.root is not None]
         relative = any(use.root is None and not getattr(use.node, "data", False)
                        for _, uses in ctx.analysis().values() for use in uses)
-        for key in ctx.channel.default_substitutions:
-            for leaf in _defaults_leaves({key: ctx.channel.default_substitutions[key]}):
-                dotted = tuple(x for part in leaf for x in part.split("."))
-                if any(u[: len(dotted)] == dotted or dotted[: len(u)] == u for u in used):
-                    continue
-                if relative and len(dotted) > 1:
-                    continue  # may be read relative to an #each item; don't guess
-                pointer = "$.DefaultSubstitutions." + ".".join(leaf)
-                yield Problem(f"default for {'.'.join(dotted)} is not used by the template",
-                              Location(ctx.channel.manifest_path, pointer=pointer),
-                              hint="remove it, or fix the variable name it was meant for")
+        for entry in default_entries(ctx.channel.default_substitutions):
+            variable = entry.variable
+            if any(u[: len(variable)] == variable or variable[: len(u)] == u for u in used):
+                continue
+            if relative and len(variable) > 1:
+                continue  # may be read relative to an #each item; don't guess
+            yield Problem(f"default for {'.'.join(variable)} is not used by the template",
+                          default_location(ctx, entry),
+                          hint="remove it, or fix the variable name it was meant for")
 
 
 class UnindexedList(Rule):
@@ -285,38 +324,60 @@ class VariableInInapp(Rule):
                     break
 
 
-class DottedDefaultKey(Rule):
-    """A DefaultSubstitutions key contains a dot: write it nested.
+class ConflictingDefault(Rule):
+    """A variable gets two different defaults: written once with a dotted key and once
+    nested (or as a value in one spelling and an object in the other).
 
-    Whether the service honours dotted keys is not documented; nested objects mirroring the
-    variable path are what it stores.
+    Pinpoint documents DefaultSubstitutions as key-value pairs where "each key defines a
+    message variable", and AWS's samples write dotted keys
+    (``{"User.UserAttributes.FirstName": "there"}``); nested objects are accepted too, and
+    ptk reads both the same way. Neither form is a finding. Giving one variable two
+    different values is: ptk renders the one written last, and which one the service takes
+    is not documented.
 
-    Fails: ``"DefaultSubstitutions": {"User.UserAttributes.FirstName": "there"}``
+    Fails::
 
-    Passes: ``"DefaultSubstitutions": {"User": {"UserAttributes": {"FirstName": "there"}}}``
+        "DefaultSubstitutions": {"User.UserAttributes.FirstName": "there",
+                                 "User": {"UserAttributes": {"FirstName": "friend"}}}
+
+    Passes (either spelling alone, or both with the same value)::
+
+        "DefaultSubstitutions": {"User.UserAttributes.FirstName": "there"}
     """
 
     CODE = "V007"
-    NAME = "dotted-default-key"
+    NAME = "conflicting-default"
     SEVERITY = "warning"
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        def walk(value: Any, path: tuple[str, ...]) -> Iterator[Problem]:
-            if not isinstance(value, Mapping):
-                return
-            for key, inner in value.items():
-                if "." in str(key):
-                    pointer = "$.DefaultSubstitutions" + "".join(f"[{k!r}]" for k in
-                                                                  path + (str(key),))
-                    yield Problem(f"DefaultSubstitutions key {key!r} contains dots",
-                                  Location(ctx.channel.manifest_path, pointer=pointer),
-                                  hint="nest it: " + "".join(
-                                      f'{{"{k}": ' for k in str(key).split(".")) + "..." +
-                                  "}" * len(str(key).split(".")))
-                yield from walk(inner, path + (str(key),))
+        seen: list[DefaultEntry] = []
+        for entry in default_entries(ctx.channel.default_substitutions):
+            if isinstance(entry.value, Mapping):
+                continue  # an empty object gives no value
+            for earlier in seen:
+                shorter = min(len(earlier.variable), len(entry.variable))
+                if earlier.variable[:shorter] != entry.variable[:shorter]:
+                    continue
+                if earlier.variable == entry.variable and earlier.value == entry.value:
+                    continue
+                name = ".".join(entry.variable[:shorter])
+                if earlier.variable == entry.variable:
+                    message = (f"{name} has two defaults: {_short(earlier.value)} at "
+                               f"{earlier.pointer} and {_short(entry.value)} here")
+                else:
+                    message = (f"{name} is given a default both as a value and as an "
+                               f"object (at {earlier.pointer} and here)")
+                yield Problem(message, default_location(ctx, entry),
+                              hint="keep one spelling of the key (ptk renders the one written "
+                                   "last; the service's choice is not documented)")
+                break
+            seen.append(entry)
 
-        yield from walk(ctx.channel.default_substitutions, ())
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class TextComparison(Rule):
@@ -423,4 +484,4 @@ class RecommendationInVoice(Rule):
 
 
 RULES = (MissingVariable, UnknownVariableRoot, UnusedDefault, UnindexedList, EachOverLimit,
-         VariableInInapp, DottedDefaultKey, TextComparison, RecommendationInVoice)
+         VariableInInapp, ConflictingDefault, TextComparison, RecommendationInVoice)
