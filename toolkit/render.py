@@ -38,6 +38,13 @@ from toolkit.handlebars.runtime import RenderEnv
 from toolkit.model import Channel, Fixture, Location, Part
 
 PARSE_CACHE_SIZE = 256
+# The top-level fields of a Pinpoint endpoint: always variables, never bare-word text, so
+# that {{upper Address}} with no Address reports a missing variable instead of "ADDRESS".
+ENDPOINT_FIELDS = frozenset({
+    "Address", "ApplicationId", "Attributes", "ChannelType", "CohortId", "CreationDate",
+    "Demographic", "EffectiveDate", "EndpointStatus", "Id", "Location", "Metrics", "OptOut",
+    "RequestId", "User",
+})
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
 _POSITION_PREFIX = re.compile(r"^(?:line |[^:\n]*:)?\d+:\d+: ")
 _LINE_REF = re.compile(r"\bline (\d+):(\d+)")
@@ -447,7 +454,8 @@ def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv 
     fields: dict[str, str] = {}
     missing: list[MissingVar] = []
     for part in channel.parts:
-        part_env = replace(env, escape_html=part.html if escape is None else escape)
+        part_env = replace(env, escape_html=part.html if escape is None else escape,
+                           variable_roots=ENDPOINT_FIELDS)
         text, part_missing = render_part(part, context, part_env, channel, read)
         fields[part.field] = text
         missing.extend(part_missing)

@@ -16,6 +16,7 @@ Known remaining differences: a helper's SafeString used as a collection (``{{#ea
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import subprocess
@@ -186,7 +187,7 @@ def main() -> int:
 
     import test_conformance as tc  # the same test helpers as the conformance test
     from toolkit.errors import RenderError
-    from toolkit.handlebars import RenderEnv, evaluator, runtime
+    from toolkit.handlebars import RenderEnv, runtime
 
     generator = Generator(args.seed)
     corpus = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
@@ -207,19 +208,18 @@ def main() -> int:
         cases = json.loads(file.read_text(encoding="utf-8"))["cases"]
 
     pinpoint_output = runtime.to_output
+    js_list = functools.partial(runtime.join_list, separator=",")  # handlebars.js joins with ","
 
-    def js_output(value: object) -> str:  # handlebars.js joins lists with ","
-        if isinstance(value, list):
-            return ",".join("" if v is None or v is runtime.UNDEFINED else js_output(v)
-                            for v in value)
-        return pinpoint_output(value)
+    def js_output(value: object) -> str:  # for the test helpers' own printing
+        return js_list(value) if isinstance(value, list) else pinpoint_output(value)
 
-    runtime.to_output = evaluator.to_output = tc.to_output = js_output  # type: ignore[assignment]
+    tc.to_output = js_output  # type: ignore[assignment]
+    env = RenderEnv(each_limit=None, print_list=js_list)
     differences = 0
     differing = []
     for case in cases:
         try:
-            got, error = tc.run_case(case, RenderEnv(each_limit=None)), None
+            got, error = tc.run_case(case, env), None
         except RenderError as exc:
             got, error = None, str(exc)
         same = got is None if "error" in case else got == case["expected"]

@@ -12,6 +12,7 @@ from toolkit.handlebars import (
     HelperCall, HelperError, HelperSpec, MissingVariable, RenderEnv, SafeString, parse, render,
 )
 from toolkit.handlebars.builtins import BUILTIN_HELPERS
+from toolkit.handlebars.helpers import PINPOINT_HELPERS
 
 PROFILE = {
     "Address": "ada@example.com",
@@ -89,9 +90,49 @@ def test_bare_words_reach_pinpoint_helpers_as_text() -> None:
 
 
 def test_endpoint_fields_are_never_bare_words() -> None:
-    result = render(parse("{{show Address Id OptOut}}"), {}, helpers=HELPERS)
-    assert result.text == "UNDEFINED|UNDEFINED|UNDEFINED;"
+    env = RenderEnv(variable_roots=frozenset({"Address", "Id", "OptOut"}))
+    result = render(parse("{{show Address Id OptOut Other}}"), {}, helpers=HELPERS, env=env)
+    assert result.text == "UNDEFINED|UNDEFINED|UNDEFINED|Other;"
     assert [m.path for m in result.missing] == ["Address", "Id", "OptOut"]
+    # without roots in the environment they are bare words like any other
+    assert render(parse("{{show Address}}"), {}, helpers=HELPERS).text == "Address;"
+
+
+def test_missing_variables_can_keep_their_placeholder() -> None:
+    env = RenderEnv(missing="placeholder")
+    template = ("Dear {{Attributes.Customer.LastName}} {{{Raw}}} {{ Spaced }}"
+                "{{#if Flag}}F{{/if}}{{upper Attributes.Gone}}|{{Attributes.Customer.FirstName}}")
+    result = render(parse(template), {"Attributes": {"Customer": {"FirstName": "Ada"}}},
+                    env=env)
+    assert result.text == "Dear {{Attributes.Customer.LastName}} {{{Raw}}} {{Spaced}}|Ada"
+    assert [m.path for m in result.missing] == [
+        "Attributes.Customer.LastName", "Raw", "Spaced", "Flag", "Attributes.Gone"]
+    assert render(parse("{{x}}"), {}).text == ""  # the default renders nothing
+
+
+def test_lists_print_as_the_env_says() -> None:
+    from functools import partial
+
+    from toolkit.handlebars import join_list
+
+    data = {"l": ["a", "b", ["c", "d"]], "one": ["x"]}
+    assert text("{{l}}|{{one}}", data) == "a, b, c, d|x"
+    js = RenderEnv(print_list=partial(join_list, separator=","))
+    assert text("{{l}}|{{one}}|{{lookup this 'l'}}", data, env=js) == "a,b,c,d|x|a,b,c,d"
+    brackets = RenderEnv(print_list=lambda items: "[" + "; ".join(map(str, items)) + "]")
+    assert text("{{l}}", {"l": ["a", "b"]}, env=brackets) == "[a; b]"
+
+
+def test_helpers_come_from_the_env() -> None:
+    shout = HelperSpec("shout", lambda call: "!", max_args=None)
+    env = RenderEnv(helpers={**BUILTIN_HELPERS, "shout": shout})
+    assert render(parse("{{shout}}"), {}, env=env).text == "!"
+    with pytest.raises(RenderError, match='missing helper: "upper"'):
+        render(parse("{{upper 'a'}}"), {}, env=env)
+    # helpers= given to render wins over the environment's
+    assert render(parse("{{upper 'a'}}"), {}, env=env, helpers=PINPOINT_HELPERS).text == "A"
+    # no helpers anywhere: the Pinpoint set
+    assert render(parse("{{upper 'a'}}"), {}).text == "A"
 
 
 def test_dotted_paths_are_not_bare_words_and_are_reported() -> None:

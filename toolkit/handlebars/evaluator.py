@@ -1,4 +1,9 @@
-"""Evaluator: renders a parsed template with the Pinpoint semantics of DESIGN.md §4.
+"""Evaluator: renders a parsed template with the settings of its ``RenderEnv``.
+
+The engine knows no dialect: the helper set, escaping, the ``#each`` limit, what a missing
+variable renders as, how lists print and which names are never bare words all come from
+the :class:`~toolkit.handlebars.runtime.RenderEnv` of the render (``toolkit.dialects``
+derives one per target and part; DESIGN.md §4 for Pinpoint's).
 
 The tree is compiled once into nested Python closures (cached on the Program), so a
 re-render runs one small function per statement instead of walking and dispatching on
@@ -39,15 +44,6 @@ from toolkit.handlebars.runtime import (
 
 RECURSION_LIMIT = 20000
 
-# The top-level fields of a Pinpoint endpoint: always variables, never bare-word text, so
-# that {{upper Address}} with no Address reports a missing variable instead of "ADDRESS".
-ENDPOINT_FIELDS = frozenset({
-    "Address", "ApplicationId", "Attributes", "ChannelType", "CohortId", "CreationDate",
-    "Demographic", "EffectiveDate", "EndpointStatus", "Id", "Location", "Metrics", "OptOut",
-    "RequestId", "User",
-})
-
-
 @dataclass(frozen=True)
 class MissingVariable:
     """A variable that had no value while rendering: its path as written (e.g.
@@ -69,14 +65,17 @@ class RenderResult:
 
 
 class _Render:
-    __slots__ = ("helpers", "env", "escape", "missing", "partials", "sources", "parsed",
-                 "source")
+    __slots__ = ("helpers", "env", "escape", "print_list", "placeholders", "roots", "missing",
+                 "partials", "sources", "parsed", "source")
 
     def __init__(self, helpers: Mapping[str, HelperSpec], env: RenderEnv,
                  sources: Mapping[str, str]) -> None:
         self.helpers = helpers
         self.env = env
         self.escape = env.escape_html
+        self.print_list = env.print_list
+        self.placeholders = env.missing == "placeholder"
+        self.roots = env.variable_roots
         self.missing: dict[tuple[str, int, int, str | None], MissingVariable] = {}
         self.partials: dict[str, Any] = {}
         self.sources = sources
@@ -99,6 +98,11 @@ def _error(r: _Render, node: ast.Node, message: str, hint: str | None = None) ->
 
 
 _PRIMITIVES = (str, int, float, bool)
+
+
+def _print(r: _Render, value: Any) -> str:
+    """The text a non-string value prints as: lists as the environment prints them."""
+    return r.print_list(value) if value.__class__ is list else to_output(value)
 
 
 def _push(ctx: Any, depths: Any) -> Any:
@@ -328,7 +332,8 @@ class _Compiler:
             for getter, pnode in zip(getters, nodes):
                 value = getter(r, ctx, depths, data, bps)
                 if pnode is not None and (value is None or value is UNDEFINED):
-                    if bare and pnode.bare and value is UNDEFINED:
+                    if (bare and pnode.bare and value is UNDEFINED
+                            and pnode.original not in r.roots):
                         value = pnode.original
                     elif not pnode.data:
                         r.record(pnode, guarded)
@@ -337,7 +342,8 @@ class _Compiler:
             for key, getter, pnode in pairs:
                 value = getter(r, ctx, depths, data, bps)
                 if pnode is not None and (value is None or value is UNDEFINED):
-                    if bare and pnode.bare and value is UNDEFINED:
+                    if (bare and pnode.bare and value is UNDEFINED
+                            and pnode.original not in r.roots):
                         value = pnode.original
                     elif not pnode.data:
                         r.record(pnode, guarded)
@@ -410,7 +416,7 @@ class _Compiler:
 
             def render_call(r, ctx, depths, data, bps):
                 value = value_of(r, ctx, depths, data, bps)
-                text = value if value.__class__ is str else to_output(value)
+                text = value if value.__class__ is str else _print(r, value)
                 if escaped and r.escape and value.__class__ is not SafeString:
                     return escape_html(text)
                 return text
@@ -422,6 +428,9 @@ class _Compiler:
             record_node = _literal_path(path)
             lookup = self.path(record_node)
         call = self.call_site(node, path, (), None, False) if name is not None else None
+        placeholder = None
+        if record_node is not None:
+            placeholder = ("{{%s}}" if escaped else "{{{%s}}}") % record_node.original
 
         def render_value(r, ctx, depths, data, bps):
             if call is not None and name in r.helpers:
@@ -429,15 +438,15 @@ class _Compiler:
             else:
                 value = lookup(r, ctx, depths, data, bps)
                 if value.__class__ is list and len(value) == 1:
-                    value = value[0]  # a Pinpoint attribute with one value
+                    value = value[0]  # a list of one value prints as that value
                 if value.__class__ is str:
                     if escaped and r.escape:
                         return escape_html(value)
                     return value
                 if (value is None or value is UNDEFINED) and record_node is not None:
                     r.record(record_node, False)
-                    return ""
-            text = value if value.__class__ is str else to_output(value)
+                    return placeholder if r.placeholders else ""
+            text = value if value.__class__ is str else _print(r, value)
             if escaped and r.escape and value.__class__ is not SafeString:
                 return escape_html(text)
             return text
@@ -467,7 +476,7 @@ class _Compiler:
 
             def run_helper(r, ctx, depths, data, bps):
                 value = call(r, ctx, depths, data, bps)
-                return value if value.__class__ is str else to_output(value)
+                return value if value.__class__ is str else _print(r, value)
             return run_helper
         lookup = self.path(path if isinstance(path, ast.PathExpression) else _literal_path(path))
         record_node = path if isinstance(path, ast.PathExpression) else _literal_path(path)
@@ -477,7 +486,7 @@ class _Compiler:
         def run_block(r, ctx, depths, data, bps):
             if call is not None and name in r.helpers:
                 value = call(r, ctx, depths, data, bps)
-                return value if value.__class__ is str else to_output(value)
+                return value if value.__class__ is str else _print(r, value)
             value = lookup(r, ctx, depths, data, bps)
             return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx,
                             depths, data, bps)
@@ -500,7 +509,7 @@ class _Compiler:
             spec = r.helpers.get(name)
             if spec is None or spec.fn is not builtin:
                 value = call(r, ctx, depths, data, bps)
-                return value if value.__class__ is str else to_output(value)
+                return value if value.__class__ is str else _print(r, value)
             value = value_of(r, ctx, depths, data, bps)
             if value is None or value is UNDEFINED:
                 if record is not None:
@@ -615,11 +624,7 @@ def _hash_pairs(hash_: ast.Hash | None) -> list[ast.HashPair]:
 
 def _argument_node(node: Any) -> ast.PathExpression | None:
     """The path of a helper argument, for missing-variable records and bare words."""
-    if not isinstance(node, ast.PathExpression):
-        return None
-    if node.bare and node.original in ENDPOINT_FIELDS:
-        return dataclasses.replace(node, bare=False)
-    return node
+    return node if isinstance(node, ast.PathExpression) else None
 
 
 def _path_name(path: Any) -> str:
@@ -750,7 +755,7 @@ def _section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Gette
         call.fn = _program_caller(fn_prog, declares, r, ctx, depths, data, bps)
         call.inverse = _program_caller(inv_prog, False, r, ctx, depths, data, bps)
         result = _invoke(r, node, each, call)
-        return result if result.__class__ is str else to_output(result)
+        return result if result.__class__ is str else _print(r, result)
     if fn_prog is None:
         return ""
     return fn_prog(r, value, _push(value, depths), data, _bp(declares, None, bps))
@@ -841,16 +846,14 @@ def compile_program(program: ast.Program) -> Getter:
 
 
 _CACHE: dict[int, tuple[weakref.ref, Getter]] = {}
+_DEFAULT_ENV = RenderEnv()
 
 
 def default_helpers() -> Mapping[str, HelperSpec]:
-    """The Pinpoint helper set (``toolkit.handlebars.helpers``), or the Handlebars built-ins
-    while that module does not exist."""
-    try:
-        from toolkit.handlebars.helpers import PINPOINT_HELPERS
-    except ImportError:
-        from toolkit.handlebars.builtins import BUILTIN_HELPERS
-        return BUILTIN_HELPERS
+    """The helper set of a :class:`RenderEnv` whose ``helpers`` is None: the Pinpoint set
+    (``toolkit.handlebars.helpers``)."""
+    from toolkit.handlebars.helpers import PINPOINT_HELPERS
+
     return PINPOINT_HELPERS
 
 
@@ -866,15 +869,18 @@ ensure_recursion_limit()
 def render(program: ast.Program | str, context: Any, *,
            helpers: Mapping[str, HelperSpec] | None = None, env: RenderEnv | None = None,
            partials: Mapping[str, str] | None = None) -> RenderResult:
-    """Render a parsed template (or template text) with ``context`` (the fixture data).
-    Unknown helpers, missing partials and helper errors raise RenderError with the
+    """Render a parsed template (or template text) with ``context`` (the fixture data) and
+    the settings of ``env`` (:class:`RenderEnv`; ``helpers`` given here wins over
+    ``env.helpers``). Unknown helpers, missing partials and helper errors raise RenderError with the
     line:column of the call."""
     ensure_recursion_limit()
     if isinstance(program, str):
         from toolkit.handlebars.parser import parse
         program = parse(program)
-    r = _Render(default_helpers() if helpers is None else helpers, env or RenderEnv(),
-                partials or {})
+    env = env or _DEFAULT_ENV
+    if helpers is None:
+        helpers = env.helpers if env.helpers is not None else default_helpers()
+    r = _Render(helpers, env, partials or {})
     try:
         body = compile_program(program)
         with no_gc():

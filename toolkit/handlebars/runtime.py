@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -44,20 +44,6 @@ UNDEFINED: Any = _Undefined()
 
 class SafeString(str):
     """Text a helper produced that is already safe: never HTML-escaped again."""
-
-
-@dataclass(frozen=True)
-class RenderEnv:
-    """Per-render settings a helper may read.
-
-    ``now`` pins the clock for ``{{now}}`` (None = the real clock, in UTC); ``uuid`` pins
-    ``{{uuid}}`` (None = a random v4 UUID). ``escape_html`` is True while rendering an HTML
-    part. ``each_limit`` caps ``#each`` (Pinpoint documents 15)."""
-
-    now: datetime | None = None
-    uuid: Callable[[], str] | None = None
-    escape_html: bool = True
-    each_limit: int | None = 15
 
 
 @dataclass
@@ -192,11 +178,12 @@ def js_number(value: int | float) -> str:
 
 
 def to_output(value: Any) -> str:
-    """The text a value prints as in ``{{x}}`` (before escaping), Pinpoint dialect.
+    """The text a value prints as in ``{{x}}`` (before escaping) with the default settings.
 
     None/UNDEFINED -> "", booleans -> "true"/"false", numbers as JavaScript prints them,
-    a one-element list -> its element, a longer list -> its elements joined with ", "
-    (handlebars.js joins with ","; DESIGN.md §4), an object -> "[object Object]"."""
+    a list as :func:`join_list` prints it (one element -> that element, more -> joined
+    with ", "; DESIGN.md §4), an object -> "[object Object]". The evaluator prints lists
+    with ``RenderEnv.print_list`` instead."""
     if isinstance(value, str):
         return value
     if value is None or value is UNDEFINED:
@@ -208,12 +195,58 @@ def to_output(value: Any) -> str:
     if isinstance(value, (int, float)):
         return js_number(value)
     if isinstance(value, list):
-        if len(value) == 1:
-            return to_output(value[0])
-        return ", ".join(to_output(item) for item in value)
+        return join_list(value)
     if isinstance(value, Mapping):
         return "[object Object]"
     return str(value)
+
+
+def join_list(items: Sequence[Any], separator: str = ", ") -> str:
+    """A list as text: one element prints as that element, more are joined with
+    ``separator`` (each printed as :func:`to_output` does, a nested list with the same
+    separator; None and UNDEFINED print as "")."""
+    if len(items) == 1:
+        item = items[0]
+        return join_list(item, separator) if isinstance(item, list) else to_output(item)
+    return separator.join(join_list(item, separator) if isinstance(item, list)
+                          else to_output(item) for item in items)
+
+
+@dataclass(frozen=True)
+class RenderEnv:
+    """Everything a render may vary: the engine reads its settings from here, never from
+    module constants, so a target's dialect (``toolkit.dialects``) decides them all. The
+    defaults are the engine's stand-alone behaviour (``render(text, data)``), which is the
+    Pinpoint one except ``variable_roots``; ptk itself always renders with the environment
+    its dialect derives for each part (``Dialect.render_env``).
+
+    - ``helpers``: the helper set, name -> :class:`HelperSpec` (None = the Pinpoint set,
+      ``toolkit.handlebars.helpers.PINPOINT_HELPERS``). ``render(helpers=...)`` overrides it.
+    - ``escape_html``: whether ``{{x}}`` HTML-escapes (``{{{x}}}`` never does).
+    - ``each_limit``: ``#each`` renders at most this many items (None = all).
+    - ``missing``: what a mustache ``{{path}}`` whose variable has no value renders as:
+      ``"empty"`` (nothing; Pinpoint, SES) or ``"placeholder"`` (its own text, e.g.
+      ``{{Attributes.Customer.LastName}}``, as Amazon Connect's RenderMessageTemplate keeps
+      it; written back as ``{{path}}`` or ``{{{path}}}``, inner spaces and ``~`` dropped).
+      Either way the variable is reported in ``RenderResult.missing``. A helper argument
+      without a value reaches the helper as UNDEFINED in both modes.
+    - ``print_list``: how a list of other than one value prints in ``{{x}}`` (a one-value
+      list prints as its value); :func:`join_list` joins with ", " (handlebars.js would
+      join with ",": ``functools.partial(join_list, separator=",")``).
+    - ``variable_roots``: top-level names that are always variables, never bare-word text
+      given to a helper (Pinpoint: the endpoint fields, so ``{{upper Address}}`` without
+      an Address reports a missing variable instead of printing ``ADDRESS``).
+    - ``now`` pins the clock of ``{{now}}`` (None = the real clock, in UTC); ``uuid`` pins
+      ``{{uuid}}`` (None = a random v4 UUID)."""
+
+    helpers: Mapping[str, HelperSpec] | None = None
+    escape_html: bool = True
+    each_limit: int | None = 15
+    missing: Literal["empty", "placeholder"] = "empty"
+    print_list: Callable[[Sequence[Any]], str] = join_list
+    variable_roots: frozenset[str] = frozenset()
+    now: datetime | None = None
+    uuid: Callable[[], str] | None = None
 
 
 _ESCAPE_RE = re.compile("[&<>\"'`=]")
