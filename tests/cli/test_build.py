@@ -217,3 +217,36 @@ def test_empty_config_option_is_a_config_error(sample: Path, capsys,
     assert main(["--config", "", "build"]) == 2
     assert "error: --config is empty" in capsys.readouterr().err
     assert not (sample / "build").exists()
+
+
+UNRENDERABLE = [  # (sms.txt body, lint code, what the message says)
+    ("Hi {{#if Code}}there", "H001", "never closed"),
+    ("Hi {{uppercase Code}}", "H002", "unknown helper 'uppercase'"),
+    ("Hi {{substring Code}}", "H003", "substring takes 2 to 3 argument(s), got 1"),
+    ("Hi {{> footer}}", "H011", "the partial 'footer' is not defined"),
+]
+
+
+@pytest.mark.parametrize("body, code, message", UNRENDERABLE, ids=[c for _, c, _ in UNRENDERABLE])
+def test_build_refuses_a_template_that_cannot_render(sample: Path, capsys, monkeypatch,
+                                                     body: str, code: str, message: str) -> None:
+    """What `ptk lint` and `ptk render` refuse is not built either (exit 2, located), unless
+    --allow-syntax-errors says so."""
+    (sample / "templates" / "order-shipped" / "sms.txt").write_text(body, encoding="utf-8")
+    monkeypatch.chdir(sample)
+    assert main(["build"]) == 2
+    _, err = capsys.readouterr()
+    assert f"templates/order-shipped/sms.txt:1:4: {code} " in err and message in err
+    assert "nothing was built" in err and "--allow-syntax-errors" in err
+    assert not (sample / "build").exists()
+    assert main(["build", "--allow-syntax-errors"]) == 0
+    assert (sample / "build" / "order-shipped" / "sms.json").is_file()
+
+
+def test_build_follows_the_lint_configuration_of_those_checks(sample: Path, monkeypatch) -> None:
+    """A finding the project silenced for `ptk lint` (an inline directive, or a severity
+    below error) does not stop the build either."""
+    body = "Hi {{uppercase Code}} {{! ptk-disable-line H002 }}"
+    (sample / "templates" / "order-shipped" / "sms.txt").write_text(body, encoding="utf-8")
+    monkeypatch.chdir(sample)
+    assert main(["build"]) == 0

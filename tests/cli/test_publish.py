@@ -350,3 +350,24 @@ def test_pull_leaves_out_ptk_and_aws_tags_so_the_result_plans(repo, server, caps
     assert manifest["Tags"] == {"team": "growth"}
     code, out, err = ptk(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out + err
+
+
+@pytest.mark.parametrize("body, code", [
+    ("Hi {{#if User.UserAttributes.FirstName}}there", "H001"),
+    ("Hi {{uppercase User.UserAttributes.FirstName}}", "H002"),
+    ("Hi {{substring User.UserAttributes.FirstName}}", "H003"),
+    ("Hi {{> footer}}", "H011"),
+])
+def test_plan_and_sync_refuse_a_template_that_cannot_render(repo, server, capsys, body,
+                                                            code) -> None:
+    """What lint and render refuse is not published (exit 2, located, nothing written),
+    unless --allow-syntax-errors says so."""
+    write(repo, "welcome/sms.txt", body)
+    for verb in ("plan", "sync"):
+        code_, _, err = ptk(capsys, verb)
+        assert code_ == 2, err
+        assert f"templates/welcome/sms.txt:1:4: {code} " in err and "nothing was planned" in err
+    assert writes(server) == []
+    code_, out, err = ptk(capsys, "sync", "--allow-syntax-errors")
+    assert code_ == 0, err
+    assert "3 changed" in out

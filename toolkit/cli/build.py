@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from toolkit.cli.common import allow_syntax_errors_option
+
 if TYPE_CHECKING:
     from toolkit.config import Config
 
@@ -15,12 +17,16 @@ if TYPE_CHECKING:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Output folder (default: build/ next to the config file).")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
+@allow_syntax_errors_option
 @click.pass_context
-def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...]) -> int:
+def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...],
+            allow_syntax_errors: bool) -> int:
     """Write DIR/<TemplateName>/<channel>.json: the exact body of each
     Create/Update<Type>Template request, byte-for-byte deterministic.
 
-    Any problem in the templates or fixtures is printed and nothing is written (exit 2).
+    Any problem in the templates or fixtures is printed and nothing is written (exit 2),
+    a template that cannot render (ptk lint's H001-H003 and H011 errors) included unless
+    --allow-syntax-errors.
     """
     from toolkit import build, loader
     from toolkit.cli.common import config_from_context
@@ -39,6 +45,10 @@ def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...]) -> 
         raise InputError(f"{count} problem{'s' if count > 1 else ''} found; nothing was built",
                          hint="fix the problems above and run `ptk build` again",
                          problems=repo.findings)
+    if not allow_syntax_errors:
+        from toolkit.lint.runner import refuse_unrenderable
+
+        refuse_unrenderable(repo, config, nothing_was="built")
     out = _output_folder(out_dir, config)
     files = build.output_files(build.build_all(repo))
     written = build.write_outputs(files, out, prune=not names)

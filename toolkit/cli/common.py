@@ -51,3 +51,13 @@ def use_color(stream: IO[Any] | None = None) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # closed stream
         return False
+
+
+def allow_syntax_errors_option(f: F) -> F:
+    """``--allow-syntax-errors``: build or publish template channels that ``ptk lint`` says
+    cannot render (H001 syntax, H002 unknown helper, H003 helper arguments, H011 unknown
+    partial). Without it ``build``, ``plan`` and ``sync`` refuse them (exit 2)."""
+    return click.option(
+        "--allow-syntax-errors", is_flag=True,
+        help="Go on although a template cannot render (ptk lint's H001-H003 and H011 "
+             "errors); by default that is refused (exit 2).")(f)

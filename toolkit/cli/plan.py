@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from toolkit.cli.common import config_from_context, format_option, use_color
+from toolkit.cli.common import (
+    allow_syntax_errors_option,
+    config_from_context,
+    format_option,
+    use_color,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.config import Environment
@@ -100,15 +105,18 @@ def plan_json(plan: Plan, env: Environment, target: str) -> str:
               help="Exit 0 when there is nothing to change, 5 when changes are pending.")
 @click.option("--prune", is_flag=True,
               help="Also plan DELETE for templates ptk published that are no longer in git.")
+@allow_syntax_errors_option
 @click.pass_context
 def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
-            output_format: str, detailed_exitcode: bool, prune: bool) -> int:
+            output_format: str, detailed_exitcode: bool, prune: bool,
+            allow_syntax_errors: bool) -> int:
     """Show what `ptk sync` would change: per template channel CREATE, UPDATE (a new
     version), ACTIVATE, TAG (only the manifest's Tags differ), NOOP, DELETE (--prune) or
     CONFLICT (changed outside ptk), with a unified diff of the changed fields.
 
     Exit codes: 0 (or, with --detailed-exitcode, 0 = no changes and 5 = changes pending);
-    2 usage, config or template errors.
+    2 usage, config or template errors (a template that cannot render included, unless
+    --allow-syntax-errors).
     """
     from toolkit.errors import EXIT_CHANGES
     from toolkit.sync.session import make_sync_plan, open_target, select_environment
@@ -116,7 +124,8 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     config = config_from_context(ctx)
     env = select_environment(config, env_name)
     target = open_target(env)
-    run = make_sync_plan(config, env, target, patterns, prune=prune)
+    run = make_sync_plan(config, env, target, patterns, prune=prune,
+                         allow_syntax_errors=allow_syntax_errors)
     if output_format == "json":
         click.echo(plan_json(run.plan, env, target.description), nl=False)
     else:

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from toolkit.cli.common import config_from_context, format_option, use_color
+from toolkit.cli.common import (
+    allow_syntax_errors_option,
+    config_from_context,
+    format_option,
+    use_color,
+)
 from toolkit.cli.plan import (
     change_json,
     change_label,
@@ -116,10 +121,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
 @click.option("--force", is_flag=True,
               help="Publish over templates changed outside ptk (CONFLICT), as new versions.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before deleting (--prune).")
+@allow_syntax_errors_option
 @format_option()
 @click.pass_context
 def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...], dry_run: bool,
-            no_activate: bool, prune: bool, force: bool, yes: bool, output_format: str) -> int:
+            no_activate: bool, prune: bool, force: bool, yes: bool, allow_syntax_errors: bool,
+            output_format: str) -> int:
     """Publish the templates in git to an environment.
 
     Updates always create a new version; the exact version whose content was read back
@@ -127,7 +134,8 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     processed on its own: a failure does not stop the others; running sync again converges
     without extra versions.
 
-    Exit codes: 0 done; 1 some changes failed; 2 usage, config or template errors;
+    Exit codes: 0 done; 1 some changes failed; 2 usage, config or template errors (a
+    template that cannot render included, unless --allow-syntax-errors);
     3 refused: templates changed outside ptk (use --force) or since the plan;
     130 interrupted by Ctrl-C or SIGTERM (work already started is finished and reported).
     """
@@ -139,7 +147,8 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     config = config_from_context(ctx)
     env = select_environment(config, env_name)
     target = open_target(env)
-    run = make_sync_plan(config, env, target, patterns, prune=prune)
+    run = make_sync_plan(config, env, target, patterns, prune=prune,
+                         allow_syntax_errors=allow_syntax_errors)
     plan = run.plan
     color = use_color()
     style: Any = click.style if color else plain

@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.config import Config
-from toolkit.errors import UsageError
+from toolkit.errors import InputError, UsageError
 from toolkit.lint import directives
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.selection import Selection, from_config, with_options
 from toolkit.model import CHANNELS, Finding, Location, Repository, Template
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
-BLOCKING = frozenset({"H001", "H002", "H003"})  # the template cannot render
+BLOCKING = frozenset({"H001", "H002", "H003", "H011"})  # the template cannot render
 MAX_PER_RULE = 50  # findings of one rule per template channel (and fixture)
 _LINE_PREFIX = re.compile(r"^(line )?\d+:\d+: ")
 
@@ -160,14 +160,18 @@ def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:
 
 
 def lint_template(repo: Repository, template: Template, selection: Selection,
-                  files: Files | None = None) -> list[Finding]:
-    """Every finding of one loaded template (before directives and path ignores)."""
+                  files: Files | None = None, *, only: frozenset[str] | None = None
+                  ) -> list[Finding]:
+    """Every finding of one loaded template (before directives and path ignores).
+
+    With ``only``, just the parse (H001) and the template rules of those codes run, and
+    nothing is rendered."""
     from toolkit.errors import RenderError
     from toolkit.render import render_channel
 
     files = files or Files(repo.root)
     rules = _rules()
-    channel_rules = _active(selection, "channel")
+    channel_rules = [r for r in _active(selection, "channel") if only is None or r.CODE in only]
     rendered_rules = _active(selection, "rendered")
     fixtures = repo.fixtures_for(template)
     findings: list[Finding] = []
@@ -200,7 +204,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
             for problem in _safely(rule, ctx):
                 stamp(rule.CODE, problem, channel_name, channel.manifest_path)
                 blocked = blocked or rule.CODE in BLOCKING
-        if blocked:
+        if blocked or only is not None:
             continue
         for fixture in fixtures or (None,):
             fixture_name = fixture.name if fixture is not None else None
@@ -226,6 +230,33 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
                         stamp(rule.CODE, problem, channel_name, channel.manifest_path,
                               fixture_name)
     return findings
+
+
+def cannot_render(repo: Repository, config: Config) -> list[Finding]:
+    """The error-level findings of ``ptk lint``'s checks that say a loaded template channel
+    cannot render (``BLOCKING``: H001 syntax, H002 unknown helper, H003 helper arguments,
+    H011 unknown partial), with the ``[lint]`` configuration and inline directives applied
+    as ``ptk lint`` applies them. Nothing is rendered. ``build``, ``plan`` and ``sync``
+    refuse to write or publish while there are any."""
+    selection = load_selection(config)
+    files = Files(repo.root)
+    found: list[Finding] = []
+    for template in repo.templates:
+        found.extend(lint_template(repo, template, selection, files, only=BLOCKING))
+    return [f for f in finalize(found, selection, files) if f.severity == "error"]
+
+
+def refuse_unrenderable(repo: Repository, config: Config, *, nothing_was: str) -> None:
+    """Raise InputError (exit 2) listing :func:`cannot_render`'s findings, if any;
+    ``nothing_was`` ends the message ("built", "planned")."""
+    errors = cannot_render(repo, config)
+    if errors:
+        count = len(errors)
+        raise InputError(
+            f"{count} problem{'s make' if count > 1 else ' makes'} a template fail to render; "
+            f"nothing was {nothing_was}",
+            hint="fix them (ptk lint shows them all), or pass --allow-syntax-errors to go on "
+                 "anyway", problems=errors)
 
 
 def _safely(rule: type[Rule], ctx: Any) -> Iterator[Problem]:

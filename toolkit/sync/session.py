@@ -65,10 +65,13 @@ def matches(name: str, patterns: Sequence[str]) -> bool:
     return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def desired_state(config: Config, env: Environment, patterns: Sequence[str]) -> list[Desired]:
+def desired_state(config: Config, env: Environment, patterns: Sequence[str], *,
+                  allow_syntax_errors: bool = False) -> list[Desired]:
     """Every selected local template channel, built. Refuses (InputError) when a template
     has structure errors, since publishing part of a broken repository (or pruning what
-    failed to load) would be wrong."""
+    failed to load) would be wrong, and, unless ``allow_syntax_errors``, when a channel
+    cannot render (``ptk lint``'s H001-H003 and H011 errors): the service would accept it
+    and then drop every message."""
     from toolkit.build import build_all, tags_of
     from toolkit.loader import load_repository, template_names
 
@@ -80,6 +83,10 @@ def desired_state(config: Config, env: Environment, patterns: Sequence[str]) -> 
         raise InputError(f"{len(errors)} problem(s) in the templates; nothing was planned",
                          hint="fix them (ptk lint shows them all) and run again",
                          problems=errors)
+    if not allow_syntax_errors:
+        from toolkit.lint.runner import refuse_unrenderable
+
+        refuse_unrenderable(repo, config, nothing_was="planned")
     bodies = build_all(repo, names)
     desired = []
     for (name, channel), body in bodies.items():
@@ -115,8 +122,9 @@ class PlanRun:
 
 
 def make_sync_plan(config: Config, env: Environment, target: Target,
-                   patterns: Sequence[str], *, prune: bool = False) -> PlanRun:
-    desired = desired_state(config, env, patterns)
+                   patterns: Sequence[str], *, prune: bool = False,
+                   allow_syntax_errors: bool = False) -> PlanRun:
+    desired = desired_state(config, env, patterns, allow_syntax_errors=allow_syntax_errors)
     listing = list_remote(target, env.prefix, env.suffix)
     existing = listing.keys()
     wanted = {(d.name, d.channel) for d in desired}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from toolkit.lint.hbs import kind, position
 from toolkit.lint.markup import MAX_MARKUP
@@ -141,6 +142,69 @@ class HelperArguments(Rule):
                 elif call.kind != "block" and form == "block":
                     yield Problem(f"{call.name} must be used as a block "
                                   f"({{{{#{call.name} ...}}}}...{{{{/{call.name}}}}})", where)
+
+
+class UnknownPartial(Rule):
+    """A partial (``{{> name}}``) that no ``{{#*inline "name"}}`` in the same part defines.
+
+    Pinpoint has no registered partials: inline partials are the only ones a template can
+    call, so the message cannot render (the service drops it). A partial block
+    (``{{#> name}}default{{/name}}``) falls back to its content and is fine; partial names
+    computed at render time (``{{> (lookup ...)}}``) cannot be checked here (a render with a
+    fixture that needs a missing one is H009).
+
+    Fails::
+
+        {{> footer}}
+
+    Passes::
+
+        {{#*inline "footer"}}Reply STOP to opt out.{{/inline}}{{> footer}}
+    """
+
+    CODE = "H011"
+    NAME = "unknown-partial"
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from toolkit.handlebars import ast
+
+        for field, program in ctx.programs.items():
+            defined: set[str] = set()
+            calls: list[tuple[str, Any]] = []
+            for node in ast.walk(program):
+                if isinstance(node, ast.DecoratorBlock):
+                    name = _literal_name(node.params[0], call=False) if node.params else None
+                    if name is None:
+                        break  # a name computed at render time: anything may be defined
+                    defined.add(name)
+                elif isinstance(node, ast.PartialStatement):
+                    name = _literal_name(node.name, call=True)
+                    if name is not None and name != "@partial-block":
+                        calls.append((name, node))
+            else:
+                part = ctx.channel.part(field)
+                for name, node in calls:
+                    if name not in defined:
+                        yield Problem(
+                            f"{field}: the partial {name!r} is not defined (Pinpoint has "
+                            f"inline partials only)", ctx.locate(part, *position(node)),
+                            hint=f'define it in the same part with {{{{#*inline "{name}"}}}}'
+                                 f"...{{{{/inline}}}}, or write the text in place")
+
+
+def _literal_name(node: Any, *, call: bool) -> str | None:
+    """The name a partial is called (``call``) or defined by when it is written in the
+    template; None when it is computed at render time. A bare word names the partial in a
+    call (``{{> footer}}``) but is a variable in a definition (``{{#*inline footer}}``)."""
+    from toolkit.handlebars import ast
+    from toolkit.handlebars.evaluator import property_name
+
+    if isinstance(node, ast.PathExpression):
+        return str(node.original) if call else None
+    if isinstance(node, (ast.StringLiteral, ast.NumberLiteral)):
+        return property_name(node.value)
+    return None
 
 
 class UndocumentedHelper(Rule):
@@ -409,6 +473,6 @@ class InvalidDirective(Rule):
 
 RULES = (HandlebarsSyntax, UnknownHelper, HelperArguments, UndocumentedHelper, UnquotedLiteral,
          MalformedHtml, QuotesInAttributeMustache, BlockBetweenMjmlSections, RenderFailed,
-         InvalidDirective)
+         InvalidDirective, UnknownPartial)
 
 __all__ = ["DATA_HELPERS", "ENDPOINT_ROOTS", "RULES", "kind"]
