@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,147 @@ def test_an_include_behind_a_symlink_loop_is_located(tmp_path: Path) -> None:
         read_includes(source, path=tmp_path / "email.mjml")
     assert (info.value.line, info.value.column) == (2, 3)
     assert "symbolic link loop" in info.value.message
+
+
+# --- differences from the reference compiler (npm mjml), fixed in ptk (issue 14) ---------------
+
+HEAD_AND_BODY = """<mjml>
+  <mj-head>
+    <mj-title>Hello</mj-title>
+    <mj-attributes>
+      <mj-all font-family="Arial" />
+    </mj-attributes>
+  </mj-head>
+  <mj-body>
+    <mj-section><mj-column><mj-text>Hi {{User.UserAttributes.FirstName}}</mj-text></mj-column></mj-section>
+  </mj-body>
+</mjml>
+"""
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_windows_and_old_mac_line_endings_compile_like_their_lf_twin(
+        tmp_path: Path, repo_root: Path, newline: str) -> None:
+    welcome = (repo_root / "templates" / "welcome" / "email.mjml").read_text(encoding="utf-8")
+    for source in (HEAD_AND_BODY, welcome):
+        path = repo_root / "templates" / "welcome" / "email.mjml"
+        assert compile_mjml(source.replace("\n", newline), path=path) == compile_mjml(source,
+                                                                                       path=path)
+
+
+def test_crlf_includes_and_error_positions(tmp_path: Path) -> None:
+    (tmp_path / "head.mjml").write_bytes(
+        b'<mj-attributes>\r\n  <mj-all font-family="Arial" />\r\n</mj-attributes>\r\n')
+    source = ('<mjml>\r\n<mj-head>\r\n<mj-include path="head.mjml" />\r\n</mj-head>\r\n'
+              '<mj-body>\r\n  <mj-section><mj-column><mj-text>x</mj-column>\r\n')
+    with pytest.raises(RenderError) as info:
+        compile_mjml(source, path=tmp_path / "e.mjml")
+    assert (info.value.line, info.value.column) == (6, 26)  # the same as with LF
+    fixed = source.replace("x</mj-column>", "x</mj-text></mj-column></mj-section>") \
+        + "</mj-body></mjml>\r\n"
+    assert "font-family:Arial" in compile_mjml(fixed, path=tmp_path / "e.mjml")
+
+
+MULTI_LINE = """<mjml><mj-body><mj-section><mj-column>
+  <mj-text>
+    <h1 style="font-size: 28px;
+               color: #1a1a1a;
+               text-align: center">Welcome</h1>
+  </mj-text>
+  <mj-image src="https://cdn.example/a.png" alt="Two
+lines" />
+</mj-column></mj-section></mj-body></mjml>"""
+
+
+def test_multi_line_attribute_values_keep_their_newlines(tmp_path: Path) -> None:
+    # MRML wrote the two characters backslash-n: the browser then drops the declarations.
+    html = compile_mjml(MULTI_LINE, path=tmp_path / "e.mjml")
+    assert ('<h1 style="font-size: 28px;\n               color: #1a1a1a;\n'
+            '               text-align: center">') in html
+    assert 'alt="Two\nlines"' in html
+    assert "\\n" not in html
+
+
+@pytest.mark.parametrize("attribute, expected", [
+    # single quotes around a Handlebars expression with double quotes: kept byte for byte
+    ("""href='{{link "home"}}'""", """href='{{link "home"}}'"""),
+    ('title="a\\b\tc"', 'title="a\\b\tc"'),  # a backslash and a tab, as written
+    ('title="zero\u200bwidth"', 'title="zero\u200bwidth"'),  # MRML wrote \u{200b}
+    ("""title='say "hi" {{x "y"}} it&#39;s'""", """title='say "hi" {{x "y"}} it&#39;s'"""),
+])
+def test_attribute_values_are_the_ones_the_author_wrote(tmp_path: Path, attribute: str,
+                                                        expected: str) -> None:
+    link = attribute.startswith("href")
+    button = attribute if link else 'href="https://x.example"'
+    source = (f'<mjml><mj-body><mj-section><mj-column><mj-text><a {attribute}>x</a></mj-text>'
+              f'<mj-button {button}>Go</mj-button>'
+              f'<mj-image src="a.png" {attribute.replace("href", "title")} />'
+              '</mj-column></mj-section></mj-body></mjml>')
+    html = compile_mjml(source, path=tmp_path / "e.mjml")
+    assert f"<a {expected}>x</a>" in html  # raw HTML in mj-text
+    image = re.search(r"<img\b.*?/>", html, re.S)
+    assert image and expected.replace("href", "title") in image.group(0)  # an mj-* attribute
+    if link:
+        assert html.count(expected) == 2  # mj-button's <a> too
+
+
+def test_a_value_with_both_quotes_escapes_those_outside_mustaches(tmp_path: Path) -> None:
+    from toolkit.mjml import decode_attributes
+
+    assert decode_attributes('<a title="it\'s \\"x\\" {{t \\"y\\"}}">') \
+        == '<a title="it\'s &quot;x&quot; {{t "y"}}">'
+    untouched = '<style>.a:before{content:"\\201C"}</style><!-- <a b="c\\n"> --><p>\\n</p>'
+    assert decode_attributes(untouched) == untouched
+
+
+def test_every_image_mjml_writes_has_alt(tmp_path: Path) -> None:
+    source = """<mjml><mj-body><mj-section><mj-column>
+      <mj-image src="https://cdn.example/a.png" />
+      <mj-social><mj-social-element name="facebook" href="https://f.example">F</mj-social-element></mj-social>
+      <mj-carousel><mj-carousel-image src="https://cdn.example/b.png" /></mj-carousel>
+    </mj-column></mj-section></mj-body></mjml>"""
+    for variant in (source, source.replace("<mjml>", "<mjml><mj-head><mj-title>T</mj-title>"
+                                           "</mj-head>")):
+        html = compile_mjml(variant, path=tmp_path / "e.mjml")
+        images = re.findall(r"<img\b[^>]*>", html)
+        assert len(images) == 7  # image, social icon, carousel: 2 thumbnails... 1 main, arrows
+        assert all(re.search(r'\balt="', image) for image in images), images
+
+
+def test_the_authors_alt_defaults_still_win(tmp_path: Path) -> None:
+    source = """<mjml><mj-head><mj-attributes><mj-image alt="Tag default" />
+      <mj-class name="k" alt="Class alt" /></mj-attributes></mj-head>
+      <mj-body><mj-section><mj-column>
+      <mj-image src="a.png" /><mj-image mj-class="k" src="b.png" /><mj-image alt="Own" src="c.png" />
+    </mj-column></mj-section></mj-body></mjml>"""
+    html = compile_mjml(source, path=tmp_path / "e.mjml")
+    assert re.findall(r'alt="([^"]*)"', html) == ["Tag default", "Class alt", "Own"]
+    everywhere = source.replace('<mj-image alt="Tag default" />', '<mj-all alt="All" />')
+    assert re.findall(r'alt="([^"]*)"', compile_mjml(everywhere, path=tmp_path / "e.mjml")) \
+        == ["All", "Class alt", "Own"]
+
+
+def test_mrml_warnings_are_located_in_the_source_and_includes(tmp_path: Path) -> None:
+    from toolkit.mjml import compile_document
+
+    (tmp_path / "head.mjml").write_text('<mj-attributes>\n  <mj-all font-family="A" />\n'
+                                        '</mj-attributes>\n<mj-breakpoint width="400px" x="1" />\n')
+    # ptk puts its alt defaults first in the head (or adds a head after <mjml>): the positions
+    # after that point are still the author's.
+    source = ('<mjml owa="desktop" lang="en" foo="1">\n'
+              '<mj-head>\n  <mj-include path="head.mjml" />\n'
+              '  <mj-font name="F" href="https://f.example/f.css" q="2" />\n</mj-head>\n'
+              '<mj-body><mj-raw zz="3">x</mj-raw></mj-body></mjml>')
+    compiled = compile_document(source, path=tmp_path / "e.mjml")
+    found = [(w.path.name, w.line, w.column, w.kind, w.text, w.element)
+             for w in compiled.warnings]
+    assert found == [
+        ("e.mjml", 1, 31, "unexpected-attribute", 'foo="1"', "mjml"),
+        ("head.mjml", 4, 30, "unexpected-attribute", 'x="1"', "mj-breakpoint"),
+        ("e.mjml", 4, 52, "unexpected-attribute", 'q="2"', "mj-font"),
+        ("e.mjml", 6, 18, "unexpected-attribute", 'zz="3"', "mj-raw"),
+    ], found
+    headless = '<mjml foo="1">\n<mj-body><mj-raw zz="3">x</mj-raw></mj-body></mjml>'
+    found = [(w.line, w.column, w.text)
+             for w in compile_document(headless, path=tmp_path / "e.mjml").warnings]
+    assert found == [(1, 7, 'foo="1"'), (2, 18, 'zz="3"')]

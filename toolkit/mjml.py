@@ -1,4 +1,4 @@
-"""MJML -> HTML with MRML (the ``mrml`` package), deterministic, with located errors.
+r"""MJML -> HTML with MRML (the ``mrml`` package), deterministic, with located errors.
 
 ``mj-include`` paths are resolved relative to the folder of the file that includes them and
 read by ptk itself (:func:`read_includes`), so the loader knows every file an email depends
@@ -9,6 +9,22 @@ MRML does not validate much (see docs/foundation.md): it accepts unknown attribu
 unknown tags into the HTML. ptk checks the ``mj-*`` elements first: an unknown element
 (``<mj-texte>``) and an unclosed or mismatched tag are reported with their line and column,
 instead of MRML's silence or its position-less "unexpected end of stream".
+
+Where MRML's output differs from the reference compiler (npm ``mjml``), ptk corrects it at the
+shallowest depth that is exact (docs/mjml.md has the measurements):
+
+- **Line endings** are normalised before MRML (``\r\n`` and a lone ``\r`` become ``\n``, as
+  an HTML parser does): MRML rejects a carriage return between head elements.
+- **Images always get ``alt``**: MJML writes ``alt=""`` for ``mj-image``,
+  ``mj-carousel-image`` and ``mj-social-element`` without one; MRML writes no ``alt``. ptk
+  tells MRML the same default through an ``<mj-attributes>`` block put first in the head, so
+  the author's own ``mj-attributes``, ``mj-class`` and attributes still win.
+- **Attribute values** are written by MRML as Rust string literals (a newline becomes the two
+  characters ``\n``, ``"`` becomes ``\"``, ``\`` becomes ``\\``), which no option turns
+  off. ptk decodes them in the output (:func:`decode_attributes`), the exact inverse.
+
+MRML's parser warnings (an attribute an element does not take, a duplicate attribute) are
+returned with the file, line and column (:func:`compile_document`); lint reports them.
 """
 
 from __future__ import annotations
@@ -50,6 +66,28 @@ MAX_DEPTH = 500
 _ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
+
+
+@dataclass(frozen=True)
+class MjmlWarning:
+    """A problem MRML noticed and compiled past: ``kind`` is MRML's (``unexpected-attribute``,
+    ``duplicate-attribute``, ``inline-style-unsupported``), ``text`` the source it points at
+    (``foo="1"``), ``element`` the MJML element it is on."""
+
+    path: Path
+    line: int
+    column: int
+    kind: str
+    text: str
+    element: str | None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """MRML's output with ptk's corrections (the HTML that is published) and its warnings."""
+
+    html: str
+    warnings: tuple[MjmlWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,60 +215,195 @@ def _collect(source: str, path: Path, found: dict[Path, Include]) -> None:
             _collect(text, target, found)
 
 
+def normalise_newlines(text: str) -> str:
+    r"""``\r\n`` and a lone ``\r`` as ``\n``, as an HTML parser reads them. Line and column
+    numbers stay the same; MRML rejects a carriage return between head elements."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# MJML writes alt="" for these elements when the author gives no alt; MRML writes nothing.
+_ALT_DEFAULTS = ('<mj-attributes><mj-image alt="" /><mj-carousel-image alt="" />'
+                 '<mj-social-element alt="" /></mj-attributes>')
+_ALL_WITH_ALT = re.compile(r"<mj-all\b[^>]*\balt\s*=")
+
+
+def _alt_defaults(source: str) -> tuple[str, int, int]:
+    """``source`` with the alt defaults first in its head (a head is added when there is
+    none), the character offset where they went and their length (0 when not added)."""
+    if _ALL_WITH_ALT.search(source):  # <mj-all alt="..."> is the author's default
+        return source, 0, 0
+    root = None
+    for match in _TAG.finditer(source):
+        name = match.group(2)
+        if name is None or match.group(1):
+            continue
+        if name == "mjml" and root is None:
+            root = match
+        elif name == "mj-head" and not match.group(3).rstrip().endswith("/"):
+            at, text = match.end(), _ALT_DEFAULTS
+            break
+        elif name == "mj-body":
+            if root is None:
+                return source, 0, 0
+            at, text = root.end(), f"<mj-head>{_ALT_DEFAULTS}</mj-head>"
+            break
+    else:
+        return source, 0, 0
+    return source[:at] + text + source[at:], at, len(text)
+
+
 def compile_mjml(source: str, *, path: Path,
                  includes: tuple[Include, ...] | None = None) -> str:
     """Compile MJML ``source`` (read from ``path``) to HTML. Same input, same bytes.
 
     ``includes`` are the files from :func:`read_includes` (read here when not given).
     Raises RenderError with the file and, when known, line:column."""
+    return compile_document(source, path=path, includes=includes).html
+
+
+def compile_document(source: str, *, path: Path,
+                     includes: tuple[Include, ...] | None = None) -> Compiled:
+    """Like :func:`compile_mjml`, with MRML's warnings located in ``path`` or an include."""
+    source = normalise_newlines(source)
     check_tags(source, path=path)
     if includes is None:
         includes = read_includes(source, path=path)
     check_depth(source, path=path)
     for include in includes:
         check_depth(include.text, path=include.path)
+    prepared, at, added = _alt_defaults(source)
+    include_texts = tuple((inc.literal, normalise_newlines(inc.text)) for inc in includes)
+
+    def place(origin: str | None, byte: int) -> tuple[Path, str, int] | None:
+        """The file, its text and the character offset of MRML's byte position ``byte``."""
+        if origin is None:
+            offset = len(prepared.encode("utf-8")[:byte].decode("utf-8", errors="ignore"))
+            if added and offset >= at + added:
+                offset -= added
+            elif added and offset >= at:
+                offset = at
+            return path, source, offset
+        for (literal, text), include in zip(include_texts, includes):
+            if literal == origin:
+                return include.path, text, len(
+                    text.encode("utf-8")[:byte].decode("utf-8", errors="ignore"))
+        return None
+
     try:
-        return _compile(source, tuple((inc.literal, inc.text) for inc in includes))
+        html, raw_warnings = _compile(prepared, include_texts)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - OSError/ValueError, or a Rust panic
         # (pyo3's PanicException derives from BaseException): bad input either way.
-        message = str(exc) or type(exc).__name__
-        line = col = None
-        where_path, text = path, source
-        position = _POSITION.search(message)
-        if position:
-            if position.group(1) is not None:  # inside an included file
-                included = next((i for i in includes if i.literal == position.group(1)), None)
-                if included is not None:
-                    where_path, text = included.path, included.text
-                else:
-                    position = None
-        if position:
-            offset = len(text.encode("utf-8")[: int(position.group(2))]
-                         .decode("utf-8", errors="ignore"))
+        raise _located_error(str(exc) or type(exc).__name__, source, path, place) from None
+    warnings = []
+    for origin, kind, start, end in raw_warnings:
+        where = place(origin, start)
+        if where is None:
+            continue
+        file, text, offset = where
+        stop = place(origin, end)
+        snippet = text[offset:stop[2]] if stop else ""
+        line, col = line_col(text, offset)
+        opening = text.rfind("<", 0, offset)
+        element = re.match(r"<([A-Za-z][\w:-]*)", text[opening:]) if opening >= 0 else None
+        warnings.append(MjmlWarning(file, line, col, kind, snippet,
+                                    element.group(1) if element else None))
+    return Compiled(html, tuple(warnings))
+
+
+def _located_error(message: str, source: str, path: Path, place) -> RenderError:
+    """MRML's error ``message`` as a RenderError at its file and line:column when known."""
+    line = col = None
+    where_path = path
+    position = _POSITION.search(message)
+    if position:
+        found = place(position.group(1), int(position.group(2)))
+        if found is not None:
+            where_path, text, offset = found
             line, col = line_col(text, offset)
-        where = f"{where_path}:{line}:{col}" if line is not None else str(where_path)
-        hint = "check the MJML syntax there"
-        quoted = _QUOTE_IN_MUSTACHE.search(source)
-        if line is None and quoted:
-            line, col = line_col(source, quoted.end() - 1)
-            where = f"{path}:{line}:{col}"
-        if "unable to parse next template" in message:
-            hint = ("check the tag there; a Handlebars expression with double quotes inside "
-                    "an attribute (href=\"{{link \"x\"}}\") must use single quotes")
-        if "unexpected element in template from" in message:
-            hint = ("MRML does not allow <mj-include> at the top level of an included file; "
-                    "put it inside an element (e.g. a column) or include it from the main file")
-        raise RenderError(f"{where}: MJML error: {message}", hint=hint,
-                          path=str(where_path), line=line, column=col) from None
+    where = f"{where_path}:{line}:{col}" if line is not None else str(where_path)
+    hint = "check the MJML syntax there"
+    quoted = _QUOTE_IN_MUSTACHE.search(source)
+    if line is None and quoted:
+        line, col = line_col(source, quoted.end() - 1)
+        where = f"{path}:{line}:{col}"
+    if "unable to parse next template" in message:
+        hint = ("check the tag there; a Handlebars expression with double quotes inside "
+                "an attribute (href=\"{{link \"x\"}}\") must use single quotes")
+    if "unexpected element in template from" in message:
+        hint = ("MRML does not allow <mj-include> at the top level of an included file; "
+                "put it inside an element (e.g. a column) or include it from the main file")
+    return RenderError(f"{where}: MJML error: {message}", hint=hint,
+                       path=str(where_path), line=line, column=col)
 
 
 @lru_cache(maxsize=128)
-def _compile(source: str, includes: tuple[tuple[str, str], ...]) -> str:
-    """MRML's HTML for ``source`` with in-memory ``includes`` (path as written, text).
+def _compile(source: str, includes: tuple[tuple[str, str], ...]
+             ) -> tuple[str, tuple[tuple[str | None, str, int, int], ...]]:
+    """MRML's HTML for ``source`` with in-memory ``includes`` (path as written, text), with
+    attribute values decoded, and its warnings (origin include or None, kind, byte span).
     Cached: the output depends on nothing else, and the linter and the preview load the
     same emails again and again."""
     data: Mapping[str, str] = dict(includes)
     options = mrml.ParserOptions(include_loader=mrml.memory_loader(dict(data)))
-    return mrml.to_html(source, parser_options=options).content
+    output = mrml.to_html(source, parser_options=options)
+    warnings = tuple((w.origin, str(w.kind), w.start, w.end) for w in output.warnings)
+    return decode_attributes(output.content), warnings
+
+
+# A start tag as MRML writes it: every attribute value double-quoted, as a Rust string
+# literal. Comments (other than Outlook's conditional ones, whose tags are MRML's) and
+# <style> content are matched first so that they are kept as they are.
+_OUTPUT_TOKEN = re.compile(
+    r"<!--(?!\[if).*?-->|<style\b.*?</style\s*>"
+    r"|<[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s\"'<>/=]+(?:=\"(?:[^\"\\]|\\.)*\")?)*\s*/?>", re.S)
+_ATTRIBUTE = re.compile(r"(\s+[^\s\"'<>/=]+=)\"((?:[^\"\\]|\\.)*)\"", re.S)
+_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))", re.S)
+_ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+_MUSTACHE = re.compile(r"\{\{.*?\}\}\}?", re.S)
+
+
+def decode_attributes(html: str) -> str:
+    r"""MRML writes attribute values with Rust's string escaping (``{:?}``): a newline in a
+    multi-line ``style`` reaches the browser as the two characters ``\n``, a ``"`` inside a
+    single-quoted Handlebars attribute (``href='{{link "x"}}'``) as ``\"``. Decode them, and
+    quote a value holding ``"`` with ``'`` (or, when it holds both quotes, write ``&quot;``
+    outside mustaches), so the value is the one the author wrote."""
+    if "\\" not in html:
+        return html
+    return _OUTPUT_TOKEN.sub(_decode_tag, html)
+
+
+def _decode_tag(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    if "\\" not in tag or not tag[1].isalpha():
+        return tag
+    return _ATTRIBUTE.sub(_decode_attribute, tag)
+
+
+def _decode_attribute(match: re.Match[str]) -> str:
+    escaped = match.group(2)
+    if "\\" not in escaped:
+        return match.group(0)
+    value = _ESCAPE.sub(_unescape, escaped)
+    if '"' not in value:
+        return f'{match.group(1)}"{value}"'
+    if "'" not in value:
+        return f"{match.group(1)}'{value}'"
+    parts, last = [], 0
+    for mustache in _MUSTACHE.finditer(value):
+        parts.append(value[last:mustache.start()].replace('"', "&quot;"))
+        parts.append(mustache.group(0))
+        last = mustache.end()
+    parts.append(value[last:].replace('"', "&quot;"))
+    return f'{match.group(1)}"{"".join(parts)}"'
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        code = int(match.group(1), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+    return _ESCAPED.get(match.group(2), match.group(0))
