@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolkit.lint.markup import MAX_MARKUP
+from toolkit.lint.markup import MAX_MARKUP, Tag
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
+from toolkit.model import Location, Part
 
 GMAIL_CLIP_BYTES = 102 * 1024
 # Attributes that load or link a URL (HTML, VML and MJML: background-url, icon-wrapped-url,
@@ -50,7 +51,13 @@ class EmailClipped(Rule):
 class ImageMissingAlt(Rule):
     """An image has no ``alt`` text (screen readers and image-blocking clients show nothing).
 
-    Decorative images take ``alt=""``.
+    Decorative images take ``alt=""``. The rule reads the HTML that is sent: for an MJML
+    email, the compiled HTML, so an ``<img>`` inside ``mj-text``, ``mj-raw``, ``mj-table`` or an
+    included file is found too; it is reported at that ``<img>`` in the author's file when it
+    can be found there (by its ``src``). MJML writes ``alt=""`` for an ``mj-image`` or
+    ``mj-carousel-image`` without ``alt``, and for an ``mj-social-element`` without one, so
+    those are reported in the MJML source (a social element only when it has no label text
+    either: then the icon is the link's only content).
 
     Fails (``email.html``)::
 
@@ -73,11 +80,87 @@ class ImageMissingAlt(Rule):
         part = ctx.channel.part("HtmlPart")
         if part is None:
             return
-        for tag in tags(ctx.source(part), frozenset({"img", "mj-image"})):
-            if "alt" not in tag.attrs:
-                yield Problem(f"<{tag.name}> without alt text",
-                              location=ctx.locate_source(part, tag.line, tag.column),
-                              hint='add alt="..." (alt="" for a decorative image)')
+        hint = 'add alt="..." (alt="" for a decorative image)'
+        if part.source is not None:
+            yield from _mjml_images_without_alt(ctx, part, hint)
+        origins = _ImageOrigins(ctx, part)
+        for tag in tags(part.text, frozenset({"img"})):
+            if "alt" in tag.attrs:
+                continue
+            src = tag.attrs.get("src") or ""
+            if part.source is None:
+                location, where = ctx.locate_source(part, tag.line, tag.column), ""
+            else:
+                location, where = origins.find(src), " in the HTML MJML writes"
+            message = "<img> without alt text"
+            if where:
+                message = f"<img src={src[:60]!r}> without alt text{where}"
+            yield Problem(message, location=location, hint=hint)
+
+
+_MJML_IMAGES = frozenset({"mj-image", "mj-carousel-image", "mj-social-element"})
+
+
+def _mjml_images_without_alt(ctx: ChannelContext, part: Part, hint: str) -> Iterator[Problem]:
+    """``mj-image``/``mj-carousel-image`` without ``alt``, ``mj-social-element`` without ``alt``
+    and without a label, in the MJML source."""
+    from toolkit.lint.markup import iter_tags
+
+    source = part.source or ""
+    social = ('<mj-social-element> without alt text or a label: MJML writes alt="", so the '
+              "link has no name")
+    pending: Tag | None = None  # an mj-social-element whose label is still to be read
+    for tag in iter_tags(source):
+        if pending is not None and tag.closing and tag.name == "mj-social-element":
+            if not re.sub(r"<[^>]*>|&nbsp;|\s", "", source[pending.end:tag.start]):
+                yield Problem(social, hint=hint,
+                              location=ctx.locate_source(part, pending.line, pending.column))
+            pending = None
+        if tag.closing or tag.name not in _MJML_IMAGES or "alt" in tag.attrs:
+            continue
+        if tag.name == "mj-social-element" and not tag.self_closing:
+            pending = tag
+            continue
+        message = (social if tag.name == "mj-social-element"
+                   else f'<{tag.name}> without alt text: MJML writes alt="" (decorative)')
+        yield Problem(message, location=ctx.locate_source(part, tag.line, tag.column),
+                      hint=hint)
+
+
+class _ImageOrigins:
+    """Where an ``<img>`` of the compiled HTML was written: the first ``<img>`` with the same
+    ``src`` in the MJML file or its included files, each used once, in order."""
+
+    def __init__(self, ctx: ChannelContext, part: Part) -> None:
+        self.ctx, self.part = ctx, part
+        self.used: set[tuple[str, int]] = set()
+        self._candidates: list[tuple[str, int, int, str]] | None = None
+
+    def candidates(self) -> list[tuple[str, int, int, str]]:
+        from toolkit.lint.markup import tags
+
+        if self._candidates is None:
+            found = []
+            sources = [(self.part.location.path, self.part.source or "")]
+            manifest = self.ctx.channel.manifest_path
+            for rel in self.ctx.channel.files:
+                if rel not in (manifest, self.part.location.path) and self.ctx.read \
+                        and rel.endswith((".mjml", ".html")):
+                    sources.append((rel, self.ctx.read(rel) or ""))
+            for rel, text in sources:
+                for tag in tags(text, frozenset({"img"})):
+                    found.append((rel, tag.line, tag.column, tag.attrs.get("src") or ""))
+            self._candidates = found
+        return self._candidates
+
+    def find(self, src: str) -> Location:
+        for index, (rel, line, column, candidate) in enumerate(self.candidates()):
+            if candidate == src and (rel, index) not in self.used:
+                self.used.add((rel, index))
+                if rel == self.part.location.path:
+                    return self.ctx.locate_source(self.part, line, column)
+                return Location(rel, line, column)
+        return self.part.location
 
 
 class InsecureLink(Rule):
@@ -171,4 +254,66 @@ class EmptySubject(Rule):
                           hint="give the subject static text or a default value")
 
 
-RULES = (EmailClipped, ImageMissingAlt, InsecureLink, MissingTextPart, EmptySubject)
+class MjmlWarning(Rule):
+    """MRML, which compiles ``email.mjml``, ignored something: an attribute the element does
+    not take, or an attribute written twice.
+
+    MRML compiles past these and only says so in its warnings; the email is then sent
+    without what the author meant (a ``<mj-font>`` without its ``href``, a typo in
+    ``<mj-breakpoint widht="480px">``). Reported at the attribute, in the MJML file or the
+    included file it is in.
+
+    Fails (``email.mjml``)::
+
+        <mjml><mj-head><mj-breakpoint widht="480px" /></mj-head><mj-body></mj-body></mjml>
+
+    Passes::
+
+        <mjml><mj-head><mj-breakpoint width="480px" /></mj-head><mj-body></mj-body></mjml>
+    """
+
+    CODE = "E006"
+    NAME = "mjml-warning"
+    SEVERITY = "warning"
+    CHANNELS = frozenset({"email"})
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        from pathlib import Path
+
+        from toolkit import mjml
+        from toolkit.errors import RenderError
+        from toolkit.loader import display_path
+
+        part = ctx.channel.part("HtmlPart")
+        if part is None or part.source is None:
+            return
+        root = Path(ctx.repo.root)
+        path = root / part.location.path
+        try:
+            compiled = mjml.compile_document(part.source, path=path,
+                                             includes=mjml.read_includes(part.source, path=path))
+        except RenderError:  # changed since it was loaded; the next run reports it (S009)
+            return
+        for warning in compiled.warnings:
+            rel = display_path(warning.path, root)
+            if rel == part.location.path:
+                location = ctx.locate_source(part, warning.line, warning.column)
+            else:
+                location = Location(rel, warning.line, warning.column)
+            element = f"<{warning.element}>" if warning.element else "this element"
+            if warning.kind == "unexpected-attribute":
+                message = f"{element} does not take {warning.text}; MRML ignores it"
+                hint = ("remove it, or fix its name (the attributes of each element: "
+                        "https://documentation.mjml.io)")
+            elif warning.kind == "duplicate-attribute":
+                message = f"{warning.text} repeats an attribute of {element}; MRML keeps the first"
+                hint = "keep one of them"
+            else:
+                message = f"MRML warning {warning.kind} at {warning.text}"
+                hint = "check the MJML there"
+            yield Problem(message, location=location, hint=hint)
+
+
+RULES = (EmailClipped, ImageMissingAlt, InsecureLink, MissingTextPart, EmptySubject,
+         MjmlWarning)
