@@ -66,7 +66,8 @@ def make_repo(root: Path, count: int, url: str) -> None:
 def control(url: str, path: str, method: str = "GET", body: dict | None = None) -> dict:
     request = urllib.request.Request(url + "/_emulator/" + path, method=method,
                                      data=json.dumps(body or {}).encode()
-                                     if method == "POST" else None)
+                                     if method == "POST" else None,
+                                     headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request) as answer:
         return json.loads(answer.read() or b"{}")
 

@@ -125,7 +125,8 @@ def control(url: str, path: str, payload: dict[str, Any] | None = None,
     """Call the control endpoint (``/_emulator/...``) and return the decoded JSON answer."""
     data = json.dumps(payload).encode() if payload is not None else None
     request = urllib.request.Request(url + "/_emulator/" + path, data=data,
-                                     method=method or ("POST" if data is not None else "GET"))
+                                     method=method or ("POST" if data is not None else "GET"),
+                                     headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())

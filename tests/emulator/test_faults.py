@@ -138,7 +138,7 @@ def test_control_requests_are_never_faulted_or_logged(client: Any, ctl: Any) -> 
     for _ in range(5):
         assert ctl("log")["requests"] == []
         assert ctl("config")["fail_rate"] == 1.0
-    assert ctl("state")["templates"] == []
+    assert ctl("state")["services"]["pinpoint"]["templates"] == []
     ctl("config", {"fail_rate": 0.0, "drop_rate": 0.0})
     assert client.list_templates()["TemplatesResponse"]["Item"] == []
 
@@ -149,7 +149,7 @@ def test_reset_forgets_templates_and_log_but_keeps_settings(client: Any, ctl: An
     ctl("config", {"latency_ms": 1})
     assert ctl("reset", {}) == {"reset": True}
     assert ctl("log")["requests"] == []
-    assert ctl("state")["templates"] == []
+    assert ctl("state")["services"]["pinpoint"]["templates"] == []
     assert ctl("config")["latency_ms"] == 1
     with pytest.raises(client.exceptions.NotFoundException):
         email.get(client, "welcome")

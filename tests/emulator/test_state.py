@@ -120,6 +120,8 @@ def test_without_state_nothing_is_written(tmp_path: Path, processes: Any, client
     ("{not json", "not valid JSON"),
     ('{"format": 99}', "not an emulator state file"),
     ('{"format": 1, "templates": [{"name": "x"}]}', "damaged"),
+    ('{"format": 2, "services": {"pinpoint": {"templates": 7}}}', "damaged"),
+    ('{"format": 2, "services": []}', "not an emulator state file"),
 ])
 def test_a_bad_state_file_is_exit_2_without_traceback(tmp_path: Path, content: str,
                                                       message: str) -> None:
@@ -144,12 +146,47 @@ def test_a_state_file_in_a_missing_folder_is_exit_2_at_start(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
-def test_bad_options_are_usage_errors() -> None:
-    for args in (["--fail-rate", "2"], ["--port", "-1"], ["--latency-ms", "x"]):
-        result = subprocess.run([sys.executable, "-m", "toolkit", "emulator", *args], cwd=REPO,
-                                capture_output=True, text=True, timeout=20)
-        assert result.returncode == 2, args
-        assert "Traceback" not in result.stderr
+@pytest.mark.parametrize("args", [
+    ["--fail-rate", "2"], ["--port", "-1"], ["--latency-ms", "x"],
+    ["--fail-rate", "nan"], ["--drop-rate", "inf"], ["--lost-answer-rate", "-nan"],
+    ["--fail-rate", "-0.1"], ["--latency-ms", "100000000000"]])
+def test_bad_options_are_usage_errors(args: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "toolkit", "emulator", *args], cwd=REPO,
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2, args
+    assert "Traceback" not in result.stderr
+    assert args[0] in result.stderr and result.stdout == ""
+
+
+def test_the_latency_bound_of_the_command_is_the_servers() -> None:
+    from toolkit.cli.emulator import MAX_LATENCY_MS
+    from toolkit.emulator.server import MAX_LATENCY_MS as SERVER_MAX
+    assert MAX_LATENCY_MS == SERVER_MAX
+    with pytest.raises(ValueError, match="latency_ms"):
+        EmulatorServer(latency_ms=SERVER_MAX + 1)
+
+
+def test_a_state_file_of_format_1_is_read_as_pinpoints(tmp_path: Path, client_for: Any,
+                                                       email: Any) -> None:
+    state = tmp_path / "state.json"
+    with EmulatorServer(state_path=state) as emulator:
+        email.create(client_for(emulator.url), "old", {"Subject": "from format 1"})
+    pinpoint = json.loads(state.read_text())["services"]["pinpoint"]
+    state.write_text(json.dumps({"format": 1, **pinpoint}))
+    with EmulatorServer(state_path=state) as emulator:
+        assert email.get(client_for(emulator.url), "old")["Subject"] == "from format 1"
+        email.create(client_for(emulator.url), "new")
+    assert json.loads(state.read_text())["format"] == 2
+
+
+def test_state_of_a_service_not_served_is_kept(tmp_path: Path, client_for: Any,
+                                               email: Any) -> None:
+    state = tmp_path / "state.json"
+    other = {"templates": [{"name": "from a newer emulator"}]}
+    state.write_text(json.dumps({"format": 2, "services": {"future": other}}))
+    with EmulatorServer(state_path=state) as emulator:
+        email.create(client_for(emulator.url), "welcome")
+    assert json.loads(state.read_text())["services"]["future"] == other
 
 
 def test_port_in_use_is_a_usage_error(server: EmulatorServer) -> None:
@@ -199,7 +236,7 @@ def test_state_file_is_loaded_by_a_new_server(tmp_path: Path, client_for: Any,
     with EmulatorServer(state_path=state) as emulator:
         assert email.get(client_for(emulator.url), "welcome")["Subject"] == "kept"
         emulator.reset()
-    assert json.loads(state.read_text())["templates"] == []
+    assert json.loads(state.read_text())["services"]["pinpoint"]["templates"] == []
 
 
 def test_a_killed_writers_temporary_file_is_removed_at_the_next_start(tmp_path: Path) -> None:

@@ -1,10 +1,32 @@
-"""``ptk emulator``: run the local Pinpoint template API until interrupted."""
+"""``ptk emulator``: run the local AWS template APIs (Pinpoint ...) until interrupted."""
 
 from __future__ import annotations
 
+import math
 import sys
 
 import click
+
+MAX_LATENCY_MS = 600_000  # toolkit.emulator.server.MAX_LATENCY_MS (checked by a test)
+
+
+class Fraction(click.ParamType):
+    """A finite number from 0 to 1 (click's FloatRange lets ``nan`` through)."""
+
+    name = "fraction"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(str(value))
+            except ValueError:
+                self.fail(f"{value!r} is not a number.", param, ctx)
+        if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+            self.fail(f"{value!r} is not a number from 0 to 1.", param, ctx)
+        return number
 
 
 @click.command("emulator")
@@ -14,27 +36,28 @@ import click
 @click.option("--state", "state_path", type=click.Path(dir_okay=False), default=None,
               help="Keep the templates in this JSON file (loaded at start, written atomically "
                    "after every change). Default: in memory only.")
-@click.option("--fail-rate", default=0.0, show_default=True, type=click.FloatRange(0.0, 1.0),
+@click.option("--fail-rate", default=0.0, show_default=True, type=Fraction(),
               help="Fraction of API requests answered 429 or 500 without changing anything.")
-@click.option("--drop-rate", default=0.0, show_default=True, type=click.FloatRange(0.0, 1.0),
+@click.option("--drop-rate", default=0.0, show_default=True, type=Fraction(),
               help="Fraction of API requests whose connection is closed without an answer.")
 @click.option("--lost-answer-rate", default=0.0, show_default=True,
-              type=click.FloatRange(0.0, 1.0),
+              type=Fraction(),
               help="Fraction of API requests carried out whose answer is then lost (the "
                    "connection is closed instead).")
-@click.option("--latency-ms", default=0, show_default=True, type=click.IntRange(0),
-              help="Delay before every API answer, in milliseconds.")
+@click.option("--latency-ms", default=0, show_default=True,
+              type=click.IntRange(0, MAX_LATENCY_MS),
+              help="Delay before every API answer, in milliseconds (at most 600000).")
 @click.option("--seed", default=None, type=int,
               help="Seed of the fault RNG, for reproducible fault sequences.")
 def command(host: str, port: int, state_path: str | None, fail_rate: float, drop_rate: float,
             lost_answer_rate: float, latency_ms: int, seed: int | None) -> int:
-    """Local Pinpoint template API for offline CI.
+    """Local AWS template APIs (Pinpoint ...) on one port, for offline CI.
 
     Prints the URL it listens on (http://HOST:PORT) as the first line of standard output,
     then serves until interrupted (Ctrl-C). Point boto3 or the AWS CLI at it with
     --endpoint-url / endpoint_url; control it under URL/_emulator/ (log, reset, config).
     """
-    from toolkit.emulator import EmulatorServer, StateFileError
+    from toolkit.emulator import SERVICES, EmulatorServer, StateFileError
     from toolkit.errors import EXIT_INTERRUPTED, UsageError
 
     try:
@@ -45,12 +68,15 @@ def command(host: str, port: int, state_path: str | None, fail_rate: float, drop
     except StateFileError as exc:
         raise UsageError(str(exc), hint="fix or delete the state file, or pass another --state "
                                         "path") from exc
+    except ValueError as exc:  # a setting the options above did not catch
+        raise UsageError(str(exc)) from exc
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          hint="choose another --port (0 picks a free one)") from exc
     click.echo(server.url)
     sys.stdout.flush()
-    click.echo(f"ptk emulator: serving the Pinpoint template API on {server.url} "
+    services = ", ".join(service.description for service in SERVICES.values())
+    click.echo(f"ptk emulator: serving {services} on {server.url} "
                f"(state: {state_path or 'in memory'}); Ctrl-C stops it.", err=True)
     try:
         server.serve_forever()

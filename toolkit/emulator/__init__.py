@@ -1,18 +1,21 @@
-"""A local emulator of the Amazon Pinpoint message-template API (stdlib only).
+"""A local emulator of AWS message-template APIs, one namespace per service (stdlib only).
 
-``EmulatorServer(...).start()`` serves the template operations of the pinpoint REST-JSON API
-on ``server.url``; any unmodified boto3 ``pinpoint`` client (or the AWS CLI) talks to it with
-``endpoint_url=server.url``. Layout: ``backend.py`` state and rules, ``responses.py`` wire
-format, ``urls.py`` routing, ``shapes.py`` request shapes as data, ``server.py`` HTTP server,
-faults and control endpoint, ``state.py`` the atomic state file. Nothing here imports the rest
-of ``toolkit``.
+``EmulatorServer(...).start()`` serves every service of ``registry.SERVICES`` on one port at
+``server.url``; an unmodified boto3 client of any of them talks to it with
+``endpoint_url=server.url``. Shared layout: ``server.py`` HTTP, faults, log and control
+endpoint; ``access.py`` the Host/Origin rules; ``registry.py`` the services and how a request
+finds one; ``service.py`` what a service provides (and the Request/Response its handlers
+see); ``routing.py`` REST-JSON routing; ``shapes.py`` request validation; ``state.py`` the
+shared state and the atomic state file; ``exceptions.py`` the error base. Each service is a
+package (``pinpoint/`` ...) with its backend (state and rules), responses (wire format),
+shapes and exceptions. Nothing here imports the rest of ``toolkit``.
 """
 
 from __future__ import annotations
 
-from toolkit.emulator.backend import Backend
 from toolkit.emulator.exceptions import EmulatorError
+from toolkit.emulator.registry import SERVICES
 from toolkit.emulator.server import EmulatorServer
-from toolkit.emulator.state import StateFileError
+from toolkit.emulator.state import StateFileError, Store
 
-__all__ = ["Backend", "EmulatorError", "EmulatorServer", "StateFileError"]
+__all__ = ["SERVICES", "EmulatorError", "EmulatorServer", "StateFileError", "Store"]

@@ -1,50 +1,59 @@
-"""The HTTP side: a threaded server, fault injection, the request log and the control endpoint.
+"""The HTTP side: a threaded server, the access rules, faults, the request log, the control
+endpoint, and the choice of the service that answers.
 
 ``EmulatorServer`` binds when it is created (port 0 picks a free port), so ``url`` is known
 before it serves. ``start()`` serves on a daemon thread (tests); ``serve_forever()`` blocks
-(the ``ptk emulator`` command). Every API request goes through :meth:`EmulatorServer.handle`:
+(the ``ptk emulator`` command). Every request goes through :meth:`EmulatorServer.handle`:
 
-1. the body is read (a body above ``max_body_bytes`` is read, discarded and answered 413);
-2. faults are drawn from one seeded RNG, three numbers per request in arrival order: the
+1. the body is read: by ``Content-Length`` or decoded from ``Transfer-Encoding: chunked``
+   (a body above ``max_body_bytes`` is read, discarded and answered 413; bad framing is 400
+   and closes the connection);
+2. the access rules (``access.py``: Host, Origin, no simple-request control writes) may
+   refuse it with 403; a refused request is not faulted and not logged;
+3. ``/_emulator/...`` requests are the control endpoint: never faulted, never logged;
+4. ``registry.select`` picks the service (SigV4 credential scope, then path);
+5. faults are drawn from one seeded RNG, three numbers per request in arrival order: the
    latency is slept, then the connection may be dropped without an answer (``drop_rate``)
-   or the request answered 429/500 (``fail_rate``), in both cases before the backend is
+   or the request answered 429/500 (``fail_rate``), in both cases before any backend is
    touched, so the state does not change. ``lost_answer_rate`` (off by default) shares the
    first number with ``drop_rate`` and models the other half of an unreliable network: the
    request is carried out, then the connection is closed instead of answering;
-3. unsigned requests (no SigV4 ``Authorization`` header) get 403 ``ForbiddenException``,
-   except ``OPTIONS``, which answers 200 on every API resource;
-4. ``urls.match`` routes it, ``responses.HANDLERS`` answers it;
-5. the request is logged (method, path, query, status, operation, fault), then answered.
-
-Requests under ``/_emulator/`` are the control endpoint: never faulted, never logged.
+6. unsigned requests (no SigV4 ``Authorization`` header) are refused, except ``OPTIONS``,
+   which answers 200 on every API resource; the service's router and handler answer the rest;
+7. the request is logged (method, path, query, status, service, operation, fault), then
+   answered. Any error raised on the way is answered in the service's error shape.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from toolkit.emulator.backend import Backend
-from toolkit.emulator.exceptions import BadRequestException, EmulatorError, ForbiddenException
-from toolkit.emulator.exceptions import InternalServerErrorException, PayloadTooLargeException
-from toolkit.emulator.exceptions import TooManyRequestsException
-from toolkit.emulator.responses import HANDLERS, Request, Response, error_response, region_of
-from toolkit.emulator.urls import match
+from toolkit.emulator.access import refusal
+from toolkit.emulator.exceptions import EmulatorError, Failure
+from toolkit.emulator.registry import DEFAULT_SERVICE, SERVICES, region_of, select
+from toolkit.emulator.service import Request, Response, Service
+from toolkit.emulator.state import ServiceState, Store
 
 CONTROL_PREFIX = "/_emulator"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
-FAULT_ERRORS: dict[int, type[EmulatorError]] = {429: TooManyRequestsException,
-                                                500: InternalServerErrorException}
+FAULT_KINDS: dict[int, str] = {429: "throttled", 500: "internal"}
+MAX_LATENCY_MS = 600_000
 MAX_LOG_ENTRIES = 100_000
 _READ_CHUNK = 1 << 16
+_MAX_LINE = 4096           # a chunk-size or trailer line
+_MAX_TRAILERS = 100
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -63,7 +72,12 @@ def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[st
                     or not 0.0 <= value <= 1.0:
                 raise ValueError(f"{key} must be a number from 0 to 1, got {value!r}")
             value = float(value)
-        elif key in ("latency_ms", "max_body_bytes"):
+        elif key == "latency_ms":
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or not 0 <= value <= MAX_LATENCY_MS:
+                raise ValueError(f"latency_ms must be an integer from 0 to {MAX_LATENCY_MS}, "
+                                 f"got {value!r}")
+        elif key == "max_body_bytes":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{key} must be a non-negative integer, got {value!r}")
         elif key == "seed":
@@ -71,7 +85,7 @@ def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[st
                 raise ValueError(f"seed must be an integer or null, got {value!r}")
         elif key == "fail_statuses":
             if not isinstance(value, list) or not value \
-                    or any(status not in FAULT_ERRORS for status in value):
+                    or any(status not in FAULT_KINDS for status in value):
                 raise ValueError(f"fail_statuses must be a non-empty list of 429 and/or 500, "
                                  f"got {value!r}")
         config[key] = value
@@ -109,7 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class EmulatorServer:
-    """A local Pinpoint template API; any boto3 ``pinpoint`` client works with ``endpoint_url``."""
+    """The local AWS template APIs of ``registry.SERVICES`` on one port; a boto3 client of any
+    of them (``pinpoint`` ...) works with ``endpoint_url=server.url``."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
                  state_path: str | Path | None = None, fail_rate: float = 0.0,
@@ -118,7 +133,11 @@ class EmulatorServer:
         self._config = check_config({"fail_rate": fail_rate, "drop_rate": drop_rate,
                                      "lost_answer_rate": lost_answer_rate,
                                      "latency_ms": latency_ms, "seed": seed})
-        self.backend = Backend(Path(state_path) if state_path is not None else None)
+        self.store = Store(Path(state_path) if state_path is not None else None)
+        self.backends: dict[str, ServiceState] = {}
+        for name, service in SERVICES.items():
+            self.backends[name] = service.backend(self.store)
+            self.store.attach(name, self.backends[name])
         self._rng = random.Random(seed)
         self._fault_lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
@@ -189,8 +208,8 @@ class EmulatorServer:
             return count
 
     def reset(self) -> None:
-        """Forget every template and the request log (the fault settings stay)."""
-        self.backend.reset()
+        """Forget the state of every service and the request log (the fault settings stay)."""
+        self.store.reset()
         self.clear_log()
 
     def _record(self, entry: dict[str, Any]) -> None:
@@ -204,17 +223,24 @@ class EmulatorServer:
     def handle(self, handler: _Handler) -> None:
         split = urlsplit(handler.path)
         raw_path, query_string = split.path, split.query
-        try:
-            length = int(handler.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if raw_path == CONTROL_PREFIX or raw_path.startswith(CONTROL_PREFIX + "/"):
-            body = handler.rfile.read(length) if length > 0 else b""
-            _send(handler, self._control(handler.command, raw_path, body))
-            return
         config = self.config
-        too_large = length > config["max_body_bytes"]
-        body = _read_body(handler, length, keep=not too_large)
+        body, body_error = read_body(handler, config["max_body_bytes"])
+        control = raw_path == CONTROL_PREFIX or raw_path.startswith(CONTROL_PREFIX + "/")
+        host, port = self._httpd.server_address[:2]
+        refused = refusal(handler.command, handler.headers, str(host), port, control=control)
+        if control:
+            _send(handler, Response(403, {"error": refused}) if refused else
+                  self._control(handler.command, raw_path, body, body_error))
+            return
+        try:
+            service, unknown = select(handler.command, raw_path, handler.headers), None
+        except Failure as exc:
+            service, unknown = SERVICES[DEFAULT_SERVICE], exc
+        request_id = str(uuid.uuid4())
+        if refused:
+            _send(handler, service.error_response(Failure("forbidden", refused), request_id),
+                  request_id)
+            return
         with self._fault_lock:
             drop_draw, fail_draw, kind_draw = (self._rng.random(), self._rng.random(),
                                                self._rng.random())
@@ -222,23 +248,25 @@ class EmulatorServer:
             time.sleep(config["latency_ms"] / 1000)
         entry: dict[str, Any] = {"method": handler.command, "path": raw_path,
                                  "query": query_string, "status": None,
-                                 "operation": _operation_name(handler.command, raw_path),
+                                 "service": None if unknown else service.name,
+                                 "operation": None if unknown else
+                                 _operation_name(service, handler, raw_path),
                                  "fault": None}
         if drop_draw < config["drop_rate"]:
             entry["fault"] = "drop"
             self._record(entry)
             handler.close_connection = True
             return
-        request_id = str(uuid.uuid4())
         if fail_draw < config["fail_rate"]:
             statuses = config["fail_statuses"]
             status = statuses[int(kind_draw * len(statuses))]
             entry["fault"] = "fail"
-            response = error_response(FAULT_ERRORS[status](
-                "Injected fault (ptk emulator fail_rate); retry the request."), request_id)
+            response = service.error_response(Failure(
+                FAULT_KINDS[status], "Injected fault (ptk emulator fail_rate); retry the "
+                                     "request."), request_id)
         else:
-            response = self._answer(handler, raw_path, query_string, body, too_large,
-                                    request_id)
+            response = self._answer(handler, service, unknown, body_error, raw_path,
+                                    query_string, body, request_id)
         entry["status"] = response.status
         if drop_draw < config["drop_rate"] + config["lost_answer_rate"]:
             entry["fault"] = "lost_answer"
@@ -248,40 +276,51 @@ class EmulatorServer:
         self._record(entry)
         _send(handler, response, request_id)
 
-    def _answer(self, handler: _Handler, raw_path: str, query_string: str, body: bytes,
-                too_large: bool, request_id: str) -> Response:
+    def _answer(self, handler: _Handler, service: Service, unknown: Failure | None,
+                body_error: Failure | None, raw_path: str, query_string: str, body: bytes,
+                request_id: str) -> Response:
+        """Answer an API request. ``unknown``: the request names a service not served here;
+        ``body_error``: its body could not be read (bad framing) or is too large."""
+        headers = handler.headers
         try:
+            if unknown is not None:
+                raise unknown
             if handler.command == "OPTIONS":  # describes a resource; needs no signature
-                match("OPTIONS", raw_path)
+                service.router.match("OPTIONS", raw_path, headers)
                 return Response(200)
-            if not handler.headers.get("Authorization"):
-                raise ForbiddenException("Missing Authentication Token: sign the request with "
-                                         "AWS Signature Version 4 (any credentials work).")
-            if length_error := _length_error(handler):
-                raise length_error
-            operation, params = match(handler.command, raw_path)
-            if too_large:
-                raise PayloadTooLargeException(
-                    f"Request body too large (limit {self.config['max_body_bytes']} bytes).")
+            if not headers.get("Authorization"):
+                raise Failure("forbidden", "Missing Authentication Token: sign the request "
+                                           "with AWS Signature Version 4 (any credentials work).")
+            if body_error is not None and body_error.kind == "bad_request":
+                raise body_error
+            operation, params = service.router.match(handler.command, raw_path, headers)
+            if body_error is not None:
+                raise body_error
             request = Request(operation, params, parse_qs(query_string, keep_blank_values=True),
-                              body, request_id, region_of(handler.headers.get("Authorization")))
-            return HANDLERS[operation](self.backend, request)
+                              body, request_id, region_of(headers.get("Authorization")),
+                              headers)
+            return service.handlers[operation](self.backends[service.name], request)
         except EmulatorError as error:
-            return error_response(error, request_id)
+            return service.error_response(error, request_id)
         except Exception as exc:  # noqa: BLE001 - a bug must answer 500, not kill the thread
-            return error_response(InternalServerErrorException(
-                f"ptk emulator internal error: {exc!r}"), request_id)
+            return service.error_response(Failure(
+                "internal", f"ptk emulator internal error: {exc!r}"), request_id)
 
-    def _control(self, method: str, raw_path: str, body: bytes) -> Response:
+    def _reset_answer(self) -> Response:
+        self.reset()
+        return Response(200, {"reset": True})
+
+    def _control(self, method: str, raw_path: str, body: bytes,
+                 body_error: Failure | None) -> Response:
         path = raw_path[len(CONTROL_PREFIX):].rstrip("/")
-        routes = {
+        routes: dict[tuple[str, str], Callable[[], Response]] = {
             ("GET", "/log"): lambda: Response(200, {"requests": self.log}),
             ("POST", "/log/clear"): lambda: Response(200, {"cleared": self.clear_log()}),
             ("DELETE", "/log"): lambda: Response(200, {"cleared": self.clear_log()}),
-            ("POST", "/reset"): lambda: (self.reset(), Response(200, {"reset": True}))[1],
+            ("POST", "/reset"): self._reset_answer,
             ("GET", "/config"): lambda: Response(200, self.config),
             ("POST", "/config"): lambda: Response(200, self.configure(**_json_object(body))),
-            ("GET", "/state"): lambda: Response(200, self.backend.to_state()),
+            ("GET", "/state"): lambda: Response(200, self.store.snapshot()),
         }
         action = routes.get((method, path))
         if action is None:
@@ -289,6 +328,9 @@ class EmulatorServer:
             status = 405 if any(p == path for _, p in routes) else 404
             return Response(status, {"error": f"{method} {raw_path} is not a control request; "
                                               f"known: {known}"})
+        if body_error is not None:
+            return Response(413 if body_error.kind == "payload_too_large" else 400,
+                            {"error": body_error.message})
         try:
             return action()
         except ValueError as exc:
@@ -297,10 +339,10 @@ class EmulatorServer:
             return Response(exc.status, {"error": exc.message})
 
 
-def _operation_name(method: str, raw_path: str) -> str | None:
+def _operation_name(service: Service, handler: _Handler, raw_path: str) -> str | None:
     """The AWS operation a request is for (for the log), or None if it matches none."""
     try:
-        return match(method, raw_path)[0]
+        return service.router.match(handler.command, raw_path, handler.headers)[0]
     except EmulatorError:
         return None
 
@@ -308,34 +350,90 @@ def _operation_name(method: str, raw_path: str) -> str | None:
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body or b"{}")
-    except ValueError as exc:
+    except (RecursionError, ValueError) as exc:
         raise ValueError(f"the request body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError("the request body must be a JSON object")
     return data
 
 
-def _length_error(handler: _Handler) -> EmulatorError | None:
-    value = handler.headers.get("Content-Length")
-    if value is not None and not value.strip().isdigit():
+def read_body(handler: _Handler, limit: int) -> tuple[bytes, Failure | None]:
+    """The request body (by Content-Length, or chunked) and what went wrong reading it.
+
+    A body above ``limit`` bytes is read and discarded (Failure ``payload_too_large``), so the
+    connection stays usable. Framing the emulator cannot trust (a Content-Length that is not
+    a number or is given twice, a transfer coding other than ``chunked``, both headers at
+    once, a malformed chunk) is Failure ``bad_request`` and closes the connection."""
+    headers = handler.headers
+    encoding = headers.get("Transfer-Encoding")
+    lengths = headers.get_all("Content-Length") or []
+    if encoding is not None:
+        if encoding.strip().lower() != "chunked" or lengths:
+            handler.close_connection = True
+            return b"", Failure("bad_request", f"Transfer-Encoding {encoding!r} is not "
+                                f"supported here: send Content-Length, or 'chunked' alone.")
+        return _read_chunked(handler, limit)
+    if not lengths:
+        return b"", None
+    if len(lengths) > 1 or not lengths[0].strip().isdigit():
         handler.close_connection = True
-        return BadRequestException(f"Content-Length {value!r} is not a number.")
-    return None
+        return b"", Failure("bad_request", f"Content-Length {', '.join(lengths)!r} is not a "
+                                           f"number.")
+    length = int(lengths[0])
+    if length > limit:
+        _discard(handler, length)
+        return b"", _too_large(limit)
+    return handler.rfile.read(length), None
 
 
-def _read_body(handler: _Handler, length: int, *, keep: bool) -> bytes:
-    """Read the request body; when ``keep`` is false, read it in chunks and discard it."""
-    if length <= 0:
-        return b""
-    if keep:
-        return handler.rfile.read(length)
+def _too_large(limit: int) -> Failure:
+    return Failure("payload_too_large", f"Request body too large (limit {limit} bytes).")
+
+
+def _discard(handler: _Handler, length: int) -> None:
     remaining = length
     while remaining > 0:
         chunk = handler.rfile.read(min(remaining, _READ_CHUNK))
         if not chunk:
             break
         remaining -= len(chunk)
-    return b""
+
+
+def _read_chunked(handler: _Handler, limit: int) -> tuple[bytes, Failure | None]:
+    """Decode a ``Transfer-Encoding: chunked`` body (RFC 9112 §7.1; extensions and trailers
+    are read and ignored)."""
+    rfile, parts, total = handler.rfile, [], 0
+    malformed = Failure("bad_request", "The chunked request body is malformed.")
+    while True:
+        line = rfile.readline(_MAX_LINE + 1)
+        size_text = line.split(b";", 1)[0].strip()
+        if not line.endswith(b"\n") or not _HEX.fullmatch(size_text):
+            handler.close_connection = True
+            return b"", malformed
+        size = int(size_text, 16)
+        if size == 0:
+            break
+        total += size
+        if total > limit:
+            _discard(handler, size)
+        else:
+            parts.append(rfile.read(size))
+            if len(parts[-1]) != size:
+                handler.close_connection = True
+                return b"", malformed
+        if rfile.readline(_MAX_LINE + 1) not in (b"\r\n", b"\n"):
+            handler.close_connection = True
+            return b"", malformed
+    for _ in range(_MAX_TRAILERS):
+        line = rfile.readline(_MAX_LINE + 1)
+        if line in (b"\r\n", b"\n", b""):
+            break
+    else:
+        handler.close_connection = True
+        return b"", malformed
+    if total > limit:
+        return b"", _too_large(limit)
+    return b"".join(parts), None
 
 
 def _send(handler: _Handler, response: Response, request_id: str | None = None) -> None:

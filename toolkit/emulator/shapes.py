@@ -1,164 +1,29 @@
-"""The wire contract of the template API, written down as data.
+"""Checking a decoded JSON request body against a service's shape table.
 
-``OPERATIONS`` says, for every operation the emulator serves, where it lives on the wire (HTTP
-method, URI template, query parameters, the JSON payload shape and the success status).
-``SHAPES`` describes the request payloads member by member. Both copy the facts of the
-``pinpoint`` service model (API version 2016-12-01) that botocore ships; a test
-(tests/emulator/test_shapes.py) compares them with botocore's model, so the emulator never
-loads botocore at run time.
+Each service writes the request shapes of its botocore model down as data (``SHAPES`` in its
+``shapes.py``; a test compares the table with botocore's model, so the emulator never loads
+botocore at run time). A table maps a shape name to a definition:
 
-``validate(shape_name, value)`` checks a decoded JSON request body against a shape and raises
-:class:`ShapeError` naming the JSON path of the first problem.
+- ``{"type": "string", "enum": [...], "min": n, "max": n, "pattern": regex}``;
+- ``{"type": "integer" | "long", "min": n, "max": n}``, ``{"type": "boolean"}``;
+- ``{"type": "list", "member": shape, "min": n, "max": n}``;
+- ``{"type": "map", "key": shape, "value": shape, "min": n, "max": n}``;
+- ``{"type": "structure", "members": {name: shape}, "required": [...], "union": bool}``.
+
+Every key but ``type`` (and a structure's ``members``/``required``) is optional. ``min``/``max``
+bound a string's length, a number's value and the size of a list or a map, as in the model.
+A ``pattern`` is searched for, not anchored (the model's patterns carry their own ``^``/``$``).
+A union holds exactly one member.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-# Channel path suffix -> TemplateType value.
-TEMPLATE_TYPES: dict[str, str] = {
-    "email": "EMAIL",
-    "sms": "SMS",
-    "voice": "VOICE",
-    "push": "PUSH",
-    "inapp": "INAPP",
-}
-
-# TemplateType -> (operation-name infix, request payload shape, create response payload shape).
-CHANNELS: dict[str, tuple[str, str, str]] = {
-    "EMAIL": ("Email", "EmailTemplateRequest", "CreateTemplateMessageBody"),
-    "SMS": ("Sms", "SMSTemplateRequest", "CreateTemplateMessageBody"),
-    "VOICE": ("Voice", "VoiceTemplateRequest", "CreateTemplateMessageBody"),
-    "PUSH": ("Push", "PushNotificationTemplateRequest", "CreateTemplateMessageBody"),
-    "INAPP": ("InApp", "InAppTemplateRequest", "TemplateCreateMessageBody"),
-}
-
-# TemplateType -> the response payload shape of Get<Type>Template.
-RESPONSE_SHAPES: dict[str, str] = {
-    "EMAIL": "EmailTemplateResponse",
-    "SMS": "SMSTemplateResponse",
-    "VOICE": "VoiceTemplateResponse",
-    "PUSH": "PushNotificationTemplateResponse",
-    "INAPP": "InAppTemplateResponse",
-}
-
-
-def _operation(method: str, uri: str, status: int, *, query: Mapping[str, str] | None = None,
-               payload: str | None = None, output: str | None = None) -> dict[str, Any]:
-    return {"method": method, "uri": uri, "status": status, "query": dict(query or {}),
-            "payload": payload, "output": output}
-
-
-def _channel_operations() -> dict[str, dict[str, Any]]:
-    operations: dict[str, dict[str, Any]] = {}
-    for suffix, template_type in TEMPLATE_TYPES.items():
-        infix, request, created = CHANNELS[template_type]
-        uri = "/v1/templates/{template-name}/" + suffix
-        operations[f"Create{infix}Template"] = _operation(
-            "POST", uri, 201, payload=request, output=created)
-        operations[f"Get{infix}Template"] = _operation(
-            "GET", uri, 200, query={"version": "string"}, output=RESPONSE_SHAPES[template_type])
-        operations[f"Update{infix}Template"] = _operation(
-            "PUT", uri, 202, query={"create-new-version": "boolean", "version": "string"},
-            payload=request, output="MessageBody")
-        operations[f"Delete{infix}Template"] = _operation(
-            "DELETE", uri, 202, query={"version": "string"}, output="MessageBody")
-    return operations
-
-
-# Operation name -> wire facts. The keys are the AWS operation names (botocore's too).
-OPERATIONS: dict[str, dict[str, Any]] = {
-    **_channel_operations(),
-    "ListTemplates": _operation(
-        "GET", "/v1/templates", 200,
-        query={"next-token": "string", "page-size": "string", "prefix": "string",
-               "template-type": "string"},
-        output="TemplatesResponse"),
-    "ListTemplateVersions": _operation(
-        "GET", "/v1/templates/{template-name}/{template-type}/versions", 200,
-        query={"next-token": "string", "page-size": "string"},
-        output="TemplateVersionsResponse"),
-    "UpdateTemplateActiveVersion": _operation(
-        "PUT", "/v1/templates/{template-name}/{template-type}/active-version", 200,
-        payload="TemplateActiveVersionRequest", output="MessageBody"),
-    "TagResource": _operation("POST", "/v1/tags/{resource-arn}", 204, payload="TagsModel"),
-    "UntagResource": _operation("DELETE", "/v1/tags/{resource-arn}", 204,
-                                query={"tagKeys": "list"}),
-    "ListTagsForResource": _operation("GET", "/v1/tags/{resource-arn}", 200, output="TagsModel"),
-}
-
-
-def _structure(members: Mapping[str, str], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {"type": "structure", "members": dict(members), "required": list(required)}
-
-
-_COMMON = {"TemplateDescription": "__string", "DefaultSubstitutions": "__string",
-           "tags": "MapOf__string"}
-
-_PUSH_COMMON = {"Action": "Action", "Body": "__string", "Sound": "__string",
-                "Title": "__string", "Url": "__string"}
-
-# Shape name -> definition. Types: string (optional enum), integer, boolean, structure
-# (members: name -> shape name; required), list (member), map (key, value).
-SHAPES: dict[str, dict[str, Any]] = {
-    "__string": {"type": "string"},
-    "__integer": {"type": "integer"},
-    "MapOf__string": {"type": "map", "key": "__string", "value": "__string"},
-    "Action": {"type": "string", "enum": ["OPEN_APP", "DEEP_LINK", "URL"]},
-    "Alignment": {"type": "string", "enum": ["LEFT", "CENTER", "RIGHT"]},
-    "ButtonAction": {"type": "string", "enum": ["LINK", "DEEP_LINK", "CLOSE"]},
-    "Layout": {"type": "string", "enum": ["BOTTOM_BANNER", "TOP_BANNER", "OVERLAYS",
-                                          "MOBILE_FEED", "MIDDLE_BANNER", "CAROUSEL"]},
-    "MessageHeader": _structure({"Name": "__string", "Value": "__string"}),
-    "ListOfMessageHeader": {"type": "list", "member": "MessageHeader"},
-    "EmailTemplateRequest": _structure({
-        **_COMMON, "Subject": "__string", "HtmlPart": "__string", "TextPart": "__string",
-        "RecommenderId": "__string", "Headers": "ListOfMessageHeader"}),
-    "SMSTemplateRequest": _structure({**_COMMON, "Body": "__string",
-                                      "RecommenderId": "__string"}),
-    "VoiceTemplateRequest": _structure({**_COMMON, "Body": "__string",
-                                        "LanguageCode": "__string", "VoiceId": "__string"}),
-    "DefaultPushNotificationTemplate": _structure(_PUSH_COMMON),
-    "APNSPushNotificationTemplate": _structure({**_PUSH_COMMON, "MediaUrl": "__string",
-                                                "RawContent": "__string"}),
-    "AndroidPushNotificationTemplate": _structure({
-        **_PUSH_COMMON, "ImageIconUrl": "__string", "ImageUrl": "__string",
-        "RawContent": "__string", "SmallImageIconUrl": "__string"}),
-    "PushNotificationTemplateRequest": _structure({
-        **_COMMON, "RecommenderId": "__string",
-        "Default": "DefaultPushNotificationTemplate",
-        "APNS": "APNSPushNotificationTemplate",
-        "ADM": "AndroidPushNotificationTemplate",
-        "Baidu": "AndroidPushNotificationTemplate",
-        "GCM": "AndroidPushNotificationTemplate"}),
-    "InAppMessageHeaderConfig": _structure(
-        {"Alignment": "Alignment", "Header": "__string", "TextColor": "__string"},
-        ("Alignment", "Header", "TextColor")),
-    "InAppMessageBodyConfig": _structure(
-        {"Alignment": "Alignment", "Body": "__string", "TextColor": "__string"},
-        ("Alignment", "Body", "TextColor")),
-    "DefaultButtonConfiguration": _structure(
-        {"BackgroundColor": "__string", "BorderRadius": "__integer",
-         "ButtonAction": "ButtonAction", "Link": "__string", "Text": "__string",
-         "TextColor": "__string"},
-        ("ButtonAction", "Text")),
-    "OverrideButtonConfiguration": _structure(
-        {"ButtonAction": "ButtonAction", "Link": "__string"}, ("ButtonAction",)),
-    "InAppMessageButton": _structure({
-        "Android": "OverrideButtonConfiguration", "DefaultConfig": "DefaultButtonConfiguration",
-        "IOS": "OverrideButtonConfiguration", "Web": "OverrideButtonConfiguration"}),
-    "InAppMessageContent": _structure({
-        "BackgroundColor": "__string", "BodyConfig": "InAppMessageBodyConfig",
-        "HeaderConfig": "InAppMessageHeaderConfig", "ImageUrl": "__string",
-        "PrimaryBtn": "InAppMessageButton", "SecondaryBtn": "InAppMessageButton"}),
-    "ListOfInAppMessageContent": {"type": "list", "member": "InAppMessageContent"},
-    "InAppTemplateRequest": _structure({
-        "Content": "ListOfInAppMessageContent", "CustomConfig": "MapOf__string",
-        "Layout": "Layout", "tags": "MapOf__string", "TemplateDescription": "__string"}),
-    "TemplateActiveVersionRequest": _structure({"Version": "__string"}),
-    "TagsModel": _structure({"tags": "MapOf__string"}, ("tags",)),
-}
+Shapes = Mapping[str, Mapping[str, Any]]
 
 
 class ShapeError(ValueError):
@@ -178,44 +43,90 @@ def _kind(value: Any) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def validate(shape_name: str, value: Any, path: str | None = None) -> None:
-    """Raise ShapeError if ``value`` (decoded JSON) does not match the shape ``shape_name``.
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
-    Checks unknown members, JSON types, enum values and required members, recursively.
-    ``path`` defaults to the shape name, e.g. ``EmailTemplateRequest.Subject``.
+
+def _check_size(shape: Mapping[str, Any], size: int, what: str, where: str) -> None:
+    low, high = shape.get("min"), shape.get("max")
+    if (low is not None and size < low) or (high is not None and size > high):
+        bounds = (f"{low} to {high}" if low is not None and high is not None
+                  else f"at least {low}" if low is not None else f"at most {high}")
+        raise ShapeError(where, f"must have {bounds} {what}, got {size}")
+
+
+def _check_string(shape: Mapping[str, Any], value: Any, where: str) -> None:
+    if not isinstance(value, str):
+        raise ShapeError(where, f"expected a string, got {_kind(value)}")
+    if "enum" in shape and value not in shape["enum"]:
+        raise ShapeError(where, f"{value!r} is not one of {', '.join(shape['enum'])}")
+    _check_size(shape, len(value), "characters", where)
+    if "pattern" in shape and not _regex(shape["pattern"]).search(value):
+        raise ShapeError(where, f"{value!r} does not match the pattern {shape['pattern']}")
+
+
+def _check_number(shape: Mapping[str, Any], value: Any, where: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ShapeError(where, f"expected an integer, got {_kind(value)}")
+    low, high = shape.get("min"), shape.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ShapeError(where, f"must be from {low} to {high}, got {value}"
+                         if low is not None and high is not None
+                         else f"must be at least {low}, got {value}" if low is not None
+                         else f"must be at most {high}, got {value}")
+
+
+def _check_structure(shapes: Shapes, shape: Mapping[str, Any], value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise ShapeError(where, f"expected an object, got {_kind(value)}")
+    members = shape["members"]
+    for key, item in value.items():
+        if key not in members:
+            raise ShapeError(f"{where}.{key}",
+                             f"unknown field (allowed: {', '.join(sorted(members))})")
+        validate(shapes, members[key], item, f"{where}.{key}")
+    for key in shape["required"]:
+        if key not in value:
+            raise ShapeError(f"{where}.{key}", "required field is missing")
+    if shape.get("union"):
+        present = sorted(key for key, item in value.items() if item is not None)
+        if len(present) != 1:
+            raise ShapeError(where, f"set exactly one of {', '.join(sorted(members))}, got "
+                                    f"{len(present)}" + (f" ({', '.join(present)})"
+                                                         if present else ""))
+
+
+def validate(shapes: Shapes, shape_name: str, value: Any, path: str | None = None) -> None:
+    """Raise ShapeError if ``value`` (decoded JSON) does not match ``shapes[shape_name]``.
+
+    Checks unknown members, JSON types, enum values, lengths, patterns, required members and
+    unions, recursively. ``path`` defaults to the shape name, e.g. ``EmailTemplateRequest.Subject``.
     """
-    shape = SHAPES[shape_name]
+    shape = shapes[shape_name]
     where = path or shape_name
     kind = shape["type"]
     if kind == "string":
-        if not isinstance(value, str):
-            raise ShapeError(where, f"expected a string, got {_kind(value)}")
-        if "enum" in shape and value not in shape["enum"]:
-            raise ShapeError(where, f"{value!r} is not one of {', '.join(shape['enum'])}")
-    elif kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ShapeError(where, f"expected an integer, got {_kind(value)}")
+        _check_string(shape, value, where)
+    elif kind in ("integer", "long"):
+        _check_number(shape, value, where)
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            raise ShapeError(where, f"expected a boolean, got {_kind(value)}")
     elif kind == "list":
         if not isinstance(value, list):
             raise ShapeError(where, f"expected a list, got {_kind(value)}")
+        _check_size(shape, len(value), "items", where)
         for index, item in enumerate(value):
-            validate(shape["member"], item, f"{where}[{index}]")
+            validate(shapes, shape["member"], item, f"{where}[{index}]")
     elif kind == "map":
         if not isinstance(value, dict):
             raise ShapeError(where, f"expected an object, got {_kind(value)}")
+        _check_size(shape, len(value), "entries", where)
         for key, item in value.items():
-            validate(shape["value"], item, f"{where}.{key}")
+            validate(shapes, shape["key"], key, f"{where}.{key} (the key)")
+            validate(shapes, shape["value"], item, f"{where}.{key}")
     elif kind == "structure":
-        if not isinstance(value, dict):
-            raise ShapeError(where, f"expected an object, got {_kind(value)}")
-        members = shape["members"]
-        for key, item in value.items():
-            if key not in members:
-                raise ShapeError(f"{where}.{key}",
-                                 f"unknown field (allowed: {', '.join(sorted(members))})")
-            validate(members[key], item, f"{where}.{key}")
-        for key in shape["required"]:
-            if key not in value:
-                raise ShapeError(f"{where}.{key}", "required field is missing")
-    else:  # pragma: no cover - the table above only uses the kinds handled here
+        _check_structure(shapes, shape, value, where)
+    else:  # pragma: no cover - the tables only use the kinds handled here
         raise AssertionError(f"unknown shape type {kind!r}")

@@ -1,4 +1,12 @@
-"""The state file of ``ptk emulator --state FILE``: JSON, written atomically.
+"""The state of every service of one emulator, and the state file of ``--state FILE``.
+
+A :class:`Store` holds the one lock all services share and the optional state file. Each
+service's backend is attached to it under the service's name; after every change the backend
+calls :meth:`Store.commit`, which writes the state of **all** services to the file before the
+client sees the answer. The file is JSON: ``{"format": 2, "services": {"pinpoint": {...},
+"qconnect": {...}}}``, each service's part being whatever its backend's ``to_state`` returns.
+A format-1 file (``{"format": 1, "templates": [...]}``, written before there was more than one
+service) is read as Pinpoint's state.
 
 ``save_state`` writes a temporary file next to the target, flushes and fsyncs it, renames it
 over the target with ``os.replace`` and fsyncs the folder, so after a crash (even ``kill -9``)
@@ -12,10 +20,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-STATE_FORMAT = 1
+from toolkit.emulator.exceptions import Failure
+
+STATE_FORMAT = 2
+_FIRST_FORMAT = 1  # Pinpoint only: {"format": 1, "templates": [...]}
 _TEMPORARY_SUFFIX = ".tmp"
 
 
@@ -24,7 +37,8 @@ class StateFileError(ValueError):
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
-    """Return the decoded state file, or None when it does not exist (or is empty).
+    """Return the decoded state file (in the current format), or None when it does not exist
+    (or is empty).
 
     Also proves that the state file can be written where it is (its folder exists and takes
     a new file), so a bad ``--state`` path fails at start rather than on the first write."""
@@ -50,9 +64,13 @@ def load_state(path: Path) -> dict[str, Any] | None:
     except json.JSONDecodeError as exc:
         raise StateFileError(f"{path}:{exc.lineno}:{exc.colno}: the emulator state file is not "
                              f"valid JSON ({exc.msg})") from exc
-    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+    if isinstance(data, dict) and data.get("format") == _FIRST_FORMAT:
+        return {"format": STATE_FORMAT,
+                "services": {"pinpoint": {"templates": data.get("templates")}}}
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT \
+            or not isinstance(data.get("services"), dict):
         raise StateFileError(f"{path}: not an emulator state file (expected a JSON object with "
-                             f'"format": {STATE_FORMAT})')
+                             f'"format": {STATE_FORMAT} and "services")')
     return data
 
 
@@ -109,3 +127,76 @@ def save_state(path: Path, text: str) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+class ServiceState(Protocol):
+    """What a service's backend offers the store."""
+
+    def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
+        """The service's state as JSON-ready data (``copy_content=False``: may share the
+        stored objects, to be encoded at once)."""
+
+    def load(self, data: Mapping[str, Any] | None) -> None:
+        """Replace the state with ``data`` (None: empty). Raise KeyError, TypeError or
+        ValueError when ``data`` is damaged."""
+
+
+class Store:
+    """The state of every service of one emulator: one lock, optionally one state file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self.path = path
+        self._backends: dict[str, ServiceState] = {}
+        self._others: dict[str, Any] = {}  # state of services this emulator does not serve
+        if path is not None:
+            remove_stale_temporaries(path)  # left by an emulator killed mid-write
+            data = load_state(path)
+            if data is not None:
+                self._others = dict(data["services"])
+        self._saved = encode_state(self.snapshot(copy_content=False))
+
+    def attach(self, name: str, backend: ServiceState) -> None:
+        """Make ``backend`` the state of service ``name``, loading its part of the file."""
+        with self.lock:
+            try:
+                backend.load(self._others.pop(name, None))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StateFileError(f"{self.path}: the emulator state file is damaged "
+                                     f"({name}: {exc!r}); delete it to start empty.") from exc
+            self._backends[name] = backend
+            self._saved = encode_state(self.snapshot(copy_content=False))
+
+    def snapshot(self, *, copy_content: bool = True) -> dict[str, Any]:
+        """The state of every service, as the state file holds it."""
+        with self.lock:
+            services = dict(self._others)
+            for name, backend in self._backends.items():
+                services[name] = backend.to_state(copy_content=copy_content)
+            return {"format": STATE_FORMAT, "services": dict(sorted(services.items()))}
+
+    def commit(self) -> None:
+        """Persist the state after a change (called with the lock held).
+
+        If the file cannot be written, every service's change is undone and a Failure
+        ``internal`` is raised, so what a client was told always matches what is on disk."""
+        if self.path is None:
+            return
+        text = encode_state(self.snapshot(copy_content=False))
+        try:
+            save_state(self.path, text)
+        except OSError as exc:
+            saved = json.loads(self._saved)["services"]
+            for name, backend in self._backends.items():
+                backend.load(saved.get(name))
+            raise Failure("internal", f"the emulator could not write its state file: "
+                                      f"{exc}") from exc
+        self._saved = text
+
+    def reset(self) -> None:
+        """Forget the state of every service (written to the file too)."""
+        with self.lock:
+            self._others = {}
+            for backend in self._backends.values():
+                backend.load(None)
+            self.commit()

@@ -1,4 +1,4 @@
-"""The versioning rules (spec §3 and the choices in toolkit/emulator/backend.py)."""
+"""The versioning rules (spec §3 and the choices in toolkit/emulator/pinpoint/backend.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The emulator's wire data (toolkit/emulator/shapes.py) agrees with botocore's pinpoint model."""
+"""The Pinpoint wire data (toolkit/emulator/pinpoint/shapes.py) agrees with botocore's model."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 import botocore.session
 import pytest
 
-from toolkit.emulator.responses import HANDLERS
-from toolkit.emulator.shapes import OPERATIONS, SHAPES, ShapeError, validate
+from toolkit.emulator.pinpoint.responses import HANDLERS
+from toolkit.emulator.pinpoint.shapes import OPERATIONS, SHAPES
+from toolkit.emulator.shapes import ShapeError, validate
 
 MODEL = botocore.session.get_session().get_service_model("pinpoint")
 
@@ -80,12 +81,12 @@ def test_no_unused_shapes() -> None:
 
 
 def test_validate_accepts_a_full_push_body_and_names_problems() -> None:
-    validate("PushNotificationTemplateRequest", {
+    validate(SHAPES, "PushNotificationTemplateRequest", {
         "Default": {"Title": "t", "Action": "URL", "Url": "https://x.test"},
         "GCM": {"RawContent": "{}"}, "tags": {"a": "b"}})
     with pytest.raises(ShapeError) as error:
-        validate("PushNotificationTemplateRequest", {"GCM": {"Action": "open"}})
+        validate(SHAPES, "PushNotificationTemplateRequest", {"GCM": {"Action": "open"}})
     assert error.value.path == "PushNotificationTemplateRequest.GCM.Action"
     with pytest.raises(ShapeError, match=r"BorderRadius: expected an integer, got a boolean"):
-        validate("DefaultButtonConfiguration",
+        validate(SHAPES, "DefaultButtonConfiguration",
                  {"Text": "t", "ButtonAction": "LINK", "BorderRadius": True})

@@ -13,8 +13,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from toolkit.emulator.backend import Backend
-from toolkit.emulator.exceptions import BadRequestException, EmulatorError, NotFoundException
+from toolkit.emulator.exceptions import EmulatorError
+from toolkit.emulator.pinpoint.backend import Backend
+from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
 
 NAMES = st.sampled_from(["a", "b", "c-1"])
 TYPES = st.sampled_from(["EMAIL", "SMS"])
@@ -128,7 +129,10 @@ class BackendModel(RuleBasedStateMachine):
     @invariant()
     def state_round_trips(self) -> None:
         state = self.backend.to_state()
-        assert Backend._from_state(state, None).keys() == self.model.keys()
+        again = Backend()
+        again.load(state)
+        assert again.to_state() == state
+        assert {(t["name"], t["type"]) for t in state["templates"]} == self.model.keys()
 
 
 TestBackendModel = BackendModel.TestCase

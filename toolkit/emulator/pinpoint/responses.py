@@ -1,95 +1,50 @@
-"""The wire format: one handler per AWS operation, reading a request and shaping the answer.
+"""The wire format of the Pinpoint template API: one handler per operation.
 
-A handler takes the backend and a :class:`Request` (already routed by ``urls.py``) and
-returns a :class:`Response`. Request bodies are validated against ``shapes.SHAPES`` here;
-the rules of the service live in ``backend.py``. Errors are raised as
-``exceptions.EmulatorError`` subclasses and become :func:`error_response`: the HTTP status,
-the ``X-Amzn-ErrorType`` header that botocore reads for rest-json services, and a
-``MessageBody`` JSON body ``{"Message", "RequestID"}``.
+A handler takes the backend and a :class:`~toolkit.emulator.service.Request` (already routed)
+and returns a :class:`~toolkit.emulator.service.Response`. Request bodies are validated against
+``shapes.SHAPES`` here; the rules of the service live in ``backend.py``. Errors are raised as
+``exceptions`` classes and answered by :func:`error_body`: with the HTTP status and the
+``X-Amzn-ErrorType`` header that botocore reads for rest-json services, a ``MessageBody`` JSON
+body ``{"Message", "RequestID"}``.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.emulator.backend import Backend, template_arn
-from toolkit.emulator.exceptions import BadRequestException, EmulatorError
-from toolkit.emulator.shapes import CHANNELS, ShapeError, validate
-
-DEFAULT_REGION = "us-east-1"
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
-
-
-def region_of(authorization: str | None) -> str:
-    """The region a SigV4 ``Authorization`` header was signed for (default us-east-1)."""
-    match = _CREDENTIAL_SCOPE.search(authorization or "")
-    return match.group(1) if match else DEFAULT_REGION
+from toolkit.emulator.exceptions import EmulatorError
+from toolkit.emulator.pinpoint.backend import Backend, template_arn
+from toolkit.emulator.pinpoint.exceptions import BadRequestException
+from toolkit.emulator.pinpoint.shapes import CHANNELS, SHAPES
+from toolkit.emulator.service import Handler, Request, Response
+from toolkit.emulator.shapes import ShapeError, validate
 
 
-@dataclass(frozen=True)
-class Request:
-    operation: str
-    path_params: Mapping[str, str]
-    query: Mapping[str, list[str]]
-    body: bytes
-    request_id: str
-    region: str = DEFAULT_REGION
-
-    def query_value(self, name: str) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else None
-
-    def query_flag(self, name: str) -> bool:
-        value = self.query_value(name)
-        if value is None or value.lower() == "false":
-            return False
-        if value.lower() == "true":
-            return True
-        raise BadRequestException(f"{name} {value!r} is invalid: use true or false.")
-
-    def payload(self, shape: str) -> dict[str, Any]:
-        """The JSON body, checked against ``shape``; 400 naming the field when it does not fit."""
-        if not self.body.strip():
-            data: Any = {}
-        else:
-            try:
-                data = json.loads(self.body)
-            except (UnicodeDecodeError, ValueError) as exc:
-                raise BadRequestException(f"{shape}: the request body is not valid JSON "
-                                          f"({exc}).") from exc
-        try:
-            validate(shape, data)
-        except ShapeError as exc:
-            raise BadRequestException(str(exc)) from exc
-        return data
+def error_body(error: EmulatorError, request_id: str) -> dict[str, Any]:
+    return {"Message": error.message, "RequestID": request_id}
 
 
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: Mapping[str, Any] | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-    def encode(self) -> bytes:
-        if self.body is None:
-            return b""
-        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+def _payload(request: Request, shape: str) -> dict[str, Any]:
+    """The JSON body, checked against ``shape``; 400 naming the field when it does not fit."""
+    data = request.json(shape)
+    try:
+        validate(SHAPES, shape, data)
+    except ShapeError as exc:
+        raise BadRequestException(str(exc)) from exc
+    return dict(data)
 
 
-def error_response(error: EmulatorError, request_id: str) -> Response:
-    return Response(error.status, {"Message": error.message, "RequestID": request_id},
-                    {"X-Amzn-ErrorType": error.code})
+def _flag(request: Request, name: str) -> bool:
+    value = request.query_value(name)
+    if value is None or value.lower() == "false":
+        return False
+    if value.lower() == "true":
+        return True
+    raise BadRequestException(f"{name} {value!r} is invalid: use true or false.")
 
 
 def _message(request: Request, text: str) -> dict[str, str]:
     return {"Message": text, "RequestID": request.request_id}
-
-
-Handler = Callable[[Backend, Request], Response]
 
 
 def create_template(template_type: str) -> Handler:
@@ -97,7 +52,7 @@ def create_template(template_type: str) -> Handler:
 
     def handler(backend: Backend, request: Request) -> Response:
         name = request.path_params["template-name"]
-        backend.create_template(template_type, name, request.payload(request_shape))
+        backend.create_template(template_type, name, _payload(request, request_shape))
         body = {**_message(request, "Created"),
                 "Arn": template_arn(request.region, name, template_type)}
         return Response(201, body)
@@ -120,9 +75,9 @@ def update_template(template_type: str) -> Handler:
 
     def handler(backend: Backend, request: Request) -> Response:
         backend.update_template(
-            template_type, request.path_params["template-name"], request.payload(request_shape),
+            template_type, request.path_params["template-name"], _payload(request, request_shape),
             version=request.query_value("version"),
-            create_new_version=request.query_flag("create-new-version"))
+            create_new_version=_flag(request, "create-new-version"))
         return Response(202, _message(request, "Accepted"))
 
     return handler
@@ -158,7 +113,7 @@ def list_template_versions(backend: Backend, request: Request) -> Response:
 
 
 def update_template_active_version(backend: Backend, request: Request) -> Response:
-    payload = request.payload("TemplateActiveVersionRequest")
+    payload = _payload(request, "TemplateActiveVersionRequest")
     number = backend.update_active_version(request.path_params["template-name"],
                                            request.path_params["template-type"],
                                            payload.get("Version"))
@@ -166,7 +121,7 @@ def update_template_active_version(backend: Backend, request: Request) -> Respon
 
 
 def tag_resource(backend: Backend, request: Request) -> Response:
-    payload = request.payload("TagsModel")
+    payload = _payload(request, "TagsModel")
     backend.tag_resource(request.path_params["resource-arn"], payload["tags"])
     return Response(204)
 

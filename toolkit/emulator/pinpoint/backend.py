@@ -1,11 +1,11 @@
-"""State and rules of the emulated template API; nothing here knows about HTTP.
+"""State and rules of the emulated Pinpoint template API; nothing here knows about HTTP.
 
 A template is identified by its name and its type (``EMAIL``, ``SMS``, ``VOICE``, ``PUSH``,
 ``INAPP``): two templates of different types may share a name. Each template keeps its
 versions, the number of its active version, its tags and its dates. Every method takes the
-one lock of the backend, so concurrent requests never lose or duplicate a version; with a
-state file, every change is written (atomically) before the method returns, i.e. before the
-client sees the answer.
+one lock of the store (shared by every service), so concurrent requests never lose or
+duplicate a version; with a state file, every change is written (atomically) before the method
+returns, i.e. before the client sees the answer.
 
 Behaviour the API reference leaves open, as the emulator implements it
 (docs/emulator.md repeats this list; client code must not rely on any of it):
@@ -67,17 +67,14 @@ import binascii
 import copy
 import json
 import re
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-from toolkit.emulator.exceptions import BadRequestException, InternalServerErrorException
-from toolkit.emulator.exceptions import NotFoundException
-from toolkit.emulator.shapes import TEMPLATE_TYPES
-from toolkit.emulator.state import STATE_FORMAT, StateFileError, encode_state, load_state
-from toolkit.emulator.state import remove_stale_temporaries, save_state
+from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
+from toolkit.emulator.pinpoint.shapes import TEMPLATE_TYPES
+from toolkit.emulator.state import Store
 
 ACCOUNT_ID = "123456789012"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
@@ -214,22 +211,15 @@ def _describe(template: Template) -> str:
 class Backend:
     """All templates of one emulator, guarded by one lock, optionally mirrored to a file."""
 
-    def __init__(self, state_path: Path | None = None) -> None:
-        self._lock = threading.RLock()
+    def __init__(self, store: Store | None = None) -> None:
+        self._store = store if store is not None else Store()
+        self._lock = self._store.lock
         self._templates: dict[tuple[str, str], Template] = {}
-        self._state_path = state_path
-        self._saved = encode_state(self.to_state())  # the text on disk, to undo a failed write
-        if state_path is not None:
-            remove_stale_temporaries(state_path)  # left by an emulator killed mid-write
-            data = load_state(state_path)
-            if data is not None:
-                self._templates = self._from_state(data, state_path)
-                self._saved = encode_state(data)
 
-    # -- persistence -------------------------------------------------------------------------
+    # -- persistence (see state.Store) -------------------------------------------------------
 
     def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
-        """All templates as JSON-ready data (the state file's content).
+        """All templates as JSON-ready data (Pinpoint's part of the state file).
 
         ``copy_content=False`` shares the stored content (only to encode it at once)."""
         with self._lock:
@@ -246,47 +236,24 @@ class Backend:
                                  for v in sorted(template.versions.values(),
                                                  key=lambda v: v.number)],
                 })
-            return {"format": STATE_FORMAT, "templates": items}
+            return {"templates": items}
 
-    @staticmethod
-    def _from_state(data: dict[str, Any], path: Path | None) -> dict[tuple[str, str], Template]:
+    def load(self, data: Mapping[str, Any] | None) -> None:
+        """Replace every template with those of ``data`` (None: none); KeyError, TypeError or
+        ValueError when ``data`` is damaged (nothing is replaced then)."""
         templates: dict[tuple[str, str], Template] = {}
-        try:
-            for item in data["templates"]:
-                versions = {v["number"]: Version(v["number"], copy.deepcopy(v["content"]),
-                                                 v["created"], v["modified"])
-                            for v in item["versions"]}
-                template = Template(item["name"], item["type"], item["created"],
-                                    item["modified"], item["active"], item["next_number"],
-                                    versions, dict(item["tags"]))
-                if template.active not in versions:
-                    raise ValueError(f"active version {template.active} missing")
-                templates[(template.name, template.type)] = template
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StateFileError(f"{path}: the emulator state file is damaged ({exc!r}); "
-                                 f"delete it to start empty.") from exc
-        return templates
-
-    def _commit(self) -> None:
-        """Persist the state after a change (called with the lock held).
-
-        If the file cannot be written, the change is undone and the client gets a 500, so
-        what the client was told always matches what is on disk."""
-        if self._state_path is None:
-            return
-        text = encode_state(self.to_state(copy_content=False))
-        try:
-            save_state(self._state_path, text)
-        except OSError as exc:
-            self._templates = self._from_state(json.loads(self._saved), self._state_path)
-            raise InternalServerErrorException(
-                f"the emulator could not write its state file: {exc}") from exc
-        self._saved = text
-
-    def reset(self) -> None:
+        for item in (data or {"templates": []})["templates"]:
+            versions = {v["number"]: Version(v["number"], copy.deepcopy(v["content"]),
+                                             v["created"], v["modified"])
+                        for v in item["versions"]}
+            template = Template(item["name"], item["type"], item["created"],
+                                item["modified"], item["active"], item["next_number"],
+                                versions, dict(item["tags"]))
+            if template.active not in versions:
+                raise ValueError(f"active version {template.active} missing")
+            templates[(template.name, template.type)] = template
         with self._lock:
-            self._templates = {}
-            self._commit()
+            self._templates = templates
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -329,7 +296,7 @@ class Backend:
             self._templates[(name, template_type)] = Template(
                 name, template_type, now, now, active=1, next_number=2,
                 versions={1: Version(1, content, now, now)}, tags=dict(tags))
-            self._commit()
+            self._store.commit()
 
     def update_template(self, template_type: str, name: str, body: dict[str, Any], *,
                         version: str | None, create_new_version: bool) -> int:
@@ -362,7 +329,7 @@ class Backend:
                 target.content = content
                 target.modified = now
             template.modified = now
-            self._commit()
+            self._store.commit()
             return number
 
     def get_template(self, template_type: str, name: str, version: str | None) -> dict[str, Any]:
@@ -397,7 +364,7 @@ class Backend:
                         f"the template without a version.")
                 del template.versions[chosen.number]
                 template.modified = now_iso()
-            self._commit()
+            self._store.commit()
 
     def list_templates(self, *, prefix: str | None, template_type: str | None,
                        page_size: str | None, next_token: str | None,
@@ -459,7 +426,7 @@ class Backend:
                 number = self._version(template, version).number
             if template.active != number:
                 template.active = number
-                self._commit()
+                self._store.commit()
             return number
 
     # -- tags --------------------------------------------------------------------------------
@@ -474,7 +441,7 @@ class Backend:
             merged = {**template.tags, **tags}
             _check_tags(merged, "TagsModel.tags")
             template.tags = merged
-            self._commit()
+            self._store.commit()
 
     def untag_resource(self, arn: str, keys: list[str]) -> None:
         if not keys:
@@ -483,4 +450,4 @@ class Backend:
             template = self._template_by_arn(arn)
             for key in keys:
                 template.tags.pop(key, None)
-            self._commit()
+            self._store.commit()

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.emulator.backend import Backend, decode_token, encode_token
-from toolkit.emulator.exceptions import BadRequestException, NotFoundException
+from toolkit.emulator.pinpoint.backend import Backend, decode_token, encode_token
+from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
+from toolkit.emulator.state import Store
 
 
 def test_state_round_trips_through_the_file(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    backend = Backend(path)
+    store = Store(path)
+    backend = Backend(store)
+    store.attach("pinpoint", backend)
     backend.create_template("EMAIL", "welcome", {"Subject": "one", "tags": {"a": "b"}})
     assert backend.update_template("EMAIL", "welcome", {"Subject": "two"}, version=None,
                                    create_new_version=True) == 2
@@ -21,8 +24,9 @@ def test_state_round_trips_through_the_file(tmp_path: Path) -> None:
     backend.update_active_version("welcome", "email", "2")
     backend.delete_template("EMAIL", "welcome", "1")
     saved = json.loads(path.read_text())
-    assert saved == backend.to_state()
-    again = Backend(path)
+    assert saved == {"format": 2, "services": {"pinpoint": backend.to_state()}}
+    again = Backend(store := Store(path))
+    store.attach("pinpoint", again)
     assert again.to_state() == backend.to_state()
     assert again.get_template("EMAIL", "welcome", None)["Subject"] == "two"
     assert again.update_template("EMAIL", "welcome", {}, version=None,

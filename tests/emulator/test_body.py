@@ -1,0 +1,119 @@
+"""Reading request bodies: chunked transfer coding, framing the emulator refuses, and JSON
+nested too deeply. A write is never acknowledged without its body."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from toolkit.emulator.service import MAX_JSON_DEPTH, too_deep
+
+SIGNED = ("Authorization: AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/mobiletargeting/"
+          "aws4_request, SignedHeaders=host, Signature=0\r\n")
+
+
+def _exchange(url: str, head: str, body: bytes = b"") -> tuple[int, dict[str, str], bytes, bool]:
+    """Send ``head`` (request line and headers, without the blank line) and ``body`` on a raw
+    socket; return (status, headers, body, whether the server closed the connection)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(f"{head}Host: 127.0.0.1:{parts.port}\r\n\r\n".encode() + body)
+        answer = sock.makefile("rb")
+        status = int(answer.readline().split()[1])
+        headers: dict[str, str] = {}
+        while (line := answer.readline().decode()) not in ("\r\n", ""):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        data = answer.read(int(headers.get("content-length", 0)))
+        sock.settimeout(0.5)
+        try:
+            closed = answer.read(1) == b""
+        except TimeoutError:
+            closed = False
+    return status, headers, data, closed
+
+
+def _chunked(data: bytes, size: int = 7) -> bytes:
+    pieces = [data[i:i + size] for i in range(0, len(data), size)]
+    return b"".join(b"%x;ext=1\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\nX-T: 1\r\n\r\n"
+
+
+def test_a_chunked_create_keeps_its_body(client: Any, server: Any, email: Any) -> None:
+    body = json.dumps({"Subject": "Chunked {{x}}", "HtmlPart": "<p>" + "é" * 50 + "</p>"})
+    status, _, answer, closed = _exchange(
+        server.url, "POST /v1/templates/chunky/email HTTP/1.1\r\n" + SIGNED
+        + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n",
+        _chunked(body.encode()))
+    assert (status, closed) == (201, False), answer
+    got = email.get(client, "chunky")
+    assert (got["Subject"], got["HtmlPart"]) == ("Chunked {{x}}", "<p>" + "é" * 50 + "</p>")
+
+
+@pytest.mark.parametrize("framing, body", [
+    ("Transfer-Encoding: chunked\r\n", b"zz\r\n{}\r\n0\r\n\r\n"),          # size not hex
+    ("Transfer-Encoding: chunked\r\n", b"5\r\n{}\r\n0\r\n\r\n"),           # short chunk
+    ("Transfer-Encoding: chunked\r\n", b"2\r\n{}XX0\r\n\r\n"),             # no CRLF after data
+    ("Transfer-Encoding: gzip, chunked\r\n", b"0\r\n\r\n"),
+    ("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", b"0\r\n\r\n"),
+    ("Content-Length: 2\r\nContent-Length: 3\r\n", b"{}"),
+    ("Content-Length: two\r\n", b"{}"),
+])
+def test_framing_it_cannot_trust_is_400_and_closes(client: Any, server: Any, email: Any,
+                                                   framing: str, body: bytes) -> None:
+    status, headers, answer, closed = _exchange(
+        server.url, "POST /v1/templates/framed/email HTTP/1.1\r\n" + SIGNED + framing, body)
+    assert (status, headers["x-amzn-errortype"], closed) == (400, "BadRequestException", True)
+    assert json.loads(answer)["Message"]
+    with pytest.raises(client.exceptions.NotFoundException):
+        email.get(client, "framed")
+
+
+def test_a_chunked_body_above_the_limit_is_413(client: Any, server: Any, email: Any) -> None:
+    server.configure(max_body_bytes=100)
+    status, headers, _, closed = _exchange(
+        server.url, "POST /v1/templates/big/email HTTP/1.1\r\n" + SIGNED
+        + "Transfer-Encoding: chunked\r\n", _chunked(json.dumps({"HtmlPart": "x" * 500}).encode(),
+                                                     size=64))
+    assert (status, headers["x-amzn-errortype"], closed) == (413, "PayloadTooLargeException",
+                                                             False)
+    with pytest.raises(client.exceptions.NotFoundException):
+        email.get(client, "big")
+
+
+def test_a_chunked_control_request_is_read(client: Any, server: Any) -> None:
+    status, _, answer, _ = _exchange(
+        server.url, "POST /_emulator/config HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+        "Content-Type: application/json\r\n", _chunked(b'{"latency_ms": 3}'))
+    assert status == 200 and json.loads(answer)["latency_ms"] == 3
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 900, 5000])
+def test_deeply_nested_json_is_400_in_the_error_shape(client: Any, server: Any, email: Any,
+                                                      depth: int) -> None:
+    body = ('{"Subject": ' + "[" * depth + "]" * depth + "}").encode()
+    status, headers, answer, _ = _exchange(
+        server.url, "POST /v1/templates/deep/email HTTP/1.1\r\n" + SIGNED
+        + f"Content-Length: {len(body)}\r\n", body)
+    assert (status, headers["x-amzn-errortype"]) == (400, "BadRequestException")
+    assert f"deeper than {MAX_JSON_DEPTH} levels" in json.loads(answer)["Message"]
+    with pytest.raises(client.exceptions.NotFoundException):
+        email.get(client, "deep")
+
+
+def test_deeply_nested_control_json_is_400(client: Any, server: Any) -> None:
+    body = b"[" * 5000 + b"]" * 5000
+    status, _, answer, _ = _exchange(
+        server.url, "POST /_emulator/config HTTP/1.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n", body)
+    assert status == 400 and "error" in json.loads(answer)
+
+
+def test_too_deep_names_the_path() -> None:
+    assert too_deep({"a": [1, {"b": []}]}, 4) is None
+    assert too_deep({"a": [1, {"b": []}]}, 3) == "$.a[1].b"
+    assert too_deep([[[]]], 3) is None and too_deep([[[]]], 2) == "$[0][0]"
+    assert too_deep("flat", 0) is None

@@ -1,0 +1,26 @@
+"""Amazon Pinpoint's message-template API (``pinpoint``, REST-JSON, signing name
+``mobiletargeting``): every template operation of the model, under ``/v1/templates`` and
+``/v1/tags``. ``backend.py`` state and rules, ``responses.py`` wire format, ``shapes.py`` the
+model's wire facts as data, ``exceptions.py`` its error types.
+"""
+
+from __future__ import annotations
+
+from toolkit.emulator.pinpoint.backend import Backend
+from toolkit.emulator.pinpoint.exceptions import ERRORS
+from toolkit.emulator.pinpoint.responses import HANDLERS, error_body
+from toolkit.emulator.pinpoint.shapes import OPERATIONS
+from toolkit.emulator.routing import RestRouter
+from toolkit.emulator.service import Service
+
+SERVICE = Service(
+    name="pinpoint",
+    signing_name="mobiletargeting",
+    description="Amazon Pinpoint templates (/v1/templates, /v1/tags)",
+    router=RestRouter(OPERATIONS, "template resources live under /v1/templates and tags "
+                                  "under /v1/tags."),
+    handlers=HANDLERS,
+    backend=Backend,
+    errors=ERRORS,
+    error_body=error_body,
+)
