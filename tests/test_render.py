@@ -124,10 +124,10 @@ def test_each_context_is_fresh_although_layers_are_converted_once() -> None:
 
 
 def test_layers_are_converted_once_per_model_object(monkeypatch: pytest.MonkeyPatch) -> None:
-    import toolkit.render as render_module
+    import toolkit.dialects.context as context_module
 
     calls: list[object] = []
-    real = render_module._plain
+    real = context_module.plain
 
     def counting(value: Any) -> Any:
         calls.append(value)
@@ -136,7 +136,7 @@ def test_layers_are_converted_once_per_model_object(monkeypatch: pytest.MonkeyPa
     ch = channel((), defaults={"Attributes": {"Plan": "basic"}})
     fx = fixture(ENDPOINT, {"Company": ("Fernwood",)})
     build_context(ch, fx)
-    monkeypatch.setattr(render_module, "_plain", counting)
+    monkeypatch.setattr(context_module, "plain", counting)
     contexts = [build_context(ch, fx) for _ in range(3)]
     assert calls == []  # the cached layers are copied, not converted again
     assert contexts[0] == contexts[2] and contexts[0] is not contexts[2]

@@ -31,9 +31,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.dialects import Dialect
 
 CONFIG_FILE = "ptk.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -67,6 +70,14 @@ class Config:
     environments: Mapping[str, Environment] = field(default_factory=dict)
     lint: Mapping[str, Any] = field(default_factory=dict)
     sync: Mapping[str, Any] = field(default_factory=dict)
+    target: str = "pinpoint"  # the repository's target: its dialect renders, lints, loads
+
+    @property
+    def dialect(self) -> Dialect:
+        """The dialect of the repository's target (``toolkit.dialects.DIALECTS``)."""
+        from toolkit.dialects import DIALECTS
+
+        return DIALECTS[self.target]
 
     @property
     def write_rate(self) -> float:

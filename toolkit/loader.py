@@ -14,6 +14,11 @@ Folder format (docs/foundation.md has the full description)::
 
 Folders under ``templates/`` whose name starts with ``.`` or ``_`` are not templates (``_``
 folders may hold shared MJML includes).
+
+The folder format is the same for every target; what differs is read from the dialect of
+the configuration's target (``config.dialect``): the JSON Schema of each manifest and of a
+fixture, the manifest key holding a channel's defaults, and how a fixture file becomes the
+data a template sees.
 """
 
 from __future__ import annotations
@@ -404,21 +409,22 @@ def template_folder_of(path: Path, config: Config) -> Path | None:
 
 def load_fixture(path: Path, config: Config, scope: str = "shared",
                  template: str | None = None) -> tuple[Fixture | None, list[Finding]]:
-    """Load one fixture file (EndpointResponse shape, optionally wrapped)."""
+    """Load one fixture file, in the shape the target's dialect reads (Pinpoint: an
+    EndpointResponse, optionally wrapped, with optional send-time Substitutions)."""
     rel = display_path(path, config.root)
     who = {"template": template, "fixture": path.stem}
+    dialect = config.dialect
     data, positions, problem = read_json_object(
-        path, rel, "a fixture", '{"User": {"UserAttributes": {...}}, ...}', **who)
+        path, rel, "a fixture", dialect.fixture_example, **who)
     if problem:
         return None, [problem]
-    findings = _tag(schemas.validate(data, "fixture", rel, locate=positions.locate), **who)
+    findings = _tag(schemas.validate(data, dialect.fixture_schema, rel,
+                                     locate=positions.locate), **who)
     if findings:
         return None, findings
-    endpoint = data["EndpointResponse"] if "EndpointResponse" in data else {
-        k: v for k, v in data.items() if k not in ("Substitutions", "$schema")}
-    substitutions = {k: tuple(v) for k, v in data.get("Substitutions", {}).items()}
+    endpoint, substitutions = dialect.read_fixture(data)
     return Fixture(name=path.stem, path=rel, endpoint=_freeze(endpoint),
-                   substitutions=MappingProxyType(substitutions),
+                   substitutions=MappingProxyType(dict(substitutions)),
                    scope="local" if scope == "local" else "shared"), []
 
 
@@ -534,7 +540,9 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
                                                 f"{channel}.json", "{...}", **who)
     if problem:
         return None, [problem], [rel_manifest]
-    findings = _tag(schemas.validate(data, channel, rel_manifest, locate=positions.locate), **who)
+    dialect = config.dialect
+    findings = _tag(schemas.validate(data, dialect.manifest_schemas[channel], rel_manifest,
+                                     locate=positions.locate), **who)
 
     files = [rel_manifest]
     parts: list[Part] = []
@@ -613,7 +621,9 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
     manifest = {k: v for k, v in data.items() if k != "$schema"}
     return Channel(
         template=name, channel=channel, manifest=_freeze(manifest), manifest_path=rel_manifest,
-        parts=tuple(parts), default_substitutions=_freeze(data.get("DefaultSubstitutions", {})),
+        parts=tuple(parts),
+        default_substitutions=_freeze(data.get(dialect.defaults_key, {})
+                                      if dialect.defaults_key else {}),
         files=tuple(files),
     ), [], files
 

@@ -1,20 +1,17 @@
-"""Render a template channel with a fixture endpoint, as Pinpoint would.
+"""Render a template channel with a fixture, as the target's service would.
 
-``build_context`` merges, lowest to highest precedence: the template's
-``DefaultSubstitutions`` < the fixture endpoint (EndpointResponse fields) < the fixture's
-send-time ``Substitutions``; objects merge deeply, anything else is replaced. A dotted key
-(``"User.UserAttributes.FirstName"``) in DefaultSubstitutions or Substitutions is read as a
-nested path (``[Last Name]`` segments allowed), so it lands where the variable of the same
-name looks.
-
-``render_channel`` renders every part of the channel (email Subject/HtmlPart/TextPart, SMS
-and voice Body, every push platform string field, in-app strings) and reports the variables
-that had no value, each with its field and its position in the file. Positions inside an
-inline JSON string are offset by where the string starts in the manifest, counting the
-escapes before the position as the manifest writes them (``\\n``, ``\\"``, ``\\u00e9`` and
-a surrogate pair are one character each); ``file_position`` is the one place that does
-this, for rendering, lint and the preview. For an MJML email the positions found in the
-compiled HTML are mapped back to the same ``{{…}}`` text in the MJML source.
+``build_context`` is the data a template sees: the dialect's layers merged
+(``Dialect.context``; Pinpoint: ``DefaultSubstitutions`` < the fixture endpoint < the
+fixture's send-time ``Substitutions``, objects merge deeply, dotted keys read as nested
+paths). ``render_channel`` renders every part of the channel (email Subject/HtmlPart/
+TextPart, SMS and voice Body, every push platform string field, in-app strings) with the
+engine settings the dialect gives each part (``Dialect.render_env``), and reports the
+variables that had no value, each with its field and its position in the file. Positions
+inside an inline JSON string are offset by where the string starts in the manifest,
+counting the escapes before the position as the manifest writes them (``\\n``, ``\\"``,
+``\\u00e9`` and a surrogate pair are one character each); ``file_position`` is the one
+place that does this, for rendering, lint and the preview. For an MJML email the positions
+found in the compiled HTML are mapped back to the same ``{{…}}`` text in the MJML source.
 """
 
 from __future__ import annotations
@@ -23,14 +20,15 @@ import bisect
 import json
 import os
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from toolkit.dialects import PINPOINT, Dialect
+from toolkit.dialects.context import by_identity, copy, split_path
+from toolkit.dialects.context import deep_merge, expand_keys  # noqa: F401 - re-exported
 from toolkit.errors import RenderError
 from toolkit.handlebars import ast, parse
 from toolkit.handlebars import render as render_template
@@ -38,14 +36,6 @@ from toolkit.handlebars.runtime import RenderEnv
 from toolkit.model import Channel, Fixture, Location, Part
 
 PARSE_CACHE_SIZE = 256
-# The top-level fields of a Pinpoint endpoint: always variables, never bare-word text, so
-# that {{upper Address}} with no Address reports a missing variable instead of "ADDRESS".
-ENDPOINT_FIELDS = frozenset({
-    "Address", "ApplicationId", "Attributes", "ChannelType", "CohortId", "CreationDate",
-    "Demographic", "EffectiveDate", "EndpointStatus", "Id", "Location", "Metrics", "OptOut",
-    "RequestId", "User",
-})
-_SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
 _POSITION_PREFIX = re.compile(r"^(?:line |[^:\n]*:)?\d+:\d+: ")
 _LINE_REF = re.compile(r"\bline (\d+):(\d+)")
 Reader = Callable[[str], str | None]  # repository file text by its relative path
@@ -77,115 +67,11 @@ class Rendered:
 
 # ---------------------------------------------------------------------------- context
 
-def split_path(key: str) -> list[str]:
-    """``"User.UserAttributes.[Last Name]"`` -> ``["User", "UserAttributes", "Last Name"]``;
-    also splits field names: ``"Content[0].BodyConfig.Body"`` -> ``["Content", "0", ...]``."""
-    return [m.group(1) if m.group(1) is not None else m.group(2)
-            for m in _SEGMENT.finditer(key)]
-
-
-def _plain(value: Any) -> Any:
-    """Plain, mutable dicts and lists (the model holds read-only views and tuples)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge ``overlay`` into ``base`` in place: objects merge key by key, other values
-    (strings, lists, numbers) replace."""
-    for key, value in overlay.items():
-        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            deep_merge(base[key], value)
-        else:
-            base[key] = _plain(value)
-    return base
-
-
-def expand_keys(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn dotted keys into nested objects: ``{"A.B": 1}`` -> ``{"A": {"B": 1}}``. Keys
-    without a dot stay as they are; later keys merge over earlier ones."""
-    result: dict[str, Any] = {}
-    for key, value in mapping.items():
-        segments = split_path(key) if ("." in key or "[" in key) else [key]
-        if not segments:
-            continue
-        nested: Any = _plain(value)
-        if isinstance(nested, dict):
-            nested = expand_keys(nested)
-        for segment in reversed(segments[1:]):
-            nested = {segment: nested}
-        deep_merge(result, {segments[0]: nested})
-    return result
-
-
-def build_context(channel: Channel, fixture: Fixture | None) -> dict[str, Any]:
-    """The data a template of ``channel`` sees with ``fixture`` (None = defaults only).
-
-    A fresh, mutable structure each call. Each layer (the channel's expanded defaults, the
-    fixture's endpoint fields, its expanded Substitutions) is converted to plain dicts and
-    lists once per model object; a call copies and merges them."""
-    context = _copy(_by_identity(channel.default_substitutions, expand_keys))
-    if fixture is not None:
-        _merge(context, _by_identity(fixture.endpoint, _endpoint_layer))
-        _merge(context, _by_identity(fixture.substitutions, _substitutions_layer))
-    return context
-
-
-def _endpoint_layer(endpoint: Mapping[str, Any]) -> dict[str, Any]:
-    """The endpoint fields of a fixture (an ``EndpointResponse`` wrapper is accepted) as plain
-    dicts and lists."""
-    if "EndpointResponse" in endpoint and isinstance(endpoint["EndpointResponse"], Mapping):
-        endpoint = endpoint["EndpointResponse"]
-    return deep_merge({}, {k: v for k, v in endpoint.items()
-                           if k not in ("Substitutions", "$schema")})
-
-
-def _substitutions_layer(substitutions: Mapping[str, Any]) -> dict[str, Any]:
-    return expand_keys({k: list(v) for k, v in substitutions.items()})
-
-
-def _copy(value: Any) -> Any:
-    """A copy of plain JSON data (dicts and lists; other values are immutable)."""
-    kind = type(value)
-    if kind is dict:
-        return {k: _copy(v) for k, v in value.items()}
-    if kind is list:
-        return [_copy(v) for v in value]
-    return value
-
-
-def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
-    """``deep_merge`` for a plain ``overlay``, copying what it takes from it."""
-    for key, value in overlay.items():
-        if type(value) is dict and type(base.get(key)) is dict:
-            _merge(base[key], value)
-        else:
-            base[key] = _copy(value)
-
-
-_IDENTITY_CACHE_SIZE = 2048
-_identity_cache: OrderedDict[tuple[int, Callable[..., Any]], tuple[Any, Any]] = OrderedDict()
-_identity_lock = threading.Lock()
-
-
-def _by_identity(obj: Any, compute: Callable[[Any], Any]) -> Any:
-    """``compute(obj)``, remembered for the object itself (the model's values are read-only
-    but not hashable). The result is shared: callers copy it before changing anything."""
-    key = (id(obj), compute)
-    with _identity_lock:
-        hit = _identity_cache.get(key)
-        if hit is not None and hit[0] is obj:
-            _identity_cache.move_to_end(key)
-            return hit[1]
-    value = compute(obj)
-    with _identity_lock:
-        _identity_cache[key] = (obj, value)  # holding obj keeps its id from being reused
-        if len(_identity_cache) > _IDENTITY_CACHE_SIZE:
-            _identity_cache.popitem(last=False)
-    return value
+def build_context(channel: Channel, fixture: Fixture | None, dialect: Dialect | None = None
+                  ) -> dict[str, Any]:
+    """The data a template of ``channel`` sees with ``fixture`` (None = defaults only) in
+    ``dialect`` (None = Pinpoint): a fresh, mutable structure each call."""
+    return (dialect or PINPOINT).context(channel, fixture)
 
 
 # ---------------------------------------------------------------------------- positions
@@ -432,30 +318,33 @@ def _base_body(channel: Channel) -> dict[str, Any]:
     """A fresh copy of the request body ``ptk build`` publishes for ``channel``."""
     from toolkit.build import build_body
 
-    return _copy(_by_identity(channel, build_body))
+    return copy(by_identity(channel, build_body))
 
 
 def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv | None = None,
-                   escape: bool | None = None, root: str | os.PathLike[str] | None = None
-                   ) -> Rendered:
-    """Render every part of ``channel`` with ``fixture`` (None = template defaults only).
+                   escape: bool | None = None, root: str | os.PathLike[str] | None = None,
+                   dialect: Dialect | None = None) -> Rendered:
+    """Render every part of ``channel`` with ``fixture`` (None = template defaults only) in
+    ``dialect`` (None = Pinpoint).
 
-    ``escape`` None (default) HTML-escapes ``{{x}}`` only in HTML parts (HtmlPart); True
-    escapes in every part (what the Java engine does with its defaults); False in none.
-    ``root`` is the repository root (``Repository.root``) the parts' paths are relative to;
-    positions inside inline JSON strings read the manifest from there to count its escapes
-    as written (None: the current folder)."""
-    env = env or RenderEnv()
+    Each part renders with ``dialect.render_env(part)``; ``env`` only pins the clock and the
+    UUID source (its ``now`` and ``uuid``). ``escape`` None (default) HTML-escapes ``{{x}}``
+    in the dialect's HTML fields (Pinpoint: HtmlPart); True escapes in every part (what the
+    Java engine does with its defaults); False in none. ``root`` is the repository root
+    (``Repository.root``) the parts' paths are relative to; positions inside inline JSON
+    strings read the manifest from there to count its escapes as written (None: the current
+    folder)."""
+    dialect = dialect or PINPOINT
+    now, uuid = (env.now, env.uuid) if env is not None else (None, None)
 
     def read(rel: str) -> str | None:
         return read_source(root, rel)
 
-    context = build_context(channel, fixture)
+    context = dialect.context(channel, fixture)
     fields: dict[str, str] = {}
     missing: list[MissingVar] = []
     for part in channel.parts:
-        part_env = replace(env, escape_html=part.html if escape is None else escape,
-                           variable_roots=ENDPOINT_FIELDS)
+        part_env = dialect.render_env(part, escape=escape, now=now, uuid=uuid)
         text, part_missing = render_part(part, context, part_env, channel, read)
         fields[part.field] = text
         missing.extend(part_missing)

@@ -104,7 +104,7 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
             raise UsageError(f"unknown fixture {fixture!r}; fixtures for {name}: {known}")
 
     rendered = render_channel(template.channels[channel], chosen, env=RenderEnv(now=now),
-                              escape=escape, root=repo.root)
+                              escape=escape, root=repo.root, dialect=config.dialect)
     if output_format == "json":
         document: dict[str, Any] = {
             "template": rendered.template,

@@ -19,13 +19,22 @@ code or severity: the runner stamps them, applies directives and selection, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from toolkit.model import Channel, Fixture, Location, Part, Repository, Template
 
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.dialects import Dialect
+
 Scope = Literal["loader", "channel", "rendered"]
+
+
+def _default_dialect() -> Dialect:
+    from toolkit.dialects import PINPOINT
+
+    return PINPOINT
 
 
 @dataclass(frozen=True)
@@ -43,10 +52,11 @@ class ChannelContext:
     """One template channel as a raw-template rule sees it.
 
     ``programs`` maps a part's field to its parsed Handlebars AST of ``part.text`` (parts that
-    failed to parse are absent). ``locate(part, line, column)`` turns a line:column inside
-    ``part.text`` into a file location, ``locate_source`` one inside the author's source
-    (the MJML file for an MJML email). ``values(parts)`` looks a variable up in every
-    fixture."""
+    failed to parse are absent). ``dialect`` is the target dialect the channel is checked
+    against (variable roots, helpers, limits). ``locate(part, line, column)`` turns a
+    line:column inside ``part.text`` into a file location, ``locate_source`` one inside the
+    author's source (the MJML file for an MJML email). ``values(parts)`` looks a variable up
+    in every fixture."""
 
     repo: Repository
     template: Template
@@ -54,15 +64,16 @@ class ChannelContext:
     fixtures: tuple[Fixture, ...]
     programs: dict[str, Any]
     read: Callable[[str], str | None] | None = None  # repository file text by relative path
+    dialect: Dialect = field(default_factory=_default_dialect)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
+    _contexts: dict[str | None, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def analysis(self) -> dict[str, tuple[list[Any], list[Any]]]:
         """Per parsed part: (helper calls, variable uses), see ``toolkit.lint.hbs``."""
         if self._analysis is None:
-            from toolkit.handlebars.helpers import PINPOINT_HELPERS
             from toolkit.lint.hbs import walk_program
 
-            self._analysis = {f: walk_program(p, PINPOINT_HELPERS)
+            self._analysis = {f: walk_program(p, self.dialect.helpers)
                               for f, p in self.programs.items()}
         return self._analysis
 
@@ -105,27 +116,17 @@ class ChannelContext:
 
     def values(self, parts: tuple[str, ...]) -> list[tuple[Fixture | None, Any]]:
         """(fixture, value at ``parts``) for every fixture (or (None, default) when there is
-        none), by the render precedence: fixture Substitutions > endpoint > defaults.
-
-        A cheap look-up for rules that ask about one variable (list lengths); rendering
-        itself builds the full context."""
+        none), read from the context the template renders with (``Dialect.context``: the
+        same layers and precedence as rendering; built once per fixture)."""
         from toolkit.lint.hbs import resolve
 
-        dotted = ".".join(p.strip("[]") for p in parts)
         out: list[tuple[Fixture | None, Any]] = []
         for fixture in self.fixtures or (None,):
-            value = None
-            if fixture is not None:
-                subs = fixture.substitutions
-                value = subs.get(dotted) if isinstance(subs, Mapping) else None
-                if value is None:
-                    value = resolve(fixture.endpoint, parts)
-            if value is None:
-                defaults = self.channel.default_substitutions
-                value = resolve(defaults, parts)
-                if value is None and isinstance(defaults, Mapping):
-                    value = defaults.get(dotted)
-            out.append((fixture, value))
+            key = fixture.name if fixture is not None else None
+            context = self._contexts.get(key)
+            if context is None:
+                context = self._contexts[key] = self.dialect.context(self.channel, fixture)
+            out.append((fixture, resolve(context, parts)))
         return out
 
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.config import Config
 from toolkit.errors import InputError, UsageError
@@ -32,6 +32,9 @@ from toolkit.lint import directives
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.selection import Selection, from_config, with_options
 from toolkit.model import CHANNELS, Finding, Location, Repository, Template
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.dialects import Dialect
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
 BLOCKING = frozenset({"H001", "H002", "H003", "H011"})  # the template cannot render
@@ -160,15 +163,18 @@ def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:
 
 
 def lint_template(repo: Repository, template: Template, selection: Selection,
-                  files: Files | None = None, *, only: frozenset[str] | None = None
-                  ) -> list[Finding]:
-    """Every finding of one loaded template (before directives and path ignores).
+                  files: Files | None = None, *, only: frozenset[str] | None = None,
+                  dialect: Dialect | None = None) -> list[Finding]:
+    """Every finding of one loaded template (before directives and path ignores), checked
+    against ``dialect`` (None = Pinpoint).
 
     With ``only``, just the parse (H001) and the template rules of those codes run, and
     nothing is rendered."""
+    from toolkit.dialects import PINPOINT
     from toolkit.errors import RenderError
     from toolkit.render import render_channel
 
+    dialect = dialect or PINPOINT
     files = files or Files(repo.root)
     rules = _rules()
     channel_rules = [r for r in _active(selection, "channel") if only is None or r.CODE in only]
@@ -193,7 +199,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
         if channel is None:
             continue
         ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
-                             programs={}, read=files.text)
+                             programs={}, read=files.text, dialect=dialect)
         parse_problems = _parse_parts(ctx)
         blocked = bool(parse_problems)
         for code, problem in parse_problems:
@@ -209,7 +215,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
         for fixture in fixtures or (None,):
             fixture_name = fixture.name if fixture is not None else None
             try:
-                rendered = render_channel(channel, fixture, root=repo.root)
+                rendered = render_channel(channel, fixture, root=repo.root, dialect=dialect)
             except RenderError as exc:
                 path = exc.path or channel.manifest_path
                 location = Location(path, exc.line, exc.column)
@@ -242,7 +248,8 @@ def cannot_render(repo: Repository, config: Config) -> list[Finding]:
     files = Files(repo.root)
     found: list[Finding] = []
     for template in repo.templates:
-        found.extend(lint_template(repo, template, selection, files, only=BLOCKING))
+        found.extend(lint_template(repo, template, selection, files, only=BLOCKING,
+                                   dialect=config.dialect))
     return [f for f in finalize(found, selection, files) if f.severity == "error"]
 
 
@@ -309,7 +316,7 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
     template = repo.template(name)
     found = [f for f in repo.findings if f.template == name]
     if template is not None:
-        found.extend(lint_template(repo, template, selection, files))
+        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect))
     return tuple(finalize(found, selection, files))
 
 
@@ -379,20 +386,23 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
         f.template for f in repo.findings if f.template}
     found = [f for f in repo.findings if _belongs(f, wanted)]
     for template in repo.templates:
-        found.extend(lint_template(repo, template, selection, files))
+        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect))
     return finalize(found, selection, files)
 
 
 _POOL_CONFIG: Config | None = None  # inherited by forked workers
 
 
-def _lint_chunk(root: str, config_path: str | None, names: list[str],
+def _lint_chunk(root: str, config_path: str | None, target: str, names: list[str],
                 selection: Selection) -> list[Finding]:
     config = _POOL_CONFIG
     if config is None:  # a spawned (not forked) worker: read the config again
+        from dataclasses import replace
+
         from toolkit.config import load_config
 
-        config = load_config(Path(root), Path(config_path) if config_path else None)
+        config = replace(load_config(Path(root), Path(config_path) if config_path else None),
+                         target=target)
     return _lint_names(config, names, selection)
 
 
@@ -443,7 +453,8 @@ def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             parts = list(pool.map(_lint_chunk, [root] * len(chunks), [path] * len(chunks),
-                                  chunks, [selection] * len(chunks)))
+                                  [config.target] * len(chunks), chunks,
+                                  [selection] * len(chunks)))
     finally:
         _POOL_CONFIG = None
     return sorted({f for part in parts for f in part}, key=sort_key)

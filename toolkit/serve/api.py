@@ -459,7 +459,7 @@ class PreviewApp:
         entry = _Entry(channel, fixture)
         from toolkit.render import render_channel
         try:
-            rendered = render_channel(channel, fixture)
+            rendered = render_channel(channel, fixture, dialect=config.dialect)
         except PtkError as exc:
             entry.error = error_info(exc, config.root)
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not take the preview down

@@ -17,9 +17,6 @@ from typing import Any
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.model import Location
 
-TEMPLATE_QUOTAS: Mapping[str, int] = {
-    "email": 600_000, "inapp": 200_000, "sms": 1_600, "voice": 10_000,
-}
 PUSH_PART_QUOTAS: Mapping[str, int] = {
     "Default": 4_000, "APNS": 4_000, "GCM": 4_000, "Baidu": 4_000, "ADM": 6_000,
 }
@@ -76,11 +73,12 @@ class TemplateTooLarge(Rule):
 
     CODE = "L001"
     NAME = "template-too-large"
-    CHANNELS = frozenset(TEMPLATE_QUOTAS)
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        quota = TEMPLATE_QUOTAS[ctx.channel.channel]
+        quota = ctx.dialect.limits.get(ctx.channel.channel)  # the target's quotas
+        if quota is None:
+            return
         parts = ctx.channel.parts
         total = sum(len(p.text) for p in parts)
         if total > quota:

@@ -10,19 +10,6 @@ from toolkit.lint.hbs import kind, position
 from toolkit.lint.markup import MAX_MARKUP
 from toolkit.lint.rule import ChannelContext, Problem, Rule
 
-ENDPOINT_ROOTS = frozenset({
-    "Address", "ChannelType", "CreationDate", "EffectiveDate", "Demographic", "EndpointStatus",
-    "Id", "Location", "OptOut", "RequestId", "User", "Attributes", "Metrics",
-    "RecommendationItems", "Recommendations",
-})
-
-
-def _helpers() -> dict[str, object]:
-    from toolkit.handlebars.helpers import PINPOINT_HELPERS
-
-    return PINPOINT_HELPERS  # type: ignore[return-value]
-
-
 class HandlebarsSyntax(Rule):
     """A part is not valid Handlebars (reported with the engine's line:column).
 
@@ -65,7 +52,7 @@ class UnknownHelper(Rule):
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         import difflib
 
-        helpers = _helpers()
+        helpers = ctx.dialect.helpers
         for field, (calls, _) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for call in calls:
@@ -113,7 +100,7 @@ class HelperArguments(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        helpers = _helpers()
+        helpers = ctx.dialect.helpers
         for field, (calls, _) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for call in calls:
@@ -229,7 +216,7 @@ class UndocumentedHelper(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
-        helpers = _helpers()
+        helpers = ctx.dialect.helpers
         for field, (calls, _) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for call in calls:
@@ -283,7 +270,7 @@ class UnquotedLiteral(Rule):
                         or not getattr(use.node, "bare", True) or use.helper in DATA_HELPERS):
                     continue
                 head = use.root[0]
-                if head in ENDPOINT_ROOTS or head in defaults:
+                if head in ctx.dialect.roots or head in defaults:
                     continue
                 original = str(getattr(use.node, "original", head))
                 yield Problem(f"bare word {original!r} given to {use.helper} is read as a "
@@ -475,4 +462,4 @@ RULES = (HandlebarsSyntax, UnknownHelper, HelperArguments, UndocumentedHelper, U
          MalformedHtml, QuotesInAttributeMustache, BlockBetweenMjmlSections, RenderFailed,
          InvalidDirective, UnknownPartial)
 
-__all__ = ["DATA_HELPERS", "ENDPOINT_ROOTS", "RULES", "kind"]
+__all__ = ["DATA_HELPERS", "RULES", "kind"]

@@ -10,37 +10,14 @@ from typing import Any
 
 from toolkit.lint.hbs import kind, position
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
-from toolkit.lint.rules.syntax import DATA_HELPERS, ENDPOINT_ROOTS
+from toolkit.lint.rules.syntax import DATA_HELPERS
 from toolkit.model import Location
 
-EACH_LIMIT = 15
-LIST_ROOTS = (("Attributes",), ("User", "UserAttributes"))
 # Helpers that take a whole list (or only test it): no index needed.
 LIST_HELPERS = frozenset({"each", "join", "if", "unless", "and", "or", "not", "with", "lookup",
                           "log", "#section"})
 COMPARISONS = frozenset({"gt", "gte", "lt", "lte"})
-SECOND_LEVEL: Mapping[str, frozenset[str]] = {
-    "Demographic": frozenset({"AppVersion", "Locale", "Make", "Model", "ModelVersion",
-                              "Platform", "PlatformVersion", "Timezone"}),
-    "Location": frozenset({"City", "Country", "Latitude", "Longitude", "PostalCode", "Region"}),
-    "User": frozenset({"UserId", "UserAttributes"}),
-}
-# Endpoint fields that hold one value (notes §2.1): nothing can follow them in a path.
-_SCALAR_DEPTH: Mapping[tuple[str, ...], int] = {
-    **{(name,): 1 for name in ("Address", "ChannelType", "CreationDate", "EffectiveDate",
-                               "EndpointStatus", "Id", "OptOut", "RequestId")},
-    **{(head, name): 2 for head, names in SECOND_LEVEL.items() for name in names
-       if (head, name) != ("User", "UserAttributes")},
-}
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
-
-
-def _is_list_attribute(root: tuple[str, ...]) -> bool:
-    """``Attributes.X`` or ``User.UserAttributes.X`` without an index."""
-    for prefix in LIST_ROOTS:
-        if root[: len(prefix)] == prefix and len(root) == len(prefix) + 1:
-            return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -166,20 +143,21 @@ class UnknownVariableRoot(Rule):
         where = ctx.locate(part, *position(use.node))
         if head in defaults:
             return
-        if head not in ENDPOINT_ROOTS:
-            near = difflib.get_close_matches(head, sorted(ENDPOINT_ROOTS), n=1)
+        roots = ctx.dialect.documented_roots
+        if head not in roots:
+            near = difflib.get_close_matches(head, sorted(roots), n=1)
             yield Problem(f"{'.'.join(use.root)}: {head!r} is not an endpoint field", where,
                           hint=f"did you mean {near[0]!r}?" if near else
                           "start variables with Attributes., User.UserAttributes., ...")
             return
-        allowed = SECOND_LEVEL.get(head)
+        allowed = ctx.dialect.fields_of(head)
         if allowed and len(use.root) > 1 and use.root[1] not in allowed:
             near = difflib.get_close_matches(use.root[1], sorted(allowed), n=1)
             yield Problem(f"{'.'.join(use.root)}: {head} has no field {use.root[1]!r}", where,
                           hint=f"did you mean {head}.{near[0]}?" if near else
                           f"{head} fields: {', '.join(sorted(allowed))}")
             return
-        depth = _SCALAR_DEPTH.get(use.root[:2] if allowed else use.root[:1])
+        depth = ctx.dialect.single_value_depth(use.root)
         if depth is not None and len(use.root) > depth:
             field = ".".join(use.root[:depth])
             yield Problem(f"{'.'.join(use.root)}: {field} is a single value, it has no "
@@ -252,7 +230,7 @@ class UnindexedList(Rule):
         for field, (_, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for use in uses:
-                if use.root is None or not _is_list_attribute(use.root):
+                if use.root is None or not ctx.dialect.is_unindexed_list(use.root):
                     continue
                 name = ".".join(use.root)
                 where = ctx.locate(part, *position(use.node))
@@ -284,18 +262,21 @@ class EachOverLimit(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        limit = ctx.dialect.each_limit
+        if limit is None:
+            return
         for field, (_, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for use in uses:
                 if use.root is None or use.helper != "each" or use.role != "subject":
                     continue
                 for fixture, value in ctx.values(use.root):
-                    if isinstance(value, (list, tuple)) and len(value) > EACH_LIMIT:
+                    if isinstance(value, (list, tuple)) and len(value) > limit:
                         yield Problem(
                             f"#each over {'.'.join(use.root)}: {len(value)} items, the "
-                            f"service renders only the first {EACH_LIMIT}",
+                            f"service renders only the first {limit}",
                             ctx.locate(part, *position(use.node)),
-                            hint="keep lists at 15 items or fewer",
+                            hint=f"keep lists at {limit} items or fewer",
                             fixture=fixture.name if fixture else None)
 
 
@@ -423,12 +404,6 @@ class TextComparison(Rule):
                                               "attribute and test it with #if")
 
 
-STRING_ROOTS = frozenset({"Address", "ChannelType", "CreationDate", "EffectiveDate",
-                          "Demographic", "EndpointStatus", "Id", "Location", "OptOut",
-                          "RequestId", "User", "Attributes", "RecommendationItems",
-                          "Recommendations"})
-
-
 def _operand(ctx: ChannelContext, node: Any, roots: Mapping[int, Any]) -> str:
     """What a comparison operand is: ``number`` (a number literal, a Metrics value),
     ``numeric-text`` (text that looks like a number: a literal, or a variable whose
@@ -441,9 +416,10 @@ def _operand(ctx: ChannelContext, node: Any, roots: Mapping[int, Any]) -> str:
     root = roots.get(id(node)) if node_kind == "PathExpression" else None
     if not root:
         return "unknown"
-    if root[0] == "Metrics":
+    table_kind = ctx.dialect.value_kind(root)  # "number" for Metrics.*, text for Address
+    if table_kind == "number":
         return "number"
-    found = "text" if root[0] in STRING_ROOTS else "unknown"
+    found = table_kind
     for _, value in ctx.values(root):
         if isinstance(value, (list, tuple)) and len(value) == 1:
             value = value[0]

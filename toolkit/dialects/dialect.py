@@ -1,0 +1,198 @@
+"""The :class:`Dialect` value: everything that differs between publish targets.
+
+A dialect is plain data plus a few small functions; the engine, the renderer, the loader,
+the linter and the preview read it and never test a target's name. Its parts:
+
+- *variables*: the one table of variable roots (:class:`Variable`), from which the engine's
+  never-bare-word names and the linter's root, field, list and number checks are derived;
+- *engine settings* (what :meth:`Dialect.render_env` puts in a ``RenderEnv``): the helper
+  set, the ``#each`` limit, what a missing variable renders as, how lists print, which part
+  fields HTML-escape ``{{x}}``;
+- *context*: ``context_layers`` gives the layers of a (channel, fixture), lowest precedence
+  first; :meth:`Dialect.context` merges them (``toolkit.dialects.context``);
+- *files*: which manifest key holds a channel's defaults, the JSON Schema of each channel
+  manifest and of a fixture (``toolkit/schemas``), and how a fixture file becomes the data
+  a template sees (``read_fixture``);
+- *names, limits, channels*: the remote name pattern and length (checked after the
+  environment's prefix and suffix), the template size limit per channel, and for every
+  channel of ``model.CHANNELS`` either None (the target stores it) or why it cannot;
+- *environment keys*: extra ``[env.NAME]`` keys a target needs (``EnvironmentKey``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Literal
+
+from toolkit.dialects.context import merge_layers
+from toolkit.handlebars.runtime import HelperSpec, RenderEnv
+from toolkit.model import CHANNELS, Channel, Fixture, Part
+
+ValueKind = Literal["text", "number", "object", "lists", "numbers", "any"]
+Layers = Callable[[Channel, "Fixture | None"], Sequence[dict[str, Any]]]
+FixtureReader = Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One name of a dialect's variable table (a root, or a field of an ``object`` root).
+
+    ``kind`` says what the name holds:
+
+    - ``text``: one text value; nothing can follow it in a path (``Address``);
+    - ``number``: one number (``Location.Latitude``);
+    - ``object``: only the named ``fields`` (``Location.City``; ``Location.Town`` is a typo);
+    - ``lists``: any name -> a list of text values (``Attributes.Plan``; printed joined,
+      ``.[0]`` picks one);
+    - ``numbers``: any name -> a number (``Metrics.Visits``);
+    - ``any``: any shape (``Recommendations.*``).
+
+    ``documented`` is False for a name the data can hold but the service does not document
+    as a message variable: it is still never read as a bare word, and the linter warns."""
+
+    name: str
+    kind: ValueKind
+    fields: tuple[Variable, ...] = ()
+    documented: bool = True
+
+
+@dataclass(frozen=True)
+class EnvironmentKey:
+    """An extra ``[env.NAME]`` key a target needs (e.g. Connect's ``knowledge_base``).
+
+    Values are strings. ``check(value)`` returns why a value is unusable, or None;
+    ``required`` keys must be present in every environment of that target."""
+
+    name: str
+    help: str
+    required: bool = False
+    check: Callable[[str], str | None] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Dialect:
+    """What one target accepts and how it renders (see the module docs for each group).
+    Compared and hashed by identity: each dialect is one module-level value."""
+
+    name: str  # the registry key and the value of `target` in ptk.toml
+    title: str  # for messages: "Amazon Pinpoint"
+    variables: tuple[Variable, ...]
+    helpers: Mapping[str, HelperSpec]
+    each_limit: int | None
+    missing: Literal["empty", "placeholder"]
+    print_list: Callable[[Sequence[Any]], str]
+    escape_html_fields: frozenset[str]  # part fields where {{x}} HTML-escapes
+    context_layers: Layers
+    defaults_key: str | None  # the manifest key of the channel's defaults; None: none
+    manifest_schemas: Mapping[str, str]  # channel -> schema name in toolkit/schemas
+    fixture_schema: str  # schema name in toolkit/schemas
+    fixture_example: str  # shown when a fixture file is not a JSON object
+    read_fixture: FixtureReader  # validated fixture -> (data, send-time overlay)
+    name_pattern: re.Pattern[str]  # a whole remote name (prefix and suffix included)
+    name_rule: str  # the pattern in words, for messages
+    name_max: int
+    limits: Mapping[str, int]  # channel -> the largest template, in characters
+    channels: Mapping[str, str | None]  # every channel -> None (stored) or why not
+    environment_keys: tuple[EnvironmentKey, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if set(self.channels) != set(CHANNELS):
+            raise ValueError(f"dialect {self.name}: channels must name every channel of "
+                             f"{CHANNELS} (None = stored, else the reason it is not)")
+
+    # --- variables --------------------------------------------------------------------------
+
+    @cached_property
+    def roots(self) -> frozenset[str]:
+        """Every top-level variable name (documented or not)."""
+        return frozenset(v.name for v in self.variables)
+
+    @cached_property
+    def documented_roots(self) -> frozenset[str]:
+        return frozenset(v.name for v in self.variables if v.documented)
+
+    @cached_property
+    def _by_name(self) -> Mapping[str, Variable]:
+        return {v.name: v for v in self.variables}
+
+    def fields_of(self, root: str) -> frozenset[str] | None:
+        """The field names of an ``object`` root (None for any other root)."""
+        variable = self._by_name.get(root)
+        if variable is None or variable.kind != "object":
+            return None
+        return frozenset(f.name for f in variable.fields)
+
+    def variable(self, path: Sequence[str]) -> Variable | None:
+        """The table entry a path starts with: the root, or the field of an object root."""
+        variable = self._by_name.get(path[0]) if path else None
+        if variable is not None and variable.kind == "object" and len(path) > 1:
+            return next((f for f in variable.fields if f.name == path[1]), None)
+        return variable
+
+    def single_value_depth(self, path: Sequence[str]) -> int | None:
+        """How many segments name a single value (``text``/``number``) when ``path`` starts
+        with one (``Address`` 1, ``Location.City`` 2); nothing may follow them."""
+        variable = self.variable(path)
+        if variable is None or variable.kind not in ("text", "number"):
+            return None
+        return 1 if variable is self._by_name.get(path[0]) else 2
+
+    def is_unindexed_list(self, path: Sequence[str]) -> bool:
+        """``path`` names a whole list of a ``lists`` variable (``Attributes.Plan``,
+        ``User.UserAttributes.Plan``) without picking one value."""
+        root = self._by_name.get(path[0]) if path else None
+        if root is None:
+            return False
+        if root.kind == "lists":
+            return len(path) == 2
+        field_ = self.variable(path)
+        return (root.kind == "object" and field_ is not None and field_.kind == "lists"
+                and len(path) == 3)
+
+    def value_kind(self, path: Sequence[str]) -> Literal["text", "number", "unknown"]:
+        """What a variable holds by the table: ``number``, ``text`` or ``unknown`` (a name
+        outside the table)."""
+        variable = self.variable(path)
+        if variable is None:
+            return "unknown"
+        return "number" if variable.kind in ("number", "numbers") else "text"
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def render_env(self, part: Part | str, *, escape: bool | None = None,
+                   now: datetime | None = None, uuid: Callable[[], str] | None = None
+                   ) -> RenderEnv:
+        """The engine settings for one part (or part field): the one place a ``RenderEnv``
+        is made from a dialect. ``escape`` None escapes ``{{x}}`` in the dialect's
+        ``escape_html_fields``; True/False force it on/off in every part."""
+        field_name = part if isinstance(part, str) else part.field
+        return RenderEnv(
+            helpers=self.helpers,
+            escape_html=field_name in self.escape_html_fields if escape is None else escape,
+            each_limit=self.each_limit, missing=self.missing, print_list=self.print_list,
+            variable_roots=self.roots, now=now, uuid=uuid)
+
+    def context(self, channel: Channel, fixture: Fixture | None) -> dict[str, Any]:
+        """The data a template of ``channel`` sees with ``fixture`` (None = defaults only):
+        the dialect's layers merged, a fresh structure the caller may change."""
+        return merge_layers(self.context_layers(channel, fixture))
+
+    # --- names and channels -----------------------------------------------------------------
+
+    def storage_problem(self, channel: str) -> str | None:
+        """Why this target cannot store ``channel``, or None when it can."""
+        return self.channels.get(channel, f"{self.title} has no {channel} templates")
+
+    def name_problem(self, remote_name: str) -> str | None:
+        """Why ``remote_name`` (prefix and suffix included) is not a valid template name
+        for this target, or None."""
+        if len(remote_name) > self.name_max:
+            return (f"{remote_name!r} has {len(remote_name)} characters; {self.title} allows "
+                    f"at most {self.name_max}")
+        if not self.name_pattern.fullmatch(remote_name):
+            return f"{remote_name!r} is not a valid {self.title} template name ({self.name_rule})"
+        return None
