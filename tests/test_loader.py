@@ -505,3 +505,83 @@ def test_missing_templates_folder_without_a_config_says_none_was_found(tmp_path:
     with pytest.raises(InputError) as info:
         load(tmp_path)
     assert "no ptk.toml" in info.value.message and str(tmp_path.resolve()) in info.value.message
+
+
+# --- files outside the repository ----------------------------------------------------------
+
+def _outside_setup(write_tree, tmp_path: Path) -> tuple[Path, Path]:
+    """A repository in tmp_path/repo and a folder of secrets next to it."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    write_tree(repo, {**SMS, "templates/_shared/footer.txt": "Reply STOP",
+                      "fixtures/ok.json": "{}"})
+    write_tree(outside, {"secret.txt": "AWS_SECRET_ACCESS_KEY=abc",
+                         "folder/sms.json": "{}", "folder/sms.txt": "secret body",
+                         "fixture.json": '{"Attributes": {"Token": ["abc"]}}',
+                         "footer.mjml": "<mj-text>secret</mj-text>"})
+    return repo, outside
+
+
+def test_symlinks_leading_outside_the_repository_are_s010_and_not_read(write_tree,
+                                                                       tmp_path: Path) -> None:
+    repo, outside = _outside_setup(write_tree, tmp_path)
+    write_tree(repo, {"templates/a/sms.json": "{}", "templates/c/sms.json": "{}"})
+    (repo / "templates" / "a" / "sms.txt").symlink_to(outside / "secret.txt")
+    (repo / "templates" / "b").symlink_to(outside / "folder")
+    (repo / "templates" / "c" / "sms.txt").symlink_to("../_shared/footer.txt")  # inside: fine
+    (repo / "templates" / "t" / "fixtures").symlink_to(outside)
+    (repo / "fixtures" / "leak.json").symlink_to(outside / "fixture.json")
+    result = load(repo)
+    found = sorted((f.code, f.location.path, f.template, f.channel) for f in result.findings)
+    assert found == [("S010", "fixtures/leak.json", None, None),
+                     ("S010", "templates/a/sms.txt", "a", "sms"),
+                     ("S010", "templates/b", "b", None),
+                     ("S010", "templates/t/fixtures", "t", None)]
+    assert all("outside the repository" in f.message and str(outside) in f.message
+               for f in result.findings)
+    assert "a" in {t.name for t in result.templates}
+    assert result.template("a").channels == {}  # the channel is not loaded
+    assert result.template("c").channels["sms"].parts[0].text == "Reply STOP"
+    assert [f.name for f in result.fixtures] == ["ok"]
+
+
+def test_mj_include_with_an_absolute_path_or_leaving_the_repository_is_s010(
+        write_tree, tmp_path: Path) -> None:
+    repo, outside = _outside_setup(write_tree, tmp_path)
+    body = ('<mjml><mj-body><mj-section><mj-column>\n  <mj-include path="{}" />\n'
+            '</mj-column></mj-section></mj-body></mjml>')
+    for name, path in (("dots", "../../../outside/footer.mjml"),
+                       ("absolute", str(outside / "footer.mjml"))):
+        write_tree(repo, {f"templates/{name}/email.json": '{"Subject": "Hi"}',
+                          f"templates/{name}/email.mjml": body.format(path)})
+    result = load(repo)
+    found = {f.template: f for f in result.findings}
+    assert {t: (f.code, f.location.path, f.location.line, f.location.column)
+            for t, f in found.items()} == {
+        "dots": ("S010", "templates/dots/email.mjml", 2, 3),
+        "absolute": ("S010", "templates/absolute/email.mjml", 2, 3)}
+    assert "leads outside the repository" in found["dots"].message
+    assert "absolute path" in found["absolute"].message
+
+
+def test_the_repository_is_the_git_work_tree_around_the_config(write_tree,
+                                                               tmp_path: Path) -> None:
+    """ptk.toml in a sub-folder of a git work tree: links to elsewhere in the work tree are
+    inside the repository; the configured folders may lie anywhere in it."""
+    (tmp_path / ".git").mkdir()
+    write_tree(tmp_path, {"shared/sms.txt": "Shared text", "templates/t/sms.json": "{}",
+                          "ptk/ptk.toml": 'templates = "../templates"\n'})
+    (tmp_path / "templates" / "t" / "sms.txt").symlink_to(tmp_path / "shared" / "sms.txt")
+    config = load_config(tmp_path / "ptk")
+    result = load_repository(config)
+    assert result.findings == ()
+    assert result.template("t").channels["sms"].parts[0].text == "Shared text"
+
+
+def test_a_configured_folder_outside_the_repository_is_an_input_error(write_tree,
+                                                                       tmp_path: Path) -> None:
+    write_tree(tmp_path, {"elsewhere/t/sms.json": "{}", "elsewhere/t/sms.txt": "x",
+                          "repo/ptk.toml": 'templates = "../elsewhere"\n'})
+    with pytest.raises(InputError) as info:
+        load_repository(load_config(tmp_path / "repo"))
+    assert "the templates folder" in info.value.message
+    assert "outside the repository" in info.value.message

@@ -1,9 +1,10 @@
 """Template folders and fixtures -> model objects, with exact locations.
 
 The loader never raises for bad template or fixture content: every problem becomes a
-:class:`~toolkit.model.Finding` with a structure code (``S001``…``S009``), and loading goes
+:class:`~toolkit.model.Finding` with a structure code (``S001``…``S010``), and loading goes
 on, so one run reports every problem. It raises :class:`InputError` only when the templates
-folder itself is missing.
+folder itself is missing, or when the templates or fixtures folder lies outside the
+repository (:func:`repository_root`).
 
 Folder format (docs/foundation.md has the full description)::
 
@@ -29,6 +30,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -367,6 +369,52 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@lru_cache(maxsize=16)
+def _repository_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def repository_root(config: Config) -> Path:
+    """The folder whose files ptk reads: the git work tree that holds the configuration (the
+    nearest folder at or above ``config.root`` with a ``.git`` entry), else ``config.root``.
+
+    Nothing outside it is read: a symbolic link (a template folder, a manifest, a body, a
+    fixture) that leads outside it, and an ``mj-include`` with an absolute path or one that
+    leads outside it, are S010 findings; a templates or fixtures folder configured outside
+    it is an InputError. Symbolic links that stay inside are followed."""
+    return _repository_root(config.root.resolve())
+
+
+def _outside(path: Path, root: Path) -> Path | None:
+    """Where ``path`` really leads when that is outside ``root``, else None (also for a
+    symbolic link loop, which is reported as unreadable when read)."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return None
+    return None if real.is_relative_to(root) else real
+
+
+def outside_link(path: Path | os.DirEntry[str], root: Path) -> Path | None:
+    """Where ``path`` leads when it is a symbolic link to somewhere outside ``root``, else
+    None (in a folder that is inside, only a symbolic link can lead out)."""
+    try:
+        link = path.is_symlink()
+    except OSError:
+        return None
+    return _outside(Path(path), root) if link else None
+
+
+def _outside_finding(rel: str, real: Path, **who: str | None) -> Finding:
+    return _finding(rel, "S010", "outside-repository",
+                    f"a symbolic link that leads outside the repository (to {real})",
+                    "keep the file in the repository: copy it in instead of linking to it",
+                    **who)
+
+
 def _is_dir(entry: os.DirEntry[str]) -> bool:
     """``entry.is_dir()``, False when it cannot be told (a symbolic link loop, say): such an
     entry is then read as a file and reported like any unreadable file."""
@@ -437,10 +485,16 @@ def load_fixtures(folder: Path, config: Config, scope: str = "shared",
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return fixtures, findings
+    root = repository_root(config)
     for entry in entries:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
+        real = outside_link(entry, root)
+        if real is not None:
+            findings.append(_outside_finding(display_path(path, config.root), real,
+                                             template=template, fixture=path.stem))
+            continue
         if _is_dir(entry) or not entry.name.endswith(".json"):
             findings.append(_finding(
                 display_path(path, config.root), "S005", "unknown-file",
@@ -469,6 +523,10 @@ def load_template(folder: Path, config: Config) -> tuple[Template | None, list[F
             f"invalid template name {name!r}: it must start with a letter or digit, use only "
             "A-Z a-z 0-9 _ - and have at most 128 characters",
             f"rename the folder, e.g. to {_suggest_name(name)!r}", template=name)]
+    root = repository_root(config)
+    real = outside_link(folder, root)
+    if real is not None:
+        return None, [_outside_finding(rel_folder, real, template=name)]
     try:
         entries = {e.name: e for e in os.scandir(folder)}
     except OSError as exc:
@@ -478,12 +536,16 @@ def load_template(folder: Path, config: Config) -> tuple[Template | None, list[F
 
     channels: dict[str, Channel] = {}
     claimed: set[str] = set()
+    findings.extend(_outside_entries(entries, root, rel_folder, name, claimed))
     for channel in CHANNELS:
         manifest_name = f"{channel}.json"
         if manifest_name not in entries:
             continue
+        refused = bool(claimed.intersection((manifest_name, *BODY_FILES[channel])))
         claimed.add(manifest_name)
         claimed.update(f for f in BODY_FILES[channel] if f in entries)
+        if refused:
+            continue  # a file of this channel leads outside the repository (S010)
         result, problems, files = _load_channel(folder, name, channel, set(entries), config)
         findings.extend(problems)
         if result is not None:
@@ -493,7 +555,8 @@ def load_template(folder: Path, config: Config) -> tuple[Template | None, list[F
         claimed.update(Path(f).name for f in files if (config.root / f).parent == folder)
 
     local: list[Fixture] = []
-    if FIXTURES_FOLDER in entries and _is_dir(entries[FIXTURES_FOLDER]):
+    if (FIXTURES_FOLDER in entries and FIXTURES_FOLDER not in claimed
+            and _is_dir(entries[FIXTURES_FOLDER])):
         local, problems = load_fixtures(folder / FIXTURES_FOLDER, config, "local", name)
         findings.extend(problems)
 
@@ -523,6 +586,22 @@ def load_template(folder: Path, config: Config) -> tuple[Template | None, list[F
             template=name))
     return Template(name=name, folder=rel_folder, channels=MappingProxyType(channels),
                     fixtures=tuple(local)), findings
+
+
+def _outside_entries(entries: Mapping[str, os.DirEntry[str]], root: Path, rel_folder: str,
+                     template: str, claimed: set[str]) -> list[Finding]:
+    """S010 for every entry of a template folder that leads outside the repository; their
+    names are added to ``claimed`` (they are neither loaded nor unknown files)."""
+    findings = []
+    for entry_name in sorted(entries):
+        real = outside_link(entries[entry_name], root)
+        if real is None:
+            continue
+        claimed.add(entry_name)
+        channel = entry_name.split(".")[0]
+        findings.append(_outside_finding(f"{rel_folder}/{entry_name}", real, template=template,
+                                         channel=channel if channel in CHANNELS else None))
+    return findings
 
 
 def _suggest_name(name: str) -> str:
@@ -650,13 +729,15 @@ def _mjml_part(body: TextFile, config: Config, who: Mapping[str, str | None]
     from toolkit import mjml  # imported lazily: templates without MJML never pay for it
 
     try:
-        includes = mjml.read_includes(body.text, path=body.path)
+        includes = mjml.read_includes(body.text, path=body.path, root=repository_root(config))
         html = mjml.compile_mjml(body.text, path=body.path, includes=includes)
     except RenderError as exc:
         message = re.sub(rf"^{re.escape(exc.path or str(body.path))}(:\d+:\d+)?: ", "",
                          exc.message)
         rel = display_path(Path(exc.path), config.root) if exc.path else body.rel
-        return None, [], _finding(rel, "S009", "mjml-error", message,
+        code, name = (("S010", "outside-repository") if isinstance(exc, mjml.IncludeOutside)
+                      else ("S009", "mjml-error"))
+        return None, [], _finding(rel, code, name, message,
                                   exc.hint or "fix the MJML", line=exc.line, column=exc.column,
                                   **who)
     extra = [display_path(inc.path, config.root) for inc in includes]
@@ -741,7 +822,8 @@ def _freeze(value: Any) -> Any:
 def load_repository(config: Config, names: Sequence[str] | None = None) -> Repository:
     """Load every template folder (or only ``names``) and the shared fixtures.
 
-    Raises InputError only when the templates folder does not exist."""
+    Raises InputError only when the templates folder does not exist, or when the templates
+    or fixtures folder lies outside the repository."""
     if not config.templates_dir.is_dir():
         rel = display_path(config.templates_dir, config.root)
         where = (f" (set by {config.path})" if config.path else
@@ -750,6 +832,13 @@ def load_repository(config: Config, names: Sequence[str] | None = None) -> Repos
         raise InputError(f"templates folder {rel!r} not found{where}",
                          hint="run `ptk init` to create a template repository, or set "
                               "`templates = \"...\"` in ptk.toml")
+    root = repository_root(config)
+    for key, folder in (("templates", config.templates_dir), ("fixtures", config.fixtures_dir)):
+        real = _outside(folder, root)
+        if real is not None:
+            raise InputError(f"the {key} folder {real} is outside the repository {root}",
+                             hint=f"keep the {key} inside the repository (set `{key} = "
+                                  f"\"...\"` in {config.path or 'ptk.toml'} to a folder in it)")
     templates: list[Template] = []
     findings: list[Finding] = []
     wanted = set(names) if names is not None else None

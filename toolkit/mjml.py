@@ -170,15 +170,22 @@ def check_depth(source: str, *, path: Path) -> None:
                     path=str(path), line=line, column=col)
 
 
-def read_includes(source: str, *, path: Path) -> tuple[Include, ...]:
+class IncludeOutside(RenderError):
+    """An ``mj-include`` with an absolute path, or one that leads outside the repository."""
+
+
+def read_includes(source: str, *, path: Path, root: Path | None = None
+                  ) -> tuple[Include, ...]:
     """Every file ``source`` (at ``path``) includes, recursively, in order of appearance.
-    Raises RenderError at the ``<mj-include>`` tag of a missing or unreadable file."""
+    Raises RenderError at the ``<mj-include>`` tag of a missing or unreadable file, and
+    IncludeOutside for an absolute path or one that leads outside ``root`` (a resolved
+    folder; ``..`` or a symbolic link) before reading it."""
     found: dict[Path, Include] = {}
-    _collect(source, path, found)
+    _collect(source, path, found, root)
     return tuple(found.values())
 
 
-def _collect(source: str, path: Path, found: dict[Path, Include]) -> None:
+def _collect(source: str, path: Path, found: dict[Path, Include], root: Path | None) -> None:
     uncommented = _COMMENT.sub(lambda m: " " * len(m.group(0)), source)
     for match in _TAG.finditer(uncommented):
         if match.group(2) != "mj-include" or match.group(1):
@@ -190,12 +197,23 @@ def _collect(source: str, path: Path, found: dict[Path, Include]) -> None:
                               hint='write <mj-include path="partials/header.mjml" />',
                               path=str(path), line=line, column=col)
         literal = attr.group(1) if attr.group(1) is not None else attr.group(2)
+        if Path(literal).is_absolute():
+            raise IncludeOutside(f"{path}:{line}:{col}: included file {literal!r} is an "
+                                 "absolute path", hint="write the path relative to the "
+                                 "including file's folder, inside the repository",
+                                 path=str(path), line=line, column=col)
         try:
             target = (path.parent / literal).resolve()
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
             raise RenderError(f"{path}:{line}:{col}: cannot read included file {literal!r} "
                               "(a symbolic link loop)", hint="point the path at a real file",
                               path=str(path), line=line, column=col) from None
+        if root is not None and not target.is_relative_to(root):
+            raise IncludeOutside(f"{path}:{line}:{col}: included file {literal!r} leads "
+                                 f"outside the repository (to {target})",
+                                 hint="keep included files inside the repository (copy the "
+                                      "file in instead of pointing at it)",
+                                 path=str(path), line=line, column=col)
         if target in found:
             continue
         try:
@@ -212,7 +230,7 @@ def _collect(source: str, path: Path, found: dict[Path, Include]) -> None:
                               path=str(path), line=line, column=col) from None
         found[target] = Include(literal, target, text)
         if target.suffix == ".mjml":
-            _collect(text, target, found)
+            _collect(text, target, found, root)
 
 
 def normalise_newlines(text: str) -> str:

@@ -371,3 +371,20 @@ def test_plan_and_sync_refuse_a_template_that_cannot_render(repo, server, capsys
     code_, out, err = ptk(capsys, "sync", "--allow-syntax-errors")
     assert code_ == 0, err
     assert "3 changed" in out
+
+
+def test_pull_does_not_write_through_a_template_folder_linked_outside(repo, server, capsys,
+                                                                      tmp_path_factory,
+                                                                      monkeypatch) -> None:
+    ptk(capsys, "sync")
+    fresh = tmp_path_factory.mktemp("fresh")
+    outside = tmp_path_factory.mktemp("outside")
+    (fresh / "ptk.toml").write_text((repo / "ptk.toml").read_text(), encoding="utf-8")
+    (fresh / "templates").mkdir()
+    (fresh / "templates" / "welcome").symlink_to(outside)
+    monkeypatch.chdir(fresh)
+    code, out, err = ptk(capsys, "pull", "--force")
+    assert code == 1, out + err
+    assert "invalid   welcome/email: not written: the template folder is a symbolic link" in out
+    assert list(outside.iterdir()) == []
+    assert (fresh / "templates" / "promo" / "push.json").is_file()

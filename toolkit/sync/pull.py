@@ -144,9 +144,19 @@ def pull(contents: Sequence[tuple[str, RemoteContent]], templates_dir: Path, *,
          force: bool = False, config: Config | None = None) -> list[Pulled]:
     """Write each ``(local name, remote content)`` into ``templates_dir/<local name>/``.
     With ``config``, channels the loader would reject are reported ``invalid`` instead."""
+    from toolkit.loader import outside_link, repository_root
+
+    root = repository_root(config) if config else None
     results = []
     for name, content in contents:
         files = channel_files(content.channel, content)
+        leads_to = outside_link(templates_dir / name, root) if root else None
+        if leads_to is not None:
+            results.append(Pulled(
+                name, content.channel, "invalid", (),
+                f"not written: the template folder is a symbolic link that leads outside the "
+                f"repository (to {leads_to}); replace it with a folder"))
+            continue
         problems = loader_problems(name, content.channel, files, config) if config else []
         if problems:
             results.append(Pulled(

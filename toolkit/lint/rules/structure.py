@@ -140,5 +140,29 @@ class MjmlError(LoaderRule):
     NAME = "mjml-error"
 
 
+class OutsideRepository(LoaderRule):
+    """A file leads outside the repository: a symbolic link (a template folder, a manifest,
+    a body file, a fixture) whose target is outside it, or an ``mj-include`` with an
+    absolute path or a ``..`` path that leaves it.
+
+    What ptk renders, previews and publishes must be in the repository: a link to
+    ``~/.aws/credentials`` would otherwise be shown in a plan and published. The file is
+    not read. The repository is the git work tree that holds ``ptk.toml`` (its folder when
+    there is no git); symbolic links that stay inside it are fine.
+
+    Fails: ``templates/welcome/sms.txt`` is a symbolic link to ``/etc/motd``, or::
+
+        <mj-include path="../../../../shared/footer.mjml" />
+
+    Passes: ``templates/welcome/sms.txt`` is a symbolic link to
+    ``../_shared/sms-footer.txt``, or::
+
+        <mj-include path="../_shared/footer.mjml" />
+    """
+
+    CODE = "S010"
+    NAME = "outside-repository"
+
+
 RULES = (InvalidJson, SchemaViolation, InvalidTemplateName, BodyInlineAndFile, UnknownFile,
-         MissingRequiredPart, UnreadableFile, DuplicateHtmlSource, MjmlError)
+         MissingRequiredPart, UnreadableFile, DuplicateHtmlSource, MjmlError, OutsideRepository)
