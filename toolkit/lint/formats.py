@@ -20,7 +20,7 @@ from urllib.parse import quote
 from toolkit.model import Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
 GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 

@@ -65,6 +65,7 @@ class ChannelContext:
     programs: dict[str, Any]
     read: Callable[[str], str | None] | None = None  # repository file text by relative path
     dialect: Dialect = field(default_factory=_default_dialect)
+    email_clients: tuple[str, ...] = ()  # the clients E007/E008 check (empty = the default)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
     _contexts: dict[str | None, dict[str, Any]] = field(default_factory=dict, repr=False)
 

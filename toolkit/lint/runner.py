@@ -199,7 +199,8 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
         if channel is None:
             continue
         ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
-                             programs={}, read=files.text, dialect=dialect)
+                             programs={}, read=files.text, dialect=dialect,
+                             email_clients=selection.email_clients)
         parse_problems = _parse_parts(ctx)
         blocked = bool(parse_problems)
         for code, problem in parse_problems:

@@ -7,6 +7,7 @@
     ignore = ["L004"]                        # code prefixes to drop
     severity = {L004 = "error", E = "info"}  # re-grade by code prefix; "off" disables
     per-path-ignores = {"templates/legacy/**" = ["E"]}
+    email-clients = ["gmail.*", "outlook.windows"]   # clients E007/E008 check (globs)
 
 Codes match by prefix (``L`` = every L rule, ``L00`` = L001-L009). When both ``select`` and
 ``ignore`` match a code, the longer prefix wins (a tie ignores). ``--select`` on the command
@@ -24,7 +25,7 @@ from toolkit.errors import ConfigError, UsageError
 
 CODE_PREFIX = re.compile(r"^[A-Z][0-9]{0,3}$")
 SEVERITY_CHOICES = ("error", "warning", "info", "off")
-KEYS = ("select", "ignore", "severity", "per-path-ignores")
+KEYS = ("select", "ignore", "severity", "per-path-ignores", "email-clients")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Selection:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    email_clients: tuple[str, ...] = ()  # caniemail client ids; empty = the default list
 
     def selected(self, code: str) -> bool:
         chosen = _longest(code, self.select) if self.select else 0
@@ -141,7 +143,26 @@ def from_config(table: Mapping[str, Any], *, source: str, known: Collection[str]
         (pattern, _codes(codes, f'{source}: {name}.per-path-ignores."{pattern}"', known,
                          ConfigError))
         for pattern, codes in raw_paths.items())
-    return Selection(select, ignore, severity, per_path)
+    clients = _email_clients(table.get("email-clients"), f"{source}: {name}.email-clients")
+    return Selection(select, ignore, severity, per_path, clients)
+
+
+def _email_clients(value: Any, where: str) -> tuple[str, ...]:
+    """``email-clients``: caniemail client ids or globs (``gmail.*``, ``*.ios``)."""
+    from toolkit.lint.email_clients import client_ids, expand_clients
+
+    if value is None:
+        return ()
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"{where}: expected a non-empty list of client names, got {value!r}",
+                          hint='e.g. email-clients = ["gmail.*", "outlook.windows"]')
+    try:
+        return expand_clients(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {str(exc)!r} matches no email client",
+                          hint="clients are family.platform: "
+                               + ", ".join(client_ids())) from None
 
 
 def with_options(base: Selection, select: Sequence[str], ignore: Sequence[str],
@@ -150,4 +171,4 @@ def with_options(base: Selection, select: Sequence[str], ignore: Sequence[str],
     chosen = tuple(c for item in select for c in _codes(item, "--select", known, UsageError))
     dropped = tuple(c for item in ignore for c in _codes(item, "--ignore", known, UsageError))
     return Selection(chosen or base.select, base.ignore + dropped, base.severity,
-                     base.per_path_ignores)
+                     base.per_path_ignores, base.email_clients)

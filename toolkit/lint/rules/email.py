@@ -315,5 +315,151 @@ class MjmlWarning(Rule):
             yield Problem(message, location=location, hint=hint)
 
 
+class ClientUnsupported(Rule):
+    """The email uses an HTML or CSS feature that one of the checked email clients does not
+    support (from the caniemail data set).
+
+    Checked on the HTML that is sent (after MJML), once per feature: the message names the
+    clients that lack it and those that support it only in part, the finding points at the
+    first use, and the hint gives caniemail's note and link. The clients are
+    ``[lint] email-clients`` (default: Gmail web, iOS and Android, Outlook for Windows,
+    Outlook.com, Apple Mail macOS and iOS, Yahoo Mail web).
+
+    What is not reported, because a reader sees no difference: ``@media`` and ``@supports``
+    themselves (a client that ignores them renders the email as if the condition were
+    false, which the email must look right with anyway) and the CSS inside them for the
+    clients that ignore the whole block; content inside
+    ``<!--[if !mso]><!-->`` for Outlook for Windows, and Outlook-only
+    ``<!--[if mso]>`` blocks; a declaration that sets a property to its "off" value
+    (``outline: none``, ``margin: 0``); the HTML5 doctype and ``target`` (caniemail notes
+    that they change nothing there). For an MJML email only what the author wrote is
+    reported (MJML's own markup comes with its fallbacks): the finding points at the MJML
+    attribute, ``<mj-style>`` or included CSS that asked for the feature.
+
+    Data: "Can I email" (https://www.caniemail.com), CC BY 4.0, as the dated snapshot
+    shipped in ``toolkit/lint/data/caniemail.json``; nothing is fetched at run time.
+
+    Fails (Outlook for Windows shows square corners)::
+
+        <a href="https://example.com" style="border-radius: 6px">Shop</a>
+
+    Passes::
+
+        <a href="https://example.com" style="border: 1px solid #2f6b4f">Shop</a>
+    """
+
+    CODE = "E007"
+    NAME = "client-unsupported"
+    SEVERITY = "info"
+    CHANNELS = frozenset({"email"})
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        yield from _client_problems(ctx, partial_only=False)
+
+
+class ClientPartialSupport(Rule):
+    """The email uses an HTML or CSS feature that some of the checked email clients support
+    only in part (from the caniemail data set); off by default.
+
+    Most emails use such features (``margin``, ``font-size``), so this is for reviewing
+    them: turn it on with ``severity = {E008 = "info"}``.
+
+    Same checks, data and exceptions as E007; reported only for features that no checked
+    client lacks (those are E007), with caniemail's notes on what is missing.
+
+    Fails (Outlook for Windows ignores ``display: block`` on most elements)::
+
+        <span style="display: block">Order summary</span>
+
+    Passes::
+
+        <p>Order summary</p>
+    """
+
+    CODE = "E008"
+    NAME = "client-partial-support"
+    SEVERITY = "off"
+    CHANNELS = frozenset({"email"})
+
+    @classmethod
+    def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        yield from _client_problems(ctx, partial_only=True)
+
+
+def _client_problems(ctx: ChannelContext, *, partial_only: bool) -> Iterator[Problem]:
+    from toolkit.lint import email_clients as ec
+    from toolkit.lint.markup import line_column
+
+    part = ctx.channel.part("HtmlPart")
+    if part is None:
+        return
+    clients = ctx.email_clients or ec.DEFAULT_CLIENTS
+    sources = _author_sources(ctx, part) if part.source is not None else None
+    for gap in ec.gaps(ec.uses(part.text), clients):
+        if bool(gap.unsupported) == partial_only:
+            continue
+        if sources is None:
+            first = gap.uses[0]
+            where = ctx.locate(part, *line_column(part.text, first.offset))
+        else:
+            where = _author_location(ctx, part, sources, gap.uses)
+            if where is None:
+                continue  # MJML wrote it, with its own fallbacks
+        count = sum(u.count for u in gap.uses)
+        used = f" ({count} uses in the HTML sent)" if count > 1 else ""
+        if gap.unsupported:
+            message = f"{gap.title} is not supported by {ec.describe_clients(gap.unsupported)}"
+            if gap.partial:
+                message += f"; only partly by {ec.describe_clients(gap.partial)}"
+        else:
+            message = f"{gap.title} is only partly supported by " \
+                      f"{ec.describe_clients(gap.partial)}"
+        yield Problem(message + used, where, hint=_client_hint(gap))
+
+
+def _client_hint(gap: object) -> str:
+    from toolkit.lint import email_clients as ec
+
+    notes = gap.notes  # type: ignore[attr-defined]
+    first = gap.unsupported or gap.partial  # type: ignore[attr-defined]
+    for client, note in notes:
+        if client in first:
+            return f"{ec.client_name(client)}: {note} See {gap.url}"  # type: ignore[attr-defined]
+    return f"check how it looks there (a fallback?); see {gap.url}"  # type: ignore[attr-defined]
+
+
+def _author_sources(ctx: ChannelContext, part: object) -> list[tuple[str, str]]:
+    """The MJML source and the files it includes, as (path, text)."""
+    path = part.location.path  # type: ignore[attr-defined]
+    sources = [(path, part.source)]  # type: ignore[attr-defined]
+    for rel in ctx.channel.files:
+        if rel == path or rel == ctx.channel.manifest_path or rel.endswith(".txt"):
+            continue
+        text = ctx.read(rel) if ctx.read else None
+        if text:
+            sources.append((rel, text))
+    return sources
+
+
+def _author_location(ctx: ChannelContext, part: object, sources: list[tuple[str, str]],
+                     uses: tuple[object, ...]) -> Location | None:
+    """Where the author of an MJML email asked for one of ``uses``, or None."""
+    from toolkit.lint import email_clients as ec
+    from toolkit.lint.markup import line_column
+
+    for use in uses:
+        found = ec.author_match(use.needle, sources)  # type: ignore[attr-defined]
+        if found is None:
+            continue
+        path, offset = found
+        text = dict(sources)[path]
+        line, column = line_column(text, offset)
+        if path == part.location.path:  # type: ignore[attr-defined]
+            return ctx.locate_source(part, line, column)  # type: ignore[arg-type]
+        return Location(path, line, column)
+    return None
+
+
 RULES = (EmailClipped, ImageMissingAlt, InsecureLink, MissingTextPart, EmptySubject,
-         MjmlWarning)
+         MjmlWarning, ClientUnsupported, ClientPartialSupport)
