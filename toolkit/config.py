@@ -9,17 +9,23 @@ Keys (all optional)::
 
     templates = "templates"        # folder of template folders, relative to the config file
     fixtures = "fixtures"          # folder of shared fixtures
+    target = "pinpoint"            # the repository's target (its dialect renders and lints)
     [env.NAME]                     # one table per environment
+    target = "pinpoint"            # where it publishes (default: the repository's target)
+    channels = ["email", "sms"]    # publish only these channels (default: all)
     region = "eu-west-1"
     profile = "prod"
     endpoint_url = "http://127.0.0.1:4599"
     prefix = "prod-"
     suffix = ""
+    ...                            # keys the environment's target declares (Dialect.environment_keys)
     [lint]                         # kept raw; the linter validates its content
     [sync]
     write_rate = 10.0              # template writes per second
 
-Unknown keys and wrong types raise :class:`ConfigError` naming the file and the key path.
+A target is a registered dialect (``toolkit.dialects.DIALECTS``); a target that this version
+does not have is a ConfigError saying so. Unknown keys and wrong types raise
+:class:`ConfigError` naming the file and the key path.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -36,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from toolkit.dialects import Dialect
+    from toolkit.dialects import Dialect, EnvironmentKey
 
 CONFIG_FILE = "ptk.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -45,7 +51,9 @@ DEFAULT_WRITE_RATE = 10.0
 
 @dataclass(frozen=True)
 class Environment:
-    """One ``[env.NAME]`` table: where and under which names templates are published."""
+    """One ``[env.NAME]`` table: where, to which target and under which names templates
+    are published. ``channels`` None publishes every channel; ``extra`` holds the keys the
+    target declares (``Dialect.environment_keys``, e.g. Connect's ``knowledge_base``)."""
 
     name: str
     region: str | None = None
@@ -53,10 +61,28 @@ class Environment:
     endpoint_url: str | None = None
     prefix: str = ""
     suffix: str = ""
+    target: str = "pinpoint"
+    channels: tuple[str, ...] | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def dialect(self) -> Dialect:
+        """The dialect of this environment's target."""
+        from toolkit.dialects import DIALECTS
+
+        return DIALECTS[self.target]
 
     def remote_name(self, template: str) -> str:
         """The TemplateName published for a local template folder name."""
         return f"{self.prefix}{template}{self.suffix}"
+
+    def skip_reason(self, channel: str) -> str | None:
+        """Why this environment does not publish ``channel`` (not in its ``channels``, or
+        its target cannot store it), or None when it does."""
+        if self.channels is not None and channel not in self.channels:
+            listed = ", ".join(self.channels) or "none"
+            return f"not published to {self.name} ([env.{self.name}] channels = {listed})"
+        return self.dialect.storage_problem(channel)
 
 
 @dataclass(frozen=True)
@@ -168,8 +194,8 @@ def _ptk_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
-_TOP_KEYS = ("templates", "fixtures", "env", "lint", "sync")
-_ENV_KEYS = ("region", "profile", "endpoint_url", "prefix", "suffix")
+_TOP_KEYS = ("templates", "fixtures", "target", "env", "lint", "sync")
+_ENV_KEYS = ("target", "channels", "region", "profile", "endpoint_url", "prefix", "suffix")
 _SYNC_KEYS = ("write_rate",)
 # What botocore accepts as a region name (botocore.utils.validate_region_name).
 _REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
@@ -177,8 +203,14 @@ _REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
 _NAME_PART = re.compile(r"[A-Za-z0-9_-]*")
 
 
-def _env_value_problem(key: str, value: str) -> str | None:
+def _env_value_problem(key: str, value: str, declared: Mapping[str, EnvironmentKey]
+                       ) -> str | None:
     """Why an ``[env.NAME]`` string value is unusable, or None when it is fine."""
+    if key in declared:
+        check = declared[key].check
+        if not value.strip():
+            return "must not be empty"
+        return check(value) if check is not None else None
     if key in ("region", "profile", "endpoint_url") and not value.strip():
         return "must not be empty (leave the key out to use the default)"
     if key == "region" and not _REGION.fullmatch(value):
@@ -224,6 +256,7 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
                      f"{key})")
         folders[key] = folder
 
+    target = _target(table.get("target"), "target", bad)
     environments: dict[str, Environment] = {}
     envs = table.get("env", {})
     if not isinstance(envs, dict):
@@ -231,26 +264,10 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
         envs = {}
     for name, env in envs.items():
         if not isinstance(env, dict):
-            bad(f"env.{name}", "must be a table with region, profile, endpoint_url, prefix, suffix")
+            bad(f"env.{name}", "must be a table with target, channels, region, profile, "
+                               "endpoint_url, prefix, suffix")
             continue
-        values: dict[str, str | None] = {}
-        for key, value in env.items():
-            if key not in _ENV_KEYS:
-                bad(f"env.{name}.{key}", f"unknown key (allowed: {', '.join(_ENV_KEYS)})")
-            elif not isinstance(value, str):
-                bad(f"env.{name}.{key}", f"must be a string, got {_type_name(value)}")
-            elif (problem := _env_value_problem(key, value)) is not None:
-                bad(f"env.{name}.{key}", problem)
-            else:
-                values[key] = value
-        if len(values.get("prefix", "")) + len(values.get("suffix", "")) > 127:
-            bad(f"env.{name}", "prefix and suffix together are too long: a published "
-                               "template name has at most 128 characters")
-        environments[name] = Environment(
-            name=name, region=values.get("region"), profile=values.get("profile"),
-            endpoint_url=values.get("endpoint_url"), prefix=values.get("prefix") or "",
-            suffix=values.get("suffix") or "",
-        )
+        environments[name] = _environment(name, env, target, bad)
 
     lint = table.get("lint", {})
     if not isinstance(lint, dict):
@@ -274,8 +291,85 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
     return Config(
         root=root, path=path, templates_dir=folders["templates"], fixtures_dir=folders["fixtures"],
         environments=MappingProxyType(environments), lint=MappingProxyType(dict(lint)),
-        sync=MappingProxyType(dict(sync)),
+        sync=MappingProxyType(dict(sync)), target=target,
     )
+
+
+Report = Callable[[str, str], None]  # (key path, problem)
+
+
+def _target(value: Any, key: str, bad: Report, default: str | None = None) -> str:
+    """A ``target`` value checked against the registered dialects (``default`` when absent
+    or unusable: the repository's target, or Pinpoint at the top level)."""
+    from toolkit.dialects import DEFAULT_DIALECT, target_problem
+
+    fallback = default or DEFAULT_DIALECT
+    if value is None:
+        return fallback
+    if not isinstance(value, str):
+        bad(key, f"must be a string, got {_type_name(value)}")
+        return fallback
+    problem = target_problem(value)
+    if problem is not None:
+        bad(key, problem)
+        return fallback
+    return value
+
+
+def _environment(name: str, table: Mapping[str, Any], default_target: str, bad: Report
+                 ) -> Environment:
+    """One ``[env.NAME]`` table, every problem reported through ``bad``."""
+    from toolkit.dialects import DIALECTS
+
+    where = f"env.{name}"
+    target = _target(table.get("target"), f"{where}.target", bad, default_target)
+    dialect = DIALECTS[target]
+    declared = {k.name: k for k in dialect.environment_keys}
+    allowed = (*_ENV_KEYS, *declared)
+    values: dict[str, str] = {}
+    channels = _channels(table.get("channels"), f"{where}.channels", bad)
+    for key, value in table.items():
+        if key in ("target", "channels"):
+            continue
+        if key not in allowed:
+            bad(f"{where}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
+        elif not isinstance(value, str):
+            bad(f"{where}.{key}", f"must be a string, got {_type_name(value)}")
+        elif (problem := _env_value_problem(key, value, declared)) is not None:
+            bad(f"{where}.{key}", problem)
+        else:
+            values[key] = value
+    for key in declared.values():
+        if key.required and key.name not in table:
+            bad(f"{where}.{key.name}", f"missing: {dialect.title} needs it ({key.help})")
+    if len(values.get("prefix", "")) + len(values.get("suffix", "")) > dialect.name_max - 1:
+        bad(where, f"prefix and suffix together are too long: a published template name has "
+                   f"at most {dialect.name_max} characters")
+    return Environment(
+        name=name, region=values.get("region"), profile=values.get("profile"),
+        endpoint_url=values.get("endpoint_url"), prefix=values.get("prefix") or "",
+        suffix=values.get("suffix") or "", target=target, channels=channels,
+        extra=MappingProxyType({k: v for k, v in values.items() if k in declared}),
+    )
+
+
+def _channels(value: Any, key: str, bad: Report) -> tuple[str, ...] | None:
+    """``channels = [...]``: known channel names, each once; None when absent."""
+    from toolkit.model import CHANNELS
+
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        bad(key, f"must be an array of channel names ({', '.join(CHANNELS)})")
+        return None
+    unknown = [v for v in value if v not in CHANNELS]
+    if unknown:
+        bad(key, f"unknown channel {unknown[0]!r} (channels: {', '.join(CHANNELS)})")
+        return None
+    if len(set(value)) != len(value):
+        bad(key, "names a channel twice")
+        return None
+    return tuple(c for c in CHANNELS if c in value)
 
 
 def _type_name(value: Any) -> str:

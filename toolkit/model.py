@@ -159,7 +159,12 @@ class Repository:
         return tuple(by_name[n] for n in sorted(by_name))
 
 
-ChangeKind = Literal["CREATE", "UPDATE", "ACTIVATE", "NOOP", "DELETE", "CONFLICT", "TAG"]
+ChangeKind = Literal["CREATE", "UPDATE", "ACTIVATE", "NOOP", "DELETE", "CONFLICT", "TAG",
+                     "SKIP"]
+# Kinds that write nothing: NOOP (up to date; may still need ptk's marker, see ``retag``) and
+# SKIP (a channel the environment does not publish: not in its ``channels``, or its target
+# cannot store it; ``reason`` says which; never read, never written, never pruned).
+UNCHANGED_KINDS: frozenset[str] = frozenset({"NOOP", "SKIP"})
 
 
 @dataclass(frozen=True)
@@ -186,4 +191,5 @@ class Plan:
 
     @property
     def pending(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.kind != "NOOP")
+        """The changes that would write something (not NOOP, not SKIP)."""
+        return tuple(c for c in self.changes if c.kind not in UNCHANGED_KINDS)

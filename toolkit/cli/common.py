@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -16,9 +17,17 @@ from toolkit.errors import ConfigError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def config_from_context(ctx: click.Context) -> Config:
+def config_from_context(ctx: click.Context, target: str | None = None) -> Config:
     """The configuration for this run: ``ptk --config PATH`` if given, else discovered by
-    walking up from the working directory. Raises ConfigError (exit 2) when invalid."""
+    walking up from the working directory; ``target`` (``--target``) replaces the
+    repository's target. Raises ConfigError (exit 2) when invalid."""
+    explicit = explicit_config_path(ctx)
+    config = load_config(Path.cwd(), explicit)
+    return replace(config, target=target) if target is not None else config
+
+
+def explicit_config_path(ctx: click.Context) -> Path | None:
+    """``ptk --config PATH`` as a Path, None when not given; ConfigError when empty."""
     root = ctx.find_root()
     obj = root.obj if isinstance(root.obj, dict) else {}
     explicit = obj.get("config_path")
@@ -26,7 +35,27 @@ def config_from_context(ctx: click.Context) -> Config:
         raise ConfigError("--config is empty",
                           hint="pass the path of a ptk.toml or pyproject.toml, or leave "
                                "--config out to find the configuration by walking up")
-    return load_config(Path.cwd(), Path(explicit) if explicit is not None else None)
+    return Path(explicit) if explicit is not None else None
+
+
+def _check_target(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from toolkit.dialects import target_problem
+
+    problem = target_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
+def target_option(f: F) -> F:
+    """``--target NAME``: use that target's dialect instead of the repository's (``target``
+    in ptk.toml); an unknown or unavailable name is a usage error (exit 2)."""
+    return click.option(
+        "--target", "target", metavar="NAME", default=None, callback=_check_target,
+        help="Use this target's dialect (variables, helpers, escaping, fixture shape; e.g. "
+             "pinpoint); default: the repository's target in ptk.toml.")(f)
 
 
 def format_option(choices: Sequence[str] = ("text", "json"), default: str | None = None,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.common import config_from_context, use_color
+from toolkit.cli.common import config_from_context, target_option, use_color
 
 FORMAT_CHOICES = ("text", "json", "github", "sarif")
 
@@ -24,10 +24,11 @@ FORMAT_CHOICES = ("text", "json", "github", "sarif")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core for large runs).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@target_option
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
             select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None,
-            list_rules: bool) -> int:
+            list_rules: bool, target: str | None) -> int:
     """Lint templates and fixtures.
 
     PATHS may be files or folders: a file maps to its template folder, a shared fixture or
@@ -45,7 +46,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
     from toolkit.lint.formats import FORMATS
     from toolkit.lint.runner import lint
 
-    config = config_from_context(ctx)
+    config = config_from_context(ctx, target)
     result = lint(config, list(paths) or None, select=select, ignore=ignore, jobs=jobs)
     extra = {}
     if output_format == "sarif":

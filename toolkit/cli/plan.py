@@ -15,13 +15,15 @@ from toolkit.cli.common import (
     use_color,
 )
 
+from toolkit.model import UNCHANGED_KINDS
+
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.config import Environment
     from toolkit.model import Change, Plan
 
-KINDS = ("CREATE", "UPDATE", "ACTIVATE", "TAG", "NOOP", "DELETE", "CONFLICT")
+KINDS = ("CREATE", "UPDATE", "ACTIVATE", "TAG", "NOOP", "DELETE", "CONFLICT", "SKIP")
 KIND_STYLE = {"CREATE": "green", "UPDATE": "yellow", "ACTIVATE": "cyan", "TAG": "blue",
-              "NOOP": None, "DELETE": "red", "CONFLICT": "magenta"}
+              "NOOP": None, "DELETE": "red", "CONFLICT": "magenta", "SKIP": None}
 
 Style = Callable[..., str]
 
@@ -66,9 +68,10 @@ def format_diff(diff: str, style: Style) -> list[str]:
 def plan_text(plan: Plan, env: Environment, target: str, style: Style = plain) -> str:
     lines = [f"Plan for environment {env.name!r} on {target}:"]
     for change in plan.changes:
-        kind = style(f"{change.kind:<8}", fg=KIND_STYLE[change.kind], bold=change.kind != "NOOP")
+        kind = style(f"{change.kind:<8}", fg=KIND_STYLE[change.kind],
+                     bold=change.kind not in UNCHANGED_KINDS)
         lines.append(f"  {kind} {change_label(change)}: {change.reason}")
-        if change.kind != "NOOP" and change.diff:
+        if change.kind not in UNCHANGED_KINDS and change.diff:
             lines.extend(format_diff(change.diff, style))
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
@@ -80,9 +83,10 @@ def counts(plan: Plan) -> dict[str, int]:
 
 def summary_line(plan: Plan) -> str:
     n = counts(plan)
+    skipped = f", {n['SKIP']} not published here" if n["SKIP"] else ""
     return (f"Plan: {n['CREATE']} to create, {n['UPDATE']} to update, {n['ACTIVATE']} to "
             f"activate, {n['TAG']} to retag, {n['DELETE']} to delete, {n['CONFLICT']} in "
-            f"conflict, {n['NOOP']} unchanged.")
+            f"conflict, {n['NOOP']} unchanged{skipped}.")
 
 
 def change_json(change: Change) -> dict[str, Any]:
@@ -111,8 +115,9 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
             output_format: str, detailed_exitcode: bool, prune: bool,
             allow_syntax_errors: bool) -> int:
     """Show what `ptk sync` would change: per template channel CREATE, UPDATE (a new
-    version), ACTIVATE, TAG (only the manifest's Tags differ), NOOP, DELETE (--prune) or
-    CONFLICT (changed outside ptk), with a unified diff of the changed fields.
+    version), ACTIVATE, TAG (only the manifest's Tags differ), NOOP, DELETE (--prune),
+    CONFLICT (changed outside ptk) or SKIP (a channel the environment does not publish, with
+    the reason), with a unified diff of the changed fields.
 
     Exit codes: 0 (or, with --detailed-exitcode, 0 = no changes and 5 = changes pending);
     2 usage, config or template errors (a template that cannot render included, unless

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from toolkit.cli.common import explicit_config_path, target_option
+
 
 @click.command("preview")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -16,8 +18,10 @@ import click
 @click.option("--port", default=8025, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@target_option
 @click.pass_context
-def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int:
+def command(ctx: click.Context, host: str, port: int, open_browser: bool,
+            target: str | None) -> int:
     """Serve a live preview of every template: each channel rendered with the fixtures,
     with missing variables and lint findings. Saving any file the page shows updates it.
 
@@ -26,11 +30,10 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool) -> int
     from toolkit.errors import UsageError
     from toolkit.serve.preview import Preview
 
-    root = ctx.find_root()
-    explicit = (root.obj or {}).get("config_path") if isinstance(root.obj, dict) else None
+    explicit = explicit_config_path(ctx)
     try:
-        preview = Preview(start=Path.cwd(), config_path=Path(explicit) if explicit else None,
-                          host=host, port=port)
+        preview = Preview(start=Path.cwd(), config_path=explicit, host=host, port=port,
+                          target=target)
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          hint="pick another port with --port (0 picks a free one)") from exc

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from toolkit.cli.common import config_from_context
+from toolkit.cli.common import config_from_context, target_option
 
 DEFAULT_FIXTURE = "full-profile"
 
@@ -37,9 +37,11 @@ def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None
               help="Pin the clock of {{now}} (ISO 8601; no offset = UTC).")
 @click.option("--escape/--no-escape", default=None,
               help="HTML-escape {{x}} in every part / in no part (default: only in HtmlPart).")
+@target_option
 @click.pass_context
 def command(ctx: click.Context, name: str, channel: str | None, fixture: str | None,
-            output_format: str, now: datetime | None, escape: bool | None) -> int:
+            output_format: str, now: datetime | None, escape: bool | None,
+            target: str | None) -> int:
     """Print template NAME rendered with a fixture endpoint.
 
     Variables without a value render empty and are listed on stderr, except block arguments
@@ -51,7 +53,7 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
     from toolkit.model import CHANNELS
     from toolkit.render import nest_fields, render_channel
 
-    config = config_from_context(ctx)
+    config = config_from_context(ctx, target)
     repo = load_repository(config, [name])
     template = repo.template(name)
     if template is None:

@@ -27,6 +27,7 @@ from toolkit.cli.plan import (
     plan_json,
     plan_text,
 )
+from toolkit.model import UNCHANGED_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.model import Plan
@@ -86,6 +87,8 @@ def refused_result(plan: Plan) -> ApplyResult:
             outcomes.append(Outcome(change, "refused", f"changed outside ptk: {change.reason}"))
         elif change.kind == "NOOP" and not change.retag:
             outcomes.append(Outcome(change, "unchanged", "up to date", change.remote_version))
+        elif change.kind == "SKIP":
+            outcomes.append(Outcome(change, "skipped", change.reason))
         else:
             outcomes.append(Outcome(change, "skipped", "not started: sync refused because of "
                                                        "the conflicts"))
@@ -184,7 +187,7 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
                              f"their versions?", default=False, err=True):
             raise UsageError("nothing was changed (deletion not confirmed)")
 
-    writes = [c for c in plan.changes if c.kind != "NOOP" or c.retag]
+    writes = [c for c in plan.changes if c.kind not in UNCHANGED_KINDS or c.retag]
     applier = Applier(target, limiter=RateLimiter(config.write_rate), activate=not no_activate,
                       force=force)
     progress = Progress(len(writes))
@@ -195,9 +198,13 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     finally:
         progress.close()
     unchanged = [c for c in plan.changes if c.kind == "NOOP" and not c.retag]
+    from toolkit.sync.apply import ApplyResult, Outcome
+    not_published = tuple(Outcome(c, "skipped", c.reason) for c in plan.changes
+                          if c.kind == "SKIP")
+    result = ApplyResult(outcomes=tuple(result.outcomes) + not_published,
+                         interrupted=result.interrupted)
 
     if output_format == "json":
-        from toolkit.sync.apply import ApplyResult, Outcome
         everything = ApplyResult(
             outcomes=tuple(result.outcomes) + tuple(
                 Outcome(c, "unchanged", "up to date", c.remote_version) for c in unchanged),

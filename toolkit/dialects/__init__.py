@@ -32,6 +32,24 @@ from toolkit.dialects.pinpoint import PINPOINT
 
 DIALECTS: dict[str, Dialect] = {"pinpoint": PINPOINT}
 
-DEFAULT_DIALECT = "pinpoint"
+DEFAULT_DIALECT = "pinpoint"  # the target of a repository whose ptk.toml names none
 
-__all__ = ["DEFAULT_DIALECT", "DIALECTS", "Dialect", "EnvironmentKey", "PINPOINT", "Variable"]
+# Targets DESIGN.md §7 plans that this version does not have yet: a clear message instead of
+# "unknown". Remove the entry in the commit that registers the dialect.
+PLANNED: dict[str, str] = {"connect": "Amazon Connect message templates",
+                           "ses": "Amazon SES v2 email templates"}
+
+
+def target_problem(name: str) -> str | None:
+    """Why ``name`` is not a usable target (``target = ...``, ``--target``), or None."""
+    if name in DIALECTS:
+        return None
+    known = ", ".join(sorted(DIALECTS))
+    if name in PLANNED:
+        return (f"target {name!r} ({PLANNED[name]}) is not available in this version of ptk "
+                f"(available: {known})")
+    return f"unknown target {name!r} (known: {known})"
+
+
+__all__ = ["DEFAULT_DIALECT", "DIALECTS", "Dialect", "EnvironmentKey", "PINPOINT", "PLANNED",
+           "Variable", "target_problem"]

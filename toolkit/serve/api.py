@@ -151,9 +151,11 @@ def broken_config_file(start: Path | None, explicit: Path | None) -> Path | None
 class PreviewApp:
     """Repository state + render/lint caches + the API routes of the preview page."""
 
-    def __init__(self, start: Path | None = None, config_path: Path | None = None) -> None:
+    def __init__(self, start: Path | None = None, config_path: Path | None = None, *,
+                 target: str | None = None) -> None:
         self.start = start
         self.config_path = config_path
+        self.target = target  # --target: replaces the repository's target (its dialect)
         self._snapshot = _Snapshot()
         self._lock = threading.RLock()
         self._renders: dict[Key, _Entry] = {}
@@ -176,6 +178,8 @@ class PreviewApp:
         previous = self._snapshot
         try:
             config = load_config(self.start, self.config_path)
+            if self.target is not None:
+                config = replace(config, target=self.target)
             repo = load_repository(config)
         except PtkError as exc:
             if first:

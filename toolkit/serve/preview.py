@@ -35,8 +35,8 @@ class Preview:
 
     def __init__(self, *, start: Path | None = None, config_path: Path | None = None,
                  host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = DEFAULT_QUIET,
-                 long_poll_seconds: float = 25.0) -> None:
-        self.app = PreviewApp(start, config_path)
+                 long_poll_seconds: float = 25.0, target: str | None = None) -> None:
+        self.app = PreviewApp(start, config_path, target=target)
         self.reload = ReloadState()
         self.server = PreviewServer(static_root=ui_folder(), handler=self.app.handle,
                                     reload=self.reload, host=host, port=port,

@@ -113,7 +113,7 @@ class Applier:
             handler = {
                 "NOOP": self._noop, "CREATE": self._create, "UPDATE": self._update,
                 "ACTIVATE": self._activate_existing, "DELETE": self._delete,
-                "CONFLICT": self._conflict, "TAG": self._noop,
+                "CONFLICT": self._conflict, "TAG": self._noop, "SKIP": self._skip,
             }[change.kind]
             return handler(change)
         except Refused as exc:
@@ -123,6 +123,10 @@ class Applier:
         except PtkError as exc:
             message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
             return Outcome(change, "failed", message)
+
+    def _skip(self, change: Change) -> Outcome:
+        """SKIP: the environment does not publish this channel; nothing is read or written."""
+        return Outcome(change, "skipped", change.reason)
 
     def _noop(self, change: Change) -> Outcome:
         """NOOP (with ``retag``: write the marker) and TAG (converge the user tags)."""

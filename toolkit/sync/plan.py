@@ -14,6 +14,7 @@ latest != d, marker or pending == latest           UPDATE (a new version)
 latest != d, no marker                             CONFLICT: ptk did not publish it
 latest != d, marker and pending != latest          CONFLICT: changed outside ptk (drift)
 managed, not in git (only with prune)              DELETE
+not published by the environment (``skip``)        SKIP, with the reason (remote never read)
 =================================================  ============================================
 
 "marker" is ``ptk:digest`` and "pending" ``ptk:pending``, the digest ptk records before each
@@ -50,10 +51,14 @@ class Desired:
     name: str  # the remote TemplateName (environment prefix + local name + suffix)
     channel: str
     body: Mapping[str, Any]
+    skip: str | None = None  # why the environment does not publish it (-> SKIP), else None
 
 
 def plan_one(want: Desired, remote: RemoteState | None) -> Change:
     """The change that makes ``remote`` hold ``want`` (see the module table)."""
+    if want.skip is not None:
+        return Change(kind="SKIP", name=want.name, channel=want.channel,
+                      local_name=want.local_name, reason=want.skip)
     digest = content_digest(want.body)
     local_label = f"local/{want.local_name}/{want.channel}"
     common: dict[str, Any] = dict(name=want.name, channel=want.channel,

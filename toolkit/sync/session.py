@@ -1,8 +1,10 @@
 """Glue between the configuration, the repository and a target: what the verbs share.
 
 - :func:`select_environment`: ``--env E`` or the only environment;
-- :func:`open_target`: the target for an environment (Amazon Pinpoint; the registry
-  ``TARGETS`` is where SES v2 or Amazon Connect would be added);
+- :func:`open_target`: the publish target of an environment, ``TARGETS[env.target]``
+  (a target name is also a dialect name, ``toolkit.dialects.DIALECTS``; adding a target is
+  a module ``sync/<name>.py`` with a :class:`~toolkit.sync.target.Target` class and one
+  line in ``TARGETS``);
 - :func:`desired_state`: build every selected template channel from git;
 - :func:`make_sync_plan`: read the remote state and plan.
 """
@@ -27,7 +29,9 @@ def _pinpoint(env: Environment) -> Target:
     return PinpointTarget(region=env.region, profile=env.profile, endpoint_url=env.endpoint_url)
 
 
-# name -> factory. Only Pinpoint today (target.py says how to add SES v2 or Amazon Connect).
+# target name -> factory (an Environment in, a Target out). Only Pinpoint today (target.py
+# says how to add SES v2 or Amazon Connect); a factory reads what it needs from the
+# environment, including the keys its dialect declares (``env.extra``).
 TARGETS: dict[str, Callable[[Environment], Target]] = {"pinpoint": _pinpoint}
 
 
@@ -48,7 +52,15 @@ def select_environment(config: Config, name: str | None) -> Environment:
 
 
 def open_target(env: Environment) -> Target:
-    return TARGETS["pinpoint"](env)
+    """The publish target of ``env`` (``TARGETS[env.target]``); ConfigError when this version
+    has the target's dialect (render, lint) but cannot publish to it."""
+    factory = TARGETS.get(env.target)
+    if factory is None:
+        known = ", ".join(sorted(TARGETS))
+        raise ConfigError(f"environment {env.name!r}: ptk cannot publish to target "
+                          f"{env.target!r} in this version (publish targets: {known})",
+                          hint=f"set target in [env.{env.name}] to one of: {known}")
+    return factory(env)
 
 
 def local_name(env: Environment, remote_name: str) -> str | None:
@@ -108,8 +120,23 @@ def desired_state(config: Config, env: Environment, patterns: Sequence[str], *,
         if tags:
             full["tags"] = tags
         desired.append(Desired(local_name=name, name=env.remote_name(name), channel=channel,
-                               body=full))
+                               body=full, skip=env.skip_reason(channel)))
+    refuse_bad_names(env, desired)
     return desired
+
+
+def refuse_bad_names(env: Environment, desired: Sequence[Desired]) -> None:
+    """InputError when a published name (prefix and suffix included) breaks the name rules
+    of the environment's target; nothing is planned."""
+    dialect = env.dialect
+    problems = sorted({(d.local_name, problem) for d in desired if d.skip is None
+                       for problem in [dialect.name_problem(d.name)] if problem})
+    if problems:
+        raise InputError(
+            f"{len(problems)} template name(s) cannot be published to {env.name}: "
+            + "; ".join(f"{local}: {problem}" for local, problem in problems)
+            + "; nothing was planned",
+            hint=f"rename the template folder, or shorten [env.{env.name}] prefix/suffix")
 
 
 @dataclass(frozen=True)
@@ -127,12 +154,14 @@ def make_sync_plan(config: Config, env: Environment, target: Target,
     desired = desired_state(config, env, patterns, allow_syntax_errors=allow_syntax_errors)
     listing = list_remote(target, env.prefix, env.suffix)
     existing = listing.keys()
-    wanted = {(d.name, d.channel) for d in desired}
+    # a skipped channel is still in git: never an orphan to prune, never read
+    in_git = {(d.name, d.channel) for d in desired}
+    wanted = {(d.name, d.channel) for d in desired if d.skip is None}
     orphan_keys: list[tuple[str, str]] = []
     if prune:
         for item in listing.items:
             name = local_name(env, item.name)
-            if (item.name, item.channel) not in wanted and name and matches(name, patterns):
+            if (item.name, item.channel) not in in_git and name and matches(name, patterns):
                 orphan_keys.append((item.name, item.channel))
     states = read_states(target, (wanted & existing) | set(orphan_keys))
     orphans = [(local_name(env, key[0]) or key[0], states[key])
