@@ -1,0 +1,100 @@
+"""The .eml of an outbox email parses back (stdlib email) with the subject and parts sent."""
+
+from __future__ import annotations
+
+import base64
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any
+
+import pytest
+
+from toolkit.emulator.outbox import Outbox
+from toolkit.emulator.sesv2.backend import SesBackend
+from toolkit.emulator.sesv2.mime import build_eml
+
+
+def send(request: dict[str, Any]) -> tuple[dict[str, Any], EmailMessage]:
+    backend = SesBackend(Outbox())
+    backend.send_email(request, "us-east-1")
+    entry = backend.outbox.messages()[0].to_json()
+    parsed = BytesParser(policy=policy.default).parsebytes(build_eml(entry))
+    assert isinstance(parsed, EmailMessage)
+    return entry, parsed
+
+
+def body(message: EmailMessage, subtype: str) -> str | None:
+    part = message.get_body(preferencelist=(subtype,))
+    if part is None or part.get_content_subtype() != subtype:
+        return None
+    return str(part.get_content()).replace("\r\n", "\n")  # the .eml has CRLF line ends
+
+
+def test_simple_email_with_both_parts_headers_and_attachments() -> None:
+    pdf = b"%PDF-1.4 not really"
+    entry, parsed = send({
+        "FromEmailAddress": "Bäckerei <shop@example.com>",
+        "Destination": {"ToAddresses": ["ana@example.org", "bo@example.org"],
+                        "CcAddresses": ["cy@example.org"], "BccAddresses": ["hidden@example.org"]},
+        "ReplyToAddresses": ["help@example.com"],
+        "Content": {"Simple": {
+            "Subject": {"Data": "Grüße, Ana 🎉", "Charset": "UTF-8"},
+            "Body": {"Text": {"Data": "Hallo Ana\nZeile 2"},
+                     "Html": {"Data": "<p>Hallo <b>Ana</b> — €</p>"}},
+            "Headers": [{"Name": "X-Campaign", "Value": "spring"}],
+            "Attachments": [
+                {"FileName": "invoice.pdf", "RawContent": base64.b64encode(pdf).decode(),
+                 "ContentType": "application/pdf"},
+                {"FileName": "logo.png", "RawContent": base64.b64encode(b"\x89PNG").decode(),
+                 "ContentType": "image/png", "ContentDisposition": "INLINE",
+                 "ContentId": "logo"}]}}})
+    assert parsed["Subject"] == "Grüße, Ana 🎉"
+    assert parsed["From"].addresses[0].display_name == "Bäckerei"
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["ana@example.org", "bo@example.org"]
+    assert parsed["Cc"] == "cy@example.org" and parsed["Bcc"] is None
+    assert parsed["Reply-To"] == "help@example.com" and parsed["X-Campaign"] == "spring"
+    assert parsed["Message-ID"] == f"<{entry['id']}@email.amazonses.com>"
+    assert body(parsed, "plain") == "Hallo Ana\nZeile 2\n"  # MIME text parts end with a newline
+    assert body(parsed, "html") == "<p>Hallo <b>Ana</b> — €</p>\n"
+    attachments = list(parsed.iter_attachments())
+    assert [(a.get_filename(), a.get_content_type(), a.get_content_disposition())
+            for a in attachments] == [("invoice.pdf", "application/pdf", "attachment"),
+                                      ("logo.png", "image/png", "inline")]
+    assert attachments[0].get_content() == pdf and attachments[1]["Content-ID"] == "<logo>"
+    assert entry["attachments"][0] == {"file_name": "invoice.pdf",
+                                       "content_type": "application/pdf",
+                                       "disposition": "ATTACHMENT", "content_id": None,
+                                       "size": len(pdf)}
+
+
+@pytest.mark.parametrize("parts, wanted_type", [
+    ({"Text": {"Data": "only text"}}, "text/plain"),
+    ({"Html": {"Data": "<p>only html</p>"}}, "text/html"),
+])
+def test_single_part_email(parts: dict[str, Any], wanted_type: str) -> None:
+    _, parsed = send({"FromEmailAddress": "shop@example.com",
+                      "Destination": {"ToAddresses": ["ana@example.org"]},
+                      "Content": {"Simple": {"Subject": {"Data": "s"}, "Body": parts}}})
+    assert parsed.get_content_type() == wanted_type and not parsed.is_multipart()
+
+
+def test_raw_email_is_downloaded_byte_for_byte() -> None:
+    raw = (b"From: shop@example.com\r\nTo: ana@example.org\r\nSubject: Raw\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>raw</p>\r\n")
+    backend = SesBackend(Outbox())
+    backend.send_email({"Content": {"Raw": {"Data": base64.b64encode(raw).decode()}}},
+                       "us-east-1")
+    entry = backend.outbox.messages()[0].to_json()
+    assert build_eml(entry) == raw
+    assert (entry["subject"], entry["html"]) == ("Raw", "<p>raw</p>\n")
+
+
+def test_template_email_carries_the_template_unrendered() -> None:
+    content = {"Subject": "Hi {{name}}", "Text": "Hello {{name}}"}
+    entry, parsed = send({"FromEmailAddress": "shop@example.com",
+                          "Destination": {"ToAddresses": ["ana@example.org"]},
+                          "Content": {"Template": {"TemplateContent": content,
+                                                   "TemplateData": '{"name": "Ana"}'}}})
+    assert parsed["Subject"] == "Hi {{name}}" and body(parsed, "plain") == "Hello {{name}}\n"
+    assert entry["template"]["data"] == '{"name": "Ana"}'

@@ -1,0 +1,78 @@
+"""The outbox store: order, filters, listeners, the size cap, state and failed commits."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.emulator.outbox import Outbox, OutboxMessage
+
+
+def message(number: int, channel: str = "sms") -> OutboxMessage:
+    return OutboxMessage(id=f"m{number}", time="2026-12-04T10:00:00.000Z",
+                         service="pinpoint-sms-voice-v2", operation="SendTextMessage",
+                         channel=channel, region="us-east-1", sender="+15550100",
+                         recipients=("+15550123",), fields={"body": f"text {number}"},
+                         request={"MessageBody": f"text {number}"})
+
+
+def test_newest_first_filters_and_get() -> None:
+    outbox = Outbox()
+    outbox.record([message(1), message(2, "voice")])
+    outbox.record([message(3)])
+    assert [m.id for m in outbox.messages()] == ["m3", "m2", "m1"]
+    assert [m.id for m in outbox.messages(channel="sms")] == ["m3", "m1"]
+    assert [m.id for m in outbox.messages(service="sesv2")] == []
+    assert [m.id for m in outbox.messages(limit=1)] == ["m3"]
+    assert outbox.get("m2") == message(2, "voice") and outbox.get("nope") is None
+
+
+def test_listeners_hear_each_kept_message_once() -> None:
+    outbox, heard = Outbox(), []
+    outbox.subscribe(lambda m: heard.append(m.id))
+    outbox.record([message(1), message(2)])
+    outbox.record([])
+    assert heard == ["m1", "m2"]
+
+
+def test_oldest_messages_go_beyond_the_cap() -> None:
+    outbox = Outbox(max_messages=2)
+    outbox.record([message(1), message(2), message(3)])
+    assert [m.id for m in outbox.messages()] == ["m3", "m2"]
+
+
+def test_state_round_trip() -> None:
+    outbox = Outbox()
+    outbox.record([message(1), message(2)])
+    copy = Outbox()
+    copy.load_state(outbox.to_state())
+    assert copy.messages() == outbox.messages()
+    assert outbox.to_state()[0] == {
+        "id": "m1", "time": "2026-12-04T10:00:00.000Z", "service": "pinpoint-sms-voice-v2",
+        "operation": "SendTextMessage", "channel": "sms", "region": "us-east-1",
+        "from": "+15550100", "to": ["+15550123"], "body": "text 1",
+        "request": {"MessageBody": "text 1"}}
+
+
+@pytest.mark.parametrize("data", [{}, [{"id": "x"}], [{**message(1).to_json(), "to": "x"}]])
+def test_damaged_state(data: object) -> None:
+    with pytest.raises(ValueError):
+        Outbox().load_state(data)
+
+
+def test_a_failed_commit_keeps_nothing_and_tells_no_listener() -> None:
+    outbox, heard = Outbox(), []
+    outbox.record([message(1)])
+    outbox.subscribe(lambda m: heard.append(m.id))
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    outbox.on_change = fail
+    with pytest.raises(OSError):
+        outbox.record([message(2)])
+    with pytest.raises(OSError):
+        outbox.reset()
+    assert [m.id for m in outbox.messages()] == ["m1"] and heard == []
+    outbox.on_change = lambda: None
+    outbox.reset()
+    assert outbox.messages() == []

@@ -1,0 +1,172 @@
+"""The outbox: every message the emulator accepted for sending, newest first.
+
+The sending operations of every service (SES v2 ``SendEmail``, End User Messaging
+``SendTextMessage`` / ``SendVoiceMessage``, Pinpoint ``SendMessages``) validate their request
+in their own backend and then :meth:`Outbox.record` one :class:`OutboxMessage` per message a
+recipient would get. Nothing is delivered anywhere: the outbox is where a test, or a person
+running ``ptk emulator --outbox``, looks at what was sent.
+
+An entry is JSON-ready data (:meth:`OutboxMessage.to_json`): the fields every channel has
+(``id`` = the message id the service answered, ``time``, ``service``, ``operation``,
+``channel``, ``region``, ``from``, ``to``), the channel's own fields (``subject``/``text``/
+``html`` for email, ``body`` for SMS and voice, ``title``/``body``/``platform`` for push, see
+docs/emulator.md) and ``request``, the request body exactly as the client sent it.
+
+The outbox keeps at most ``MAX_MESSAGES`` entries (the oldest go first), is part of the
+``--state`` file and is emptied by the control reset.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+MAX_MESSAGES = 10_000
+
+# channel -> the services whose sending operations produce it (for filters and docs)
+CHANNELS: dict[str, str] = {
+    "email": "sesv2",
+    "sms": "pinpoint-sms-voice-v2",
+    "voice": "pinpoint-sms-voice-v2",
+    "push": "pinpoint",
+}
+
+
+def now_iso() -> str:
+    """The time of a message as the outbox writes it: ``2026-11-26T03:30:53.123Z`` (UTC)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One accepted message. ``fields`` holds the channel's own fields (see the module doc)."""
+
+    id: str
+    time: str
+    service: str
+    operation: str
+    channel: str
+    region: str
+    sender: str | None
+    recipients: tuple[str, ...]
+    fields: dict[str, Any] = field(default_factory=dict)
+    request: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "time": self.time, "service": self.service,
+                "operation": self.operation, "channel": self.channel, "region": self.region,
+                "from": self.sender, "to": list(self.recipients),
+                **copy.deepcopy(self.fields), "request": copy.deepcopy(self.request)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OutboxMessage:
+        """The inverse of ``to_json`` (KeyError/TypeError on data that is not an entry)."""
+        common = {"id", "time", "service", "operation", "channel", "region", "from", "to",
+                  "request"}
+        if not isinstance(data["to"], list) or not isinstance(data["request"], dict):
+            raise TypeError("'to' must be a list and 'request' an object")
+        return cls(id=str(data["id"]), time=str(data["time"]), service=str(data["service"]),
+                   operation=str(data["operation"]), channel=str(data["channel"]),
+                   region=str(data["region"]), sender=data["from"],
+                   recipients=tuple(str(item) for item in data["to"]),
+                   fields={k: v for k, v in data.items() if k not in common},
+                   request=data["request"])
+
+
+Listener = Callable[[OutboxMessage], None]
+
+
+class Outbox:
+    """The accepted messages, in arrival order, guarded by one lock.
+
+    ``on_change`` (set by whoever persists the state) is called with the lock held after
+    every change; if it raises, the change is undone and the error propagates, so a message
+    the client was told about is always on disk. Listeners (``subscribe``) are called after
+    the change is kept, outside the lock, one message at a time."""
+
+    def __init__(self, max_messages: int = MAX_MESSAGES) -> None:
+        self._lock = threading.RLock()
+        self._messages: list[OutboxMessage] = []
+        self._listeners: list[Listener] = []
+        self.max_messages = max_messages
+        self.on_change: Callable[[], None] = lambda: None
+
+    # -- recording -----------------------------------------------------------------------
+
+    def record(self, messages: Iterable[OutboxMessage]) -> None:
+        """Keep ``messages`` (one request's worth: all are kept, or none)."""
+        batch = list(messages)
+        if not batch:
+            return
+        with self._lock:
+            before = list(self._messages)
+            self._messages.extend(batch)
+            del self._messages[: max(0, len(self._messages) - self.max_messages)]
+            try:
+                self.on_change()
+            except BaseException:
+                self._messages = before
+                raise
+            listeners = list(self._listeners)
+        for message in batch:
+            for listener in listeners:
+                listener(message)
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(message)`` for every message recorded from now on."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def messages(self, *, channel: str | None = None, service: str | None = None,
+                 limit: int | None = None) -> list[OutboxMessage]:
+        """The messages, newest first, optionally only one channel or service."""
+        with self._lock:
+            found = [m for m in reversed(self._messages)
+                     if (channel is None or m.channel == channel)
+                     and (service is None or m.service == service)]
+        return found if limit is None else found[:limit]
+
+    def get(self, message_id: str) -> OutboxMessage | None:
+        with self._lock:
+            for message in reversed(self._messages):
+                if message.id == message_id:
+                    return message
+        return None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._messages)
+
+    # -- state ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        with self._lock:
+            before = self._messages
+            self._messages = []
+            try:
+                self.on_change()
+            except BaseException:
+                self._messages = before
+                raise
+
+    def to_state(self) -> list[dict[str, Any]]:
+        """The messages oldest first, as JSON-ready data (part of the state file)."""
+        with self._lock:
+            return [message.to_json() for message in self._messages]
+
+    def load_state(self, data: Any) -> None:
+        """Replace the messages with ``data`` (from ``to_state``); ValueError if damaged."""
+        if not isinstance(data, list):
+            raise ValueError("the outbox must be a list of messages")
+        try:
+            messages = [OutboxMessage.from_json(item) for item in data]
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"an outbox message is damaged ({exc!r})") from exc
+        with self._lock:
+            self._messages = messages[-self.max_messages:]
