@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.emulator.outbox import Outbox, OutboxMessage
+from toolkit.emulator.outbox import Outbox, OutboxMessage, summary
 
 
 def message(number: int, channel: str = "sms") -> OutboxMessage:
@@ -76,3 +76,22 @@ def test_a_failed_commit_keeps_nothing_and_tells_no_listener() -> None:
     outbox.on_change = lambda: None
     outbox.reset()
     assert outbox.messages() == []
+
+
+def test_summary_is_one_readable_line_per_channel() -> None:
+    email = OutboxMessage("0100ab", "2026-12-04T09:41:07.123Z", "sesv2", "SendEmail", "email",
+                          "us-east-1", "Shop <shop@example.com>", ("ana@example.org",),
+                          {"subject": "Welcome,\nAna"})
+    assert summary(email) == ('[09:41:07] email  Shop <shop@example.com> -> ana@example.org: '
+                              '"Welcome,\\nAna" (id 0100ab)')
+    voice = OutboxMessage("v1", "2026-12-04T09:41:07.123Z", "pinpoint-sms-voice-v2",
+                          "SendVoiceMessage", "voice", "us-east-1", "+15550100",
+                          ("+15550123",), {"body": "x" * 100, "text_type": "SSML",
+                                           "voice_id": "JOANNA"})
+    line = summary(voice, width=10)
+    assert line == '[09:41:07] voice  +15550100 -> +15550123: SSML JOANNA "xxxxxxxxx…" (id v1)'
+    push = OutboxMessage("p1", "2026-12-04T09:41:07.123Z", "pinpoint", "SendMessages", "push",
+                         "us-east-1", None, ("tok",), {"platform": "GCM", "title": "Sale",
+                                                       "body": "50% off"})
+    assert summary(push) == '[09:41:07] push   GCM -> tok: "Sale — 50% off" (id p1)'
+    assert "\n" not in summary(message(1)) and '"text 1"' in summary(message(1))

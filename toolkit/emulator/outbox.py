@@ -77,6 +77,38 @@ class OutboxMessage:
                    request=data["request"])
 
 
+def _quoted(text: str | None, width: int) -> str:
+    """``text`` on one line (newlines as ``\\n``), cut to ``width`` characters, in quotes."""
+    if text is None:
+        return "(none)"
+    flat = text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", " ")
+    return '"' + (flat if len(flat) <= width else flat[: width - 1] + "…") + '"'
+
+
+def summary(message: OutboxMessage, *, width: int = 72) -> str:
+    """One readable line for ``ptk emulator --outbox``: time, channel, who to whom, what.
+
+    ``[09:41:07] email  Shop <shop@example.com> -> ana@example.org: "Welcome, Ana" (id …)``;
+    SMS and voice show the body (voice also its text type and voice), push the platform as the
+    sender and ``title — body``."""
+    fields = message.fields
+    sender = message.sender or "-"
+    if message.channel == "email":
+        what = _quoted(fields.get("subject"), width)
+    elif message.channel == "voice":
+        what = f"{fields.get('text_type')} {fields.get('voice_id')} " + _quoted(
+            fields.get("body"), width)
+    elif message.channel == "push":
+        title, body = fields.get("title"), fields.get("body")
+        text = " — ".join(part for part in (title, body) if part) or fields.get("raw_content")
+        sender, what = str(fields.get("platform")), _quoted(text, width)
+    else:
+        what = _quoted(fields.get("body"), width)
+    clock = message.time[11:19] if len(message.time) >= 19 else message.time
+    return (f"[{clock}] {message.channel:<5}  {sender} -> "
+            f"{', '.join(message.recipients)}: {what} (id {message.id})")
+
+
 Listener = Callable[[OutboxMessage], None]
 
 
