@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from toolkit.emulator.outbox import Outbox, OutboxMessage, summary
+from toolkit.emulator.exceptions import Failure
+from toolkit.emulator.outbox import OutboxMessage, summary
+from toolkit.emulator.state import Store
 
 
 def message(number: int, channel: str = "sms") -> OutboxMessage:
@@ -16,7 +20,7 @@ def message(number: int, channel: str = "sms") -> OutboxMessage:
 
 
 def test_newest_first_filters_and_get() -> None:
-    outbox = Outbox()
+    outbox = Store().outbox
     outbox.record([message(1), message(2, "voice")])
     outbox.record([message(3)])
     assert [m.id for m in outbox.messages()] == ["m3", "m2", "m1"]
@@ -27,7 +31,7 @@ def test_newest_first_filters_and_get() -> None:
 
 
 def test_listeners_hear_each_kept_message_once() -> None:
-    outbox, heard = Outbox(), []
+    outbox, heard = Store().outbox, []
     outbox.subscribe(lambda m: heard.append(m.id))
     outbox.record([message(1), message(2)])
     outbox.record([])
@@ -35,47 +39,51 @@ def test_listeners_hear_each_kept_message_once() -> None:
 
 
 def test_oldest_messages_go_beyond_the_cap() -> None:
-    outbox = Outbox(max_messages=2)
+    outbox = Store().outbox
+    outbox.max_messages = 2
     outbox.record([message(1), message(2), message(3)])
     assert [m.id for m in outbox.messages()] == ["m3", "m2"]
 
 
 def test_state_round_trip() -> None:
-    outbox = Outbox()
+    outbox = Store().outbox
     outbox.record([message(1), message(2)])
-    copy = Outbox()
-    copy.load_state(outbox.to_state())
+    copy = Store().outbox
+    copy.load(outbox.to_state())
     assert copy.messages() == outbox.messages()
-    assert outbox.to_state()[0] == {
+    assert outbox.to_state()["messages"][0] == {
         "id": "m1", "time": "2026-12-04T10:00:00.000Z", "service": "pinpoint-sms-voice-v2",
         "operation": "SendTextMessage", "channel": "sms", "region": "us-east-1",
         "from": "+15550100", "to": ["+15550123"], "body": "text 1",
         "request": {"MessageBody": "text 1"}}
 
 
-@pytest.mark.parametrize("data", [{}, [{"id": "x"}], [{**message(1).to_json(), "to": "x"}]])
-def test_damaged_state(data: object) -> None:
-    with pytest.raises(ValueError):
-        Outbox().load_state(data)
+@pytest.mark.parametrize("data", [{}, {"messages": {}}, {"messages": [{"id": "x"}]},
+                                  {"messages": [{**message(1).to_json(), "to": "x"}]}])
+def test_damaged_state(data: dict[str, object]) -> None:
+    with pytest.raises((KeyError, TypeError, ValueError)):
+        Store().outbox.load(data)
 
 
-def test_a_failed_commit_keeps_nothing_and_tells_no_listener() -> None:
-    outbox, heard = Outbox(), []
+def test_a_failed_commit_keeps_nothing_and_tells_no_listener(tmp_path: Path) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    store = Store(folder / "state.json")
+    outbox, heard = store.outbox, []
     outbox.record([message(1)])
     outbox.subscribe(lambda m: heard.append(m.id))
-
-    def fail() -> None:
-        raise OSError("disk full")
-
-    outbox.on_change = fail
-    with pytest.raises(OSError):
+    (folder / "state.json").unlink()
+    folder.rmdir()  # the next write cannot create its temporary file
+    with pytest.raises(Failure, match="state file"):
         outbox.record([message(2)])
-    with pytest.raises(OSError):
-        outbox.reset()
     assert [m.id for m in outbox.messages()] == ["m1"] and heard == []
-    outbox.on_change = lambda: None
-    outbox.reset()
-    assert outbox.messages() == []
+
+
+def test_the_store_reset_empties_the_outbox() -> None:
+    store = Store()
+    store.outbox.record([message(1)])
+    store.reset()
+    assert store.outbox.messages() == []
 
 
 def test_summary_is_one_readable_line_per_channel() -> None:

@@ -13,17 +13,19 @@ An entry is JSON-ready data (:meth:`OutboxMessage.to_json`): the fields every ch
 docs/emulator.md) and ``request``, the request body exactly as the client sent it.
 
 The outbox keeps at most ``MAX_MESSAGES`` entries (the oldest go first), is part of the
-``--state`` file and is emptied by the control reset.
+``--state`` file (``services.outbox``) and is emptied by the control reset.
 """
 
 from __future__ import annotations
 
 import copy
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.emulator.state import Store
 
 MAX_MESSAGES = 10_000
 
@@ -113,36 +115,28 @@ Listener = Callable[[OutboxMessage], None]
 
 
 class Outbox:
-    """The accepted messages, in arrival order, guarded by one lock.
+    """The accepted messages, in arrival order (part of the shared ``state.Store``).
 
-    ``on_change`` (set by whoever persists the state) is called with the lock held after
-    every change; if it raises, the change is undone and the error propagates, so a message
-    the client was told about is always on disk. Listeners (``subscribe``) are called after
-    the change is kept, outside the lock, one message at a time."""
+    Every store has one outbox (``store.outbox``), under the store's lock; recording a
+    message commits the store (``--state``), and if that fails the store undoes it and the
+    client gets a 500. Listeners (``subscribe``) are called after the message is kept,
+    outside the lock, one message at a time."""
 
-    def __init__(self, max_messages: int = MAX_MESSAGES) -> None:
-        self._lock = threading.RLock()
+    def __init__(self, store: Store, max_messages: int = MAX_MESSAGES) -> None:
+        self._store = store
         self._messages: list[OutboxMessage] = []
         self._listeners: list[Listener] = []
         self.max_messages = max_messages
-        self.on_change: Callable[[], None] = lambda: None
-
-    # -- recording -----------------------------------------------------------------------
 
     def record(self, messages: Iterable[OutboxMessage]) -> None:
         """Keep ``messages`` (one request's worth: all are kept, or none)."""
         batch = list(messages)
         if not batch:
             return
-        with self._lock:
-            before = list(self._messages)
+        with self._store.lock:
             self._messages.extend(batch)
             del self._messages[: max(0, len(self._messages) - self.max_messages)]
-            try:
-                self.on_change()
-            except BaseException:
-                self._messages = before
-                raise
+            self._store.commit()
             listeners = list(self._listeners)
         for message in batch:
             for listener in listeners:
@@ -150,55 +144,44 @@ class Outbox:
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(message)`` for every message recorded from now on."""
-        with self._lock:
+        with self._store.lock:
             self._listeners.append(listener)
-
-    # -- reading -------------------------------------------------------------------------
 
     def messages(self, *, channel: str | None = None, service: str | None = None,
                  limit: int | None = None) -> list[OutboxMessage]:
         """The messages, newest first, optionally only one channel or service."""
-        with self._lock:
+        with self._store.lock:
             found = [m for m in reversed(self._messages)
                      if (channel is None or m.channel == channel)
                      and (service is None or m.service == service)]
         return found if limit is None else found[:limit]
 
     def get(self, message_id: str) -> OutboxMessage | None:
-        with self._lock:
+        with self._store.lock:
             for message in reversed(self._messages):
                 if message.id == message_id:
                     return message
         return None
 
     def __len__(self) -> int:
-        with self._lock:
+        with self._store.lock:
             return len(self._messages)
 
-    # -- state ---------------------------------------------------------------------------
+    # -- state (see state.Store) ---------------------------------------------------------
 
-    def reset(self) -> None:
-        with self._lock:
-            before = self._messages
-            self._messages = []
-            try:
-                self.on_change()
-            except BaseException:
-                self._messages = before
-                raise
+    def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
+        """The messages oldest first, as JSON-ready data (the outbox's part of the file)."""
+        with self._store.lock:
+            return {"messages": [message.to_json() for message in self._messages]}
 
-    def to_state(self) -> list[dict[str, Any]]:
-        """The messages oldest first, as JSON-ready data (part of the state file)."""
-        with self._lock:
-            return [message.to_json() for message in self._messages]
-
-    def load_state(self, data: Any) -> None:
-        """Replace the messages with ``data`` (from ``to_state``); ValueError if damaged."""
-        if not isinstance(data, list):
-            raise ValueError("the outbox must be a list of messages")
-        try:
-            messages = [OutboxMessage.from_json(item) for item in data]
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"an outbox message is damaged ({exc!r})") from exc
-        with self._lock:
+    def load(self, data: Mapping[str, Any] | None) -> None:
+        """Replace the messages with ``data`` (from ``to_state``; None: empty)."""
+        if data is None:
+            messages: list[OutboxMessage] = []
+        else:
+            items = data["messages"]
+            if not isinstance(items, list):
+                raise TypeError("the outbox messages must be a list")
+            messages = [OutboxMessage.from_json(item) for item in items]
+        with self._store.lock:
             self._messages = messages[-self.max_messages:]

@@ -9,7 +9,7 @@ label (``{Key+}``) matches the rest of the path. Labels are decoded after matchi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -26,8 +26,8 @@ class Headers(Protocol):
 
 
 class Router(Protocol):
-    """What the server asks of a service's routing (a JSON-1.0 service would route on the
-    ``X-Amz-Target`` header instead of the path)."""
+    """What the server asks of a service's routing (:class:`RestRouter` by path,
+    :class:`TargetRouter` by the ``X-Amz-Target`` header of a JSON-1.0 service)."""
 
     def owns(self, method: str, raw_path: str, headers: Headers) -> bool:
         """Whether the request belongs to this service (used when it carries no signature)."""
@@ -89,3 +89,32 @@ class RestRouter:
             raise Failure("method_not_allowed",
                           f"{method} is not allowed on {raw_path} (allowed: {allowed}, OPTIONS).")
         return operation, params
+
+
+class TargetRouter:
+    """Routes of one JSON-1.0 service: every operation is ``POST /`` with ``X-Amz-Target:
+    <prefix>.<Operation>`` (e.g. ``PinpointSMSVoiceV2.SendTextMessage``)."""
+
+    def __init__(self, prefix: str, operations: Iterable[str]) -> None:
+        self.prefix = prefix
+        self.operations = frozenset(operations)
+
+    def owns(self, method: str, raw_path: str, headers: Headers) -> bool:
+        return (headers.get("X-Amz-Target") or "").startswith(self.prefix + ".")
+
+    def match(self, method: str, raw_path: str, headers: Headers) -> tuple[str, dict[str, str]]:
+        if raw_path != "/":
+            raise Failure("not_found", f"No API resource at {raw_path}: this API takes POST / "
+                                       f"with an X-Amz-Target header.")
+        if method == "OPTIONS":
+            return "OPTIONS", {}
+        if method != "POST":
+            raise Failure("method_not_allowed", f"{method} is not allowed on / (allowed: POST, "
+                                                f"OPTIONS).")
+        target = headers.get("X-Amz-Target") or ""
+        prefix, _, operation = target.partition(".")
+        if prefix != self.prefix or operation not in self.operations:
+            known = ", ".join(sorted(self.operations))
+            raise Failure("not_found", f"Unknown operation {target!r}: X-Amz-Target must be "
+                                       f"{self.prefix}.<Operation>, one of {known}.")
+        return operation, {}

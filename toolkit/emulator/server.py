@@ -10,7 +10,8 @@ before it serves. ``start()`` serves on a daemon thread (tests); ``serve_forever
    and closes the connection);
 2. the access rules (``access.py``: Host, Origin, no simple-request control writes) may
    refuse it with 403; a refused request is not faulted and not logged;
-3. ``/_emulator/...`` requests are the control endpoint: never faulted, never logged;
+3. ``/_emulator/...`` requests are the control endpoint, ``/_ptk/outbox...`` the read-only
+   outbox (``outbox_endpoint.py``): never faulted, never logged;
 4. ``registry.select`` picks the service (SigV4 credential scope, then path);
 5. faults are drawn from one seeded RNG, three numbers per request in arrival order: the
    latency is slept, then the connection may be dropped without an answer (``drop_rate``)
@@ -33,7 +34,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from toolkit.emulator.access import refusal
 from toolkit.emulator.exceptions import EmulatorError, Failure
+from toolkit.emulator.outbox import Outbox
+from toolkit.emulator.outbox_endpoint import answer as outbox_answer
+from toolkit.emulator.outbox_endpoint import is_outbox_path
 from toolkit.emulator.registry import DEFAULT_SERVICE, SERVICES, region_of, select
 from toolkit.emulator.service import Request, Response, Service
 from toolkit.emulator.state import ServiceState, Store
@@ -61,7 +65,8 @@ def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[st
     config: dict[str, Any] = dict(current) if current else {
         "fail_rate": 0.0, "drop_rate": 0.0, "lost_answer_rate": 0.0, "latency_ms": 0,
         "seed": None,
-        "fail_statuses": [429, 500], "max_body_bytes": DEFAULT_MAX_BODY_BYTES}
+        "fail_statuses": [429, 500], "max_body_bytes": DEFAULT_MAX_BODY_BYTES,
+        "ses_throttle": False, "unverified_senders": []}
     if not isinstance(updates, dict):
         raise ValueError("the configuration must be a JSON object")
     for key, value in updates.items():
@@ -83,6 +88,15 @@ def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[st
         elif key == "seed":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise ValueError(f"seed must be an integer or null, got {value!r}")
+        elif key == "ses_throttle":
+            if not isinstance(value, bool):
+                raise ValueError(f"ses_throttle must be true or false, got {value!r}")
+        elif key == "unverified_senders":
+            if not isinstance(value, list) or not all(isinstance(item, str) and item
+                                                      for item in value):
+                raise ValueError(f"unverified_senders must be a list of addresses, domains or "
+                                 f"origination identities, got {value!r}")
+            value = list(value)
         elif key == "fail_statuses":
             if not isinstance(value, list) or not value \
                     or any(status not in FAULT_KINDS for status in value):
@@ -129,10 +143,13 @@ class EmulatorServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
                  state_path: str | Path | None = None, fail_rate: float = 0.0,
                  drop_rate: float = 0.0, latency_ms: int = 0, seed: int | None = None,
-                 lost_answer_rate: float = 0.0) -> None:
+                 lost_answer_rate: float = 0.0, ses_throttle: bool = False,
+                 unverified_senders: Sequence[str] = ()) -> None:
         self._config = check_config({"fail_rate": fail_rate, "drop_rate": drop_rate,
                                      "lost_answer_rate": lost_answer_rate,
-                                     "latency_ms": latency_ms, "seed": seed})
+                                     "latency_ms": latency_ms, "seed": seed,
+                                     "ses_throttle": ses_throttle,
+                                     "unverified_senders": list(unverified_senders)})
         self.store = Store(Path(state_path) if state_path is not None else None)
         self.backends: dict[str, ServiceState] = {}
         for name, service in SERVICES.items():
@@ -184,6 +201,11 @@ class EmulatorServer:
     # -- settings, log, reset ----------------------------------------------------------------
 
     @property
+    def outbox(self) -> Outbox:
+        """The messages the sending operations accepted (``GET /_ptk/outbox``)."""
+        return self.store.outbox
+
+    @property
     def config(self) -> dict[str, Any]:
         with self._fault_lock:
             return dict(self._config)
@@ -226,11 +248,18 @@ class EmulatorServer:
         config = self.config
         body, body_error = read_body(handler, config["max_body_bytes"])
         control = raw_path == CONTROL_PREFIX or raw_path.startswith(CONTROL_PREFIX + "/")
+        outbox = is_outbox_path(raw_path)
         host, port = self._httpd.server_address[:2]
-        refused = refusal(handler.command, handler.headers, str(host), port, control=control)
+        refused = refusal(handler.command, handler.headers, str(host), port,
+                          control=control or outbox)
         if control:
             _send(handler, Response(403, {"error": refused}) if refused else
                   self._control(handler.command, raw_path, body, body_error))
+            return
+        if outbox:
+            _send(handler, Response(403, {"error": refused}) if refused else
+                  outbox_answer(self.outbox, handler.command, raw_path,
+                                parse_qs(query_string, keep_blank_values=True)))
             return
         try:
             service, unknown = select(handler.command, raw_path, handler.headers), None
@@ -266,7 +295,7 @@ class EmulatorServer:
                                      "request."), request_id)
         else:
             response = self._answer(handler, service, unknown, body_error, raw_path,
-                                    query_string, body, request_id)
+                                    query_string, body, request_id, config)
         entry["status"] = response.status
         if drop_draw < config["drop_rate"] + config["lost_answer_rate"]:
             entry["fault"] = "lost_answer"
@@ -278,9 +307,10 @@ class EmulatorServer:
 
     def _answer(self, handler: _Handler, service: Service, unknown: Failure | None,
                 body_error: Failure | None, raw_path: str, query_string: str, body: bytes,
-                request_id: str) -> Response:
+                request_id: str, settings: dict[str, Any]) -> Response:
         """Answer an API request. ``unknown``: the request names a service not served here;
-        ``body_error``: its body could not be read (bad framing) or is too large."""
+        ``body_error``: its body could not be read (bad framing) or is too large;
+        ``settings``: the configuration the request is answered under."""
         headers = handler.headers
         try:
             if unknown is not None:
@@ -298,7 +328,7 @@ class EmulatorServer:
                 raise body_error
             request = Request(operation, params, parse_qs(query_string, keep_blank_values=True),
                               body, request_id, region_of(headers.get("Authorization")),
-                              headers)
+                              headers, settings)
             return service.handlers[operation](self.backends[service.name], request)
         except EmulatorError as error:
             return service.error_response(error, request_id)
@@ -439,7 +469,7 @@ def _read_chunked(handler: _Handler, limit: int) -> tuple[bytes, Failure | None]
 def _send(handler: _Handler, response: Response, request_id: str | None = None) -> None:
     data = response.encode()
     handler.send_response(response.status)
-    if data:
+    if data and "Content-Type" not in response.headers:
         handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))
     if request_id:

@@ -34,6 +34,7 @@ class Request:
     request_id: str
     region: str = DEFAULT_REGION
     headers: Headers = field(default_factory=lambda: dict[str, str]())
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the server's config for it
 
     def query_value(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -80,11 +81,17 @@ def too_deep(value: Any, limit: int) -> str | None:
 
 @dataclass(frozen=True)
 class Response:
+    """An answer: ``body`` is sent as JSON, or ``data`` as it is (with a ``Content-Type`` in
+    ``headers``, e.g. an ``.eml`` download)."""
+
     status: int
     body: Mapping[str, Any] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    data: bytes | None = None
 
     def encode(self) -> bytes:
+        if self.data is not None:
+            return self.data
         if self.body is None:
             return b""
         return json.dumps(self.body, ensure_ascii=False).encode("utf-8")

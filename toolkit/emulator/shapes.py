@@ -6,6 +6,7 @@ botocore at run time). A table maps a shape name to a definition:
 
 - ``{"type": "string", "enum": [...], "min": n, "max": n, "pattern": regex}``;
 - ``{"type": "integer" | "long", "min": n, "max": n}``, ``{"type": "boolean"}``;
+- ``{"type": "blob"}``: bytes, which travel in JSON as a base64 string;
 - ``{"type": "list", "member": shape, "min": n, "max": n}``;
 - ``{"type": "map", "key": shape, "value": shape, "min": n, "max": n}``;
 - ``{"type": "structure", "members": {name: shape}, "required": [...], "union": bool}``.
@@ -13,11 +14,14 @@ botocore at run time). A table maps a shape name to a definition:
 Every key but ``type`` (and a structure's ``members``/``required``) is optional. ``min``/``max``
 bound a string's length, a number's value and the size of a list or a map, as in the model.
 A ``pattern`` is searched for, not anchored (the model's patterns carry their own ``^``/``$``).
-A union holds exactly one member.
+A union holds exactly one member. The helpers at the end (``string(...)``, ``structure(...)``
+...) write these definitions compactly.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -113,6 +117,13 @@ def validate(shapes: Shapes, shape_name: str, value: Any, path: str | None = Non
     elif kind == "boolean":
         if not isinstance(value, bool):
             raise ShapeError(where, f"expected a boolean, got {_kind(value)}")
+    elif kind == "blob":
+        if not isinstance(value, str):
+            raise ShapeError(where, f"expected base64 text, got {_kind(value)}")
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ShapeError(where, "is not valid base64") from None
     elif kind == "list":
         if not isinstance(value, list):
             raise ShapeError(where, f"expected a list, got {_kind(value)}")
@@ -130,3 +141,46 @@ def validate(shapes: Shapes, shape_name: str, value: Any, path: str | None = Non
         _check_structure(shapes, shape, value, where)
     else:  # pragma: no cover - the tables only use the kinds handled here
         raise AssertionError(f"unknown shape type {kind!r}")
+
+
+# -- writing tables: one call per shape, keyword arguments only where the model has them ---
+
+
+def _constraints(**given: Any) -> dict[str, Any]:
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def string(*, enum: list[str] | None = None, min: int | None = None,  # noqa: A002 - model's
+           max: int | None = None, pattern: str | None = None) -> dict[str, Any]:  # noqa: A002
+    return {"type": "string", **_constraints(enum=enum, min=min, max=max, pattern=pattern)}
+
+
+def integer(*, min: int | None = None, max: int | None = None) -> dict[str, Any]:  # noqa: A002
+    return {"type": "integer", **_constraints(min=min, max=max)}
+
+
+def boolean() -> dict[str, Any]:
+    return {"type": "boolean"}
+
+
+def blob() -> dict[str, Any]:
+    return {"type": "blob"}
+
+
+def list_of(member: str, *, min: int | None = None,  # noqa: A002
+            max: int | None = None) -> dict[str, Any]:  # noqa: A002
+    return {"type": "list", "member": member, **_constraints(min=min, max=max)}
+
+
+def map_of(key: str, value: str, *, min: int | None = None,  # noqa: A002
+           max: int | None = None) -> dict[str, Any]:  # noqa: A002
+    return {"type": "map", "key": key, "value": value, **_constraints(min=min, max=max)}
+
+
+def structure(members: Mapping[str, str], required: tuple[str, ...] = (), *,
+              union: bool = False) -> dict[str, Any]:
+    shape: dict[str, Any] = {"type": "structure", "members": dict(members),
+                             "required": list(required)}
+    if union:
+        shape["union"] = True
+    return shape

@@ -4,7 +4,9 @@ A :class:`Store` holds the one lock all services share and the optional state fi
 service's backend is attached to it under the service's name; after every change the backend
 calls :meth:`Store.commit`, which writes the state of **all** services to the file before the
 client sees the answer. The file is JSON: ``{"format": 2, "services": {"pinpoint": {...},
-"qconnect": {...}}}``, each service's part being whatever its backend's ``to_state`` returns.
+"qconnect": {...}, "outbox": {...}}}``, each service's part being whatever its backend's
+``to_state`` returns. The store also holds the outbox (``store.outbox``, see ``outbox.py``),
+the messages every service's sending operations accepted; it is kept under ``"outbox"``.
 A format-1 file (``{"format": 1, "templates": [...]}``, written before there was more than one
 service) is read as Pinpoint's state.
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from toolkit.emulator.exceptions import Failure
+from toolkit.emulator.outbox import Outbox
 
 STATE_FORMAT = 2
 _FIRST_FORMAT = 1  # Pinpoint only: {"format": 1, "templates": [...]}
@@ -155,6 +158,8 @@ class Store:
             if data is not None:
                 self._others = dict(data["services"])
         self._saved = encode_state(self.snapshot(copy_content=False))
+        self.outbox = Outbox(self)  # what every service's sending operations accepted
+        self.attach("outbox", self.outbox)
 
     def attach(self, name: str, backend: ServiceState) -> None:
         """Make ``backend`` the state of service ``name``, loading its part of the file."""

@@ -24,7 +24,8 @@ def test_state_round_trips_through_the_file(tmp_path: Path) -> None:
     backend.update_active_version("welcome", "email", "2")
     backend.delete_template("EMAIL", "welcome", "1")
     saved = json.loads(path.read_text())
-    assert saved == {"format": 2, "services": {"pinpoint": backend.to_state()}}
+    assert saved == {"format": 2, "services": {"outbox": {"messages": []},
+                                              "pinpoint": backend.to_state()}}
     again = Backend(store := Store(path))
     store.attach("pinpoint", again)
     assert again.to_state() == backend.to_state()

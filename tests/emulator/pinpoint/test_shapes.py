@@ -38,11 +38,11 @@ def test_operation_matches_botocore(name: str) -> None:
     assert ours["output"] == _payload_shape(theirs.output_shape)
 
 
-def test_every_template_and_tag_operation_is_served() -> None:
+def test_every_template_and_tag_operation_and_send_messages_is_served() -> None:
     wanted = {name for name in MODEL.operation_names
               if MODEL.operation_model(name).http["requestUri"].startswith(("/v1/templates",
                                                                            "/v1/tags"))}
-    assert wanted == set(OPERATIONS)
+    assert wanted | {"SendMessages"} == set(OPERATIONS)
     assert set(HANDLERS) == set(OPERATIONS)
 
 

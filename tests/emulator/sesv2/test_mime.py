@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from toolkit.emulator.outbox import Outbox
 from toolkit.emulator.sesv2.backend import SesBackend
 from toolkit.emulator.sesv2.mime import build_eml
 
 
 def send(request: dict[str, Any]) -> tuple[dict[str, Any], EmailMessage]:
-    backend = SesBackend(Outbox())
+    backend = SesBackend()
     backend.send_email(request, "us-east-1")
     entry = backend.outbox.messages()[0].to_json()
     parsed = BytesParser(policy=policy.default).parsebytes(build_eml(entry))
@@ -82,7 +81,7 @@ def test_single_part_email(parts: dict[str, Any], wanted_type: str) -> None:
 def test_raw_email_is_downloaded_byte_for_byte() -> None:
     raw = (b"From: shop@example.com\r\nTo: ana@example.org\r\nSubject: Raw\r\n"
            b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>raw</p>\r\n")
-    backend = SesBackend(Outbox())
+    backend = SesBackend()
     backend.send_email({"Content": {"Raw": {"Data": base64.b64encode(raw).decode()}}},
                        "us-east-1")
     entry = backend.outbox.messages()[0].to_json()

@@ -6,14 +6,16 @@ from typing import Any
 
 import pytest
 
-from toolkit.emulator.outbox import Outbox
 from toolkit.emulator.smsvoice.backend import SmsVoiceBackend
 from toolkit.emulator.smsvoice.exceptions import ResourceNotFoundException, ValidationException
 
 
 @pytest.fixture
 def backend() -> SmsVoiceBackend:
-    return SmsVoiceBackend(Outbox(), unverified_senders=("+15550199", "pool-abc", "ACME"))
+    return SmsVoiceBackend()
+
+
+UNVERIFIED = ("+15550199", "pool-abc", "ACME")
 
 
 def text(**overrides: Any) -> dict[str, Any]:
@@ -68,7 +70,7 @@ def test_a_long_text_body_is_fine_for_ssml_up_to_6000(backend: SmsVoiceBackend) 
 def test_unverified_origination_identity(backend: SmsVoiceBackend, identity: str,
                                          kind: str) -> None:
     with pytest.raises(ResourceNotFoundException) as error:
-        backend.send_text_message(text(OriginationIdentity=identity), "us-east-1")
+        backend.send_text_message(text(OriginationIdentity=identity), "us-east-1", UNVERIFIED)
     assert error.value.members() == {"ResourceType": kind, "ResourceId": identity}
 
 

@@ -215,6 +215,7 @@ class Backend:
         self._store = store if store is not None else Store()
         self._lock = self._store.lock
         self._templates: dict[tuple[str, str], Template] = {}
+        self.outbox = self._store.outbox  # where SendMessages puts what it sends
 
     # -- persistence (see state.Store) -------------------------------------------------------
 
@@ -348,6 +349,15 @@ class Backend:
             if template.tags:
                 result["tags"] = dict(template.tags)
             return result
+
+    def push_template(self, name: str, version: str | None) -> dict[str, Any] | None:
+        """The content of a push template (its active version, or ``version``), for
+        SendMessages' ``TemplateConfiguration``; None when there is no such template or
+        version."""
+        try:
+            return self.get_template("PUSH", name, version)
+        except NotFoundException:
+            return None
 
     def delete_template(self, template_type: str, name: str, version: str | None) -> None:
         check_name(name)

@@ -15,6 +15,7 @@ from typing import Any
 from toolkit.emulator.exceptions import EmulatorError
 from toolkit.emulator.pinpoint.backend import Backend, template_arn
 from toolkit.emulator.pinpoint.exceptions import BadRequestException
+from toolkit.emulator.pinpoint.messages import PushSender
 from toolkit.emulator.pinpoint.shapes import CHANNELS, SHAPES
 from toolkit.emulator.service import Handler, Request, Response
 from toolkit.emulator.shapes import ShapeError, validate
@@ -136,6 +137,13 @@ def list_tags_for_resource(backend: Backend, request: Request) -> Response:
     return Response(200, {"tags": backend.list_tags(request.path_params["resource-arn"])})
 
 
+def send_messages(backend: Backend, request: Request) -> Response:
+    sender = PushSender(backend.outbox, backend.push_template)
+    body = sender.send_messages(request.path_params["application-id"],
+                                _payload(request, "MessageRequest"), request.region)
+    return Response(200, body)
+
+
 def _handlers() -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
     for template_type, (infix, _, _) in CHANNELS.items():
@@ -150,9 +158,11 @@ def _handlers() -> dict[str, Handler]:
         "TagResource": tag_resource,
         "UntagResource": untag_resource,
         "ListTagsForResource": list_tags_for_resource,
+        "SendMessages": send_messages,
     })
     return handlers
 
 
-# AWS operation name -> handler (tests/emulator/test_shapes.py checks it covers OPERATIONS).
+# AWS operation name -> handler (tests/emulator/pinpoint/test_shapes.py checks it covers
+# OPERATIONS).
 HANDLERS: dict[str, Handler] = _handlers()

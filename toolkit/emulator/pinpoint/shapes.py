@@ -1,4 +1,4 @@
-"""The wire contract of the Pinpoint template API, written down as data.
+"""The wire contract of the Pinpoint template API (and ``SendMessages``), written down as data.
 
 ``OPERATIONS`` says, for every operation the emulator serves, where it lives on the wire (HTTP
 method, URI template, query parameters, the JSON payload shape and the success status).
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from toolkit.emulator.shapes import blob, boolean, integer, list_of, map_of, string, structure
 
 # Channel path suffix -> TemplateType value.
 TEMPLATE_TYPES: dict[str, str] = {
@@ -86,6 +88,10 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     "UntagResource": _operation("DELETE", "/v1/tags/{resource-arn}", 204,
                                 query={"tagKeys": "list"}),
     "ListTagsForResource": _operation("GET", "/v1/tags/{resource-arn}", 200, output="TagsModel"),
+    # Direct sends (push only; see messages.py). AWS keeps this API after Pinpoint's end of
+    # support for push, SMS and voice.
+    "SendMessages": _operation("POST", "/v1/apps/{application-id}/messages", 200,
+                               payload="MessageRequest", output="MessageResponse"),
 }
 
 
@@ -158,4 +164,76 @@ SHAPES: dict[str, dict[str, Any]] = {
         "Layout": "Layout", "tags": "MapOf__string", "TemplateDescription": "__string"}),
     "TemplateActiveVersionRequest": _structure({"Version": "__string"}),
     "TagsModel": _structure({"tags": "MapOf__string"}, ("tags",)),
+    # SendMessages (MessageRequest and what it holds)
+    "ADMMessage": structure({"Action": "Action", "Body": "__string",
+        "ConsolidationKey": "__string", "Data": "MapOf__string", "ExpiresAfter": "__string",
+        "IconReference": "__string", "ImageIconUrl": "__string", "ImageUrl": "__string",
+        "MD5": "__string", "RawContent": "__string", "SilentPush": "__boolean",
+        "SmallImageIconUrl": "__string", "Sound": "__string",
+        "Substitutions": "MapOfListOf__string", "Title": "__string", "Url": "__string"}),
+    "APNSMessage": structure({"APNSPushType": "__string", "Action": "Action", "Badge": "__integer",
+        "Body": "__string", "Category": "__string", "CollapseId": "__string",
+        "Data": "MapOf__string", "MediaUrl": "__string",
+        "PreferredAuthenticationMethod": "__string", "Priority": "__string",
+        "RawContent": "__string", "SilentPush": "__boolean", "Sound": "__string",
+        "Substitutions": "MapOfListOf__string", "ThreadId": "__string", "TimeToLive": "__integer",
+        "Title": "__string", "Url": "__string"}),
+    "AddressConfiguration": structure({"BodyOverride": "__string", "ChannelType": "ChannelType",
+        "Context": "MapOf__string", "RawContent": "__string",
+        "Substitutions": "MapOfListOf__string", "TitleOverride": "__string"}),
+    "BaiduMessage": structure({"Action": "Action", "Body": "__string", "Data": "MapOf__string",
+        "IconReference": "__string", "ImageIconUrl": "__string", "ImageUrl": "__string",
+        "RawContent": "__string", "SilentPush": "__boolean", "SmallImageIconUrl": "__string",
+        "Sound": "__string", "Substitutions": "MapOfListOf__string", "TimeToLive": "__integer",
+        "Title": "__string", "Url": "__string"}),
+    "ChannelType": string(enum=["PUSH", "GCM", "APNS", "APNS_SANDBOX", "APNS_VOIP",
+        "APNS_VOIP_SANDBOX", "ADM", "SMS", "VOICE", "EMAIL", "BAIDU", "CUSTOM", "IN_APP"]),
+    "DefaultMessage": structure({"Body": "__string", "Substitutions": "MapOfListOf__string"}),
+    "DefaultPushNotificationMessage": structure({"Action": "Action", "Body": "__string",
+        "Data": "MapOf__string", "SilentPush": "__boolean", "Substitutions": "MapOfListOf__string",
+        "Title": "__string", "Url": "__string"}),
+    "DirectMessageConfiguration": structure({"ADMMessage": "ADMMessage",
+        "APNSMessage": "APNSMessage", "BaiduMessage": "BaiduMessage",
+        "DefaultMessage": "DefaultMessage",
+        "DefaultPushNotificationMessage": "DefaultPushNotificationMessage",
+        "EmailMessage": "EmailMessage", "GCMMessage": "GCMMessage", "SMSMessage": "SMSMessage",
+        "VoiceMessage": "VoiceMessage"}),
+    "EmailMessage": structure({"Body": "__string", "FeedbackForwardingAddress": "__string",
+        "FromAddress": "__string", "RawEmail": "RawEmail", "ReplyToAddresses": "ListOf__string",
+        "SimpleEmail": "SimpleEmail", "Substitutions": "MapOfListOf__string"}),
+    "EndpointSendConfiguration": structure({"BodyOverride": "__string", "Context": "MapOf__string",
+        "RawContent": "__string", "Substitutions": "MapOfListOf__string",
+        "TitleOverride": "__string"}),
+    "GCMMessage": structure({"Action": "Action", "Body": "__string", "CollapseKey": "__string",
+        "Data": "MapOf__string", "IconReference": "__string", "ImageIconUrl": "__string",
+        "ImageUrl": "__string", "PreferredAuthenticationMethod": "__string",
+        "Priority": "__string", "RawContent": "__string", "RestrictedPackageName": "__string",
+        "SilentPush": "__boolean", "SmallImageIconUrl": "__string", "Sound": "__string",
+        "Substitutions": "MapOfListOf__string", "TimeToLive": "__integer", "Title": "__string",
+        "Url": "__string"}),
+    "ListOf__string": list_of("__string"),
+    "MapOfAddressConfiguration": map_of("__string", "AddressConfiguration"),
+    "MapOfEndpointSendConfiguration": map_of("__string", "EndpointSendConfiguration"),
+    "MapOfListOf__string": map_of("__string", "ListOf__string"),
+    "MessageRequest": structure({"Addresses": "MapOfAddressConfiguration",
+        "Context": "MapOf__string", "Endpoints": "MapOfEndpointSendConfiguration",
+        "MessageConfiguration": "DirectMessageConfiguration",
+        "TemplateConfiguration": "TemplateConfiguration", "TraceId": "__string"},
+        ("MessageConfiguration",)),
+    "MessageType": string(enum=["TRANSACTIONAL", "PROMOTIONAL"]),
+    "RawEmail": structure({"Data": "__blob"}),
+    "SMSMessage": structure({"Body": "__string", "Keyword": "__string", "MediaUrl": "__string",
+        "MessageType": "MessageType", "OriginationNumber": "__string", "SenderId": "__string",
+        "Substitutions": "MapOfListOf__string", "EntityId": "__string", "TemplateId": "__string"}),
+    "SimpleEmail": structure({"HtmlPart": "SimpleEmailPart", "Subject": "SimpleEmailPart",
+        "TextPart": "SimpleEmailPart", "Headers": "ListOfMessageHeader"}),
+    "SimpleEmailPart": structure({"Charset": "__string", "Data": "__string"}),
+    "Template": structure({"Name": "__string", "Version": "__string"}),
+    "TemplateConfiguration": structure({"EmailTemplate": "Template", "PushTemplate": "Template",
+        "SMSTemplate": "Template", "VoiceTemplate": "Template", "InAppTemplate": "Template"}),
+    "VoiceMessage": structure({"Body": "__string", "LanguageCode": "__string",
+        "OriginationNumber": "__string", "Substitutions": "MapOfListOf__string",
+        "VoiceId": "__string"}),
+    "__blob": blob(),
+    "__boolean": boolean(),
 }

@@ -1,9 +1,8 @@
 """State and rules of the emulated SES v2 API: email templates, their tags, and SendEmail.
 
 Nothing here knows about HTTP: methods take decoded request members and raise the
-``sesv2`` error classes. One lock guards the templates; ``on_change`` (set by whoever keeps
-the ``--state`` file) is called with the lock held after every change and undoes the change
-if it raises.
+``sesv2`` error classes. The templates live on the shared ``state.Store``: its lock guards
+them, and every change is committed (``--state``) before the method returns.
 
 Rules, and where they come from (docs/emulator.md repeats them):
 
@@ -27,7 +26,8 @@ Rules, and where they come from (docs/emulator.md repeats them):
   ``_ . : / = + - @``; the ``aws:`` prefix is reserved; a key twice in one request is 400.
   Tag operations take template ARNs ``arn:aws:ses:REGION:ACCOUNT:template/NAME``; an ARN of
   any other SES resource is 404 (the emulator keeps none), a string that is no SES ARN 400.
-* Throttling (off unless ``throttle`` is set, ``ptk emulator --ses-throttle``): the rates the
+* Throttling (off unless the ``ses_throttle`` setting is on, ``ptk emulator --ses-throttle``):
+  the rates the
   model documents per operation, one call per second for Create/Update/List/Delete and 50
   for Get, and one ``SendEmail`` per second (the sandbox sending rate), each over a sliding
   one-second window; a call over the rate is 429 ``TooManyRequestsException`` and changes
@@ -52,11 +52,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.emulator.outbox import Outbox, OutboxMessage, now_iso
+from toolkit.emulator.outbox import OutboxMessage, now_iso
 from toolkit.emulator.sesv2 import mime
 from toolkit.emulator.sesv2.exceptions import AlreadyExistsException, BadRequestException
 from toolkit.emulator.sesv2.exceptions import LimitExceededException, MessageRejected
 from toolkit.emulator.sesv2.exceptions import NotFoundException, TooManyRequestsException
+from toolkit.emulator.state import Store
 
 ACCOUNT_ID = "123456789012"
 SERVICE = "sesv2"
@@ -71,11 +72,8 @@ MAX_TAG_VALUE = 256
 TAG_TEXT = re.compile(r"[\w\s.:/=+\-@]*")
 ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:ses:([a-z0-9-]*):(\d*):([a-z-]+)/(.*)")
 MAX_RECIPIENTS = 50
-MAX_HEADERS = 15
-HEADER_NAME = re.compile(r"[!-9;-~]{1,126}")
-HEADER_VALUE = re.compile(r"[ -~]{1,995}")
+MAX_HEADER_LINE = 996
 MESSAGE_TAG = re.compile(r"[A-Za-z0-9_-]{1,256}")
-MAX_TEMPLATE_DATA = 262_144
 # {{name}}, {{ name }}, {{{name}}} and dotted paths; anything else in an inline template is an
 # operation SES refuses there ("only simple substitutions").
 SIMPLE_SUBSTITUTION = re.compile(r"\{\{\{?\s*(?!else\b)[\w.-]+\s*\}?\}\}")
@@ -219,35 +217,22 @@ def decode_token(token: str | None) -> str | None:
 
 
 def _check_headers(headers: list[dict[str, str]], where: str) -> None:
-    if len(headers) > MAX_HEADERS:
-        raise BadRequestException(f"{where}: at most {MAX_HEADERS} headers in one message, got "
-                                  f"{len(headers)}.")
+    """The one header rule the model's shapes cannot say: name + value at most 996."""
     for index, header in enumerate(headers):
-        name, value = header["Name"], header["Value"]
-        if not HEADER_NAME.fullmatch(name):
-            raise BadRequestException(f"{where}[{index}].Name {name!r} is invalid: 1 to 126 "
-                                      f"printable ASCII characters, no colon.")
-        if not HEADER_VALUE.fullmatch(value) or len(name) + len(value) > 996:
-            raise BadRequestException(
-                f"{where}[{index}].Value is invalid: 1 to 995 printable ASCII characters, and "
-                f"at most 996 for the name and value together.")
+        if len(header["Name"]) + len(header["Value"]) > MAX_HEADER_LINE:
+            raise BadRequestException(f"{where}[{index}]: the name and value of a header have "
+                                      f"at most {MAX_HEADER_LINE} characters together.")
 
 
-def _check_attachments(attachments: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
-    """Decode each attachment's RawContent; return what the outbox shows of them."""
-    shown = []
-    for index, attachment in enumerate(attachments):
-        here = f"{where}[{index}]"
-        data = mime.decode_blob(attachment["RawContent"], f"{here}.RawContent")
-        for member, limit in (("FileName", 255), ("ContentDescription", 1000),
-                              ("ContentId", 78), ("ContentType", 78)):
-            if len(attachment.get(member) or "") > limit:
-                raise BadRequestException(f"{here}.{member} has more than {limit} characters.")
-        shown.append({"file_name": attachment["FileName"],
-                      "content_type": attachment.get("ContentType"),
-                      "disposition": attachment.get("ContentDisposition", "ATTACHMENT"),
-                      "content_id": attachment.get("ContentId"), "size": len(data)})
-    return shown
+def _attachments(attachments: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    """What the outbox shows of each attachment (its content stays in the request)."""
+    return [{"file_name": attachment["FileName"],
+             "content_type": attachment.get("ContentType"),
+             "disposition": attachment.get("ContentDisposition", "ATTACHMENT"),
+             "content_id": attachment.get("ContentId"),
+             "size": len(mime.decode_blob(attachment["RawContent"],
+                                          f"{where}[{index}].RawContent"))}
+            for index, attachment in enumerate(attachments)]
 
 
 def _check_message_tags(tags: list[dict[str, str]]) -> None:
@@ -262,9 +247,6 @@ def _check_message_tags(tags: list[dict[str, str]]) -> None:
 def _check_template_data(data: str | None) -> None:
     if data is None:
         return
-    if len(data) > MAX_TEMPLATE_DATA:
-        raise BadRequestException(f"Content.Template.TemplateData has {len(data):,} characters; "
-                                  f"the limit is {MAX_TEMPLATE_DATA:,}.")
     try:
         value = json.loads(data)
     except ValueError as exc:
@@ -287,59 +269,39 @@ def _check_inline_operations(content: Mapping[str, Any]) -> None:
 
 
 class SesBackend:
-    """All SES v2 state of one emulator: templates; sent email goes to ``outbox``."""
+    """All SES v2 state of one emulator (its templates), on the shared ``state.Store``; sent
+    email goes to the store's outbox."""
 
-    def __init__(self, outbox: Outbox, *, unverified_senders: tuple[str, ...] = (),
-                 throttle: bool = False, max_templates: int = MAX_TEMPLATES,
+    def __init__(self, store: Store | None = None, *, max_templates: int = MAX_TEMPLATES,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._lock = threading.RLock()
+        self._store = store if store is not None else Store()
+        self._lock = self._store.lock
         self._templates: dict[str, EmailTemplate] = {}
-        self._clock = clock
         self._rate_limit = RateLimit(THROTTLED_RATES, clock)
-        self.outbox = outbox
-        self.unverified_senders = tuple(unverified_senders)
-        self.throttle = throttle
+        self.outbox = self._store.outbox
         self.max_templates = max_templates
-        self.on_change: Callable[[], None] = lambda: None
 
-    # -- state ---------------------------------------------------------------------------
+    # -- persistence (see state.Store) ---------------------------------------------------
 
-    def to_state(self) -> dict[str, Any]:
+    def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
         with self._lock:
             return {"templates": [
                 {"name": t.name, "subject": t.subject, "text": t.text, "html": t.html,
                  "created": t.created, "tags": dict(t.tags)}
                 for t in sorted(self._templates.values(), key=lambda t: t.name)]}
 
-    def load_state(self, data: Any) -> None:
-        """Replace the templates with ``data`` (from ``to_state``); ValueError if damaged."""
-        try:
-            templates = {item["name"]: EmailTemplate(
-                str(item["name"]), str(item["subject"]), item["text"], item["html"],
-                float(item["created"]), {str(k): str(v) for k, v in item["tags"].items()})
-                for item in data["templates"]}
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"the SES templates are damaged ({exc!r})") from exc
+    def load(self, data: Mapping[str, Any] | None) -> None:
+        """Replace the templates with ``data`` (from ``to_state``; None: empty)."""
+        templates = {} if data is None else {item["name"]: EmailTemplate(
+            str(item["name"]), str(item["subject"]), item["text"], item["html"],
+            float(item["created"]), {str(k): str(v) for k, v in item["tags"].items()})
+            for item in data["templates"]}
         with self._lock:
             self._templates = templates
 
-    def reset(self) -> None:
-        with self._lock:
-            before = self._templates
-            self._templates = {}
-            self._commit(before)
-
-    def _commit(self, before: dict[str, EmailTemplate]) -> None:
-        """Persist a change (lock held); on failure restore ``before`` and re-raise."""
-        try:
-            self.on_change()
-        except BaseException:
-            self._templates = before
-            raise
-
-    def admit(self, operation: str) -> None:
-        """Raise 429 when throttling is on and ``operation`` is over its documented rate."""
-        if self.throttle and not self._rate_limit.admit(operation):
+    def admit(self, operation: str, *, throttle: bool) -> None:
+        """With ``throttle``, raise 429 when ``operation`` is over its documented rate."""
+        if throttle and not self._rate_limit.admit(operation):
             rate = THROTTLED_RATES[operation]
             raise TooManyRequestsException(
                 f"Too many requests: {operation} can be called no more than {rate} time"
@@ -368,11 +330,10 @@ class SesBackend:
                 raise LimitExceededException(
                     f"The account holds {len(self._templates):,} email templates, the most it "
                     f"can; delete one before creating {name!r}.")
-            before = dict(self._templates)
             self._templates[name] = EmailTemplate(
                 name, content["Subject"], content.get("Text"), content.get("Html"),
                 round(time.time(), 3), checked_tags)
-            self._commit(before)
+            self._store.commit()
 
     def get_template(self, name: str) -> dict[str, Any]:
         with self._lock:
@@ -385,18 +346,16 @@ class SesBackend:
         check_content(content, "TemplateContent")
         with self._lock:
             template = self._template(name)
-            before = dict(self._templates)
             self._templates[name] = EmailTemplate(name, content["Subject"], content.get("Text"),
                                                   content.get("Html"), template.created,
                                                   dict(template.tags))
-            self._commit(before)
+            self._store.commit()
 
     def delete_template(self, name: str) -> None:
         with self._lock:
             self._template(name)
-            before = dict(self._templates)
             del self._templates[name]
-            self._commit(before)
+            self._store.commit()
 
     def list_templates(self, page_size: int | None = None,
                        next_token: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
@@ -434,28 +393,23 @@ class SesBackend:
             if len(merged) > MAX_TAGS:
                 raise BadRequestException(f"Tags: a resource can have as many as {MAX_TAGS} "
                                           f"tags; this request would leave {len(merged)}.")
-            before = dict(self._templates)
-            self._templates[template.name] = EmailTemplate(
-                template.name, template.subject, template.text, template.html,
-                template.created, merged)
-            self._commit(before)
+            template.tags = merged
+            self._store.commit()
 
     def untag_resource(self, arn: str, keys: list[str]) -> None:
         if not keys:
             raise BadRequestException("TagKeys is required: name at least one tag key.")
         with self._lock:
             template = self._template_by_arn(arn)
-            before = dict(self._templates)
-            self._templates[template.name] = EmailTemplate(
-                template.name, template.subject, template.text, template.html,
-                template.created, {k: v for k, v in template.tags.items() if k not in keys})
-            self._commit(before)
+            template.tags = {k: v for k, v in template.tags.items() if k not in keys}
+            self._store.commit()
 
     # -- sending -------------------------------------------------------------------------
 
-    def _check_sender(self, sender: str, region: str) -> None:
+    @staticmethod
+    def _check_sender(sender: str, region: str, unverified_senders: tuple[str, ...]) -> None:
         domain = sender.rpartition("@")[2].lower()
-        for unverified in self.unverified_senders:
+        for unverified in unverified_senders:
             if unverified.lower() in (sender.lower(), domain):
                 raise MessageRejected(
                     f"Email address is not verified. The following identities failed the check "
@@ -475,7 +429,8 @@ class SesBackend:
         with self._lock:
             return self._template(name).content()
 
-    def send_email(self, request: Mapping[str, Any], region: str) -> str:
+    def send_email(self, request: Mapping[str, Any], region: str,
+                   unverified_senders: tuple[str, ...] = ()) -> str:
         """Check a SendEmail request like SES, record it in the outbox, return its MessageId.
 
         * ``Content`` holds exactly one of ``Simple``, ``Raw`` and ``Template``; a template
@@ -484,16 +439,17 @@ class SesBackend:
           in ``Destination``; raw content may carry them in its ``From``/``To``/``Cc``/``Bcc``
           headers instead. Every address must be ``local@domain.tld`` (400); at most 50
           recipients in all (400).
-        * ``Headers``: at most 15, names and values as the model documents; ``EmailTags``
-          names and values of ASCII letters, digits, ``_`` and ``-``; attachments with valid
-          base64 content.
+        * The model's shapes are checked on the wire (at most 15 ``Headers``, their names and
+          values, attachment names and types, ``TemplateData`` up to 262,144 characters);
+          here: a header's name and value at most 996 characters together, ``EmailTags``
+          names and values of 1 to 256 ASCII letters, digits, ``_`` and ``-``.
         * A stored template (name or ARN) must exist (404). ``TemplateData`` must be a JSON
-          object of at most 262,144 characters. Inline ``TemplateContent`` needs a subject and
+          object. Inline ``TemplateContent`` needs a subject and
           may hold only simple substitutions (``{{name}}``): 400 "Template contains
           unsupported operations" otherwise, as SES answers.
         * Raw content must be valid base64 of a message with a header and a body separated
           by a blank line and no line over 1,000 characters: 400 ``MessageRejected``.
-        * A sender listed in ``unverified_senders`` (an address, or a domain) is 400
+        * A sender in ``unverified_senders`` (its address, or its domain) is 400
           ``MessageRejected`` "Email address is not verified".
 
         The emulator does not render Handlebars: for Template content the outbox shows the
@@ -532,8 +488,8 @@ class SesBackend:
             section = content[kind]
             _check_headers(section.get("Headers") or [], f"Content.{kind}.Headers")
             fields["headers"] = list(section.get("Headers") or [])
-            fields["attachments"] = _check_attachments(section.get("Attachments") or [],
-                                                       f"Content.{kind}.Attachments")
+            fields["attachments"] = _attachments(section.get("Attachments") or [],
+                                                 f"Content.{kind}.Attachments")
             if kind == "Simple":
                 body = section["Body"]
                 fields.update(subject=section["Subject"]["Data"],
@@ -549,7 +505,7 @@ class SesBackend:
         if total > MAX_RECIPIENTS:
             raise BadRequestException(f"Recipient count exceeds {MAX_RECIPIENTS}: the message "
                                       f"has {total} recipients across To, Cc and Bcc.")
-        self._check_sender(sender_address, region)
+        self._check_sender(sender_address, region, unverified_senders)
         fields.update(cc=recipients["CcAddresses"], bcc=recipients["BccAddresses"],
                       reply_to=reply_to,
                       configuration_set=request.get("ConfigurationSetName"),

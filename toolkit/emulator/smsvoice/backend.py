@@ -10,7 +10,8 @@ naming the field unless said otherwise:
 * ``SendVoiceMessage``: a ``TEXT`` body holds at most 3,000 characters, an ``SSML`` body at
   most 6,000 including the markup (``MessageBodyTextType`` documentation), and SSML must be
   well-formed XML whose root element is ``<speak>``.
-* An ``OriginationIdentity`` listed with ``ptk emulator --unverified-sender`` does not exist
+* An ``OriginationIdentity`` named by the ``unverified_senders`` setting (``ptk emulator
+  --unverified-sender``) does not exist
   in the emulated account: 404 ``ResourceNotFoundException`` (resource type ``pool`` for
   ``pool-…`` ids, ``phone-number`` for numbers and ``phone-…`` ids, ``sender-id`` otherwise).
 * ``DryRun``: the request is checked and answered with a ``MessageId``, but nothing is sent,
@@ -29,8 +30,9 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from typing import Any
 
-from toolkit.emulator.outbox import Outbox, OutboxMessage, now_iso
+from toolkit.emulator.outbox import OutboxMessage, now_iso
 from toolkit.emulator.smsvoice.exceptions import ResourceNotFoundException, ValidationException
+from toolkit.emulator.state import Store
 
 SERVICE = "pinpoint-sms-voice-v2"
 MAX_VOICE_TEXT = 3000
@@ -53,18 +55,25 @@ def _resource_type(identity: str) -> str:
 
 
 class SmsVoiceBackend:
-    """Sends of one emulator; accepted messages go to ``outbox``."""
+    """Sends of one emulator; accepted messages go to the outbox of the shared store. The
+    service keeps no state of its own (its part of the state file is empty)."""
 
-    def __init__(self, outbox: Outbox, *, unverified_senders: tuple[str, ...] = ()) -> None:
-        self.outbox = outbox
-        self.unverified_senders = tuple(unverified_senders)
+    def __init__(self, store: Store | None = None) -> None:
+        self.outbox = (store if store is not None else Store()).outbox
 
-    def _check_common(self, request: Mapping[str, Any]) -> None:
+    def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
+        return {}
+
+    def load(self, data: Mapping[str, Any] | None) -> None:
+        """Nothing to load: sent messages live in the outbox."""
+
+    @staticmethod
+    def _check_common(request: Mapping[str, Any], unverified_senders: tuple[str, ...]) -> None:
         if not request.get("MessageBody"):
             raise ValidationException("MessageBody is required: there is nothing to send.",
                                       field="MessageBody", reason="MISSING_PARAMETER")
         identity = request.get("OriginationIdentity")
-        if identity is not None and identity in self.unverified_senders:
+        if identity is not None and identity in unverified_senders:
             kind = _resource_type(identity)
             raise ResourceNotFoundException(
                 f"The origination identity {identity!r} ({kind}) does not exist in this "
@@ -85,17 +94,19 @@ class SmsVoiceBackend:
             request=dict(request))])
         return message_id
 
-    def send_text_message(self, request: Mapping[str, Any], region: str) -> str:
+    def send_text_message(self, request: Mapping[str, Any], region: str,
+                          unverified_senders: tuple[str, ...] = ()) -> str:
         """Check a SendTextMessage request, record it (unless DryRun); return its MessageId."""
-        self._check_common(request)
+        self._check_common(request, unverified_senders)
         return self._record("SendTextMessage", "sms", request, region, {
             "body": request["MessageBody"], "message_type": request.get("MessageType"),
             "keyword": request.get("Keyword"), "max_price": request.get("MaxPrice"),
             "destination_country_parameters": request.get("DestinationCountryParameters")})
 
-    def send_voice_message(self, request: Mapping[str, Any], region: str) -> str:
+    def send_voice_message(self, request: Mapping[str, Any], region: str,
+                           unverified_senders: tuple[str, ...] = ()) -> str:
         """Check a SendVoiceMessage request, record it (unless DryRun); return its MessageId."""
-        self._check_common(request)
+        self._check_common(request, unverified_senders)
         body = request["MessageBody"]
         text_type = request.get("MessageBodyTextType") or DEFAULT_TEXT_TYPE
         limit = MAX_VOICE_SSML if text_type == "SSML" else MAX_VOICE_TEXT

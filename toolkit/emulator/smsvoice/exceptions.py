@@ -3,7 +3,11 @@
 The JSON 1.0 protocol names the type in the body's ``__type``; besides ``Message``, some
 types carry members of their own (``ValidationException``: ``Reason`` and ``Fields``;
 ``ResourceNotFoundException``: ``ResourceType`` and ``ResourceId``), returned by
-:meth:`members`. botocore raises ``client.exceptions.<code>`` for each.
+:meth:`members`. botocore raises ``client.exceptions.<code>`` for each. ``ERRORS`` maps the
+failures of the emulator's shared layers to these classes; an unknown ``X-Amz-Target`` or
+path, a method other than POST and a body that is too large have no type in the model and
+are answered as ``UnknownOperationException`` (400), ``MethodNotAllowedException`` (405) and
+``RequestEntityTooLargeException`` (413).
 """
 
 from __future__ import annotations
@@ -63,3 +67,31 @@ class ThrottlingException(SmsVoiceError):
 class InternalServerException(SmsVoiceError):
     code = "InternalServerException"
     status = 500
+
+
+# The failure kinds the model has no type for, answered as AWS's JSON front end answers them.
+class UnknownOperationException(SmsVoiceError):
+    code = "UnknownOperationException"
+    status = 400
+
+
+class MethodNotAllowedException(SmsVoiceError):
+    code = "MethodNotAllowedException"
+    status = 405
+
+
+class RequestEntityTooLargeException(SmsVoiceError):
+    code = "RequestEntityTooLargeException"
+    status = 413
+
+
+# Failure kind (toolkit.emulator.exceptions.KINDS) -> the class that answers it.
+ERRORS: dict[str, type[EmulatorError]] = {
+    "bad_request": ValidationException,
+    "forbidden": AccessDeniedException,
+    "not_found": UnknownOperationException,
+    "method_not_allowed": MethodNotAllowedException,
+    "payload_too_large": RequestEntityTooLargeException,
+    "throttled": ThrottlingException,
+    "internal": InternalServerException,
+}

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from toolkit.emulator.outbox import Outbox
-from toolkit.emulator.push import BadRequestException, NotFoundException, PushSender
+from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
+from toolkit.emulator.pinpoint.messages import PushSender
+from toolkit.emulator.state import Store
 
 TEMPLATE = {"Default": {"Title": "From template", "Body": "Template body", "Sound": "ding"},
             "APNS": {"Body": "Template iOS body"}}
@@ -18,7 +19,7 @@ def sender() -> PushSender:
     def lookup(name: str, version: str | None) -> dict[str, Any] | None:
         return TEMPLATE if name == "sale" and version in (None, "1") else None
 
-    return PushSender(Outbox(), lookup)
+    return PushSender(Store().outbox, lookup)
 
 
 def test_push_addresses_are_sent_and_others_fail(sender: PushSender) -> None:

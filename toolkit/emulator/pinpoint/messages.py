@@ -35,8 +35,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from toolkit.emulator.exceptions import EmulatorError
 from toolkit.emulator.outbox import Outbox, OutboxMessage, now_iso
+from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
 
 SERVICE = "pinpoint"
 MAX_RECIPIENTS = 100
@@ -69,16 +69,6 @@ _FIELDS: dict[str, str] = {
 
 # A stored push template: (name, version or None) -> its content, or None if there is none
 TemplateLookup = Callable[[str, str | None], dict[str, Any] | None]
-
-
-class BadRequestException(EmulatorError):
-    code = "BadRequestException"
-    status = 400
-
-
-class NotFoundException(EmulatorError):
-    code = "NotFoundException"
-    status = 404
 
 
 def _check_raw_content(value: Any, where: str) -> None:
