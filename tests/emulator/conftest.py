@@ -1,8 +1,9 @@
 """Fixtures of the emulator conformance suite: one server per module, reset before each test,
 and CHANNELS: one row per template type (boto3 names and two valid bodies).
 
-Clients are real boto3 ``pinpoint`` clients with ``endpoint_url`` (fake credentials come from
-tests/conftest.py) and retries disabled, so every request reaches the emulator exactly once.
+Clients are real boto3 clients (``pinpoint``, and through ``client_of`` ``sesv2`` and
+``pinpoint-sms-voice-v2``) with ``endpoint_url`` (fake credentials come from tests/conftest.py)
+and retries disabled, so every request reaches the emulator exactly once.
 """
 
 from __future__ import annotations
@@ -116,8 +117,19 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_t
 _SESSION = boto3.session.Session()  # loading the service model once keeps clients cheap
 
 
-def make_client(url: str, region: str = "us-east-1", config: Config = NO_RETRIES) -> Any:
-    return _SESSION.client("pinpoint", endpoint_url=url, region_name=region, config=config)
+def make_client(url: str, region: str = "us-east-1", config: Config = NO_RETRIES,
+                service: str = "pinpoint") -> Any:
+    return _SESSION.client(service, endpoint_url=url, region_name=region, config=config)
+
+
+def get_url(url: str) -> tuple[int, dict[str, str], bytes]:
+    """GET ``url`` without a signature: (status, headers, body), errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
 
 
 def control(url: str, path: str, payload: dict[str, Any] | None = None,
@@ -153,7 +165,8 @@ def module_client(server: EmulatorServer) -> Any:
 def client(server: EmulatorServer, module_client: Any) -> Iterator[Any]:
     """A pinpoint client against a freshly reset emulator with no faults."""
     server.configure(fail_rate=0.0, drop_rate=0.0, lost_answer_rate=0.0, latency_ms=0, seed=None,
-                     fail_statuses=[429, 500], max_body_bytes=10 * 1024 * 1024)
+                     fail_statuses=[429, 500], max_body_bytes=10 * 1024 * 1024,
+                     ses_throttle=False, unverified_senders=[])
     server.reset()
     yield module_client
 
@@ -188,5 +201,41 @@ def all_channels() -> list[Channel]:
 
 @pytest.fixture
 def client_for() -> Any:
-    """``client_for(url)``: a pinpoint client (no retries) for an emulator at ``url``."""
-    return lambda url: make_client(url)
+    """``client_for(url, service="pinpoint", config=NO_RETRIES)``: a client of ``service`` for
+    an emulator at ``url``."""
+    return lambda url, service="pinpoint", config=NO_RETRIES: make_client(
+        url, config=config, service=service)
+
+
+@pytest.fixture(scope="module")
+def _module_clients(server: EmulatorServer) -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def client_of(server: EmulatorServer, client: Any, _module_clients: dict[str, Any]) -> Any:
+    """``client_of(service)``: a boto3 client of ``service`` ("sesv2", "pinpoint-sms-voice-v2"
+    ...) for the module's server, freshly reset like ``client``."""
+    def make(service: str) -> Any:
+        if service not in _module_clients:
+            _module_clients[service] = make_client(server.url, service=service)
+        return _module_clients[service]
+
+    return make
+
+
+@pytest.fixture
+def outbox(server: EmulatorServer) -> Any:
+    """``outbox(query="")``: the messages of ``GET /_ptk/outbox?query``, newest first."""
+    def read(query: str = "") -> list[dict[str, Any]]:
+        status, _, body = get_url(server.url + "/_ptk/outbox" + (f"?{query}" if query else ""))
+        assert status == 200, body
+        return list(json.loads(body)["messages"])
+
+    return read
+
+
+@pytest.fixture
+def download() -> Any:
+    """``download(url)``: GET without a signature -> (status, headers, body bytes)."""
+    return get_url

@@ -34,7 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "activate": ("toolkit.cli.activate", "Set the active version of one template channel."),
     "rollback": ("toolkit.cli.rollback", "Activate the previous version ptk published."),
     "pull": ("toolkit.cli.pull", "Import remote templates into folders."),
-    "emulator": ("toolkit.cli.emulator", "Local Pinpoint template API for offline CI."),
+    "emulator": ("toolkit.cli.emulator", "Local Pinpoint, SES v2 and End User Messaging APIs "
+                                         "with an outbox, for offline CI."),
 }
 
 

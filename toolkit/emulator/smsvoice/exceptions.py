@@ -29,15 +29,16 @@ class ValidationException(SmsVoiceError):
     status = 400
 
     def __init__(self, message: str, *, field: str | None = None,
-                 reason: str = "FIELD_VALIDATION_FAILED") -> None:
+                 reason: str = "FIELD_VALIDATION_FAILED", problem: str | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.field = field
+        self.problem = problem or message
 
     def members(self) -> dict[str, Any]:
         body: dict[str, Any] = {"Reason": self.reason}
         if self.field is not None:
-            body["Fields"] = [{"Name": self.field, "Message": self.message}]
+            body["Fields"] = [{"Name": self.field, "Message": self.problem}]
         return body
 
 

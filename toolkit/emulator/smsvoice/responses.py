@@ -35,7 +35,8 @@ def _body(request: Request) -> dict[str, Any]:
         field = exc.path.split(".", 1)[1] if "." in exc.path else exc.path
         reason = "MISSING_PARAMETER" if exc.problem == "required field is missing" \
             else "FIELD_VALIDATION_FAILED"
-        raise ValidationException(str(exc), field=field, reason=reason) from exc
+        raise ValidationException(str(exc), field=field, reason=reason,
+                                  problem=exc.problem) from exc
     return data
 
 
