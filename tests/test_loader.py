@@ -243,9 +243,38 @@ def test_json_nested_too_deeply_is_a_finding_not_a_crash(write_tree, tmp_path: P
                          "fixtures/f.json": '{"Attributes": ' + deep + "}"})
     found = sorted((f.code, f.location.path, f.message) for f in load(tmp_path).findings)
     assert found == [
-        ("S001", "fixtures/f.json", "invalid JSON: nested too deeply to read"),
-        ("S001", "templates/t/sms.json", "invalid JSON: nested too deeply to read"),
+        ("S001", "fixtures/f.json", "invalid JSON: nested more than 64 levels deep"),
+        ("S001", "templates/t/sms.json", "invalid JSON: nested more than 64 levels deep"),
     ]
+
+
+def _nested(levels: int) -> str:
+    """A JSON value of ``levels`` nested objects (the brackets in its strings do not
+    count)."""
+    return '{"a": "[[{{", "b": ' * levels + '"x"' + "}" * levels
+
+
+@pytest.mark.parametrize("depth", [65, 300, 900, 5000])
+def test_json_deeper_than_the_limit_is_located_at_the_first_bracket_too_many(
+        write_tree, tmp_path: Path, depth: int) -> None:
+    """Deep but parseable JSON used to reach the schema check, the renderer and the preview
+    and run them out of stack (a RecursionError, exit 4) or vanish from lint."""
+    manifest = '{\n  "DefaultSubstitutions": ' + _nested(depth - 1) + "\n}\n"
+    write_tree(tmp_path, {"templates/t/sms.json": manifest, "templates/t/sms.txt": "x",
+                          "fixtures/f.json": '{"Attributes": ' + _nested(depth - 1) + "}"})
+    found = {f.location.path: f for f in load(tmp_path).findings}
+    assert set(found) == {"templates/t/sms.json", "fixtures/f.json"}
+    sms = found["templates/t/sms.json"]
+    assert sms.code == "S001" and sms.message == "invalid JSON: nested more than 64 levels deep"
+    offset = manifest.index("{", 1) + len('{"a": "[[{{", "b": ') * 63
+    assert (sms.location.line, sms.location.column) == (2, offset - manifest.index("\n"))
+    assert "flatten" in sms.hint
+
+
+def test_json_as_deep_as_the_limit_loads(write_tree, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/t/sms.json": '{"DefaultSubstitutions": ' + _nested(63)
+                          + "}", "templates/t/sms.txt": "x"})
+    assert load(tmp_path).findings == ()
 
 
 def test_unknown_key_and_wrong_type(write_tree, tmp_path: Path) -> None:

@@ -251,11 +251,38 @@ def _reject_constant(name: str) -> Any:
     raise _NotJson(name)
 
 
+# Levels of nesting a manifest or fixture may have. They need about six (a fixture's
+# EndpointResponse > User > UserAttributes > name > list); deeper JSON is refused before it
+# is parsed, so nothing downstream (schema validation, rendering, the preview) can run out
+# of stack on it. The emulator refuses request bodies deeper than the same 64 levels.
+MAX_JSON_DEPTH = 64
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> int | None:
+    """The offset of the first ``[`` or ``{`` that opens level ``limit + 1`` of JSON
+    ``text``; None when it nests at most ``limit`` levels. One pass, no recursion; brackets
+    inside strings do not count."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in _NESTING.finditer(text):
+        first = match.group(0)[0]
+        if first in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif first in "]}":
+            depth -= 1
+    return None
+
+
 def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None, Finding | None]:
     """Parse a JSON file; an S001 finding with line:column on a syntax error, and on what
     Python's json module would let through but the API cannot take: ``NaN``/``Infinity``,
-    a key given twice in one object (the first value would be lost silently) and a lone
-    surrogate escape such as ``"\\ud800"`` (not encodable as UTF-8)."""
+    a key given twice in one object (the first value would be lost silently), a lone
+    surrogate escape such as ``"\\ud800"`` (not encodable as UTF-8), and JSON nested more
+    than ``MAX_JSON_DEPTH`` levels."""
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -273,15 +300,18 @@ def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None
         return None, None, _finding(file.rel, "S001", "invalid-json", f"invalid JSON: {message}",
                                     hint, line=line, column=column, pointer=pointer, **who)
 
+    deep = too_deep(file.text)
+    if deep is not None:
+        line, column = Positions(file.text).line_col(deep)
+        return invalid(f"nested more than {MAX_JSON_DEPTH} levels deep",
+                       "flatten the structure: manifests and fixtures need only a few levels "
+                       "of nesting", line, column)
     try:
         data = json.loads(file.text, object_pairs_hook=pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         return invalid(exc.msg, "fix the JSON syntax at this line and column "
                                 "(a missing comma or quote, or a trailing comma?)",
                        exc.lineno, exc.colno)
-    except RecursionError:
-        return invalid("nested too deeply to read", "flatten the structure: manifests and "
-                       "fixtures need only a few levels of nesting")
     except _NotJson as exc:
         offset = max(file.text.find(str(exc)), 0)
         line, column = Positions(file.text).line_col(offset)

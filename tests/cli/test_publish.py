@@ -388,3 +388,4 @@ def test_pull_does_not_write_through_a_template_folder_linked_outside(repo, serv
     assert "invalid   welcome/email: not written: the template folder is a symbolic link" in out
     assert list(outside.iterdir()) == []
     assert (fresh / "templates" / "promo" / "push.json").is_file()
+

@@ -89,3 +89,16 @@ def test_user_tags_leave_out_ptk_and_aws_keys() -> None:
     diff = tag_diff(remote, {"team": "c"}, old_label="r", new_label="l")
     assert "-owner=b" in diff and "-team=a" in diff and "+team=c" in diff and "aws" not in diff
     assert tag_diff(remote, {"owner": "b", "team": "a"}, old_label="r", new_label="l") == ""
+
+
+def test_a_remote_default_substitutions_nested_too_deeply_is_compared_as_a_string() -> None:
+    """Someone stored a deeply nested DefaultSubstitutions string in the console: it stays
+    the string it is (so it differs from anything ptk publishes), instead of being parsed
+    until Python runs out of stack."""
+    deep = '{"a": ' * 5000 + '"x"' + "}" * 5000
+    assert canonical_content({"Body": "hi", "DefaultSubstitutions": deep}) == {
+        "Body": "hi", "DefaultSubstitutions": deep}
+    assert content_digest({"Body": "hi", "DefaultSubstitutions": deep})
+    shallow = '{"a": {"b": "x"}}'
+    assert canonical_content({"DefaultSubstitutions": shallow}) == {
+        "DefaultSubstitutions": {"a": {"b": "x"}}}

@@ -18,7 +18,6 @@ the templates); small runs stay in-process, where start-up dominates.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -321,67 +320,11 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
     return tuple(finalize(found, selection, files))
 
 
-def load_repository_safely(config: Config, names: list[str] | None) -> Repository:
-    """``loader.load_repository``, except that a JSON file nested too deeply for Python's
-    parser becomes an S001 finding for that file instead of stopping the run."""
-    from toolkit.loader import load_repository
-
-    try:
-        return load_repository(config, names)
-    except RecursionError:
-        pass
-    from toolkit.loader import display_path, load_fixture, load_template, template_folders
-
-    templates: list[Template] = []
-    findings: list[Finding] = []
-    wanted = set(names) if names is not None else None
-
-    def too_deep(folder: Path, template: str | None) -> None:
-        for path in sorted(folder.rglob("*.json")):
-            try:
-                json.loads(path.read_text(encoding="utf-8-sig"))
-            except RecursionError:
-                findings.append(Finding(
-                    Location(display_path(path, config.root)), "S001", "invalid-json",
-                    "error", "JSON nested too deeply to read", template=template,
-                    hint="flatten the structure (fixtures and manifests need only a few "
-                         "levels)"))
-            except (OSError, ValueError):
-                continue
-
-    for folder in template_folders(config):
-        if wanted is not None and folder.name not in wanted:
-            continue
-        try:
-            template, problems = load_template(folder, config)
-        except RecursionError:
-            too_deep(folder, folder.name)
-            continue
-        findings.extend(problems)
-        if template is not None:
-            templates.append(template)
-    fixtures = []
-    if config.fixtures_dir.is_dir():
-        for path in sorted(config.fixtures_dir.glob("*.json")):
-            try:
-                fixture, problems = load_fixture(path, config)
-            except RecursionError:
-                too_deep_file = path.parent
-                before = len(findings)
-                too_deep(too_deep_file, None)
-                findings[before:] = [f for f in findings[before:]
-                                     if f.location.path == display_path(path, config.root)]
-                continue
-            findings.extend(problems)
-            if fixture is not None:
-                fixtures.append(fixture)
-    return Repository(root=str(config.root), templates=tuple(templates),
-                      fixtures=tuple(fixtures), findings=tuple(sorted(findings)))
-
-
 def _lint_names(config: Config, names: list[str] | None, selection: Selection
                 ) -> list[Finding]:
-    repo = load_repository_safely(config, names)
+    from toolkit.loader import load_repository
+
+    repo = load_repository(config, names)
     files = Files(repo.root)
     wanted = set(names) if names is not None else {t.name for t in repo.templates} | {
         f.template for f in repo.findings if f.template}

@@ -36,6 +36,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from toolkit.loader import too_deep
+
 DIGEST_TAG = "ptk:digest"
 VERSIONS_TAG = "ptk:versions"
 PENDING_TAG = "ptk:pending"
@@ -58,11 +60,11 @@ def canonical_content(body: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in body.items():
         if key in SERVER_FIELDS or value is None:
             continue
-        if key == "DefaultSubstitutions" and isinstance(value, str):
+        if key == "DefaultSubstitutions" and isinstance(value, str) and too_deep(value) is None:
             try:
                 value = json.loads(value)
             except ValueError:
-                pass  # not JSON: compared as the string it is
+                pass  # not JSON (or nested too deeply): compared as the string it is
         out[key] = _drop_none(value)
     return out
 
