@@ -2,10 +2,11 @@
 //
 // Rules this file keeps:
 // - every text from a template or fixture is inserted with textContent (never innerHTML);
-// - the email HTML is only ever shown inside <iframe sandbox=""> from /api/email, which has
-//   its own strict Content-Security-Policy;
-// - live reload: one long poll on /api/events; when the epoch changes, the current view is
-//   fetched again and updated in place (channel, fixture and scroll position stay).
+// - the email HTML is only ever shown inside <iframe sandbox=""> (no script runs there), with
+//   its own strict Content-Security-Policy: see "the email frame" below;
+// - live reload: one long poll on /api/events (pollLoop); the event carries the change for the
+//   view open here (liveAnswer), which is then updated in place (channel, fixture and scroll
+//   position stay); other views are fetched again.
 "use strict";
 
 (function () {
@@ -200,7 +201,8 @@
 
   // ---- template page ----------------------------------------------------------------------
 
-  async function showTemplate(fromReload) {
+  // `answer`: the /api/render answer when the caller has it already (a live-reload event).
+  async function showTemplate(fromReload, answer) {
     const route = state.route;
     const url = `/api/render?template=${encodeURIComponent(route.template)}&channel=${encodeURIComponent(route.channel)}` +
       `&fixture=${encodeURIComponent(route.fixture)}`;
@@ -211,7 +213,7 @@
       setRoute({ ...route, channel }, false);
       return showTemplate(fromReload);
     }
-    const { data } = await getJSON(url);
+    const { data } = answer ? { data: answer } : await getJSON(url);
     if (route !== state.route) return; // the user moved on meanwhile
     if (!route.fixture && data.fixture) setRoute({ ...route, fixture: data.fixture }, false);
     $("index-view").hidden = true;
@@ -272,9 +274,7 @@
     $("template-description").hidden = true;
     renderOverlay(null, false);
     state.last = null;
-    const stage = $("stage");
-    delete stage.dataset.key;
-    replaceChildren(stage, [el("div", { class: "empty" }, [
+    showInStage([el("div", { class: "empty" }, [
       el("h2", { text: "Template not found" }),
       el("p", { text: message || `no template '${name}' in this repository` }),
       el("p", { class: "small muted", text: "If you just renamed or moved it, it comes back here by itself when its folder does." }),
@@ -338,9 +338,7 @@
   }
 
   function showPlaceholder(text) {
-    const stage = $("stage");
-    delete stage.dataset.key; // the next render mounts its panel afresh
-    replaceChildren(stage, [el("div", { class: "empty", text })]);
+    showInStage([el("div", { class: "empty", text })]);
   }
 
   function renderOverlay(error, hasRender, templateGone) {
@@ -433,21 +431,36 @@
 
   // ---- the stage: one renderer per channel ------------------------------------------------
 
+  // The stage holds two panels: the email's, mounted once and then kept (hidden while another
+  // channel is shown), so that its frame lives as long as the page; and one for everything else.
   function renderStage(data) {
-    const stage = $("stage");
-    const key = `${data.template}|${data.channel}`;
     if (data.channel === "email") {
-      if (stage.dataset.key !== key) {
-        replaceChildren(stage, mountEmail());
-        stage.dataset.key = key;
-      }
+      showEmailPanel();
       updateEmail(data);
       return;
     }
-    stage.dataset.key = key;
     const render = { sms: renderSms, push: renderPush, voice: renderVoice, inapp: renderInapp }[data.channel];
-    if (render) replaceChildren(stage, render(data.view, data));
+    if (render) showInStage(render(data.view, data));
     else showPlaceholder("Unknown channel.");
+  }
+
+  function stagePanel() {
+    let panel = $("stage-panel");
+    if (!panel) $("stage").append(panel = el("div", { id: "stage-panel" }));
+    return panel;
+  }
+
+  function showInStage(children) {
+    if (email.panel) email.panel.hidden = true;
+    const panel = stagePanel();
+    panel.hidden = false;
+    replaceChildren(panel, children);
+  }
+
+  function showEmailPanel() {
+    if (!email.panel) $("stage").prepend(email.panel = el("div", { id: "email-panel" }, mountEmail()));
+    email.panel.hidden = false;
+    stagePanel().hidden = true;
   }
 
   function segmented(name, options, current, onChange) {
@@ -467,7 +480,7 @@
       })));
   }
 
-  // email: a fixed skeleton (so the iframe is never re-created), updated in place
+  // email: a fixed skeleton (so the frame is never re-created), updated in place
   const email = {};
 
   function mountEmail() {
@@ -475,8 +488,8 @@
     email.preheader = el("div", { class: "inbox-preheader" });
     email.preheaderSource = el("div", { class: "muted small" });
     email.frame = el("iframe", {
-      id: "email-frame", title: "Email HTML (sandboxed)", sandbox: "", referrerpolicy: "no-referrer",
-      loading: "eager",
+      id: "email-frame", title: "Email HTML (sandboxed)", sandbox: EMAIL_SANDBOX, referrerpolicy: "no-referrer",
+      loading: "eager", on: { load: onFrameLoad },
     });
     email.resizer = el("div", {
       class: "frame-resizer", role: "separator", tabindex: "0", "aria-orientation": "vertical",
@@ -529,45 +542,98 @@
     ];
   }
 
-  // The frame's address names the exact HTML (digest) and colour scheme, so it only reloads
-  // when one of them changed.
-  function setFrameSource() {
-    const data = email.data;
-    if (!data || !data.view.has_html) return;
-    // always name the scheme, so the email's own dark styles never follow the viewer's system
-    // (inverted = light styles, then inverted, as Gmail does)
-    const scheme = state.emailTheme === "dark" ? "&scheme=dark" : "&scheme=light";
-    const src = `/api/email?template=${encodeURIComponent(data.template)}&fixture=${encodeURIComponent(data.fixture)}` +
-      `&v=${data.view.html_digest}${scheme}`;
-    if (email.frame.getAttribute("src") !== src) email.frame.setAttribute("src", src);
+  // ---- the email frame: updated in place ---------------------------------------------------
+  //
+  // #email-frame is <iframe sandbox="allow-same-origin">: nothing of the email ever runs in it
+  // (no allow-scripts, and its document's Content-Security-Policy names no script source), but
+  // its document has the page's origin, so that this script can change it. It loads an email
+  // once (/api/email?…&frame=1); after that, each new HTML (a save, another fixture or colour
+  // scheme) is parsed with the frame's own DOMParser (so under the frame's policy) and the
+  // frame's document is changed in place to match it (morphDocument, in morph.js): no new
+  // document and no request when the live-reload event brings the HTML (liveAnswer); the
+  // frame keeps its scroll position. The frame loads afresh only when it cannot be changed
+  // in place: the first time, after a link was followed in it, or for another doctype.
+  const EMAIL_SANDBOX = "allow-same-origin"; // never with allow-scripts
+  const emailFrame = {
+    shown: null, // {address, digest, scheme, template} of the email shown, or on its way
+    loading: false, // the frame is loading an address of its own (not to be changed meanwhile)
+    source: null, // {address, html}: the last HTML text the page had (the Source view)
+  };
+
+  // always name the scheme, so the email's own dark styles never follow the viewer's system
+  // (inverted = light styles, then inverted, as Gmail does)
+  function emailScheme() {
+    return state.emailTheme === "dark" ? "dark" : "light";
   }
 
-  // The live-reload event names the new HTML digest of the emails the server re-rendered:
-  // point the frame at it at once, while the rest of the page is fetched.
-  function startFrameEarly(details) {
-    const data = email.data;
-    const route = state.route;
-    if (!data || route.view !== "template" || route.channel !== "email" || data.template !== route.template) return;
-    const next = (details.versions || {})[`${data.template}|email|${data.fixture}`];
-    if (!next || !next.html_digest || next.html_digest === data.view.html_digest) return;
-    if (data.error) return; // an error answer keeps the last good frame; let refresh decide
-    email.data = { ...data, view: { ...data.view, html_digest: next.html_digest } };
-    setFrameSource();
+  // The email alone, naming its HTML digest and scheme: what "Open in new tab" opens.
+  function emailWanted(template, fixture, digest, scheme) {
+    const address = `/api/email?template=${encodeURIComponent(template)}&fixture=${encodeURIComponent(fixture)}` +
+      `&v=${digest}&scheme=${scheme}`;
+    return { address, digest, scheme, template };
   }
 
-  // The rendered HtmlPart as text (fetched from the frame's own address, shown as text).
+  // The frame's document when this script may change it: an email of ours, fully there.
+  function frameDocument() {
+    const doc = email.frame.contentDocument; // null when a followed link left our origin
+    if (!doc || emailFrame.loading || doc.location.pathname !== "/api/email") return null;
+    return doc;
+  }
+
+  function loadFrame(wanted) {
+    emailFrame.loading = true;
+    email.frame.setAttribute("src", `${wanted.address}&frame=1`);
+  }
+
+  function onFrameLoad() {
+    const doc = email.frame.contentDocument;
+    if (!emailFrame.loading || !doc || doc.location.pathname !== "/api/email") return;
+    emailFrame.loading = false;
+    email.frame.dataset.shown = emailFrame.shown.address;
+  }
+
+  // Show the email `wanted` (see emailWanted) in the frame. `html`: its HTML when the page has
+  // it already (a live-reload event); else it is fetched, or the frame loads it itself.
+  async function showEmail(wanted, html) {
+    const before = emailFrame.shown;
+    if (before && before.address === wanted.address) return;
+    emailFrame.shown = wanted;
+    if (html === undefined && frameDocument()) {
+      const response = await fetch(wanted.address, { cache: "no-store" });
+      html = response.ok ? await response.text() : undefined;
+      if (emailFrame.shown !== wanted) return; // another email was asked for meanwhile
+    }
+    const doc = html === undefined ? null : frameDocument();
+    if (!doc || !morphDocument(doc, new doc.defaultView.DOMParser().parseFromString(html, "text/html"))) {
+      loadFrame(wanted);
+      return;
+    }
+    if (before && before.template !== wanted.template) doc.scrollingElement.scrollTo(0, 0);
+    emailFrame.source = { address: wanted.address, html };
+    email.frame.dataset.shown = wanted.address;
+    if (state.emailView === "source") loadSource();
+  }
+
+  // The Source view: the HTML the frame shows, as text (fetched if the frame loaded it itself).
   async function loadSource() {
-    const src = email.frame.getAttribute("src");
-    if (!src || email.sourceOf === src) return;
-    email.sourceOf = src;
-    const response = await fetch(src, { cache: "no-store" });
-    if (email.sourceOf === src) email.source.textContent = await response.text();
+    const shown = emailFrame.shown;
+    if (!shown) return;
+    if (!emailFrame.source || emailFrame.source.address !== shown.address) {
+      const response = await fetch(shown.address, { cache: "no-store" });
+      const html = await response.text();
+      if (emailFrame.shown !== shown) return;
+      emailFrame.source = { address: shown.address, html };
+    }
+    email.source.textContent = emailFrame.source.html;
   }
 
   function applyEmailView() {
-    setFrameSource();
-    const src = email.frame.getAttribute("src");
-    if (src) email.openLink.setAttribute("href", src);
+    const data = email.data;
+    if (data && data.view.has_html) {
+      const wanted = emailWanted(data.template, data.fixture, data.view.html_digest, emailScheme());
+      email.openLink.setAttribute("href", wanted.address);
+      showEmail(wanted);
+    }
     email.openLink.hidden = email.widthLabel.hidden = state.emailView !== "html" || !email.hasHtml;
     email.copyButton.hidden = state.emailView === "html";
     email.copyButton.textContent = state.emailView === "text" ? "Copy text" : "Copy HTML";
@@ -598,7 +664,6 @@
     email.text.textContent = view.text === null || view.text === undefined ? "(no TextPart)" : view.text;
     email.hasHtml = view.has_html;
     email.data = data;
-    setFrameSource();
     const ratio = Math.min(1, view.html_bytes / (view.gmail_clip_bytes * 1.25));
     email.sizeFill.style.width = `${(ratio * 100).toFixed(1)}%`;
     email.sizeFill.classList.toggle("over", view.clipped);
@@ -953,9 +1018,10 @@
     ]);
   }
 
-  async function refresh(fromReload) {
+  // `update`: what the live-reload event carried for the view open here, if anything.
+  async function refresh(fromReload, update) {
     try {
-      if (state.route.view === "template") await showTemplate(fromReload);
+      if (state.route.view === "template") await showTemplate(fromReload, liveAnswer(update));
       else await showIndex();
     } catch (err) {
       setLive("down", "error");
@@ -980,12 +1046,42 @@
     });
   }
 
+  // What the long poll tells the server about the view open here, so that the event can carry
+  // the change for it (see live_update in toolkit/serve/api.py): the template, channel and
+  // fixture, and for email the colour scheme and the HTML digest the frame shows.
+  function liveQuery() {
+    const route = state.route;
+    if (route.view !== "template" || !route.channel) return "";
+    const query = new URLSearchParams({ template: route.template, channel: route.channel });
+    if (route.fixture) query.set("fixture", route.fixture);
+    if (route.channel === "email") {
+      query.set("scheme", emailScheme());
+      const shown = emailFrame.shown;
+      if (shown && shown.scheme === emailScheme()) query.set("have", shown.digest);
+    }
+    return `&${query}`;
+  }
+
+  // The /api/render answer an event carried, when it is for the view open now; its email HTML
+  // goes into the frame at once, before the rest of the page is updated. (null: fetch the view)
+  function liveAnswer(update) {
+    const route = state.route;
+    const answer = update && update.render;
+    if (!answer || route.view !== "template" || answer.template !== route.template ||
+        answer.channel !== route.channel || (route.fixture && answer.fixture !== route.fixture)) return null;
+    const html = update.email;
+    if (html && email.frame && html.scheme === emailScheme()) {
+      showEmail(emailWanted(answer.template, answer.fixture, html.digest, html.scheme), html.html);
+    }
+    return answer;
+  }
+
   async function pollLoop() {
     for (;;) {
       await whenVisible();
       pollAbort = new AbortController();
       try {
-        const since = state.epoch === null ? "" : `?since=${state.epoch}`;
+        const since = state.epoch === null ? "" : `?since=${state.epoch}${liveQuery()}`;
         const response = await fetch(`/api/events${since}`, { cache: "no-store", signal: pollAbort.signal });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const data = await response.json();
@@ -998,8 +1094,7 @@
         state.epoch = data.epoch;
         setLive("up", "live");
         if (changed) {
-          startFrameEarly(data.details || {});
-          await refresh(true);
+          await refresh(true, data.update);
           setLive("up", `updated ${new Date().toLocaleTimeString()}`);
         }
       } catch (err) {

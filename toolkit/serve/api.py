@@ -30,12 +30,18 @@ from toolkit.model import Channel, Finding, Fixture, Repository, Template
 from toolkit.serve.server import Response, error_response, json_response
 from toolkit.serve.views import channel_view, digest, with_color_scheme
 
-# The sandboxed email frame: no script at all, no same-origin, no forms, no plugins; images,
-# styles and fonts may come from anywhere (as in a mail client). The response itself also
-# carries the CSP `sandbox` directive, so it stays sandboxed even when opened directly.
-EMAIL_CSP = ("default-src 'none'; img-src http: https: data: cid:; "
-             "style-src 'unsafe-inline' http: https:; font-src http: https: data:; "
-             "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox")
+# What an email may load, as in a mail client: images, styles and fonts from anywhere; nothing
+# else (no script, frame, object, form or <base>).
+EMAIL_SOURCES = ("default-src 'none'; img-src http: https: data: cid:; "
+                 "style-src 'unsafe-inline' http: https:; font-src http: https: data:; "
+                 "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+# The email alone (/api/email: "Open in new tab"): no script at all, no same-origin, no forms,
+# no plugins. The CSP `sandbox` directive keeps it sandboxed even when opened directly.
+EMAIL_CSP = f"{EMAIL_SOURCES}; sandbox"
+# The email in the page's frame (/api/email?frame=1, in <iframe sandbox="allow-same-origin">):
+# sandboxed the same way, no script at all, but of the page's origin, so that the page's own
+# script can update the document in place on a change (see preview/app.js, the email frame).
+EMAIL_FRAME_CSP = f"{EMAIL_SOURCES}; sandbox allow-same-origin"
 IGNORED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", ".mypy_cache",
                              ".pytest_cache", ".tox", ".hg"})
 RECENT_KEYS = 8  # how many recently viewed (template, channel, fixture) to re-render on a change
@@ -496,6 +502,27 @@ class PreviewApp:
                 return entry.html
             return self._last_html.get(key)
 
+    def live_update(self, query: Mapping[str, str]) -> dict[str, Any] | None:
+        """What a live-reload event carries to the page that waits with ``query``: for its
+        (template, channel, fixture) the /api/render answer, and for email the HTML in the
+        page's colour scheme (``scheme``) unless its frame shows it already (``have`` = the
+        html_digest shown). So the page shows a change without asking again. None when the
+        page shows no template."""
+        template, channel, fixture = self._key(query)
+        if not template or not channel:
+            return None
+        answer = self.render(template, channel, fixture)
+        update: dict[str, Any] = {"render": answer}
+        view = answer.get("view")
+        if (channel == "email" and view and view["has_html"]
+                and view["html_digest"] != query.get("have")):
+            html = self.email_html(template, fixture)
+            if html is not None:
+                scheme = "dark" if query.get("scheme") == "dark" else "light"
+                update["email"] = {"digest": view["html_digest"], "scheme": scheme,
+                                   "html": with_color_scheme(html, scheme)}
+        return update
+
     def recent_versions(self) -> dict[str, dict[str, str]]:
         """"template|channel|fixture" -> the version (and email HTML digest) of the current
         render of each recently viewed key, sent with the live-reload event so a page can
@@ -571,11 +598,12 @@ class PreviewApp:
             html = self.email_html(template, fixture) if template else None
             if html is not None and query.get("scheme") in {"dark", "light"}:
                 html = with_color_scheme(html, query["scheme"])
+            policy = EMAIL_FRAME_CSP if query.get("frame") == "1" else EMAIL_CSP
             if html is None:
                 return Response(404, b"", "text/html; charset=utf-8",
-                                {"Content-Security-Policy": EMAIL_CSP})
+                                {"Content-Security-Policy": policy})
             return Response(200, html.encode("utf-8"), "text/html; charset=utf-8",
-                            {"Content-Security-Policy": EMAIL_CSP})
+                            {"Content-Security-Policy": policy})
         return None
 
     def _key(self, query: Mapping[str, str]) -> tuple[str, str, str]:

@@ -2,7 +2,8 @@
 
     app      = PreviewApp(...)                  # loads, renders, lints; answers /api/...
     reload   = ReloadState()                    # epoch counter behind /api/events
-    server   = PreviewServer(static_root=UI, handler=app.handle, reload=reload, ...)
+    server   = PreviewServer(static_root=UI, handler=app.handle, reload=reload,
+                             live_update=app.live_update, ...)
     watcher  = Watcher(folders, on_change)      # on_change: app.rebuild(paths) -> reload.bump()
 
 The HTTP server and the watcher each run on their own thread; the caller's thread only
@@ -40,7 +41,8 @@ class Preview:
         self.reload = ReloadState()
         self.server = PreviewServer(static_root=ui_folder(), handler=self.app.handle,
                                     reload=self.reload, host=host, port=port,
-                                    long_poll_seconds=long_poll_seconds)
+                                    long_poll_seconds=long_poll_seconds,
+                                    live_update=self.app.live_update)
         recursive, flat = self.app.watch_folders()
         self.watcher = Watcher(recursive, self._on_change, quiet=quiet, flat_folders=flat)
         self.rebuilds = 0

@@ -3,7 +3,9 @@
 The server knows nothing of templates. It is given
 - ``static_root``: a folder whose files are served as they are (the browser UI);
 - ``handler(path, query) -> Response | None``: answers every other ``/api/...`` request;
-- ``reload``: the :class:`~toolkit.serve.reload.ReloadState` behind ``GET /api/events``.
+- ``reload``: the :class:`~toolkit.serve.reload.ReloadState` behind ``GET /api/events``;
+- ``live_update(query) -> dict | None`` (optional): what a live-reload event carries for the
+  page that asked (the page's own view of the change, so it needs no second request).
 
 Safety rules, applied to every request before anything else:
 - the ``Host`` header must name the address the server is bound to (or, for a loopback
@@ -75,6 +77,7 @@ def error_response(status: int, message: str) -> Response:
 
 
 Handler = Callable[[str, Mapping[str, str]], "Response | None"]
+LiveUpdate = Callable[[Mapping[str, str]], "dict[str, Any] | None"]
 
 
 def is_loopback(host: str) -> bool:
@@ -281,10 +284,12 @@ class PreviewServer:
 
     def __init__(self, *, static_root: Path, handler: Handler, reload: ReloadState,
                  host: str = "127.0.0.1", port: int = 0,
-                 long_poll_seconds: float = LONG_POLL_SECONDS) -> None:
+                 long_poll_seconds: float = LONG_POLL_SECONDS,
+                 live_update: LiveUpdate | None = None) -> None:
         self.static_root = Path(static_root)
         self.handler = handler
         self.reload = reload
+        self.live_update = live_update
         self.long_poll_seconds = long_poll_seconds
         self._httpd = _HTTPServer((host, port), _RequestHandler, self)
         self.host = host
@@ -319,14 +324,25 @@ class PreviewServer:
     # --- the two built-in routes --------------------------------------------------------
 
     def events(self, query: Mapping[str, str]) -> Response:
-        """Long-poll: wait until the epoch differs from ``since`` (or a timeout), answer it."""
+        """Long-poll: wait until the epoch differs from ``since`` (or a timeout), answer it,
+        with ``update``: what ``live_update`` gives for the rest of the query (the page's view
+        of the change), when the epoch moved."""
         try:
             since = int(query.get("since", "-1"))
         except ValueError:
             return error_response(400, "since must be an integer epoch")
         epoch = self.reload.wait(since, self.long_poll_seconds) if since >= 0 else self.reload.current
-        return json_response({"epoch": epoch.number, "changed": list(epoch.changed),
-                              "closed": epoch.closed, "details": dict(epoch.details)})
+        answer: dict[str, Any] = {"epoch": epoch.number, "changed": list(epoch.changed),
+                                  "closed": epoch.closed, "details": dict(epoch.details)}
+        if since >= 0 and epoch.number != since and not epoch.closed and self.live_update:
+            try:
+                update = self.live_update(query)
+            except Exception:  # noqa: BLE001 - the page can still fetch the change itself
+                log.exception("could not build the live update for %s", dict(query))
+                update = None
+            if update is not None:
+                answer["update"] = update
+        return json_response(answer)
 
     def static(self, url_path: str) -> Response:
         if url_path in {"", "/"}:
