@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from toolkit.serve import views
 from toolkit.serve.views import (
     GMAIL_CLIP_BYTES,
     VOICE_WORDS_PER_MINUTE,
@@ -24,6 +27,30 @@ def test_preheader_is_the_hidden_block_when_there_is_one() -> None:
 def test_preheader_falls_back_to_the_first_body_text() -> None:
     html = "<html><head><title>Ignored</title></head><body><h1>Hello  Ana</h1><p>Welcome</p></body></html>"
     assert preheader(html) == {"text": "Hello Ana Welcome", "source": "first body text"}
+
+
+def test_preheader_stops_parsing_after_the_hidden_preheader(monkeypatch: pytest.MonkeyPatch) -> None:
+    fed: list[str] = []
+    real_feed = views._PreheaderParser.feed
+    monkeypatch.setattr(views._PreheaderParser, "feed",
+                        lambda self, data: (fed.append(data), real_feed(self, data)))
+    body = "<table><tr><td>Row</td></tr></table>" * 5000  # about 180 KB after the preheader
+    html = f'<html><body><div style="display:none">Early preview text</div>{body}</body></html>'
+    assert preheader(html) == {"text": "Early preview text", "source": "hidden preheader"}
+    assert sum(map(len, fed)) < 10_000
+
+
+@pytest.mark.parametrize("html", [
+    '<html><head><style>div{}</style></head><body><p>Visible first</p>'
+    '<div style="display: none">Hidden &amp; later</div></body></html>',
+    '<body><h1>Only  visible</h1><p>text</p></body>',
+    '<body>one<!-- a comment -->two<br>three &amp; four</body>',
+    '<body><div style="mso-hide:all;display:none">Split <b>across</b> tags</div></body>',
+])
+def test_preheader_is_the_same_when_parsed_in_small_pieces(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = preheader(html)
+    monkeypatch.setattr(views, "PREHEADER_CHUNK", 3)  # pieces that split tags and entities
+    assert preheader(html) == whole and whole["text"]
 
 
 def test_email_view_size_and_gmail_clip() -> None:
