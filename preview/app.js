@@ -553,7 +553,7 @@
   // document and no request when the live-reload event brings the HTML (liveAnswer); the
   // frame keeps its scroll position. The frame loads afresh only when it cannot be changed
   // in place: the first time, after a link was followed in it, or for another doctype.
-  const EMAIL_SANDBOX = "allow-same-origin"; // never with allow-scripts
+  const EMAIL_SANDBOX = "allow-same-origin"; // and nothing else: no script may run in it
   const emailFrame = {
     shown: null, // {address, digest, scheme, template} of the email shown, or on its way
     loading: false, // the frame is loading an address of its own (not to be changed meanwhile)

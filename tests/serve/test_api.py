@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import toolkit.render
-from toolkit.serve.api import EMAIL_CSP, NO_FIXTURE, PreviewApp
+from toolkit.serve.api import EMAIL_CSP, EMAIL_FRAME_CSP, NO_FIXTURE, PreviewApp
 
 BUNDLED = {
     "appointment-reminder": ["sms", "voice"],
@@ -65,6 +65,46 @@ def test_email_view_and_sandboxed_html_endpoint(app: PreviewApp) -> None:
     assert response.headers["Content-Security-Policy"] == EMAIL_CSP
     assert "sandbox" in EMAIL_CSP and "script-src" not in EMAIL_CSP
     assert len(response.body) == view["html_bytes"]
+    # the page's own frame: the same HTML and sources, sandboxed without scripts, but of the
+    # page's origin (the page updates it in place)
+    framed = app.handle("/api/email", {"template": "welcome", "fixture": "full-profile", "frame": "1"})
+    assert framed.body == response.body
+    policy = framed.headers["Content-Security-Policy"]
+    assert policy == EMAIL_FRAME_CSP and policy.endswith("; sandbox allow-same-origin")
+    assert "script-src" not in policy and "allow-scripts" not in policy
+    assert policy.removesuffix(" allow-same-origin") == EMAIL_CSP
+
+
+def test_the_live_update_carries_the_render_and_the_email_html(app: PreviewApp, bundled_copy: Path) -> None:
+    query = {"template": "welcome", "channel": "email", "fixture": "full-profile", "scheme": "light"}
+    update = app.live_update(query)
+    assert update["render"] == app.render("welcome", "email", "full-profile")
+    email = update["email"]
+    html = app.handle("/api/email", {"template": "welcome", "fixture": "full-profile"}).body.decode()
+    assert email == {"digest": update["render"]["view"]["html_digest"], "scheme": "light", "html": html}
+    # the page has that HTML already: it is not sent again
+    assert "email" not in app.live_update({**query, "have": email["digest"]})
+    dark = app.live_update({**query, "scheme": "dark"})["email"]
+    assert dark["scheme"] == "dark" and dark["html"] == app.handle(
+        "/api/email", {"template": "welcome", "fixture": "full-profile", "scheme": "dark"}).body.decode()
+    # other channels: the render only; no template: nothing
+    assert set(app.live_update({**query, "channel": "sms"})) == {"render"}
+    assert app.live_update({"channel": "email"}) is None
+    # the default fixture, as /api/render picks it
+    assert app.live_update({"template": "welcome", "channel": "sms"})["render"]["fixture"] == "full-profile"
+
+
+def test_a_broken_email_keeps_the_last_good_html_in_the_live_update(app: PreviewApp, bundled_copy: Path) -> None:
+    query = {"template": "welcome", "channel": "email", "fixture": "full-profile", "scheme": "light"}
+    good = app.live_update(query)
+    mjml = bundled_copy / "templates" / "welcome" / "email.mjml"
+    mjml.write_text(mjml.read_text(encoding="utf-8").replace("{{", "{{#if", 1), encoding="utf-8")
+    assert _rebuild(app, mjml)
+    broken = app.live_update({**query, "have": good["email"]["digest"]})
+    assert broken["render"]["error"] and broken["render"]["stale"] is True
+    assert broken["render"]["view"]["html_digest"] == good["email"]["digest"]
+    assert "email" not in broken  # the frame keeps what it shows: the last good HTML
+    assert app.live_update(query)["email"] == good["email"]  # a page without it gets that
 
 
 def test_fixture_choice_changes_the_render_and_missing_variables(app: PreviewApp) -> None:

@@ -148,7 +148,7 @@ def test_saving_a_file_updates_the_page_in_place(page, preview: Preview, repo: P
 def test_email_frame_is_sandboxed_and_follows_mjml_edits(page, preview: Preview, repo: Path, restore) -> None:
     page.goto(preview.url + "#/t/welcome?channel=email&fixture=full-profile")
     frame_element = page.locator("#email-frame")
-    assert frame_element.get_attribute("sandbox") == ""
+    assert frame_element.get_attribute("sandbox") == "allow-same-origin"  # no allow-scripts
     frame = page.frame_locator("#email-frame")
     expect()(frame.locator("body")).to_contain_text("Fernwood")
     mjml = repo / "templates" / "welcome" / "email.mjml"
@@ -161,7 +161,7 @@ def test_email_frame_is_sandboxed_and_follows_mjml_edits(page, preview: Preview,
     page.locator('.segmented button[data-value="mobile"]').click()
     assert page.locator(".frame-box").evaluate("e => e.getBoundingClientRect().width") <= 377
     page.locator('.segmented button[data-value="dark"]').click()
-    assert "scheme=dark" in frame_element.get_attribute("src")
+    expect()(frame_element).to_have_attribute("data-shown", re.compile(r"scheme=dark"))
     expect()(frame.locator("body")).to_contain_text(marker)
     page.locator('.segmented button[data-value="text"]').click()
     expect()(page.locator(".textpart").first).to_be_visible()
@@ -252,7 +252,7 @@ def test_the_address_keeps_the_email_view_settings_across_a_reload(page, preview
     page.reload()
     expect()(page.locator('.segmented button[data-value="mobile"]')).to_have_attribute("aria-pressed", "true")
     expect()(page.locator('.segmented button[data-value="dark"]')).to_have_attribute("aria-pressed", "true")
-    assert "scheme=dark" in page.locator("#email-frame").get_attribute("src")
+    expect()(page.locator("#email-frame")).to_have_attribute("data-shown", re.compile(r"scheme=dark"))
     assert page.locator(".frame-box").evaluate("e => e.getBoundingClientRect().width") <= 377
     # an address typed in (or from history) sets the buttons too, on the page already open
     page.evaluate("location.hash = '#/t/welcome?channel=email&fixture=full-profile&scheme=invert'")
@@ -470,7 +470,8 @@ def test_copy_buttons_and_the_email_in_a_tab_of_its_own(browser, preview: Previe
         link = tab.locator(".open-link")
         expect()(link).to_be_visible()
         href = link.get_attribute("href")
-        assert href == tab.locator("#email-frame").get_attribute("src") and href.startswith("/api/email?")
+        expect()(tab.locator("#email-frame")).to_have_attribute("data-shown", href)  # the same email
+        assert href.startswith("/api/email?") and "frame=" not in href  # alone, in its own sandbox
         with context.expect_page() as opened:
             link.click()
         email_tab = opened.value
@@ -504,3 +505,165 @@ def test_the_email_frame_can_be_dragged_to_another_width(page, preview: Preview)
     page.locator('.segmented button[data-value="desktop"]').click()  # a preset undoes the drag
     assert page.locator(".frame-box").bounding_box()["width"] == box["width"]
 
+
+# --- the email frame, changed in place (issue 17) --------------------------------------------
+
+FRAME_DOCUMENT = "document.getElementById('email-frame').contentDocument"
+
+
+def open_email(page, preview: Preview, template: str = "welcome") -> None:
+    page.goto(preview.url + f"#/t/{template}?channel=email&fixture=full-profile")
+    expect()(page.frame_locator("#email-frame").locator("body")).to_contain_text("Fernwood")
+    expect()(page.locator("#email-frame")).to_have_attribute("data-shown", re.compile(r"^/api/email\?"))
+    page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument = true")  # gone if the frame loads anew
+
+
+def with_section(mjml: Path, text: str) -> str:
+    return mjml.read_text(encoding="utf-8").replace(
+        "</mj-body>", f"<mj-section><mj-column><mj-text>{text}</mj-text></mj-column></mj-section></mj-body>", 1)
+
+
+def test_a_save_changes_the_email_in_place_with_no_request_and_keeps_both_scroll_positions(
+        page, preview: Preview, repo: Path, restore) -> None:
+    page.set_viewport_size({"width": 1280, "height": 500})
+    open_email(page, preview)
+    page.evaluate(f"window.scrollTo(0, 150); {FRAME_DOCUMENT}.scrollingElement.scrollTo(0, 400)")
+    page.evaluate("performance.clearResourceTimings()")
+    mjml = repo / "templates" / "welcome" / "email.mjml"
+    atomic_save(mjml, with_section(mjml, "Changed in place"))
+    expect()(page.frame_locator("#email-frame").locator("body")).to_contain_text("Changed in place")
+    assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is True  # no new document
+    assert page.evaluate(f"{FRAME_DOCUMENT}.scrollingElement.scrollTop") == 400
+    assert page.evaluate("window.scrollY") == 150
+    # the event brought the render and the HTML: no request for either
+    asked = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [url for url in asked if "/api/email" in url or "/api/render" in url], asked
+    # what the page says about the email follows too
+    expect()(page.locator("#email-frame")).to_have_attribute(
+        "data-shown", re.compile("v=" + page.evaluate("fetch('/api/render?template=welcome&channel=email"
+                                                      "&fixture=full-profile').then(r => r.json())")
+                                 ["view"]["html_digest"]))
+
+
+def test_a_broken_email_keeps_the_last_good_one_in_the_frame(page, preview: Preview, repo: Path, restore) -> None:
+    open_email(page, preview)
+    frame = page.frame_locator("#email-frame")
+    shown = page.locator("#email-frame").get_attribute("data-shown")
+    mjml = repo / "templates" / "welcome" / "email.mjml"
+    good = mjml.read_text(encoding="utf-8")
+    atomic_save(mjml, with_section(mjml, "Never shown {{#if User}}"))  # unclosed block
+    expect()(page.locator("#overlay")).to_be_visible()
+    expect()(page.locator("#overlay-where")).to_contain_text("templates/welcome/email.mjml")
+    expect()(frame.locator("body")).to_contain_text("Fernwood")  # the last good email stays
+    assert "Never shown" not in frame.locator("body").inner_text()
+    assert page.locator("#email-frame").get_attribute("data-shown") == shown
+    mjml.write_text(good, encoding="utf-8")
+    atomic_save(mjml, with_section(mjml, "Fixed again"))
+    expect()(page.locator("#overlay")).to_be_hidden()
+    expect()(frame.locator("body")).to_contain_text("Fixed again")
+    assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is True
+
+
+def test_no_script_of_an_email_changed_in_place_runs_and_its_csp_still_applies(
+        page, preview: Preview, repo: Path) -> None:
+    from toolkit.serve.api import EMAIL_FRAME_CSP
+
+    policies: list[str] = []
+    page.on("response", lambda r: policies.append(r.headers.get("content-security-policy", ""))
+            if "frame=1" in r.url else None)
+    email = repo / "templates" / "order-shipped" / "email.html"
+    original = email.read_text(encoding="utf-8")
+    run = "document.documentElement.setAttribute('data-ran', 'yes'); parent.document.body.setAttribute('data-pwned', 'yes')"
+    hostile = (f'<script>{run}</script><img src="data:," onerror="{run}"><svg onload="{run}"></svg>'
+               f'<a id="js-link" href="javascript:{run}">a link</a><iframe src="/"></iframe>'
+               '<object data="/api/templates"></object><p>Hostile marker</p>')
+    try:
+        open_email(page, preview, "order-shipped")
+        assert policies == [EMAIL_FRAME_CSP]
+        atomic_save(email, original.replace("</body>", hostile + "</body>", 1))
+        frame = page.frame_locator("#email-frame")
+        expect()(frame.locator("body")).to_contain_text("Hostile marker")
+        assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is True  # changed in place
+        frame.locator("#js-link").click()
+        page.wait_for_timeout(300)
+        assert page.evaluate(f"{FRAME_DOCUMENT}.documentElement.getAttribute('data-ran')") is None
+        assert page.evaluate("document.body.getAttribute('data-pwned')") is None
+        # the email's policy governs what was inserted: no frame, no object
+        loaded = [f.url for f in page.frames if f.url.startswith(preview.url)]
+        assert loaded == [page.url, preview.url + page.locator("#email-frame").get_attribute("src")[1:]]
+        refused = [p for p in page.problems if "Content Security Policy" in p]
+        assert any("frame" in p and "default-src 'none'" in p for p in refused), page.problems
+        assert all("default-src 'none'" in p for p in refused), refused  # the email's policy
+    finally:
+        page.problems.clear()  # the refusals above are expected
+        email.write_text(original, encoding="utf-8")
+
+
+def test_an_email_with_another_doctype_is_loaded_afresh(page, preview: Preview, repo: Path) -> None:
+    email = repo / "templates" / "order-shipped" / "email.html"
+    original = email.read_text(encoding="utf-8")
+    assert original.startswith("<!doctype html>")
+    try:
+        open_email(page, preview, "order-shipped")
+        assert page.evaluate(f"{FRAME_DOCUMENT}.compatMode") == "CSS1Compat"
+        quirky = original.removeprefix("<!doctype html>")  # no doctype: quirks mode, as in mail clients
+        atomic_save(email, quirky.replace("</body>", "<p>Quirks marker</p></body>", 1))
+        expect()(page.frame_locator("#email-frame").locator("body")).to_contain_text("Quirks marker")
+        assert page.evaluate(f"{FRAME_DOCUMENT}.compatMode") == "BackCompat"
+        assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is None  # a new document
+        page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument = true")
+        atomic_save(email, quirky.replace("</body>", "<p>Second quirks marker</p></body>", 1))
+        expect()(page.frame_locator("#email-frame").locator("body")).to_contain_text("Second quirks marker")
+        assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is True  # same doctype: in place
+    finally:
+        email.write_text(original, encoding="utf-8")
+
+
+def test_fixture_and_scheme_switches_change_the_email_in_place(page, preview: Preview) -> None:
+    open_email(page, preview)
+    page.evaluate(f"{FRAME_DOCUMENT}.scrollingElement.scrollTo(0, 300)")
+    body = page.frame_locator("#email-frame").locator("body")
+    page.select_option("#fixture-select", "minimal")
+    expect()(page.locator("#email-frame")).to_have_attribute("data-shown", re.compile(r"fixture=minimal"))
+    expect()(body).not_to_contain_text("Maya")  # full-profile's first name
+    page.locator('.segmented button[data-value="dark"]').click()
+    expect()(page.locator("#email-frame")).to_have_attribute("data-shown", re.compile(r"fixture=minimal.*scheme=dark"))
+    assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is True
+    assert page.evaluate(f"{FRAME_DOCUMENT}.scrollingElement.scrollTop") == 300  # compare at the same place
+
+
+def test_morph_document_changes_only_what_differs(page, preview: Preview) -> None:
+    page.goto(preview.url)
+    result = page.evaluate("""() => {
+      const parse = (html) => new DOMParser().parseFromString(html, "text/html");
+      const page = (head, body) => `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
+      const before = page("<title>T</title>", '<p id="a">one</p><p>two</p><div class="keep">three <b>x</b></div>');
+      const check = (after) => {
+        const live = parse(before);
+        const nodes = { a: live.getElementById("a"), p: live.querySelectorAll("p")[1], div: live.querySelector("div"),
+          text: live.querySelectorAll("p")[1].firstChild, title: live.querySelector("title") };
+        const ok = morphDocument(live, parse(after));
+        const kept = Object.keys(nodes).filter((name) => live.contains(nodes[name]));
+        return { ok, equal: live.documentElement.isEqualNode(parse(after).documentElement), kept };
+      };
+      return {
+        // one section inserted: every other node stays
+        inserted: check(page("<title>T</title>", '<p id="a">one</p><section>new</section><p>two</p><div class="keep">three <b>x</b></div>')),
+        // one paragraph changed: the same element and text node, with the new text and attribute
+        changed: check(page("<title>T2</title>", '<p id="a">one</p><p title="t">two!</p><div class="keep">three <b>x</b></div>')),
+        // another id: another element
+        newId: check(page("<title>T</title>", '<p id="b">one</p><p>two</p><div class="keep">three <b>x</b></div>')),
+        removed: check(page("<title>T</title>", '<p id="a">one</p><div class="keep">three <b>x</b></div>')),
+        otherDoctype: (() => {
+          const live = parse(before);
+          return [morphDocument(live, parse("<html><body>no doctype: quirks mode</body></html>")),
+            live.documentElement.isEqualNode(parse(before).documentElement)];
+        })(),
+      };
+    }""")
+    everything = ["a", "p", "div", "text", "title"]
+    assert result["inserted"] == {"ok": True, "equal": True, "kept": everything}
+    assert result["changed"] == {"ok": True, "equal": True, "kept": everything}
+    assert result["newId"] == {"ok": True, "equal": True, "kept": ["p", "div", "text", "title"]}
+    assert result["removed"] == {"ok": True, "equal": True, "kept": ["a", "div", "title"]}
+    assert result["otherDoctype"] == [False, True]  # refused, and nothing changed

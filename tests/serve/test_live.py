@@ -50,6 +50,29 @@ def test_an_atomic_save_bumps_the_epoch_and_the_new_render_is_served(
     assert after["view"]["body"] != before["view"]["body"]
 
 
+def test_the_event_carries_the_new_email_for_the_page_that_waits(preview: Preview, bundled_copy: Path) -> None:
+    view = "template=welcome&channel=email&fixture=full-profile"
+    before = get_json(preview, f"/api/render?{view}")
+    epoch = get_json(preview, "/api/events")["epoch"]
+    result: dict[str, dict] = {}
+    waiting = threading.Thread(target=lambda: result.update(event=get_json(
+        preview, f"/api/events?since={epoch}&{view}&scheme=light&have={before['view']['html_digest']}")))
+    waiting.start()
+    mjml = bundled_copy / "templates" / "welcome" / "email.mjml"
+    atomic_save(mjml, mjml.read_text(encoding="utf-8").replace(
+        "</mj-body>", "<mj-section><mj-column><mj-text>Pushed with the event</mj-text>"
+        "</mj-column></mj-section></mj-body>", 1))
+    waiting.join(10)
+    update = result["event"]["update"]
+    # what the page would have asked for next, already in the event
+    assert update["render"] == get_json(preview, f"/api/render?{view}")
+    assert update["render"]["view"]["html_digest"] != before["view"]["html_digest"]
+    assert "Pushed with the event" in update["email"]["html"]
+    with urllib.request.urlopen(preview.url + "api/email?template=welcome&fixture=full-profile&scheme=light",
+                                timeout=10) as response:
+        assert update["email"]["html"] == response.read().decode("utf-8")
+
+
 def test_rapid_saves_are_debounced_into_few_rebuilds(preview: Preview, bundled_copy: Path) -> None:
     preview.watcher.quiet = 0.25  # the 15 saves below take far less than this
     sms = bundled_copy / "templates" / "welcome" / "sms.txt"

@@ -192,6 +192,34 @@ def test_events_return_at_once_when_the_client_is_behind(server: PreviewServer) 
     assert get(server, "/api/events?since=abc")[0] == 400
 
 
+def test_events_carry_the_live_update_for_the_query_once_the_epoch_moved(static_root: Path) -> None:
+    asked: list[dict[str, str]] = []
+
+    def live_update(query: Mapping[str, str]) -> dict[str, object] | None:
+        asked.append(dict(query))
+        if query.get("template") == "broken":
+            raise RuntimeError("bug in the builder")
+        return {"render": {"template": query.get("template")}} if query.get("template") else None
+
+    srv = PreviewServer(static_root=static_root, handler=_fake_handler, reload=ReloadState(),
+                        port=0, long_poll_seconds=5, live_update=live_update).start()
+    try:
+        epoch = srv.reload.current.number
+        first = json.loads(get(srv, "/api/events?template=welcome")[2])
+        assert "update" not in first and asked == []  # no `since`: the epoch only
+        srv.reload.bump(["templates/welcome/email.mjml"])
+        data = json.loads(get(srv, f"/api/events?since={epoch}&template=welcome&channel=email")[2])
+        assert data["update"] == {"render": {"template": "welcome"}}
+        assert asked[-1] == {"since": str(epoch), "template": "welcome", "channel": "email"}
+        assert "update" not in json.loads(get(srv, f"/api/events?since={epoch}")[2])  # None
+        # a failing builder costs the page its shortcut, not its event
+        status, _, body = get(srv, f"/api/events?since={epoch}&template=broken")
+        assert status == 200 and json.loads(body)["epoch"] == epoch + 1
+        assert "update" not in json.loads(body)
+    finally:
+        srv.stop()
+
+
 def test_stop_releases_long_polls_and_leaves_no_thread(static_root: Path) -> None:
     waiting = threading.Event()
 
