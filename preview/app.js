@@ -2,8 +2,8 @@
 //
 // Rules this file keeps:
 // - every text from a template or fixture is inserted with textContent (never innerHTML);
-// - the email HTML is only ever shown inside <iframe sandbox=""> (no script runs there), with
-//   its own strict Content-Security-Policy: see "the email frame" below;
+// - the email HTML is only ever shown inside <iframe sandbox="allow-same-origin"> (no script
+//   runs there), with its own strict Content-Security-Policy: see "the email frame" below;
 // - live reload: one long poll on /api/events (pollLoop); the event carries the change for the
 //   view open here (liveAnswer), which is then updated in place (channel, fixture and scroll
 //   position stay); other views are fetched again.
@@ -599,12 +599,16 @@
     if (before && before.address === wanted.address) return;
     emailFrame.shown = wanted;
     if (html === undefined && frameDocument()) {
-      const response = await fetch(wanted.address, { cache: "no-store" });
-      html = response.ok ? await response.text() : undefined;
+      try {
+        const response = await fetch(wanted.address, { cache: "no-store" });
+        if (response.ok) html = await response.text();
+      } catch (err) {
+        // the frame loads it itself below (and shows the browser's error if the server is gone)
+      }
       if (emailFrame.shown !== wanted) return; // another email was asked for meanwhile
     }
     const doc = html === undefined ? null : frameDocument();
-    if (!doc || !morphDocument(doc, new doc.defaultView.DOMParser().parseFromString(html, "text/html"))) {
+    if (!doc || !changeInPlace(doc, html)) {
       loadFrame(wanted);
       return;
     }
@@ -612,6 +616,17 @@
     emailFrame.source = { address: wanted.address, html };
     email.frame.dataset.shown = wanted.address;
     if (state.emailView === "source") loadSource();
+  }
+
+  // The email parsed by the frame's own DOMParser (so under the frame's policy), then the
+  // frame's document changed to match; false when it cannot be (another doctype, or a bug).
+  function changeInPlace(doc, html) {
+    try {
+      return morphDocument(doc, new doc.defaultView.DOMParser().parseFromString(html, "text/html"));
+    } catch (err) {
+      console.warn("ptk preview: the email frame is loaded afresh:", err);
+      return false;
+    }
   }
 
   // The Source view: the HTML the frame shows, as text (fetched if the frame loaded it itself).
