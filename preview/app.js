@@ -395,7 +395,7 @@
     replaceChildren($("missing"), missing.length
       ? el("ul", { class: "list" }, missing.map((m) => el("li", {}, [
         el("code", { class: "var", text: m.path }),
-        el("div", { class: "muted small", text: `${m.field} · ${m.where}` }),
+        el("div", { class: "muted small", text: `${m.field} · ${m.location}` }),
       ])))
       : el("p", { class: "muted small", text: "Every variable has a value with this fixture." }));
   }
@@ -412,7 +412,7 @@
         el("span", { class: "muted small", text: f.name }),
       ]),
       el("div", { class: "finding-message", text: f.message }),
-      el("div", { class: "muted small mono", text: f.where }),
+      el("div", { class: "muted small mono", text: f.location }),
       f.hint ? el("div", { class: "muted small", text: `Hint: ${f.hint}` }) : null,
     ])));
   }
@@ -423,7 +423,7 @@
     const { data } = await getJSON(url);
     if (route.template !== state.route.template) return;
     const findings = data.findings || [];
-    if (data.error) findings.unshift({ severity: "error", code: "lint", name: "linter failed", message: data.error, where: "" });
+    if (data.error) findings.unshift({ severity: "error", code: "lint", name: "linter failed", message: data.error, location: "" });
     $("lint-count").textContent = findings.length ? String(findings.length) : "";
     replaceChildren($("lint"), findings.length ? findingList(findings)
       : el("p", { class: "muted small", text: "No findings for this template, channel and fixture." }));

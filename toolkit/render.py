@@ -65,6 +65,22 @@ class Rendered:
     missing: tuple[MissingVar, ...] = field(default=())
 
 
+def missing_record(missing: MissingVar) -> dict[str, Any]:
+    """A missing variable as JSON (``ptk render --format json``, the preview API):
+    ``path``, ``field``, ``location`` (``file:line:column``) and ``guarded``."""
+    return {"path": missing.path, "field": missing.field, "location": str(missing.location),
+            "guarded": missing.guarded}
+
+
+def rendered_record(rendered: Rendered) -> dict[str, Any]:
+    """A render as JSON: ``template``, ``channel``, ``fixture``, the fields under their API
+    names (nested as the request body nests them: ``{"APNS": {"Title": ...}}``) and
+    ``missing`` (:func:`missing_record`)."""
+    return {"template": rendered.template, "channel": rendered.channel,
+            "fixture": rendered.fixture, **nest_fields(rendered.fields),
+            "missing": [missing_record(m) for m in rendered.missing]}
+
+
 # ---------------------------------------------------------------------------- context
 
 def build_context(channel: Channel, fixture: Fixture | None, dialect: Dialect | None = None

@@ -37,10 +37,13 @@ def test_json_records() -> None:
     records = json.loads(format_json(FINDINGS))
     assert records[0] == {
         "code": "L004", "name": "sms-multipart", "severity": "warning",
-        "path": "templates/welcome/sms.txt", "line": 1, "column": 1, "template": "welcome",
+        "path": "templates/welcome/sms.txt", "line": 1, "column": 1, "pointer": None,
+        "location": "templates/welcome/sms.txt:1:1", "template": "welcome",
         "channel": "sms", "fixture": "full-profile", "message": "rendered SMS is 2 parts",
         "hint": "shorten it"}
     assert records[1]["line"] is None
+    assert records[1]["pointer"] == "$.Subject"  # a schema finding keeps its JSON path
+    assert records[1]["location"] == "templates/x/email.json (at $.Subject)"
 
 
 def test_github_workflow_commands_escape_data_and_properties() -> None:

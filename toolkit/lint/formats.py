@@ -1,8 +1,8 @@
 """Output formats of ``ptk lint``: each turns the sorted findings into one string.
 
 ``text``    ``path:line:col: CODE [severity] message`` per finding, a hint line, a summary
-``json``    a list of objects (code, name, severity, path, line, column, template, channel,
-            fixture, message, hint)
+``json``    a list of objects (code, name, severity, path, line, column, pointer, location,
+            template, channel, fixture, message, hint): :func:`record`, also the preview's
 ``github``  GitHub Actions workflow commands (``::error file=...``), annotations on the PR
 ``sarif``   SARIF 2.1.0, for code-scanning uploads
 """
@@ -42,11 +42,14 @@ def rebase(findings: Sequence[Finding], prefix: str) -> list[Finding]:
 
 
 def record(finding: Finding) -> dict[str, Any]:
-    """One finding as a plain JSON object (the ``json`` format's items)."""
+    """One finding as a plain JSON object: the ``json`` format's items and the preview
+    API's findings. ``pointer`` is the JSON path inside the file (or None), ``location`` the
+    whole place as text (``file:line:column (at $.Path)``)."""
     loc = finding.location
     return {
         "code": finding.code, "name": finding.name, "severity": finding.severity,
-        "path": loc.path, "line": loc.line, "column": loc.column,
+        "path": loc.path, "line": loc.line, "column": loc.column, "pointer": loc.pointer,
+        "location": str(loc),
         "template": finding.template, "channel": finding.channel, "fixture": finding.fixture,
         "message": finding.message, "hint": finding.hint,
     }

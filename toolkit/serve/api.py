@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ConfigError, PtkError, RenderError
+from toolkit.errors import ConfigError, InputError, PtkError, RenderError
 from toolkit.model import Channel, Finding, Fixture, Repository, Template
 from toolkit.serve.server import Response, error_response, json_response
 from toolkit.serve.views import channel_view, digest, with_color_scheme
@@ -123,11 +123,10 @@ def code_frame(root: Path | None, path: str | None, line: int | None,
 
 
 def finding_info(f: Finding) -> dict[str, Any]:
-    return {"path": f.location.path, "line": f.location.line, "column": f.location.column,
-            "pointer": f.location.pointer, "code": f.code, "name": f.name,
-            "severity": f.severity, "message": f.message, "hint": f.hint,
-            "template": f.template, "channel": f.channel, "fixture": f.fixture,
-            "where": str(f.location)}
+    """A finding as the API sends it: the one JSON record of ``ptk lint --format json``."""
+    from toolkit.lint.formats import record
+
+    return record(f)
 
 
 def broken_config_file(start: Path | None, explicit: Path | None) -> Path | None:
@@ -332,18 +331,14 @@ class PreviewApp:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def _fixture(self, template: Template, name: str) -> Fixture | None:
-        repo = self._snapshot.repo
-        assert repo is not None
-        for fixture in repo.fixtures_for(template):
-            if fixture.name == name:
-                return fixture
-        return None
-
     def default_fixture(self, template: Template) -> str:
+        """The fixture a page shows first: the resolver's rule (``toolkit.resolve``), the
+        same as ``ptk render``'s."""
+        from toolkit.resolve import default_fixture
+
         repo = self._snapshot.repo
-        fixtures = repo.fixtures_for(template) if repo else ()
-        return fixtures[0].name if fixtures else NO_FIXTURE
+        chosen = default_fixture(repo.fixtures_for(template)) if repo else None
+        return chosen.name if chosen is not None else NO_FIXTURE
 
     def _findings_in(self, paths: set[str]) -> list[Finding]:
         repo = self._snapshot.repo
@@ -426,32 +421,15 @@ class PreviewApp:
         if repo is None:
             return None, {"message": "the repository could not be loaded", "path": None,
                           "line": None, "column": None, "hint": None}
-        folder = self._template_folder(template_name)
-        template = repo.template(template_name)
-        channel = template.channels.get(channel_name) if template else None
-        if channel is None:
-            # a template that failed to load, or a channel whose files are broken
-            prefix = folder + "/" + ("" if template is None else channel_name + ".")
-            broken = [f for f in repo.findings if f.severity == "error"
-                      and (f.location.path == folder or f.location.path.startswith(prefix))]
-            if broken:
-                return None, _finding_problem(broken[0])
-            what = f"template {template_name!r}" if template is None else \
-                f"channel {channel_name!r} of template {template_name!r}"
-            return None, {"message": f"no {what} in this repository", "path": None,
-                          "line": None, "column": None, "hint": None, "not_found": True}
-        fixture = None
-        if fixture_name != NO_FIXTURE:
-            fixture = self._fixture(template, fixture_name)  # type: ignore[arg-type]
-            if fixture is None:
-                broken = [f for f in repo.findings if f.severity == "error"
-                          and Path(f.location.path).stem == fixture_name
-                          and "fixtures" in Path(f.location.path).parts]
-                if broken:
-                    return None, _finding_problem(broken[0])
-                return None, {"message": f"no fixture {fixture_name!r} for {template_name!r}",
-                              "path": None, "line": None, "column": None, "hint": None,
-                              "not_found": True}
+        from toolkit.resolve import NotFound, resolve
+
+        try:
+            chosen = resolve(repo, template_name, channel_name, fixture_name)
+        except NotFound as exc:
+            return None, _not_found(exc, template_name)
+        except InputError as exc:  # the template, channel or fixture did not load
+            return None, _finding_problem(exc.problems[0]) if exc.problems else error_info(exc)
+        channel, fixture = chosen.channel, chosen.fixture
         broken = self._findings_in(set(channel.files))
         if broken:
             return None, _finding_problem(broken[0])
@@ -467,9 +445,9 @@ class PreviewApp:
     def _render_entry(self, channel: Channel, fixture: Fixture | None, key: Key) -> _Entry:
         config = self._snapshot.config
         entry = _Entry(channel, fixture)
-        from toolkit.render import render_channel
+        from toolkit.render import missing_record, render_channel
         try:
-            rendered = render_channel(channel, fixture, dialect=config.dialect)
+            rendered = render_channel(channel, fixture, dialect=config.dialect, root=config.root)
         except PtkError as exc:
             entry.error = error_info(exc, config.root)
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not take the preview down
@@ -487,8 +465,7 @@ class PreviewApp:
                 "view": channel_view(channel, rendered.fields, rendered.body),
                 "fields": dict(rendered.fields) if channel_name != "email" else {
                     k: v for k, v in rendered.fields.items() if k != "HtmlPart"},
-                "missing": [{"path": m.path, "field": m.field, "where": str(m.location)}
-                            for m in rendered.missing],
+                "missing": [missing_record(m) for m in rendered.missing],
                 "files": files,
                 "version": digest(repr(sorted(rendered.fields.items()))),
             }
@@ -654,9 +631,19 @@ def _description(channel: Channel) -> str | None:
 
 
 def _finding_problem(f: Finding) -> dict[str, Any]:
-    return {"message": f"{f.code} {f.message}", "path": f.location.path,
-            "line": f.location.line, "column": f.location.column, "hint": f.hint,
-            "pointer": f.location.pointer}
+    """The overlay's error for a finding that stops a render (from its JSON record)."""
+    info = finding_info(f)
+    return {"message": f"{f.code} {f.message}",
+            **{k: info[k] for k in ("path", "line", "column", "hint", "pointer")}}
+
+
+def _not_found(exc: Any, template: str) -> dict[str, Any]:
+    """The 404 problem for a template, channel or fixture that does not exist."""
+    what = {"template": f"no template {exc.name!r} in this repository",
+            "channel": f"no channel {exc.name!r} of template {template!r} in this repository",
+            "fixture": f"no fixture {exc.name!r} for {template!r}"}[exc.what]
+    return {"message": what, "path": None, "line": None, "column": None, "hint": None,
+            "not_found": True}
 
 
 def _finding_order(f: Finding) -> tuple[str, int, int, str, str]:
