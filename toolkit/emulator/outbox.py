@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.emulator.state import Store
 
-MAX_MESSAGES = 10_000
+MAX_MESSAGES = 1_000
 
 # channel -> the services whose sending operations produce it (for filters and docs)
 CHANNELS: dict[str, str] = {
@@ -58,11 +58,14 @@ class OutboxMessage:
     fields: dict[str, Any] = field(default_factory=dict)
     request: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, copy_content: bool = True) -> dict[str, Any]:
+        """The entry as JSON-ready data (``copy_content=False`` shares the fields and the
+        request, only to encode them at once)."""
+        fields, request = ((copy.deepcopy(self.fields), copy.deepcopy(self.request))
+                           if copy_content else (self.fields, self.request))
         return {"id": self.id, "time": self.time, "service": self.service,
                 "operation": self.operation, "channel": self.channel, "region": self.region,
-                "from": self.sender, "to": list(self.recipients),
-                **copy.deepcopy(self.fields), "request": copy.deepcopy(self.request)}
+                "from": self.sender, "to": list(self.recipients), **fields, "request": request}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutboxMessage:
@@ -172,7 +175,8 @@ class Outbox:
     def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
         """The messages oldest first, as JSON-ready data (the outbox's part of the file)."""
         with self._store.lock:
-            return {"messages": [message.to_json() for message in self._messages]}
+            return {"messages": [message.to_json(copy_content=copy_content)
+                                 for message in self._messages]}
 
     def load(self, data: Mapping[str, Any] | None) -> None:
         """Replace the messages with ``data`` (from ``to_state``; None: empty)."""

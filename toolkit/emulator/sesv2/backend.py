@@ -27,11 +27,10 @@ Rules, and where they come from (docs/emulator.md repeats them):
   Tag operations take template ARNs ``arn:aws:ses:REGION:ACCOUNT:template/NAME``; an ARN of
   any other SES resource is 404 (the emulator keeps none), a string that is no SES ARN 400.
 * Throttling (off unless the ``ses_throttle`` setting is on, ``ptk emulator --ses-throttle``):
-  the rates the
-  model documents per operation, one call per second for Create/Update/List/Delete and 50
-  for Get, and one ``SendEmail`` per second (the sandbox sending rate), each over a sliding
-  one-second window; a call over the rate is 429 ``TooManyRequestsException`` and changes
-  nothing.
+  the rates the model documents per operation, one call per second for Create/Update/List/
+  Delete and 50 for Get, and one ``SendEmail`` per second (the sandbox sending rate), each
+  over a sliding one-second window; a call over the rate is 429 ``TooManyRequestsException``
+  and changes nothing. Tag operations have no documented rate and are not throttled.
 * Templates are not kept per region or account: one emulator holds one set, whatever region
   the client signs for (ARNs carry the signing region).
 
@@ -59,7 +58,6 @@ from toolkit.emulator.sesv2.exceptions import LimitExceededException, MessageRej
 from toolkit.emulator.sesv2.exceptions import NotFoundException, TooManyRequestsException
 from toolkit.emulator.state import Store
 
-ACCOUNT_ID = "123456789012"
 SERVICE = "sesv2"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_TEMPLATE_BYTES = 500 * 1024
@@ -88,10 +86,6 @@ THROTTLED_RATES: dict[str, int] = {
     "GetEmailTemplate": 50,
     "SendEmail": 1,
 }
-
-
-def template_arn(region: str, name: str) -> str:
-    return f"arn:aws:ses:{region}:{ACCOUNT_ID}:template/{name}"
 
 
 def new_message_id() -> str:
@@ -444,9 +438,9 @@ class SesBackend:
           here: a header's name and value at most 996 characters together, ``EmailTags``
           names and values of 1 to 256 ASCII letters, digits, ``_`` and ``-``.
         * A stored template (name or ARN) must exist (404). ``TemplateData`` must be a JSON
-          object. Inline ``TemplateContent`` needs a subject and
-          may hold only simple substitutions (``{{name}}``): 400 "Template contains
-          unsupported operations" otherwise, as SES answers.
+          object. Inline ``TemplateContent`` needs a subject and may hold only simple
+          substitutions (``{{name}}``): 400 "Template contains unsupported operations"
+          otherwise, as SES answers.
         * Raw content must be valid base64 of a message with a header and a body separated
           by a blank line and no line over 1,000 characters: 400 ``MessageRejected``.
         * A sender in ``unverified_senders`` (its address, or its domain) is 400
