@@ -231,3 +231,9 @@ def test_state_file_keeps_templates_and_reset_clears_them(tmp_path: Path,
         emulator.reset()
         assert names(ses) == []
     assert json.loads(state.read_text())["services"]["sesv2"] == {"templates": []}
+
+
+def test_test_render_email_template_is_not_served(ses: Any) -> None:
+    ses.create_email_template(TemplateName="welcome", TemplateContent=CONTENT)
+    with pytest.raises(ses.exceptions.NotFoundException, match="No API resource"):
+        ses.test_render_email_template(TemplateName="welcome", TemplateData='{"name": "Ana"}')
