@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         record[label] = result
             if not args.check:
-                path.write_text("".join(json.dumps(r, ensure_ascii=True) + "\n"
+                path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
                                         for r in records), encoding="utf-8")
     if args.check:
         total = sum(len(records) for records in files.values()) * len(variants)
