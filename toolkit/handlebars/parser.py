@@ -183,6 +183,7 @@ class _Parser:
                              "a path is made of names separated by . or /")
         segments: list[tuple[str, str, str]] = []  # (part, token text, separator)
         separator = ""
+        spaced = False  # whitespace inside the path ({{upper .name}} reads as upper.name)
         while True:
             token = self.expect("ID", "a name after the separator",
                                 "a path cannot end with . or /, and a segment that is a number "
@@ -192,7 +193,10 @@ class _Parser:
             segments.append((part, text, separator))
             if self.peek().kind != "SEP":
                 break
-            separator = self.next().text
+            sep = self.next()
+            spaced = spaced or sep.pos != token.pos + len(token.raw) or \
+                self.peek().pos != sep.pos + 1
+            separator = sep.text
         data = data_token is not None
         original = "@" if data else ""
         parts: list[str] = []
@@ -211,9 +215,18 @@ class _Parser:
             else:
                 parts.append(part)
         line, column = self.loc(start)
+        written = ("@" if data else "") + "".join(sep + text for _, text, sep in segments)
         self.check_java_name("".join(sep + (text if text == part else "")
-                                     for part, text, sep in segments), line, column,
-                             ("@" if data else "") + "".join(sep + text for _, text, sep in segments))
+                                     for part, text, sep in segments), line, column, written)
+        if spaced:
+            self.java_reject(line, column, self.text[start.pos:self.peek().pos].rstrip(),
+                             "handlebars.java does not accept a space inside a path",
+                             f"{written} (how ptk and handlebars.js read it; an argument "
+                             "is written ./name)")
+        elif data and written.endswith(".."):
+            self.java_reject(line, column, written,
+                             "handlebars.java fails on an @ path that ends with ..",
+                             written[1:] if written != "@.." else "..")
         scoped = bool(_SCOPED.search(original))
         bare = (not data and depth == 0 and not literal and bool(parts)
                 and len(parts) == len(segments)
@@ -435,8 +448,7 @@ class _Parser:
                                      "handlebars.java does not accept ~ before ! in a comment",
                                      token.raw.replace("~", "", 1) + " (a ~ next to a comment "
                                      "is not portable: remove the whitespace around it)")
-                # handlebars.java reads a ~ anywhere in a comment as ~ on both sides
-                self.java_tag("~" in token.raw, "~" in token.raw)
+                self.java_tag(False, False)  # handlebars.java ignores ~ on a comment
             elif kind == "OPEN_PARTIAL":
                 self.partial(token, section)
                 self.java_tag(*_flags(token.raw, self.tokens[self.i - 1].raw))
