@@ -41,6 +41,9 @@ JAVA_WHITESPACE = ("\t\n\v\f\r\x1c\x1d\x1e\x1f \u1680\u2000\u2001\u2002\u2003\u2
 _JAVA_NAME = re.compile("[A-Za-z_$@:\u0001-\u0008\u000b\u000c\u000e-\u001e\u00c0-\u00ff"
                         "\u0410-\u044f][A-Za-z0-9_$@:./\\-\u0001-\u0008\u000b\u000c"
                         "\u000e-\u001e\u00c0-\u00ff\u0410-\u044f]*")
+# anything check_java_name may object to: one search for the common, clean case
+_JAVA_SUSPECT = re.compile("^[0-9-]|\\[\\]|[^A-Za-z0-9_$@:./\\-\u0001-\u0008\u000b\u000c"
+                           "\u000e-\u001e\u00c0-\u00ff\u0410-\u044f]")
 _JAVA_NAME_BAD = re.compile("[^A-Za-z0-9_$@:./\\-\u0001-\u0008\u000b\u000c\u000e-\u001e"
                             "\u00c0-\u00ff\u0410-\u044f]")
 
@@ -175,7 +178,8 @@ class _Parser:
             if text not in ("..", ".", "this") and text[0] != "[":  # the common case: {{name}}
                 self.i += 1
                 line, column = self.loc(first)
-                self.check_java_name(text, line, column)
+                if _JAVA_SUSPECT.search(text):
+                    self.check_java_name(text, line, column)
                 scoped = bool(_SCOPED.search(text))
                 return ast.PathExpression(line, column, text, text, (text,), False, 0, scoped, True)
         if first.kind != "ID":
@@ -240,7 +244,10 @@ class _Parser:
         raw = token.raw
         offset = 2 if raw[2] not in "~/ \t\n\r" else raw.index(text, 2)
         line, column = self.pos(token.pos + offset)
-        self.check_java_name(text, line, column)
+        # a simple path holds ID characters only; of those, handlebars.java rejects '?',
+        # non-ASCII ones outside its ranges, and a leading digit or '-'
+        if not text.isascii() or not text.isprintable() or "?" in text or text[0] in "0123456789-":
+            self.check_java_name(text, line, column)
         if "." not in text and "/" not in text:
             return ast.PathExpression(line, column, text, text, (text,), False, 0,
                                       "this" in text and bool(_SCOPED.search(text)), True)
@@ -275,18 +282,20 @@ class _Parser:
         the text just after)."""
         prev = self.java_prev
         if strip_left and prev is not None:
-            object.__setattr__(prev, "java_value", prev.java_value.rstrip(JAVA_WHITESPACE))
+            java = prev.java_value if prev.java_value is not None else prev.original
+            object.__setattr__(prev, "java_value", java.rstrip(JAVA_WHITESPACE))
         self.java_prev = None
         self.java_strip_next = strip_right
 
     def content(self, token: Token) -> ast.ContentStatement:
-        line, column = self.loc(token)
+        line, column = self.pos(token.pos)
         text = token.text
-        java = text.lstrip(JAVA_WHITESPACE) if self.java_strip_next else text
-        node = ast.ContentStatement(line, column, text, text, java)
+        node = ast.ContentStatement(line, column, text, text)
+        if self.java_strip_next:
+            object.__setattr__(node, "java_value", text.lstrip(JAVA_WHITESPACE))
+            self.java_strip_next = False
         self.java_prev = node
-        self.java_strip_next = False
-        if text.startswith("{{") and token.pos and self.text[token.pos - 1] == "\\":
+        if text[:2] == "{{" and token.pos and self.text[token.pos - 1] == "\\":
             self.java_escape(token)
         return node
 
@@ -432,8 +441,13 @@ class _Parser:
                 line, column = self.loc(token)
                 path = self.simple_path(token)
                 section.body.append(ast.MustacheStatement(line, column, path, (), None, True))
-                section.strips.append(_Strip(*_flags(token.raw, token.raw)))
-                self.java_tag(*_flags(token.raw, token.raw))
+                flags = _flags(token.raw, token.raw)
+                section.strips.append(_Strip(*flags))
+                if flags[0] or flags[1]:
+                    self.java_tag(*flags)
+                else:
+                    self.java_prev = None
+                    self.java_strip_next = False
             elif kind in ("OPEN", "OPEN_UNESCAPED"):
                 self.mustache(token, section)
                 self.java_tag(*_flags(token.raw, self.tokens[self.i - 1].raw))
@@ -608,8 +622,7 @@ class _Parser:
         while self.peek().kind == "CONTENT":
             content = self.next()
             line, column = self.loc(content)
-            body.append(ast.ContentStatement(line, column, content.text, content.text,
-                                             content.text))
+            body.append(ast.ContentStatement(line, column, content.text, content.text))
         end = self.peek()
         if end.kind != "END_RAW_BLOCK":
             raise self.error(end, "a raw block needs {{{{/name}}}}",
