@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import zip_longest
 from typing import Any
 
 from toolkit.handlebars import ast
@@ -179,13 +180,20 @@ def _compare(ctx: RenderedContext) -> list[Difference]:
     return found
 
 
-def _first_difference(ours: str, java: str) -> tuple[int, str, str]:
-    a, b = ours.split("\n"), java.split("\n")
+def _first_difference(ours: str, java: str, html: bool) -> tuple[int, str, str]:
+    """The first output line that differs (1-based, in ptk's output) and that line in
+    both; in HTML, lines are compared without their surrounding whitespace and blank lines
+    are skipped (a browser shows them the same)."""
+    a = list(enumerate(ours.split("\n"), 1))
+    b = list(enumerate(java.split("\n"), 1))
+    if html:
+        a = [(n, line.strip()) for n, line in a if line.strip()]
+        b = [(n, line.strip()) for n, line in b if line.strip()]
     for i in range(max(len(a), len(b))):
-        x = a[i] if i < len(a) else None
-        y = b[i] if i < len(b) else None
-        if x != y:
-            return i + 1, "" if x is None else x, "" if y is None else y
+        x = a[i] if i < len(a) else (a[-1][0] + 1 if a else 1, None)
+        y = b[i] if i < len(b) else (0, None)
+        if x[1] != y[1]:
+            return x[0], x[1] or "", y[1] or ""
     return 1, ours, java  # pragma: no cover - the texts differ
 
 
@@ -197,7 +205,8 @@ def _quote(text: str) -> str:
 
 def _describe(ctx: RenderedContext, field: str, text: str, other: str, ours: Any,
               java: Any) -> Difference:
-    line, a, b = _first_difference(text, other)
+    part = ctx.channel.part(field)
+    line, a, b = _first_difference(text, other, part is not None and part.html)
     changes: list[str] = []
     warning = False
     delta = len(other) - len(text)
@@ -223,17 +232,22 @@ def _describe(ctx: RenderedContext, field: str, text: str, other: str, ours: Any
         warning = True
         if not appears:
             changes.append("a value appears where ptk prints nothing")
-    whitespace = text.split() == other.split()
+    words = list(zip_longest(text.split(), other.split(), fillvalue=""))
+    whitespace = all(x == y for x, y in words)
+    number = False
     if whitespace:
         changes.append("line breaks and spaces only")
-    elif _JAVA_NUMBER.search(b) and not _JAVA_NUMBER.search(a):
-        changes.append("a number prints the Java way (1.0, 1.0E7)")
-    location, hint = _where_and_hint(ctx, field, outer, whitespace, b, a)
+    else:
+        x, y = next((x, y) for x, y in words if x != y)
+        number = bool(_JAVA_NUMBER.search(y)) and not _JAVA_NUMBER.search(x)
+        if number:
+            changes.append("a number prints the Java way (1.0, 1.0E7)")
+    location, hint = _where_and_hint(ctx, field, outer, whitespace, number)
     return Difference(field, line, a, b, tuple(changes), warning, location, hint)
 
 
 def _where_and_hint(ctx: RenderedContext, field: str, outer: list, whitespace: bool,
-                    java_line: str, ptk_line: str) -> tuple[Location, str]:
+                    number: bool) -> tuple[Location, str]:
     part = ctx.channel.part(field)
     if outer:
         o = outer[0]
@@ -248,7 +262,7 @@ def _where_and_hint(ctx: RenderedContext, field: str, outer: list, whitespace: b
                           "(love:{{#each x}}\n- {{this}}{{/each}}), or put ~ on both sides of "
                           "the tag ({{~#if x~}}), which removes the whitespace around it in "
                           "both engines")
-    if _JAVA_NUMBER.search(java_line) and not _JAVA_NUMBER.search(ptk_line):
+    if number:
         return (part.location if part is not None else ctx.location_of(field),
                 "store the value as text in the endpoint data, or print it through a "
                 "helper (round, floor)")
