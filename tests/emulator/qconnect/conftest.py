@@ -4,6 +4,7 @@ credentials from tests/conftest.py, retries off) against the module's emulator, 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -18,17 +19,7 @@ UNCHECKED = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_ti
 _SESSION = boto3.session.Session()
 
 EMAIL = {"email": {"subject": "Hi {{Attributes.Customer.FirstName}}",
-                   "body": {"html": {"content": "<p>Hello</p>"},
-                            "plainText": {"content": "Hello"}},
-                   "headers": [{"name": "List-Unsubscribe", "value": "<https://x.test/u>"}]}}
-SMS = {"sms": {"body": {"plainText": {"content": "Code {{Attributes.Customer.Attributes.code}}"}}}}
-PUSH = {"push": {"apns": {"title": "Sale", "body": {"content": "iOS"}, "action": "URL",
-                          "url": "https://x.test", "mediaUrl": "https://x.test/a.png"},
-                 "fcm": {"title": "Sale", "body": {"content": "Android"}, "action": "OPEN_APP",
-                         "rawContent": {"content": '{"notification": {}}'}},
-                 "adm": {"body": {"content": "Fire"}}, "baidu": {"body": {"content": "Baidu"}}}}
-DEFAULTS = {"customerProfileAttributes": {"firstName": "friend", "custom": {"code": "0000"}},
-            "agentAttributes": {"firstName": "Ana"}}
+                   "body": {"html": {"content": "<p>Hello</p>"}}}}
 
 
 def make_client(url: str, config: Config = NO_RETRIES, region: str = "us-east-1") -> Any:
@@ -69,3 +60,25 @@ def new_template(qc: Any, kb: str) -> Any:
                                             content=EMAIL if content is None else content, **more)
         return dict(answer["messageTemplate"])
     return create
+
+
+def _rewrite_body(client: Any, operation: str, change: Any) -> None:
+    def hook(request: Any, **_: Any) -> None:
+        data = change if isinstance(change, bytes) else json.dumps(
+            change(json.loads(request.data or b"{}"))).encode()
+        request.data = data
+        request.headers["Content-Length"] = str(len(data))
+
+    client.meta.events.register(f"before-sign.qconnect.{operation}", hook)
+
+
+@pytest.fixture
+def rewritten(qc: Any, server: EmulatorServer) -> Any:
+    """``rewritten(operation, change)``: a new unchecked client whose ``operation`` sends
+    ``change(body)`` (``change`` gets the decoded JSON body) or, when ``change`` is bytes,
+    those bytes: what botocore would never put on the wire."""
+    def make(operation: str, change: Any) -> Any:
+        client = make_client(server.url, UNCHECKED)
+        _rewrite_body(client, operation, change)
+        return client
+    return make

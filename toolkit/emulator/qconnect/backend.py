@@ -236,7 +236,9 @@ class Backend:
 
     def to_state(self, *, copy_content: bool = True) -> dict[str, Any]:
         """Every knowledge base and client token as JSON-ready data."""
-        share = (lambda value: copy.deepcopy(value)) if copy_content else (lambda value: value)
+        def share(value: Any) -> Any:
+            return copy.deepcopy(value) if copy_content else value
+
         with self._lock:
             bases = []
             for base in sorted(self._bases.values(), key=lambda b: b.id):
@@ -256,8 +258,8 @@ class Backend:
             return {"knowledgeBases": bases, "clientTokens": copy.deepcopy(self._tokens)}
 
     def load(self, data: Mapping[str, Any] | None) -> None:
-        """Replace the state with ``data`` (None: empty); KeyError, TypeError or ValueError
-        when it is damaged (nothing is replaced then)."""
+        """Replace the state with ``data`` (None: empty); AttributeError, KeyError, TypeError
+        or ValueError when it is damaged (nothing is replaced then)."""
         data = data or {"knowledgeBases": [], "clientTokens": {}}
         bases: dict[str, KnowledgeBase] = {}
         for item in data["knowledgeBases"]:

@@ -53,10 +53,10 @@ class MethodNotAllowedException(EmulatorError):
     status = 405
 
 
-class PayloadTooLargeException(EmulatorError):
+class RequestEntityTooLargeException(EmulatorError):
     """Not in the model: a body above ``max_body_bytes``."""
 
-    code = "PayloadTooLargeException"
+    code = "RequestEntityTooLargeException"
     status = 413
 
 
@@ -73,7 +73,7 @@ ERRORS: dict[str, type[EmulatorError]] = {
     "forbidden": AccessDeniedException,
     "not_found": ResourceNotFoundException,
     "method_not_allowed": MethodNotAllowedException,
-    "payload_too_large": PayloadTooLargeException,
+    "payload_too_large": RequestEntityTooLargeException,
     "throttled": ThrottlingException,
     "internal": InternalServerException,
 }

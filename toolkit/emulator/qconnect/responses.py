@@ -89,7 +89,7 @@ def _template_common(view: TemplateView, version: int | None = None) -> dict[str
                  "knowledgeBaseId": base.id, "name": template.name,
                  "channelSubtype": template.channel_subtype, "createdTime": template.created,
                  "lastModifiedTime": template.modified, "lastModifiedBy": LAST_MODIFIED_BY},
-                **template.metadata, tags=template.tags)
+                description=template.metadata.get("description"), tags=template.tags)
 
 
 def template_data(view: TemplateView) -> dict[str, Any]:
@@ -99,7 +99,8 @@ def template_data(view: TemplateView) -> dict[str, Any]:
     draft = version.draft if version else view.template.draft
     data = _template_common(view, version.number if version else None)
     source = draft.get("sourceConfiguration")
-    _set(data, content=draft.get("content"), language=draft.get("language"),
+    _set(data, groupingConfiguration=view.template.metadata.get("groupingConfiguration"),
+         content=draft.get("content"), language=draft.get("language"),
          defaultAttributes=draft.get("defaultAttributes"), sourceConfigurationSummary=source)
     data["messageTemplateContentSha256"] = version.sha if version else content_sha256(draft)
     if version is not None:
