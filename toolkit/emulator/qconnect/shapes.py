@@ -6,9 +6,11 @@ the shape of its JSON body (``body``: the input structure without the members th
 the path or the query string). ``SHAPES`` describes those shapes member by member, with the
 model's constraints (lengths, patterns, enums, required members, unions), in the format
 ``toolkit/emulator/shapes.py`` documents. Both copy the facts of the ``qconnect`` service model
-(API version 2020-10-19, botocore 1.44) that botocore ships; a test
-(tests/emulator/qconnect/test_shapes.py) compares them with botocore's model, so the emulator
-never loads botocore at run time.
+(API version 2020-10-19) of botocore ``MODEL_BOTOCORE``; a test
+(tests/emulator/qconnect/test_shapes.py) compares them with the installed botocore's model, so
+the emulator never loads botocore at run time. A newer botocore may add members, enum values
+or operations; the tables then stay a subset that still matches member for member (the
+emulator refuses what they lack until they are refreshed).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from toolkit.emulator.shapes import double, integer, list_of, long, map_of, string, structure
+
+MODEL_BOTOCORE = "1.44.8"  # the botocore version these tables were copied from
 
 _UUID = "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
 _ARN = rf"arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{{12}}:[a-z-]*?/{_UUID}(?:/{_UUID}){{0,2}}"
