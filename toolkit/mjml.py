@@ -2,26 +2,21 @@ r"""MJML -> HTML with MRML (the ``mrml`` package), deterministic, with located e
 
 ``mj-include`` paths are resolved relative to the folder of the file that includes them and
 read by ptk itself (:func:`read_includes`), so the loader knows every file an email depends
-on and a missing include is reported at the ``<mj-include>`` tag. MRML is then given those
-files through its in-memory loader and never touches the file system or the network.
+on and a missing include is reported at the ``<mj-include>`` tag. ptk splices them into the
+text MRML compiles (``toolkit.mjml_input``); MRML's own loader is off, so it never touches the
+file system or the network.
 
 MRML does not validate much (see docs/foundation.md): it accepts unknown attributes and copies
 unknown tags into the HTML. ptk checks the ``mj-*`` elements first: an unknown element
 (``<mj-texte>``) and an unclosed or mismatched tag are reported with their line and column,
 instead of MRML's silence or its position-less "unexpected end of stream".
 
-Where MRML's output differs from the reference compiler (npm ``mjml``), ptk corrects it at the
-shallowest depth that is exact (docs/mjml.md has the measurements):
-
-- **Line endings** are normalised before MRML (``\r\n`` and a lone ``\r`` become ``\n``, as
-  an HTML parser does): MRML rejects a carriage return between head elements.
-- **Images always get ``alt``**: MJML writes ``alt=""`` for ``mj-image``,
-  ``mj-carousel-image`` and ``mj-social-element`` without one; MRML writes no ``alt``. ptk
-  tells MRML the same default through an ``<mj-attributes>`` block put first in the head, so
-  the author's own ``mj-attributes``, ``mj-class`` and attributes still win.
-- **Attribute values** are written by MRML as Rust string literals (a newline becomes the two
-  characters ``\n``, ``"`` becomes ``\"``, ``\`` becomes ``\\``), which no option turns
-  off. ptk decodes them in the output (:func:`decode_attributes`), the exact inverse.
+Where MRML's output differs from the reference compiler (npm ``mjml``), ptk corrects it around
+MRML (docs/mjml.md has the measurements): ``toolkit.mjml_input`` prepares the text MRML gets
+(line endings, includes spliced in, ``alt=""`` defaults, npm's attribute precedence, a bare
+``0`` in paddings, Handlebars tokens set aside) with a map back to the author's files, and
+``toolkit.mjml_output`` corrects what only the output can say (MRML's escaping of attribute
+values, the tokens put back, the carousel's media query, table borders, image widths).
 
 MRML's parser warnings (an attribute an element does not take, a duplicate attribute) are
 returned with the file, line and column (:func:`compile_document`); lint reports them.
@@ -31,14 +26,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import mrml
 
+from toolkit import mjml_input, mjml_output
 from toolkit.errors import RenderError
+from toolkit.mjml_output import decode_attributes  # noqa: F401 - re-exported
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(
@@ -56,8 +52,7 @@ KNOWN_ELEMENTS = frozenset({
     "mj-social-element", "mj-spacer", "mj-table", "mj-text", "mj-wrapper",
 })
 # Elements whose content MJML treats as raw HTML: no mj-* tags are looked for inside them.
-_RAW = {"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-title", "mj-preview",
-        "mj-navbar-link", "mj-social-element", "mj-accordion-title", "mj-accordion-text"}
+_RAW = mjml_input.RAW
 
 
 # MRML recurses once per nested element and overflows its stack (the process dies with a
@@ -241,37 +236,6 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# MJML writes alt="" for these elements when the author gives no alt; MRML writes nothing.
-_ALT_DEFAULTS = ('<mj-attributes><mj-image alt="" /><mj-carousel-image alt="" />'
-                 '<mj-social-element alt="" /></mj-attributes>')
-_ALL_WITH_ALT = re.compile(r"<mj-all\b[^>]*\balt\s*=")
-
-
-def _alt_defaults(source: str) -> tuple[str, int, int]:
-    """``source`` with the alt defaults first in its head (a head is added when there is
-    none), the character offset where they went and their length (0 when not added)."""
-    if _ALL_WITH_ALT.search(source):  # <mj-all alt="..."> is the author's default
-        return source, 0, 0
-    root = None
-    for match in _TAG.finditer(source):
-        name = match.group(2)
-        if name is None or match.group(1):
-            continue
-        if name == "mjml" and root is None:
-            root = match
-        elif name == "mj-head" and not match.group(3).rstrip().endswith("/"):
-            at, text = match.end(), _ALT_DEFAULTS
-            break
-        elif name == "mj-body":
-            if root is None:
-                return source, 0, 0
-            at, text = root.end(), f"<mj-head>{_ALT_DEFAULTS}</mj-head>"
-            break
-    else:
-        return source, 0, 0
-    return source[:at] + text + source[at:], at, len(text)
-
-
 def compile_mjml(source: str, *, path: Path,
                  includes: tuple[Include, ...] | None = None) -> str:
     """Compile MJML ``source`` (read from ``path``) to HTML. Same input, same bytes.
@@ -285,51 +249,66 @@ def compile_document(source: str, *, path: Path,
                      includes: tuple[Include, ...] | None = None) -> Compiled:
     """Like :func:`compile_mjml`, with MRML's warnings located in ``path`` or an include."""
     source = normalise_newlines(source)
-    check_tags(source, path=path)
     if includes is None:
+        check_tags(source, path=path)
         includes = read_includes(source, path=path)
-    check_depth(source, path=path)
-    for include in includes:
-        check_depth(include.text, path=include.path)
-    prepared, at, added = _alt_defaults(source)
-    include_texts = tuple((inc.literal, normalise_newlines(inc.text)) for inc in includes)
+    return _compile(source, path, tuple(includes))
 
-    def place(origin: str | None, byte: int) -> tuple[Path, str, int] | None:
+
+@lru_cache(maxsize=128)
+def _compile(source: str, path: Path, includes: tuple[Include, ...]) -> Compiled:
+    """:func:`compile_document` of ``source`` with ``includes`` read. Cached: the result
+    depends on nothing else, and the loader, the linter and the preview compile the same
+    emails again and again."""
+    check_tags(source, path=path)
+    check_depth(source, path=path)
+    texts = {}
+    for include in includes:
+        text = normalise_newlines(include.text)
+        check_depth(text, path=include.path)
+        if include.path.suffix == ".mjml":
+            check_tags(text, path=include.path)
+        texts[include.path] = text
+    try:
+        prepared = mjml_input.prepare(source, path, texts, _resolve)
+    except mjml_input.IncludeProblem as problem:
+        line, col = line_col(problem.text, problem.offset)
+        raise RenderError(f"{problem.path}:{line}:{col}: MJML error: {problem.message}",
+                          hint=problem.hint, path=str(problem.path), line=line,
+                          column=col) from None
+
+    def place(byte: int) -> tuple[Path, str, int]:
         """The file, its text and the character offset of MRML's byte position ``byte``."""
-        if origin is None:
-            offset = len(prepared.encode("utf-8")[:byte].decode("utf-8", errors="ignore"))
-            if added and offset >= at + added:
-                offset -= added
-            elif added and offset >= at:
-                offset = at
-            return path, source, offset
-        for (literal, text), include in zip(include_texts, includes):
-            if literal == origin:
-                return include.path, text, len(
-                    text.encode("utf-8")[:byte].decode("utf-8", errors="ignore"))
-        return None
+        offset = len(prepared.text.encode("utf-8")[:byte].decode("utf-8", errors="ignore"))
+        return prepared.locate(offset)
 
     try:
-        html, raw_warnings = _compile(prepared, include_texts)
+        html, raw_warnings = _mrml(prepared.text)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - OSError/ValueError, or a Rust panic
         # (pyo3's PanicException derives from BaseException): bad input either way.
         raise _located_error(str(exc) or type(exc).__name__, source, path, place) from None
+    html = mjml_output.finish(html, prepared.prefix, prepared.tokens)
     warnings = []
-    for origin, kind, start, end in raw_warnings:
-        where = place(origin, start)
-        if where is None:
-            continue
-        file, text, offset = where
-        stop = place(origin, end)
-        snippet = text[offset:stop[2]] if stop else ""
+    for kind, start, end in raw_warnings:
+        file, text, offset = place(start)
+        stop = place(end)[2] if place(end)[0] == file else offset
         line, col = line_col(text, offset)
         opening = text.rfind("<", 0, offset)
         element = re.match(r"<([A-Za-z][\w:-]*)", text[opening:]) if opening >= 0 else None
-        warnings.append(MjmlWarning(file, line, col, kind, snippet,
+        warnings.append(MjmlWarning(file, line, col, kind, text[offset:stop],
                                     element.group(1) if element else None))
     return Compiled(html, tuple(warnings))
+
+
+def _resolve(including: Path, literal: str) -> Path:
+    """An include path as written, resolved against the including file's folder (as
+    :func:`read_includes` does)."""
+    try:
+        return (including.parent / literal).resolve()
+    except (OSError, RuntimeError):
+        return including.parent / literal
 
 
 def _located_error(message: str, source: str, path: Path, place) -> RenderError:
@@ -338,10 +317,8 @@ def _located_error(message: str, source: str, path: Path, place) -> RenderError:
     where_path = path
     position = _POSITION.search(message)
     if position:
-        found = place(position.group(1), int(position.group(2)))
-        if found is not None:
-            where_path, text, offset = found
-            line, col = line_col(text, offset)
+        where_path, text, offset = place(int(position.group(2)))
+        line, col = line_col(text, offset)
     where = f"{where_path}:{line}:{col}" if line is not None else str(where_path)
     hint = "check the MJML syntax there"
     quoted = _QUOTE_IN_MUSTACHE.search(source)
@@ -358,70 +335,9 @@ def _located_error(message: str, source: str, path: Path, place) -> RenderError:
                        path=str(where_path), line=line, column=col)
 
 
-@lru_cache(maxsize=128)
-def _compile(source: str, includes: tuple[tuple[str, str], ...]
-             ) -> tuple[str, tuple[tuple[str | None, str, int, int], ...]]:
-    """MRML's HTML for ``source`` with in-memory ``includes`` (path as written, text), with
-    attribute values decoded, and its warnings (origin include or None, kind, byte span).
-    Cached: the output depends on nothing else, and the linter and the preview load the
-    same emails again and again."""
-    data: Mapping[str, str] = dict(includes)
-    options = mrml.ParserOptions(include_loader=mrml.memory_loader(dict(data)))
+def _mrml(source: str) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """MRML's HTML for ``source`` (includes already spliced in by ptk) and its warnings (kind,
+    byte span)."""
+    options = mrml.ParserOptions(include_loader=mrml.noop_loader())
     output = mrml.to_html(source, parser_options=options)
-    warnings = tuple((w.origin, str(w.kind), w.start, w.end) for w in output.warnings)
-    return decode_attributes(output.content), warnings
-
-
-# A start tag as MRML writes it: every attribute value double-quoted, as a Rust string
-# literal. Comments (other than Outlook's conditional ones, whose tags are MRML's) and
-# <style> content are matched first so that they are kept as they are.
-_OUTPUT_TOKEN = re.compile(
-    r"<!--(?!\[if).*?-->|<style\b.*?</style\s*>"
-    r"|<[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s\"'<>/=]+(?:=\"(?:[^\"\\]|\\.)*\")?)*\s*/?>", re.S)
-_ATTRIBUTE = re.compile(r"(\s+[^\s\"'<>/=]+=)\"((?:[^\"\\]|\\.)*)\"", re.S)
-_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))", re.S)
-_ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
-_MUSTACHE = re.compile(r"\{\{.*?\}\}\}?", re.S)
-
-
-def decode_attributes(html: str) -> str:
-    r"""MRML writes attribute values with Rust's string escaping (``{:?}``): a newline in a
-    multi-line ``style`` reaches the browser as the two characters ``\n``, a ``"`` inside a
-    single-quoted Handlebars attribute (``href='{{link "x"}}'``) as ``\"``. Decode them, and
-    quote a value holding ``"`` with ``'`` (or, when it holds both quotes, write ``&quot;``
-    outside mustaches), so the value is the one the author wrote."""
-    if "\\" not in html:
-        return html
-    return _OUTPUT_TOKEN.sub(_decode_tag, html)
-
-
-def _decode_tag(match: re.Match[str]) -> str:
-    tag = match.group(0)
-    if "\\" not in tag or not tag[1].isalpha():
-        return tag
-    return _ATTRIBUTE.sub(_decode_attribute, tag)
-
-
-def _decode_attribute(match: re.Match[str]) -> str:
-    escaped = match.group(2)
-    if "\\" not in escaped:
-        return match.group(0)
-    value = _ESCAPE.sub(_unescape, escaped)
-    if '"' not in value:
-        return f'{match.group(1)}"{value}"'
-    if "'" not in value:
-        return f"{match.group(1)}'{value}'"
-    parts, last = [], 0
-    for mustache in _MUSTACHE.finditer(value):
-        parts.append(value[last:mustache.start()].replace('"', "&quot;"))
-        parts.append(mustache.group(0))
-        last = mustache.end()
-    parts.append(value[last:].replace('"', "&quot;"))
-    return f'{match.group(1)}"{"".join(parts)}"'
-
-
-def _unescape(match: re.Match[str]) -> str:
-    if match.group(1) is not None:
-        code = int(match.group(1), 16)
-        return chr(code) if code <= 0x10FFFF else match.group(0)
-    return _ESCAPED.get(match.group(2), match.group(0))
+    return output.content, tuple((str(w.kind), w.start, w.end) for w in output.warnings)
