@@ -95,7 +95,7 @@ def test_unknown_keys_and_wrong_types_are_all_reported_with_their_path(tmp_path:
                      f"{path}: fixtures: must be a non-empty string",
                      f"{path}: env.dev.region: must be a string, got an integer",
                      f"{path}: env.dev.regoin: unknown key",
-                     f"{path}: sync.write_rate: must be a positive number",
+                     f"{path}: sync.write_rate: must be a number of at least 0.01",
                      f"{path}: sync.burst: unknown key"):
         assert expected in message
     assert info.value.exit_code == 2
@@ -137,8 +137,8 @@ def test_bundled_config(repo_root: Path) -> None:
     ('[env.dev]\nprefix = "dev/"\n', "env.dev.prefix: 'dev/' may only use A-Z a-z 0-9 _ -"),
     ('[env.dev]\nsuffix = ".prod"\n', "env.dev.suffix: '.prod' may only use"),
     (f'[env.dev]\nprefix = "{"p" * 128}"\n', "env.dev: prefix and suffix together are too long"),
-    ('[sync]\nwrite_rate = inf\n', "sync.write_rate: must be a positive number"),
-    ('[sync]\nwrite_rate = nan\n', "sync.write_rate: must be a positive number"),
+    ('[sync]\nwrite_rate = inf\n', "sync.write_rate: must be a number of at least 0.01"),
+    ('[sync]\nwrite_rate = nan\n', "sync.write_rate: must be a number of at least 0.01"),
     ('templates = "a\\u0000b"\n', "templates: must be a non-empty string"),
     ('fixtures = "ptk.toml"\n', "fixtures: 'ptk.toml' is a file, not a folder"),
 ])
@@ -176,3 +176,19 @@ def test_templates_folder_behind_a_symlink_loop(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert "templates: 'loop' cannot be resolved" in info.value.message
+
+
+@pytest.mark.parametrize("rate", ["1e-300", "0.001"])
+def test_a_write_rate_publishing_could_not_use_is_a_config_error(tmp_path: Path,
+                                                                 rate: str) -> None:
+    """1e-300 writes per second used to reach the rate limiter and overflow its sleep (a
+    traceback in the middle of `ptk sync`)."""
+    (tmp_path / "ptk.toml").write_text(f"[sync]\nwrite_rate = {rate}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "sync.write_rate: must be a number of at least 0.01" in info.value.message
+
+
+def test_the_slowest_write_rate_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "ptk.toml").write_text("[sync]\nwrite_rate = 0.01\n", encoding="utf-8")
+    assert load_config(tmp_path).write_rate == 0.01

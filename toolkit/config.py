@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # pragma: no cover
 CONFIG_FILE = "ptk.toml"
 PYPROJECT_FILE = "pyproject.toml"
 DEFAULT_WRITE_RATE = 10.0
+# The slowest publishing allowed: one write every 100 seconds. Slower rates are typos
+# (1e-300 would wait longer than the universe is old, and overflow the sleep).
+MIN_WRITE_RATE = 0.01
 
 
 @dataclass(frozen=True)
@@ -282,8 +285,10 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
         if key not in _SYNC_KEYS:
             bad(f"sync.{key}", f"unknown key (allowed: {', '.join(_SYNC_KEYS)})")
         elif (isinstance(value, bool) or not isinstance(value, (int, float))
-              or not math.isfinite(value) or value <= 0):
-            bad(f"sync.{key}", "must be a positive number (template writes per second)")
+              or not math.isfinite(value) or value < MIN_WRITE_RATE):
+            bad(f"sync.{key}", f"must be a number of at least {MIN_WRITE_RATE} (template "
+                               f"writes per second; {MIN_WRITE_RATE} is one write every "
+                               f"{1 / MIN_WRITE_RATE:.0f} seconds), got {value!r}")
 
     if problems:
         raise ConfigError("\n".join(problems),
