@@ -614,3 +614,24 @@ def test_a_configured_folder_outside_the_repository_is_an_input_error(write_tree
         load_repository(load_config(tmp_path / "repo"))
     assert "the templates folder" in info.value.message
     assert "outside the repository" in info.value.message
+
+
+@pytest.mark.timeout(20)
+def test_a_fifo_or_a_folder_as_a_body_file_is_s007_without_waiting(write_tree,
+                                                                  tmp_path: Path) -> None:
+    """Reading a FIFO waits for a writer forever: lint, build and render used to hang."""
+    write_tree(tmp_path, {"templates/t/sms.json": "{}", "templates/u/voice.json":
+                          '{"LanguageCode": "en-US", "VoiceId": "Joanna"}',
+                          "templates/e/email.json": '{"Subject": "Hi"}',
+                          "templates/e/email.mjml": '<mjml><mj-body><mj-section><mj-column>'
+                          '<mj-include path="part.mjml" /></mj-column></mj-section>'
+                          '</mj-body></mjml>'})
+    os.mkfifo(tmp_path / "templates" / "t" / "sms.txt")
+    os.mkfifo(tmp_path / "templates" / "e" / "part.mjml")
+    (tmp_path / "templates" / "u" / "voice.txt").mkdir()
+    found = {f.location.path: f for f in load(tmp_path).findings}
+    assert found["templates/t/sms.txt"].code == "S007"
+    assert found["templates/t/sms.txt"].message == "not a regular file (a FIFO)"
+    assert found["templates/u/voice.txt"].message == "not a regular file (a folder)"
+    mjml = found["templates/e/email.mjml"]
+    assert mjml.code == "S009" and "not a regular file: a FIFO" in mjml.message

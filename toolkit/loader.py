@@ -28,6 +28,7 @@ import bisect
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -91,10 +92,31 @@ def _finding(rel: str, code: str, name: str, message: str, hint: str, *, line: i
                    channel=channel, fixture=fixture)
 
 
+def special_file_kind(path: Path) -> str | None:
+    """What ``path`` is when it is no regular file ("folder", "FIFO", "socket", "device"),
+    None for a regular file. Reading a FIFO would wait for a writer forever. Raises OSError
+    when it cannot be looked at (missing, no permission)."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
 def read_text(path: Path, rel: str, **who: str | None) -> tuple[TextFile | None, Finding | None]:
     """Read a UTF-8 text file; an S007 finding when empty, binary, not UTF-8 or unreadable.
     A UTF-8 byte order mark is accepted and removed."""
     try:
+        kind = special_file_kind(path)
+        if kind is not None:
+            return None, _finding(rel, "S007", "unreadable-file",
+                                  f"not a regular file (a {kind})",
+                                  "replace it with a UTF-8 text file", **who)
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:

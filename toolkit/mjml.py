@@ -212,6 +212,14 @@ def _collect(source: str, path: Path, found: dict[Path, Include], root: Path | N
         if target in found:
             continue
         try:
+            from toolkit.loader import special_file_kind
+
+            kind = special_file_kind(target)
+            if kind is not None:
+                raise RenderError(f"{path}:{line}:{col}: cannot read included file {literal!r} "
+                                  f"(not a regular file: a {kind})",
+                                  hint="point the path at a UTF-8 text file",
+                                  path=str(path), line=line, column=col)
             text = target.read_bytes().decode("utf-8-sig")
         except FileNotFoundError:
             raise RenderError(f"{path}:{line}:{col}: included file {literal!r} not found "

@@ -213,11 +213,16 @@ def file_position(part: Part, line: int, column: int, *, manifest_text: str | No
 def read_source(root: str | os.PathLike[str] | None, rel: str) -> str | None:
     """The text of repository file ``rel`` (relative to ``root``; to the current folder when
     ``root`` is None), decoded as the loader does (UTF-8, byte order mark dropped, line ends
-    kept); None when it cannot be read. Cached while the file is unchanged."""
+    kept); None when it cannot be read or is no regular file (reading a FIFO would wait
+    forever). Cached while the file is unchanged."""
+    import stat as stat_mode
+
     path = Path(rel) if root is None else Path(root) / rel
     try:
         stat = path.stat()
     except (OSError, ValueError):
+        return None
+    if not stat_mode.S_ISREG(stat.st_mode):
         return None
     return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
 

@@ -250,3 +250,20 @@ def test_build_follows_the_lint_configuration_of_those_checks(sample: Path, monk
     (sample / "templates" / "order-shipped" / "sms.txt").write_text(body, encoding="utf-8")
     monkeypatch.chdir(sample)
     assert main(["build"]) == 0
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("args, code", [(["build"], 2), (["lint"], 1),
+                                        (["render", "order-shipped", "-c", "sms"], 2)])
+def test_a_fifo_body_file_is_reported_not_waited_on(sample: Path, capsys, monkeypatch,
+                                                    args: list[str], code: int) -> None:
+    import os
+
+    body = sample / "templates" / "order-shipped" / "sms.txt"
+    body.unlink()
+    os.mkfifo(body)
+    monkeypatch.chdir(sample)
+    assert main(args) == code
+    out, err = capsys.readouterr()
+    assert "templates/order-shipped/sms.txt" in out + err
+    assert "not a regular file (a FIFO)" in out + err

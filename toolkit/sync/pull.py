@@ -104,7 +104,13 @@ def write_channel(folder: Path, local_name: str, channel: str, files: Mapping[st
 
 
 def _read(path: Path) -> str | None:
+    """The text of a local file, None when it is no readable UTF-8 regular file (a FIFO
+    would block the read forever)."""
+    from toolkit.loader import special_file_kind
+
     try:
+        if special_file_kind(path) is not None:
+            return None
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None

@@ -101,7 +101,8 @@ class MissingRequiredPart(LoaderRule):
 
 
 class UnreadableFile(LoaderRule):
-    """A file cannot be read as text: not UTF-8, empty, binary, or no permission.
+    """A file cannot be read as text: not UTF-8, empty, binary, no permission, or not a
+    regular file (a FIFO, which would block the read forever, or a folder).
 
     Fails: an ``email.html`` saved as Latin-1 with an ``é`` in it.
 
