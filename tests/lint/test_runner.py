@@ -122,6 +122,11 @@ def test_cli_exit_codes_and_formats(write_tree, tmp_path: Path, monkeypatch, cap
     assert main(["lint", "README.md"]) == 0
     assert main(["lint", "templates/a/nope.txt"]) == 2
     assert "templates/a/nope.txt: no such file or folder" in capsys.readouterr().err
+    # a path outside the repository is a mistake, not "No problems" (`ptk lint /etc`)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    assert main(["lint", str(outside)]) == 2
+    assert f"{outside}: not in the repository" in capsys.readouterr().err
     assert main(["lint", "--select", "Z1"]) == 2
     assert "--select" in capsys.readouterr().err
     (root / "ptk.toml").write_text('[lint]\nseverity = {L004 = "loud"}\n')

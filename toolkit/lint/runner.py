@@ -65,12 +65,14 @@ def templates_for_paths(config: Config, paths: Sequence[Path] | None) -> list[st
     A file or folder inside a template folder maps to that template; the templates folder
     itself, a shared file in it (``templates/_shared/brand.css``, included by MJML), a
     shared fixture, the fixtures folder, the config file or a folder holding the templates
-    folder map to every template; anything else (a README) maps to nothing."""
-    from toolkit.loader import template_folder_of
+    folder map to every template; anything else in the repository (a README) maps to
+    nothing. A path outside the repository is a UsageError."""
+    from toolkit.loader import repository_root, template_folder_of
 
     if not paths:
         return None
     names: set[str] = set()
+    root = repository_root(config)
     templates_dir = config.templates_dir.resolve()
     fixtures_dir = config.fixtures_dir.resolve()
     config_file = config.path.resolve() if config.path else None
@@ -80,6 +82,10 @@ def templates_for_paths(config: Config, paths: Sequence[Path] | None) -> list[st
             raise UsageError(f"{raw}: no such file or folder",
                              hint="pass existing template files or folders (or nothing to lint "
                                   "every template)")
+        if not _within(path, root):
+            raise UsageError(f"{raw}: not in the repository ({root})",
+                             hint="pass template files or folders of this repository (or "
+                                  "nothing to lint every template)")
         if path == config_file or _within(path, fixtures_dir) or _within(templates_dir, path):
             return None
         folder = template_folder_of(path, config)
