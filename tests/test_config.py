@@ -192,3 +192,30 @@ def test_a_write_rate_publishing_could_not_use_is_a_config_error(tmp_path: Path,
 def test_the_slowest_write_rate_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "ptk.toml").write_text("[sync]\nwrite_rate = 0.01\n", encoding="utf-8")
     assert load_config(tmp_path).write_rate == 0.01
+
+
+@pytest.mark.parametrize("region, guess", [("mars-1", None), ("eu-wset-1", "eu-west-1"),
+                                           ("aws-global", None)])
+def test_a_region_that_is_not_an_aws_region_is_a_config_error(tmp_path: Path, region: str,
+                                                              guess: str | None) -> None:
+    """The docs promised it; names of the right shape (eu-wset-1) used to pass."""
+    (tmp_path / "ptk.toml").write_text(f'[env.dev]\nregion = "{region}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert f"env.dev.region: {region!r} is not an AWS region" in info.value.message
+    assert (f"did you mean {guess!r}" in info.value.message) == (guess is not None)
+    assert "pip install -U boto3" in info.value.message
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"])
+def test_regions_of_every_partition_are_accepted(tmp_path: Path, region: str) -> None:
+    (tmp_path / "ptk.toml").write_text(f'[env.dev]\nregion = "{region}"\n', encoding="utf-8")
+    assert load_config(tmp_path).environment("dev").region == region
+
+
+def test_with_an_endpoint_url_any_region_name_is_accepted(tmp_path: Path) -> None:
+    """An emulator or another custom endpoint only signs with the region."""
+    (tmp_path / "ptk.toml").write_text(
+        '[env.local]\nregion = "local-test-1"\nendpoint_url = "http://127.0.0.1:4599"\n',
+        encoding="utf-8")
+    assert load_config(tmp_path).environment("local").region == "local-test-1"

@@ -35,6 +35,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -206,6 +207,48 @@ _REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
 _NAME_PART = re.compile(r"[A-Za-z0-9_-]*")
 
 
+@lru_cache(maxsize=1)
+def aws_regions() -> tuple[str, frozenset[str]] | None:
+    """(botocore's version, every AWS region name in its partition data: aws, aws-cn,
+    aws-us-gov, the isolated partitions), or None when it cannot be read.
+
+    The file is read as data (``botocore/data/partitions.json``); ptk's configuration does
+    not import botocore. Pseudo-regions such as ``aws-global`` are left out: only names that
+    match their partition's ``regionRegex`` count."""
+    import importlib.metadata
+    import importlib.util
+    import json
+
+    try:
+        spec = importlib.util.find_spec("botocore")
+        folders = list(spec.submodule_search_locations or ()) if spec else []
+        data = json.loads((Path(folders[0]) / "data" / "partitions.json").read_text("utf-8"))
+        regions = set()
+        for partition in data["partitions"]:
+            pattern = re.compile(partition["regionRegex"])
+            regions.update(r for r in partition.get("regions", {}) if pattern.match(r))
+        version = importlib.metadata.version("botocore")
+    except (ImportError, IndexError, OSError, ValueError, KeyError, TypeError, re.error,
+            importlib.metadata.PackageNotFoundError):
+        return None
+    return (version, frozenset(regions)) if regions else None
+
+
+def unknown_region(region: str) -> str | None:
+    """Why ``region`` is no AWS region (not in the installed botocore's partition data),
+    or None when it is one, or when that data cannot be read."""
+    known = aws_regions()
+    if known is None or region in known[1]:
+        return None
+    import difflib
+
+    near = difflib.get_close_matches(region, sorted(known[1]), n=1)
+    guess = f" (did you mean {near[0]!r}?)" if near else ""
+    return (f"{region!r} is not an AWS region{guess}; botocore {known[0]} lists "
+            f"{len(known[1])}: a region newer than that needs `pip install -U boto3`, and with "
+            f"an endpoint_url (an emulator) any region name is accepted")
+
+
 def _env_value_problem(key: str, value: str, declared: Mapping[str, EnvironmentKey]
                        ) -> str | None:
     """Why an ``[env.NAME]`` string value is unusable, or None when it is fine."""
@@ -344,6 +387,11 @@ def _environment(name: str, table: Mapping[str, Any], default_target: str, bad: 
             bad(f"{where}.{key}", problem)
         else:
             values[key] = value
+    if "region" in values and "endpoint_url" not in table:
+        problem = unknown_region(values["region"])
+        if problem is not None:
+            bad(f"{where}.region", problem)
+            del values["region"]
     for key in declared.values():
         if key.required and key.name not in table:
             bad(f"{where}.{key.name}", f"missing: {dialect.title} needs it ({key.help})")
