@@ -663,21 +663,56 @@ def _suggest_name(name: str) -> str:
 
 def _load_channel(folder: Path, name: str, channel: str, entries: set[str], config: Config
                   ) -> tuple[Channel | None, list[Finding], list[str]]:
-    """Load one channel: (the channel or None, its problems, the files it read)."""
+    """Load one channel: (the channel or None, its problems, the files it read).
+
+    The steps: read and validate the manifest; read its body files; add the inline parts;
+    check that every required part is there; build the Channel."""
     who = {"template": name, "channel": channel}
-    manifest_path = folder / f"{channel}.json"
-    rel_manifest = display_path(manifest_path, config.root)
-    data, positions, problem = read_json_object(manifest_path, rel_manifest,
+    rel_manifest = display_path(folder / f"{channel}.json", config.root)
+    data, positions, findings = _read_manifest(folder, channel, rel_manifest, config, who)
+    if data is None or positions is None:
+        return None, findings, [rel_manifest]
+    parts, files, problems = _body_parts(folder, channel, entries, data, positions,
+                                         rel_manifest, config, who)
+    findings += problems
+    if findings:
+        return None, findings, files
+    parts += _inline_parts(channel, data, positions, rel_manifest)
+    parts.sort(key=lambda p: _PART_ORDER.get(p.field, 99))
+    findings = _missing_parts(channel, data, parts, rel_manifest, who)
+    if findings:
+        return None, findings, files
+    dialect = config.dialect
+    manifest = {k: v for k, v in data.items() if k != "$schema"}
+    defaults = data.get(dialect.defaults_key, {}) if dialect.defaults_key else {}
+    return Channel(
+        template=name, channel=channel, manifest=_freeze(manifest), manifest_path=rel_manifest,
+        parts=tuple(parts), default_substitutions=_freeze(defaults), files=tuple(files),
+    ), [], files
+
+
+def _read_manifest(folder: Path, channel: str, rel_manifest: str, config: Config,
+                   who: Mapping[str, str | None]
+                   ) -> tuple[dict[str, Any] | None, Positions | None, list[Finding]]:
+    """The manifest's data and positions, with its schema problems (in the schema the
+    target's dialect gives this channel); (None, None, [problem]) when it is no JSON object."""
+    data, positions, problem = read_json_object(folder / f"{channel}.json", rel_manifest,
                                                 f"{channel}.json", "{...}", **who)
     if problem:
-        return None, [problem], [rel_manifest]
-    dialect = config.dialect
-    findings = _tag(schemas.validate(data, dialect.manifest_schemas[channel], rel_manifest,
-                                     locate=positions.locate), **who)
+        return None, None, [problem]
+    schema = config.dialect.manifest_schemas[channel]
+    return data, positions, _tag(schemas.validate(data, schema, rel_manifest,
+                                                  locate=positions.locate), **who)
 
+
+def _body_parts(folder: Path, channel: str, entries: set[str], data: Mapping[str, Any],
+                positions: Positions, rel_manifest: str, config: Config,
+                who: Mapping[str, str | None]) -> tuple[list[Part], list[str], list[Finding]]:
+    """The parts held in body files (``sms.txt``, ``email.html`` or ``email.mjml``, ...):
+    (parts, every file read including the manifest and MJML includes, problems)."""
     files = [rel_manifest]
     parts: list[Part] = []
-    # Body files.
+    findings: list[Finding] = []
     by_field: dict[str, list[str]] = {}
     for file_name, field in BODY_FILES[channel].items():
         if file_name in entries:
@@ -705,7 +740,6 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
             continue
         assert body is not None
         files.append(rel_body)
-        location = Location(rel_body, 1, 1)
         if file_name.endswith(".mjml"):
             part, extra, problem = _mjml_part(body, config, who)
             if problem or part is None:
@@ -714,13 +748,15 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
             parts.append(part)
             files.extend(extra)
         else:
-            parts.append(Part(field, without_final_newline(body.text), location,
+            parts.append(Part(field, without_final_newline(body.text), Location(rel_body, 1, 1),
                               html=field == "HtmlPart"))
+    return parts, files, findings
 
-    if findings:
-        return None, findings, files
 
-    # Inline parts.
+def _inline_parts(channel: str, data: Mapping[str, Any], positions: Positions,
+                  rel_manifest: str) -> list[Part]:
+    """The parts written as strings in the manifest, located at their first character."""
+    parts = []
     for field_path in inline_fields(channel, data):
         value = _get(data, field_path)
         if not isinstance(value, str):
@@ -730,8 +766,13 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
         parts.append(Part(_field_name(field_path), value,
                           Location(rel_manifest, line, column, schemas.json_path(field_path)),
                           html=field_path == ("HtmlPart",)))
-    parts.sort(key=lambda p: _PART_ORDER.get(p.field, 99))
+    return parts
 
+
+def _missing_parts(channel: str, data: Mapping[str, Any], parts: Sequence[Part],
+                   rel_manifest: str, who: Mapping[str, str | None]) -> list[Finding]:
+    """S006 for each part the channel requires and does not have."""
+    findings = []
     have = {p.field for p in parts}
     for group in REQUIRED[channel]:
         if not have.intersection(group):
@@ -746,17 +787,7 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
             rel_manifest, "S006", "missing-required-part", "inapp.json has no Content",
             'add "Content": [{"BodyConfig": {"Body": "...", "Alignment": "LEFT"}}]',
             line=1, column=1, pointer="$", **who))
-    if findings:
-        return None, findings, files
-
-    manifest = {k: v for k, v in data.items() if k != "$schema"}
-    return Channel(
-        template=name, channel=channel, manifest=_freeze(manifest), manifest_path=rel_manifest,
-        parts=tuple(parts),
-        default_substitutions=_freeze(data.get(dialect.defaults_key, {})
-                                      if dialect.defaults_key else {}),
-        files=tuple(files),
-    ), [], files
+    return findings
 
 
 _PART_ORDER = {"Subject": 0, "HtmlPart": 1, "TextPart": 2, "Body": 3}

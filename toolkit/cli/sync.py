@@ -27,11 +27,11 @@ from toolkit.cli.plan import (
     plan_json,
     plan_text,
 )
-from toolkit.model import UNCHANGED_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.config import Environment
     from toolkit.model import Plan
-    from toolkit.sync.apply import ApplyResult, Outcome
+    from toolkit.sync.apply import Applier, ApplyResult, Outcome
 
 STATUS_STYLE = {"done": "green", "unchanged": None, "failed": "red", "refused": "magenta",
                 "skipped": "yellow"}
@@ -75,24 +75,6 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
-
-
-def refused_result(plan: Plan) -> ApplyResult:
-    """The outcome of every change when sync refuses to start because of conflicts."""
-    from toolkit.sync.apply import ApplyResult, Outcome
-
-    outcomes = []
-    for change in plan.changes:
-        if change.kind == "CONFLICT":
-            outcomes.append(Outcome(change, "refused", f"changed outside ptk: {change.reason}"))
-        elif change.kind == "NOOP" and not change.retag:
-            outcomes.append(Outcome(change, "unchanged", "up to date", change.remote_version))
-        elif change.kind == "SKIP":
-            outcomes.append(Outcome(change, "skipped", change.reason))
-        else:
-            outcomes.append(Outcome(change, "skipped", "not started: sync refused because of "
-                                                       "the conflicts"))
-    return ApplyResult(outcomes=tuple(outcomes))
 
 
 @contextlib.contextmanager
@@ -142,84 +124,114 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     3 refused: templates changed outside ptk (use --force) or since the plan;
     130 interrupted by Ctrl-C or SIGTERM (work already started is finished and reported).
     """
-    from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, EXIT_INTERRUPTED, UsageError
-    from toolkit.sync.apply import Applier, apply_plan
+    from toolkit.sync.apply import Applier
     from toolkit.sync.limiter import RateLimiter
     from toolkit.sync.session import make_sync_plan, open_target, select_environment
 
     config = config_from_context(ctx)
     env = select_environment(config, env_name)
     target = open_target(env)
-    run = make_sync_plan(config, env, target, patterns, prune=prune,
-                         allow_syntax_errors=allow_syntax_errors)
-    plan = run.plan
-    color = use_color()
-    style: Any = click.style if color else plain
-
+    plan = make_sync_plan(config, env, target, patterns, prune=prune,
+                          allow_syntax_errors=allow_syntax_errors).plan
+    style: Any = click.style if use_color() else plain
     if dry_run:
-        if output_format == "json":
-            click.echo(plan_json(plan, env, target.description), nl=False)
-        else:
-            click.echo(plan_text(plan, env, target.description, style), nl=False)
+        show_plan(plan, env, target.description, output_format, style)
         return 0
-
-    conflicts = [c for c in plan.changes if c.kind == "CONFLICT"]
-    if conflicts and not force:
-        if output_format == "json":
-            click.echo(result_json(refused_result(plan), env.name, target.description),
-                       nl=False)
-        else:
-            click.echo(plan_text(plan, env, target.description, style), nl=False)
-        click.echo(f"error: sync refused: {len(conflicts)} template channel(s) changed outside "
-                   f"ptk: " + ", ".join(change_label(c) for c in conflicts), err=True)
-        click.echo("hint: review the diff above; `ptk pull NAME` imports the remote change, "
-                   "`ptk sync --force` publishes git's content over it (as a new version)",
-                   err=True)
-        return EXIT_CONFLICT
-
-    deletes = [c for c in plan.changes if c.kind == "DELETE"]
-    if deletes and not yes:
-        names = ", ".join(change_label(c) for c in deletes)
-        if not sys.stdin.isatty():
-            raise UsageError(f"--prune would delete {len(deletes)} template channel(s): {names}",
-                             hint="pass --yes to confirm in a non-interactive run")
-        if not click.confirm(f"Delete {len(deletes)} template channel(s) ({names}) and all "
-                             f"their versions?", default=False, err=True):
-            raise UsageError("nothing was changed (deletion not confirmed)")
-
-    writes = [c for c in plan.changes if c.kind not in UNCHANGED_KINDS or c.retag]
+    if any(c.kind == "CONFLICT" for c in plan.changes) and not force:
+        return refuse(plan, env, target.description, output_format, style)
+    confirm_deletes(plan, yes)
     applier = Applier(target, limiter=RateLimiter(config.write_rate), activate=not no_activate,
                       force=force)
-    progress = Progress(len(writes))
-    try:
-        from toolkit.model import Plan
-        with sigterm_as_interrupt():
-            result = apply_plan(Plan(changes=tuple(writes)), applier, progress=progress)
-    finally:
-        progress.close()
-    unchanged = [c for c in plan.changes if c.kind == "NOOP" and not c.retag]
-    from toolkit.sync.apply import ApplyResult, Outcome
-    not_published = tuple(Outcome(c, "skipped", c.reason) for c in plan.changes
-                          if c.kind == "SKIP")
-    result = ApplyResult(outcomes=tuple(result.outcomes) + not_published,
-                         interrupted=result.interrupted)
+    result = publish(plan, applier)
+    show_result(result, env.name, target.description, output_format, style)
+    return exit_code(result)
+
+
+def show_plan(plan: Plan, env: Environment, target: str, output_format: str,
+              style: Any) -> None:
+    if output_format == "json":
+        click.echo(plan_json(plan, env, target), nl=False)
+    else:
+        click.echo(plan_text(plan, env, target, style), nl=False)
+
+
+def refuse(plan: Plan, env: Environment, target: str, output_format: str, style: Any) -> int:
+    """Sync refuses to start: some template channels changed outside ptk (exit 3)."""
+    from toolkit.errors import EXIT_CONFLICT
+    from toolkit.sync.apply import refused_result
 
     if output_format == "json":
-        everything = ApplyResult(
-            outcomes=tuple(result.outcomes) + tuple(
-                Outcome(c, "unchanged", "up to date", c.remote_version) for c in unchanged),
-            interrupted=result.interrupted)
-        click.echo(result_json(everything, env.name, target.description), nl=False)
+        click.echo(result_json(refused_result(plan), env.name, target), nl=False)
     else:
-        click.echo(f"Sync of environment {env.name!r} on {target.description}:")
-        for outcome in result.outcomes:
-            status = style(f"{outcome.status:<9}", fg=STATUS_STYLE[outcome.status])
-            click.echo(f"  {status} {outcome.change.kind:<8} {change_label(outcome.change)}: "
-                       f"{outcome.message}")
-        n = {s: result.count(s) for s in ("done", "failed", "refused", "skipped")}
-        click.echo(f"Done: {n['done']} changed, {len(unchanged) + result.count('unchanged')} "
-                   f"unchanged, {n['failed']} failed, {n['refused']} refused, {n['skipped']} "
-                   f"skipped.")
+        click.echo(plan_text(plan, env, target, style), nl=False)
+    conflicts = [c for c in plan.changes if c.kind == "CONFLICT"]
+    click.echo(f"error: sync refused: {len(conflicts)} template channel(s) changed outside "
+               f"ptk: " + ", ".join(change_label(c) for c in conflicts), err=True)
+    click.echo("hint: review the diff above; `ptk pull NAME` imports the remote change, "
+               "`ptk sync --force` publishes git's content over it (as a new version)",
+               err=True)
+    return EXIT_CONFLICT
+
+
+def confirm_deletes(plan: Plan, yes: bool) -> None:
+    """Ask before --prune deletes anything (UsageError when nobody can answer)."""
+    from toolkit.errors import UsageError
+
+    deletes = [c for c in plan.changes if c.kind == "DELETE"]
+    if not deletes or yes:
+        return
+    names = ", ".join(change_label(c) for c in deletes)
+    if not sys.stdin.isatty():
+        raise UsageError(f"--prune would delete {len(deletes)} template channel(s): {names}",
+                         hint="pass --yes to confirm in a non-interactive run")
+    if not click.confirm(f"Delete {len(deletes)} template channel(s) ({names}) and all "
+                         f"their versions?", default=False, err=True):
+        raise UsageError("nothing was changed (deletion not confirmed)")
+
+
+def publish(plan: Plan, applier: Applier) -> ApplyResult:
+    """Apply what the plan writes, with progress on stderr; the result also holds the
+    outcome of what it does not write (SKIP, up-to-date NOOP)."""
+    from toolkit.sync.apply import (
+        ApplyResult,
+        apply_plan,
+        changes_to_apply,
+        unwritten_outcomes,
+    )
+
+    writes = changes_to_apply(plan)
+    progress = Progress(len(writes.changes))
+    try:
+        with sigterm_as_interrupt():
+            result = apply_plan(writes, applier, progress=progress)
+    finally:
+        progress.close()
+    return ApplyResult(outcomes=result.outcomes + unwritten_outcomes(plan),
+                       interrupted=result.interrupted)
+
+
+def show_result(result: ApplyResult, env_name: str, target: str, output_format: str,
+                style: Any) -> None:
+    if output_format == "json":
+        click.echo(result_json(result, env_name, target), nl=False)
+        return
+    click.echo(f"Sync of environment {env_name!r} on {target}:")
+    for outcome in result.outcomes:
+        if outcome.status == "unchanged":
+            continue
+        status = style(f"{outcome.status:<9}", fg=STATUS_STYLE[outcome.status])
+        click.echo(f"  {status} {outcome.change.kind:<8} {change_label(outcome.change)}: "
+                   f"{outcome.message}")
+    n = {s: result.count(s) for s in ("done", "unchanged", "failed", "refused", "skipped")}
+    click.echo(f"Done: {n['done']} changed, {n['unchanged']} unchanged, {n['failed']} failed, "
+               f"{n['refused']} refused, {n['skipped']} skipped.")
+
+
+def exit_code(result: ApplyResult) -> int:
+    """130 interrupted, 1 some changes failed, 3 some were refused, else 0 (with why on
+    stderr)."""
+    from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, EXIT_INTERRUPTED
+
     if result.interrupted:
         click.echo("Interrupted (^C): no new work was started after it; the list above is "
                    "what was done. Run ptk sync again to finish.", err=True)

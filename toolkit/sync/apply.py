@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from toolkit.errors import PtkError, RemoteError
-from toolkit.model import Change, Plan
+from toolkit.model import UNCHANGED_KINDS, Change, Plan
 from toolkit.sync.digest import (
     PENDING_TAG,
     content_digest,
@@ -71,8 +71,9 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
+        """Nothing failed, was refused or was left undone (a SKIP is never to be done)."""
         return not self.interrupted and all(
-            o.status in ("done", "unchanged") for o in self.outcomes)
+            o.status in ("done", "unchanged") or o.change.kind == "SKIP" for o in self.outcomes)
 
 
 class Refused(PtkError):
@@ -296,6 +297,39 @@ class Applier:
             raise RemoteError(f"{change.channel} template {change.name} vanished during sync",
                               hint="someone deleted it; run ptk plan again")
         return seen
+
+
+def changes_to_apply(plan: Plan) -> Plan:
+    """The changes a sync applies: everything but SKIP and the NOOPs whose marker is
+    current (those write nothing; :func:`unwritten_outcomes` reports them)."""
+    return Plan(changes=tuple(c for c in plan.changes
+                              if c.kind not in UNCHANGED_KINDS or c.retag))
+
+
+def unwritten_outcomes(plan: Plan) -> tuple[Outcome, ...]:
+    """The outcome of each change a sync does not apply: SKIP (``skipped``, with the
+    reason the environment does not publish it), then up-to-date NOOPs (``unchanged``)."""
+    skipped = [Outcome(c, "skipped", c.reason) for c in plan.changes if c.kind == "SKIP"]
+    unchanged = [Outcome(c, "unchanged", "up to date", c.remote_version)
+                 for c in plan.changes if c.kind == "NOOP" and not c.retag]
+    return tuple(skipped + unchanged)
+
+
+def refused_result(plan: Plan) -> ApplyResult:
+    """The outcome of every change when a sync refuses to start because of conflicts:
+    CONFLICT ``refused``, what writes nothing as :func:`unwritten_outcomes` says, the rest
+    ``skipped`` (not started)."""
+    unwritten = {id(o.change): o for o in unwritten_outcomes(plan)}
+    outcomes = []
+    for change in plan.changes:
+        if change.kind == "CONFLICT":
+            outcomes.append(Outcome(change, "refused", f"changed outside ptk: {change.reason}"))
+        elif id(change) in unwritten:
+            outcomes.append(unwritten[id(change)])
+        else:
+            outcomes.append(Outcome(change, "skipped", "not started: sync refused because of "
+                                                       "the conflicts"))
+    return ApplyResult(outcomes=tuple(outcomes))
 
 
 def apply_plan(plan: Plan, applier: Applier, *, workers: int = APPLY_WORKERS,
