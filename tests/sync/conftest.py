@@ -1,9 +1,14 @@
 """Fixtures for the sync tests: one emulator per session (reset per test) and a harness
-holding a Pinpoint target that talks to it over real HTTP with boto3."""
+holding a Pinpoint target that talks to it over real HTTP with boto3.
+
+The :class:`Harness` works with any :class:`~toolkit.sync.target.Target`: the target
+contract suite (``tests/sync/contract/``) builds one per registered target. Besides plan and
+sync it can simulate a crash at any write call of the target (``crash_at`` and
+``run_until_crash``; see ``test_crash.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,14 +20,19 @@ from toolkit.sync.limiter import RateLimiter
 from toolkit.sync.pinpoint import PinpointTarget
 from toolkit.sync.plan import Desired, make_plan
 from toolkit.sync.state import list_remote, read_states
+from toolkit.sync.target import Target
 
 WRITE_METHODS = {"POST", "PUT", "DELETE"}
+WRITES = ("create", "create_version", "activate", "tag", "untag")  # Target's write calls
 Bodies = dict[tuple[str, str], dict[str, Any]]
 
 
+class Crash(BaseException):
+    """The process dies here (not an Exception: nothing in ptk may catch it)."""
+
+
 class Harness:
-    def __init__(self, server: EmulatorServer, target: PinpointTarget,
-                 other: PinpointTarget) -> None:
+    def __init__(self, server: EmulatorServer, target: Target, other: Target) -> None:
         self.server = server
         self.target = target
         # a second, independent client: "someone else" (console, another pipeline)
@@ -53,6 +63,36 @@ class Harness:
         content = self.other.get(name, channel)
         return content.version if content else None
 
+    def crash_at(self, monkeypatch: pytest.MonkeyPatch, step: int, after: bool) -> list[str]:
+        """Make the ``step``-th write call (0-based) of the target die, before or after it
+        is carried out. Returns the list the write calls are recorded in."""
+        calls: list[str] = []
+        for method in WRITES:
+            real = getattr(self.target, method)
+
+            def wrapper(*args: Any, _real: Any = real, _name: str = method, **kwargs: Any) -> Any:
+                index = len(calls)
+                calls.append(_name)
+                if index == step and not after:
+                    raise Crash(_name)
+                result = _real(*args, **kwargs)
+                if index == step and after:
+                    raise Crash(_name)
+                return result
+
+            monkeypatch.setattr(self.target, method, wrapper)
+        return calls
+
+    def run_until_crash(self, bodies: Bodies) -> bool:
+        """Apply the plan of ``bodies`` change by change; True when the simulated crash hit."""
+        applier = self.applier()
+        for change in self.plan(bodies).changes:
+            try:
+                applier.apply(change)
+            except Crash:
+                return True
+        return False
+
     def content(self, name: str, channel: str, version: str | None = None) -> dict[str, Any]:
         content = self.other.get(name, channel, version)
         assert content is not None
@@ -75,9 +115,16 @@ def _targets(_server: EmulatorServer) -> tuple[PinpointTarget, PinpointTarget]:
 
 
 @pytest.fixture
-def harness(_server: EmulatorServer, _targets: tuple[PinpointTarget, PinpointTarget]
-            ) -> Iterator[Harness]:
+def make_harness(_server: EmulatorServer) -> Iterator[Callable[[Target, Target], Harness]]:
+    """``make_harness(target, other)``: a Harness on the emulator, reset and without
+    faults; faults are switched off again afterwards."""
     _server.configure(fail_rate=0.0, drop_rate=0.0, latency_ms=0, seed=7)
     _server.reset()
-    yield Harness(_server, *_targets)
+    yield lambda target, other: Harness(_server, target, other)
     _server.configure(fail_rate=0.0, drop_rate=0.0, latency_ms=0)
+
+
+@pytest.fixture
+def harness(make_harness: Callable[[Target, Target], Harness],
+            _targets: tuple[PinpointTarget, PinpointTarget]) -> Harness:
+    return make_harness(*_targets)

@@ -1,0 +1,144 @@
+"""The target contract suite's per-target kits.
+
+A kit says, for one publish target, everything the contract tests need to know about it:
+which channels to publish and a valid build body for each, the ``[env.NAME]`` config that
+opens the target through ``toolkit.sync.session.open_target``, a ptk target with fast
+retries (for the fault tests), a boto3 client of the service, and, through that client
+(never through ptk), how to make an out-of-band edit and how to list the versions. The
+emulator (``ptk emulator``, one port for every service) plays the service.
+
+Plugging in a new target (Amazon Connect, SES v2): write its kit below (``CONNECT_KIT = Kit(
+name="connect", ...)``) and add it to ``KITS``; every test in ``test_contract.py`` then runs
+against it, and ``test_every_publish_target_has_a_kit`` fails until it is there. A target
+without versions (SES) returns what stands for them from ``versions`` (for example one
+entry per content write seen in the emulator's log), so "one version per change" still
+means "one write per change".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from toolkit.config import Environment
+from toolkit.emulator import EmulatorServer
+from toolkit.sync.target import Target, version_key
+
+Body = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Kit:
+    """How the contract suite drives one target (see the module docs)."""
+
+    name: str  # the target's name in TARGETS and DIALECTS
+    channels: tuple[str, ...]  # the channels the contract publishes
+    body: Callable[[str, str], Body]  # (channel, text) -> a build body holding text
+    environment: Callable[[str], Environment]  # emulator URL -> an environment of the target
+    fast_target: Callable[[str], Target]  # emulator URL -> a ptk target retrying quickly
+    client: Callable[[str], Any]  # emulator URL -> a boto3 client of the service
+    edit: Callable[[Any, str, str, Body], None]  # (client, name, channel, body): a new
+    # version written outside ptk, the way the console would
+    versions: Callable[[Any, str, str], list[str]]  # (client, name, channel), oldest first
+
+
+# --- Amazon Pinpoint --------------------------------------------------------------------------
+
+_PINPOINT_OPS = {"sms": ("update_sms_template", "SMSTemplateRequest"),
+                 "email": ("update_email_template", "EmailTemplateRequest")}
+
+
+def _pinpoint_body(channel: str, text: str) -> Body:
+    return {"sms": {"Body": text},
+            "email": {"Subject": text, "HtmlPart": f"<p>{text}</p>"}}[channel]
+
+
+def _pinpoint_environment(url: str) -> Environment:
+    return Environment(name="contract", region="us-east-1", endpoint_url=url, target="pinpoint")
+
+
+def _pinpoint_fast_target(url: str) -> Target:
+    from toolkit.sync.pinpoint import PinpointTarget
+
+    return PinpointTarget(region="us-east-1", endpoint_url=url, retry_base=0.01, max_attempts=2)
+
+
+def _pinpoint_client(url: str) -> Any:
+    import boto3
+
+    return boto3.client("pinpoint", region_name="us-east-1", endpoint_url=url)
+
+
+def _pinpoint_edit(client: Any, name: str, channel: str, body: Body) -> None:
+    operation, request = _PINPOINT_OPS[channel]
+    getattr(client, operation)(TemplateName=name, CreateNewVersion=True, **{request: body})
+
+
+def _pinpoint_versions(client: Any, name: str, channel: str) -> list[str]:
+    versions: list[str] = []
+    token = None
+    while True:
+        page = client.list_template_versions(TemplateName=name, TemplateType=channel.upper(),
+                                             **({"NextToken": token} if token else {}))
+        response = page["TemplateVersionsResponse"]
+        versions += [item["Version"] for item in response.get("Item", [])]
+        token = response.get("NextToken")
+        if not token:
+            return sorted(versions, key=version_key)
+
+
+PINPOINT_KIT = Kit(
+    name="pinpoint", channels=("sms", "email"), body=_pinpoint_body,
+    environment=_pinpoint_environment, fast_target=_pinpoint_fast_target,
+    client=_pinpoint_client, edit=_pinpoint_edit, versions=_pinpoint_versions,
+)
+
+# target name -> kit: one line per registered publish target.
+KITS: dict[str, Kit] = {"pinpoint": PINPOINT_KIT}
+
+
+@dataclass
+class Contract:
+    """A kit bound to the running emulator: the sync tests' Harness around the kit's target
+    (plan, sync, crash simulation), and the service's own boto3 client for what the contract
+    checks without trusting ptk (versions, out-of-band edits)."""
+
+    kit: Kit
+    harness: Any  # the Harness of tests/sync/conftest.py
+    client: Any
+
+    def versions(self, name: str, channel: str) -> list[str]:
+        return self.kit.versions(self.client, name, channel)
+
+    def edit(self, name: str, channel: str, text: str) -> None:
+        self.kit.edit(self.client, name, channel, self.kit.body(channel, text))
+
+    def bodies(self, text: str, names: tuple[str, ...] = ("t",)) -> dict[tuple[str, str], Body]:
+        """Every contract channel of each template in ``names``, holding ``text``."""
+        return {(name, channel): self.kit.body(channel, f"{text} {name}")
+                for name in names for channel in self.kit.channels}
+
+
+_CLIENTS: dict[tuple[str, str], tuple[Target, Target, Any]] = {}
+
+
+@pytest.fixture
+def kits() -> dict[str, Kit]:
+    """The kit registry (test modules cannot import a conftest)."""
+    return KITS
+
+
+@pytest.fixture(params=sorted(KITS))
+def contract(request: pytest.FixtureRequest, make_harness: Any,
+             _server: EmulatorServer) -> Contract:
+    """One Contract per registered target (targets and clients built once per run)."""
+    kit = KITS[request.param]
+    key = (kit.name, _server.url)
+    if key not in _CLIENTS:
+        _CLIENTS[key] = (kit.fast_target(_server.url), kit.fast_target(_server.url),
+                         kit.client(_server.url))
+    target, other, client = _CLIENTS[key]
+    return Contract(kit, make_harness(target, other), client)
