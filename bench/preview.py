@@ -10,15 +10,15 @@ For each save it measures:
 - save -> visible: until the browser painted the new email. When the email frame loads a new
   document (ptk before issue 17 did for every change), that is the new document's First
   Contentful Paint. When the page changes the frame's document in place (since issue 17), it
-  is the start of the second animation frame after the change (the frame after the one that
-  drew it): in a calibration in this Chromium (an element added to a page, 30 times), that was
-  5 ms (median) after the Element Timing render time of the same element, so this errs late.
-  (Neither paint timing API reports anything in a frame that runs no script.)
+  is the Element Timing render time of a probe the bench adds to the page in the same task
+  as the change: the page and its same-origin frame are painted in one compositor frame.
+  Both are the browser's own paint timestamps, so polling from here adds nothing to them.
 
 and where the time between the two goes, step by step (``--breakdown``; all wall clock, from
 the save): the watcher's first event, the rebuild's start (after the debounce) and end, the
 long poll answered (server side), the event received by the page (its resource timing), then
-either the frame's document changed in place (when the page set its data-shown attribute), or
+either the frame's document changed in place (when the page set its data-shown attribute) and
+the page's next animation frame (when its callback ran, i.e. after the rest of the update), or
 the email frame's request, and the new email document's start (navigation start), parsed (DOM
 interactive) and loaded (load event end); and painted (see above).
 
@@ -68,18 +68,31 @@ MARKER_SECTION = ('<mj-section><mj-column><mj-text css-class="bench">{marker}</m
 GOAL_MEDIAN_MS, GOAL_P95_MS = 50.0, 100.0  # issue 17
 
 # Installed in the page before each save: window.__loadedAt becomes the wall-clock time (ms)
-# at which the email frame has new content, and window.__paintedAt the start of the second
-# animation frame after that. Before issue 17 the page's #email-frame navigated to a new
-# address (its load event); since, the page changes the frame's document in place and then
-# names the email it shows in the frame's data-shown attribute.
-ARM = """() => {
+# at which the email frame has new content, window.__frameAt when the page's next animation
+# frame began. Before issue 17 the page's #email-frame navigated to a new address (its load
+# event); since, the page changes the frame's document in place and then, in the same task,
+# names the email in the frame's data-shown attribute. Then this also adds a probe (a dot in
+# the page's corner) in that same task: the page and its same-origin frame are drawn in one
+# compositor frame, so the probe's Element Timing render time (window.__paintedAt) is when the
+# changed email was painted. (A frame that runs no script reports no paint timing itself.)
+ARM = """(probe) => {
   window.__loadedAt = null;
+  window.__frameAt = null;
   window.__paintedAt = null;
   const frame = document.getElementById('email-frame');
+  new PerformanceObserver((list, observer) => {
+    const entry = list.getEntries().find((e) => e.identifier === probe);
+    if (entry) { observer.disconnect(); window.__paintedAt = performance.timeOrigin + entry.renderTime; }
+  }).observe({ type: 'element' });
   const done = () => {
     if (window.__loadedAt !== null) return;
     window.__loadedAt = performance.timeOrigin + performance.now();
-    requestAnimationFrame(() => requestAnimationFrame((at) => { window.__paintedAt = performance.timeOrigin + at; }));
+    const dot = document.createElement('div');
+    dot.textContent = '.';
+    dot.setAttribute('elementtiming', probe);
+    Object.assign(dot.style, { position: 'fixed', left: '0', bottom: '0', fontSize: '8px' });
+    document.body.append(dot);
+    requestAnimationFrame(() => { window.__frameAt = performance.timeOrigin + performance.now(); });
   };
   frame.addEventListener('load', done, { once: true });
   new MutationObserver((_, observer) => { observer.disconnect(); done(); })
@@ -113,6 +126,7 @@ STEPS = [
     ("watcher_event", "watcher event"), ("rebuild_started", "rebuild started"),
     ("rebuilt", "rebuilt (epoch bumped)"), ("answered", "long poll answered"),
     ("event_received", "event in the page"), ("updated", "email changed in place"),
+    ("next_frame", "page's next frame (rAF)"),
     ("frame_requested", "frame request sent"),
     ("frame_received", "frame response in"), ("started", "email document started"),
     ("parsed", "email document parsed"), ("loaded", "email document loaded"),
@@ -237,12 +251,12 @@ def run_series(browser, quiet: float, saves: int, tree: Path) -> dict[str, list[
                 page.wait_for_timeout(20)
             for i in range(saves):
                 marker = f"bench marker {i} {time.time_ns()}"
-                page.evaluate(ARM)
+                page.evaluate(ARM, f"bench-probe-{i}")
                 page.evaluate("performance.clearResourceTimings()")
                 clock.clear()
                 saved_at = time.time() * 1000.0
                 atomic_save(mjml, source.replace("</mj-body>", MARKER_SECTION.format(marker=marker), 1))
-                page.wait_for_function("() => window.__paintedAt !== null", timeout=10000,
+                page.wait_for_function("() => window.__loadedAt !== null", timeout=10000,
                                        polling="raf")
                 frame = email_document(page, marker)
                 if frame is None:
@@ -250,12 +264,16 @@ def run_series(browser, quiet: float, saves: int, tree: Path) -> dict[str, list[
                 times = frame.evaluate(DOCUMENT_TIMES)
                 if times["started"] < saved_at:  # the same document, changed in place
                     times = {"updated": page.evaluate("window.__loadedAt"),
+                             "next_frame": page.evaluate("window.__frameAt"),
                              "painted": page.evaluate("window.__paintedAt")}
                 for _ in range(1000):  # the paint time is the browser's; polling adds nothing to it
                     if times["painted"] is not None:
                         break
                     page.wait_for_timeout(5)
-                    times = frame.evaluate(DOCUMENT_TIMES)
+                    if "updated" in times:
+                        times["painted"] = page.evaluate("window.__paintedAt")
+                    else:
+                        times = frame.evaluate(DOCUMENT_TIMES)
                 if times["painted"] is None:
                     raise RuntimeError(f"save {i}: the email never painted")
                 times.update(page.evaluate(PAGE_TIMES), **clock.times)
