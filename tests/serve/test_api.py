@@ -181,13 +181,17 @@ def test_renders_are_cached_until_a_file_they_depend_on_changes(
     app.render("welcome", "email", "full-profile")
     app.render("welcome", "sms", "full-profile")
     assert calls == [("welcome", "sms"), ("welcome", "email")]
-    # the build after a save re-renders what pages show, once; the next request is a cache hit
+    # the build after a save renders nothing (the event renders what a waiting page shows);
+    # then the changed channel is rendered once, the unchanged one not at all
     sms = bundled_copy / "templates" / "welcome" / "sms.txt"
     sms.write_text("Changed {{PromoCode}}", encoding="utf-8")
     calls.clear()
     assert _rebuild(app, sms)
-    assert calls == [("welcome", "sms")]  # the email did not change: not rendered again
-    assert app.render("welcome", "sms", "full-profile")["view"]["body"].startswith("Changed ")
+    assert calls == []
+    update = app.live_update({"template": "welcome", "channel": "sms", "fixture": "full-profile"})
+    assert update["render"]["view"]["body"].startswith("Changed ")
+    assert app.render("welcome", "sms", "full-profile") == update["render"]
+    app.render("welcome", "email", "full-profile")
     assert calls == [("welcome", "sms")]
 
 

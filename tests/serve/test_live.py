@@ -44,8 +44,6 @@ def test_an_atomic_save_bumps_the_epoch_and_the_new_render_is_served(
     assert event["epoch"] != epoch
     assert "templates/welcome/sms.txt" in event["changed"]
     after = get_json(preview, "/api/render?template=welcome&channel=sms&fixture=full-profile")
-    # the event already named the new render of the page's (template, channel, fixture)
-    assert event["details"]["versions"]["welcome|sms|full-profile"] == {"version": after["version"]}
     assert after["view"]["body"].startswith("Saved by an editor ")
     assert after["view"]["body"] != before["view"]["body"]
 

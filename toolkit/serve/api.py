@@ -1,10 +1,12 @@
 """The preview's data side: loads the repository, renders and lints on demand, answers the API.
 
-:class:`PreviewApp` gives the generic server its two callables:
+:class:`PreviewApp` gives the generic server its callables:
 - ``rebuild(changed_paths) -> bool``, the *builder*, run by the watcher thread once per burst of
   changes: it reloads the configuration and the repository (only when a changed file can
-  matter), then re-renders the messages pages are showing, so a page that asks right after
-  the live-reload event gets an answer from the cache;
+  matter);
+- ``live_update(query) -> dict | None``: what the live-reload event that follows carries to
+  each waiting page, its own view rendered anew (and for email the new HTML), so the page
+  needs no further request and nothing is rendered that no page shows;
 - ``handle(path, query) -> Response | None``, the *handler* of the ``/api/...`` routes.
 
 Rendering is cached per (template, channel, fixture). A cache entry remembers the Channel and
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,7 +45,6 @@ EMAIL_CSP = f"{EMAIL_SOURCES}; sandbox"
 EMAIL_FRAME_CSP = f"{EMAIL_SOURCES}; sandbox allow-same-origin"
 IGNORED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", ".mypy_cache",
                              ".pytest_cache", ".tox", ".hg"})
-RECENT_KEYS = 8  # how many recently viewed (template, channel, fixture) to re-render on a change
 NO_FIXTURE = "(none)"
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,7 +166,6 @@ class PreviewApp:
         self._renders: dict[Key, _Entry] = {}
         self._last_good: dict[Key, dict[str, Any]] = {}
         self._lints: dict[str, tuple[Any, tuple[Finding, ...]]] = {}
-        self._recent: OrderedDict[Key, None] = OrderedDict()
         self._last_html: dict[Key, str] = {}
         self.lint_failures: dict[str, str] = {}  # template -> why its linting failed
         self._dependency_cache: tuple[_Snapshot, frozenset[Path]] | None = None
@@ -273,8 +272,10 @@ class PreviewApp:
         return result
 
     def rebuild(self, changed: Iterable[Path]) -> bool:
-        """The builder: reload when a relevant file changed, warm the cache of what pages
-        show. Returns whether anything was rebuilt (so whether pages need to refresh)."""
+        """The builder: reload when a relevant file changed. Returns whether anything was
+        rebuilt (so whether pages need to refresh). Nothing is rendered here: each waiting page
+        gets its own view rendered with the live-reload event (``live_update``), so the event
+        does not wait for renders of views nobody shows now."""
         relevant = [Path(p) for p in changed if self.relevant(Path(p))]
         if not relevant:
             return False
@@ -284,8 +285,6 @@ class PreviewApp:
                 self._reload_templates(folders)
             else:
                 self._load()
-            for key in list(self._recent):
-                self.render(*key)
         return True
 
     def _template_folders_only(self, paths: list[Path]) -> list[Path]:
@@ -354,10 +353,6 @@ class PreviewApp:
         """The /api/render answer for one (template, channel, fixture)."""
         key = (template_name, channel_name, fixture_name)
         with self._lock:
-            self._recent[key] = None
-            self._recent.move_to_end(key)
-            while len(self._recent) > RECENT_KEYS:
-                self._recent.popitem(last=False)
             snapshot = self._snapshot
             answer: dict[str, Any] = {"template": template_name, "channel": channel_name,
                                       "fixture": fixture_name, "generation": snapshot.generation,
@@ -499,21 +494,6 @@ class PreviewApp:
                 update["email"] = {"digest": view["html_digest"], "scheme": scheme,
                                    "html": with_color_scheme(html, scheme)}
         return update
-
-    def recent_versions(self) -> dict[str, dict[str, str]]:
-        """"template|channel|fixture" -> the version (and email HTML digest) of the current
-        render of each recently viewed key, sent with the live-reload event so a page can
-        start loading a changed email frame before it asks for the rest."""
-        versions = {}
-        with self._lock:
-            for key in self._recent:
-                entry = self._renders.get(key)
-                if entry is not None and entry.result is not None:
-                    item = {"version": entry.result["version"]}
-                    if key[1] == "email":
-                        item["html_digest"] = entry.result["view"]["html_digest"]
-                    versions["|".join(key)] = item
-        return versions
 
     # --- lint ------------------------------------------------------------------------------
 

@@ -69,8 +69,7 @@ class Preview:
             self.rebuilds += 1
             self.watcher.watch(*self.app.watch_folders())  # folders created since start-up
             root = self.app.config.root
-            self.reload.bump((_display(p, root) for p in paths),
-                             {"versions": self.app.recent_versions()})
+            self.reload.bump(_display(p, root) for p in paths)
 
 
 def _display(path: Path, root: Path) -> str:
