@@ -21,7 +21,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,21 @@ class MissingVar:
 
 
 @dataclass(frozen=True)
+class OuterScopeVar:
+    """A variable the Java flavour took from an enclosing context, where the default flavour
+    finds nothing (``{{Address}}`` inside ``{{#each}}``): its path, the part field, where it
+    is written and how many contexts out the value was."""
+
+    path: str
+    field: str
+    location: Location
+    levels: int
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """One channel rendered with one fixture (None = defaults only)."""
+    """One channel rendered with one fixture (None = defaults only). ``outer_scope`` is
+    filled by the Java flavour only (``RenderEnv(flavour="java")``)."""
 
     template: str
     channel: str
@@ -63,6 +76,7 @@ class Rendered:
     fields: Mapping[str, str]  # part field -> rendered text ("Subject", "APNS.Body", ...)
     body: Mapping[str, Any]  # the build body with every part replaced by its rendered text
     missing: tuple[MissingVar, ...] = field(default=())
+    outer_scope: tuple[OuterScopeVar, ...] = field(default=())
 
 
 def missing_record(missing: MissingVar) -> dict[str, Any]:
@@ -285,9 +299,12 @@ def _file_line_ref(part: Part, line: int, column: int, read: Reader | None) -> s
 
 
 def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel,
-                read: Reader | None = None) -> tuple[str, tuple[MissingVar, ...]]:
-    """Render one part; raises RenderError located in the part's file. ``read`` gives a
-    repository file's text by relative path (for exact columns in inline JSON strings)."""
+                read: Reader | None = None
+                ) -> tuple[str, tuple[MissingVar, ...], tuple[OuterScopeVar, ...]]:
+    """Render one part: (text, variables without a value, variables the Java flavour took
+    from an enclosing context). Raises RenderError located in the part's file. ``read``
+    gives a repository file's text by relative path (for exact columns in inline JSON
+    strings)."""
     try:
         program = parse_cached(part.text)
         result = render_template(program, context, env=env)
@@ -296,7 +313,9 @@ def render_part(part: Part, context: Any, env: RenderEnv, channel: Channel,
     missing = tuple(MissingVar(m.path, part.field, _location(part, m.line, m.column, read),
                                getattr(m, "guarded", False))
                     for m in result.missing)
-    return result.text, missing
+    outer = tuple(OuterScopeVar(o.path, part.field, _location(part, o.line, o.column, read),
+                                o.levels) for o in result.outer_scope)
+    return result.text, missing, outer
 
 
 def set_field(body: dict[str, Any], field_name: str, value: str) -> None:
@@ -349,7 +368,8 @@ def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv 
     ``dialect`` (None = Pinpoint).
 
     Each part renders with ``dialect.render_env(part)``; ``env`` only pins the clock and the
-    UUID source (its ``now`` and ``uuid``). ``escape`` None (default) HTML-escapes ``{{x}}``
+    UUID source (its ``now`` and ``uuid``) and picks the engine flavour (its ``flavour``:
+    ``"java"`` renders as handlebars.java would, docs/render.md). ``escape`` None (default) HTML-escapes ``{{x}}``
     in the dialect's HTML fields (Pinpoint: HtmlPart); True escapes in every part (what the
     Java engine does with its defaults); False in none. ``root`` is the repository root
     (``Repository.root``) the parts' paths are relative to; positions inside inline JSON
@@ -364,14 +384,19 @@ def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv 
     context = dialect.context(channel, fixture)
     fields: dict[str, str] = {}
     missing: list[MissingVar] = []
+    outer: list[OuterScopeVar] = []
+    flavour = env.flavour if env is not None else "js"
     for part in channel.parts:
         part_env = dialect.render_env(part, escape=escape, now=now, uuid=uuid)
-        text, part_missing = render_part(part, context, part_env, channel, read)
+        if flavour != part_env.flavour:
+            part_env = replace(part_env, flavour=flavour)
+        text, part_missing, part_outer = render_part(part, context, part_env, channel, read)
         fields[part.field] = text
         missing.extend(part_missing)
+        outer.extend(part_outer)
     body = _base_body(channel)
     for name, text in fields.items():
         set_field(body, name, text)
     return Rendered(template=channel.template, channel=channel.channel,
                     fixture=fixture.name if fixture else None, fields=fields, body=body,
-                    missing=tuple(missing))
+                    missing=tuple(missing), outer_scope=tuple(outer))

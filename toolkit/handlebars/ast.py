@@ -30,15 +30,32 @@ class Program(Node):
     block_params: tuple[str, ...] = ()
     chained: bool = False
     path: str | None = None
+    java_rejects: tuple[JavaRejected, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class JavaRejected(Node):
+    """A construct handlebars.js (and ptk) accept but handlebars.java's parser rejects,
+    found while parsing (listed on the template's root ``Program.java_rejects``): ``text``
+    as written, ``reason`` what the Java engine does with it, ``portable`` a spelling both
+    engines accept. ptk's Java flavour refuses to render such a template, as the service
+    would; the linter reports each (``toolkit.lint.rules.engines``)."""
+
+    text: str
+    reason: str
+    portable: str
 
 
 @dataclass(frozen=True, slots=True)
 class ContentStatement(Node):
     """Literal text. ``value`` is what is output (after ``~`` and standalone-line stripping),
-    ``original`` the text as written."""
+    ``original`` the text as written. ``java_value`` is what handlebars.java outputs
+    without prettyPrint: only its ``~`` rules applied, standalone lines kept (None: the
+    same as ``original``)."""
 
     value: str
     original: str
+    java_value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

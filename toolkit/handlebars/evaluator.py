@@ -59,14 +59,32 @@ class MissingVariable:
 
 
 @dataclass(frozen=True)
+class OuterScopeValue:
+    """A variable the Java flavour found in an enclosing context, not in the current one
+    (``{{Address}}`` inside ``{{#each}}``, where ptk's default flavour finds nothing): its
+    path as written, where it is, ``levels`` (how many contexts out) and ``source`` (the
+    partial it is in, None for the template itself)."""
+
+    path: str
+    line: int
+    column: int
+    levels: int
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class RenderResult:
+    """The output, every variable that had no value, and (Java flavour only) every variable
+    that took its value from an enclosing context."""
+
     text: str
     missing: tuple[MissingVariable, ...]
+    outer_scope: tuple[OuterScopeValue, ...] = ()
 
 
 class _Render:
     __slots__ = ("helpers", "env", "escape", "print_list", "placeholders", "roots", "missing",
-                 "partials", "sources", "parsed", "source")
+                 "partials", "sources", "parsed", "source", "print", "show", "outer")
 
     def __init__(self, helpers: Mapping[str, HelperSpec], env: RenderEnv,
                  sources: Mapping[str, str]) -> None:
@@ -76,6 +94,10 @@ class _Render:
         self.print_list = env.print_list
         self.placeholders = env.missing == "placeholder"
         self.roots = env.variable_roots
+        # how a helper's result (print) and a variable's value (show) print, when not text
+        self.print: Callable[[_Render, Any], str] = _print
+        self.show: Callable[[_Render, Any], str] = _print
+        self.outer: dict[tuple[str, int, int, str | None], OuterScopeValue] = {}
         self.missing: dict[tuple[str, int, int, str | None], MissingVariable] = {}
         self.partials: dict[str, Any] = {}
         self.sources = sources
@@ -150,9 +172,32 @@ Getter = Callable[[Any, Any, Any, Any, Any], Any]
 
 
 class _Compiler:
+    """Compiles a Program for the default flavour (handlebars.js semantics plus the
+    environment's rules). ``toolkit.handlebars.java.JavaCompiler`` overrides the parts
+    where handlebars.java differs."""
+
     def __init__(self) -> None:
         self.scopes: list[tuple[str, ...]] = []  # declared block params, innermost last
         self.nested = -1  # program nesting while compiling (0 = the template's top level)
+
+    @staticmethod
+    def content_text(statement: ast.ContentStatement) -> str:
+        """What a text statement outputs (after ``~`` and standalone-line stripping)."""
+        return statement.value
+
+    @staticmethod
+    def section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Getter | None,
+                inv_prog: Getter | None, declares: bool, ctx: Any, depths: Any, data: dict,
+                bps: Any) -> str:
+        """A block whose name is not a helper (``{{#items}}…{{/items}}``)."""
+        return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx, depths,
+                        data, bps)
+
+    @staticmethod
+    def program_caller(prog: Getter | None, declares: bool, r: _Render, ctx: Any, depths: Any,
+                       data: dict, bps: Any) -> Callable[..., str]:
+        """The ``fn``/``inverse`` a block helper receives."""
+        return _program_caller(prog, declares, r, ctx, depths, data, bps)
 
     # paths ------------------------------------------------------------------------------
     def block_param(self, node: ast.PathExpression) -> tuple[int, int] | None:
@@ -349,11 +394,13 @@ class _Compiler:
                         r.record(pnode, guarded)
                 hash_values[key] = value
             helper_call = HelperCall(name, tuple(args), hash_values, ctx, r.env, is_block,
-                                     data=data, raw_args=raw, line=line, column=column)
+                                     data=data, raw_args=raw, line=line, column=column,
+                                     scope=depths)
             if is_block:
-                helper_call.fn = _program_caller(fn_prog, declares, r, ctx, depths, data, bps)
-                helper_call.inverse = _program_caller(inv_prog, False, r, ctx, depths, data, bps)
+                helper_call.fn = caller(fn_prog, declares, r, ctx, depths, data, bps)
+                helper_call.inverse = caller(inv_prog, False, r, ctx, depths, data, bps)
             return _invoke(r, node, spec, helper_call)
+        caller = self.program_caller
         return call
 
     # statements ----------------------------------------------------------------------------
@@ -368,11 +415,12 @@ class _Compiler:
             decorators: list[Any] = []
             for statement in program.body:
                 if isinstance(statement, ast.ContentStatement):
-                    if statement.value:
+                    text = self.content_text(statement)
+                    if text:
                         if items and isinstance(items[-1], str):
-                            items[-1] += statement.value
+                            items[-1] += text
                         else:
-                            items.append(statement.value)
+                            items.append(text)
                 elif isinstance(statement, ast.CommentStatement):
                     continue
                 elif isinstance(statement, (ast.DecoratorBlock, ast.Decorator)):
@@ -416,7 +464,7 @@ class _Compiler:
 
             def render_call(r, ctx, depths, data, bps):
                 value = value_of(r, ctx, depths, data, bps)
-                text = value if value.__class__ is str else _print(r, value)
+                text = value if value.__class__ is str else r.print(r, value)
                 if escaped and r.escape and value.__class__ is not SafeString:
                     return escape_html(text)
                 return text
@@ -446,7 +494,11 @@ class _Compiler:
                 if (value is None or value is UNDEFINED) and record_node is not None:
                     r.record(record_node, False)
                     return placeholder if r.placeholders else ""
-            text = value if value.__class__ is str else _print(r, value)
+                text = r.show(r, value)
+                if escaped and r.escape and value.__class__ is not SafeString:
+                    return escape_html(text)
+                return text
+            text = value if value.__class__ is str else r.print(r, value)
             if escaped and r.escape and value.__class__ is not SafeString:
                 return escape_html(text)
             return text
@@ -476,20 +528,22 @@ class _Compiler:
 
             def run_helper(r, ctx, depths, data, bps):
                 value = call(r, ctx, depths, data, bps)
-                return value if value.__class__ is str else _print(r, value)
+                return value if value.__class__ is str else r.print(r, value)
             return run_helper
         lookup = self.path(path if isinstance(path, ast.PathExpression) else _literal_path(path))
         record_node = path if isinstance(path, ast.PathExpression) else _literal_path(path)
         if record_node.data:
             record_node = None
 
+        section = self.section
+
         def run_block(r, ctx, depths, data, bps):
             if call is not None and name in r.helpers:
                 value = call(r, ctx, depths, data, bps)
-                return value if value.__class__ is str else _print(r, value)
+                return value if value.__class__ is str else r.print(r, value)
             value = lookup(r, ctx, depths, data, bps)
-            return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx,
-                            depths, data, bps)
+            return section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx,
+                           depths, data, bps)
         return run_block
 
     def fast_if(self, node: ast.BlockStatement, name: str, call: Getter, fn_prog: Getter | None,
@@ -509,7 +563,7 @@ class _Compiler:
             spec = r.helpers.get(name)
             if spec is None or spec.fn is not builtin:
                 value = call(r, ctx, depths, data, bps)
-                return value if value.__class__ is str else _print(r, value)
+                return value if value.__class__ is str else r.print(r, value)
             value = value_of(r, ctx, depths, data, bps)
             if value is None or value is UNDEFINED:
                 if record is not None:
@@ -553,15 +607,27 @@ class _Compiler:
         pairs = [(pair.key, self.expression(pair.value)) for pair in _hash_pairs(node.hash)]
         return static, dynamic, context, pairs
 
+    # a standalone partial indents every line of its output (handlebars.js)
+    indent_partials = True
+
+    @staticmethod
+    def enter_partial(r: _Render, node: Any, partial: Any, ctx: Any,
+                      hash_values: dict[str, Any] | None, depths: Any, data: dict) -> str:
+        """Render ``partial`` with ``ctx`` (the context argument, or the current context)
+        and the evaluated ``key=value`` arguments (None when there are none)."""
+        if hash_values is not None:
+            ctx = _extend(ctx, hash_values)
+        return _call_partial(r, node, partial, ctx, depths, data)
+
     def partial(self, node: ast.PartialStatement) -> Getter:
         static, dynamic, context_of, pairs = self.partial_args(node)
-        indent = node.indent
+        indent = node.indent if self.indent_partials else ""
+        enter = self.enter_partial
 
         def run_partial(r, ctx, depths, data, bps):
             name = static if dynamic is None else property_name(dynamic(r, ctx, depths, data, bps))
             new_ctx = context_of(r, ctx, depths, data, bps) if context_of else ctx
-            if pairs:
-                new_ctx = _extend(new_ctx, {k: g(r, ctx, depths, data, bps) for k, g in pairs})
+            hash_values = {k: g(r, ctx, depths, data, bps) for k, g in pairs} if pairs else None
             partial = data.get("partial-block") if name == "@partial-block" else None
             if partial is None and name != "@partial-block":
                 partial = _find_partial(r, name)
@@ -569,7 +635,7 @@ class _Compiler:
                 raise _error(r, node, f"the partial {name} could not be found",
                              "define it with {{#*inline \"" + str(name) + "\"}}…{{/inline}} or "
                              "register it")
-            text = _call_partial(r, node, partial, new_ctx, depths, data)
+            text = enter(r, node, partial, new_ctx, hash_values, depths, data)
             if indent:
                 lines = text.split("\n")
                 for i, line in enumerate(lines):
@@ -586,11 +652,12 @@ class _Compiler:
         inline = [self.decorator(s) for s in node.program.body
                   if isinstance(s, ast.DecoratorBlock)]
 
+        enter = self.enter_partial
+
         def run_partial_block(r, ctx, depths, data, bps):
             name = static if dynamic is None else property_name(dynamic(r, ctx, depths, data, bps))
             new_ctx = context_of(r, ctx, depths, data, bps) if context_of else ctx
-            if pairs:
-                new_ctx = _extend(new_ctx, {k: g(r, ctx, depths, data, bps) for k, g in pairs})
+            hash_values = {k: g(r, ctx, depths, data, bps) for k, g in pairs} if pairs else None
             outer_block = data.get("partial-block")
             block = _PartialBlock(body, depths, bps, outer_block)
             frame = _frame(data, {"partial-block": block})
@@ -602,7 +669,7 @@ class _Compiler:
                 partial = _find_partial(r, name)
                 if partial is None:
                     partial = block
-                return _call_partial(r, node, partial, new_ctx, depths, frame)
+                return enter(r, node, partial, new_ctx, hash_values, depths, frame)
             finally:
                 r.partials = saved
         return run_partial_block
@@ -755,7 +822,7 @@ def _section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Gette
         call.fn = _program_caller(fn_prog, declares, r, ctx, depths, data, bps)
         call.inverse = _program_caller(inv_prog, False, r, ctx, depths, data, bps)
         result = _invoke(r, node, each, call)
-        return result if result.__class__ is str else _print(r, result)
+        return result if result.__class__ is str else r.print(r, result)
     if fn_prog is None:
         return ""
     return fn_prog(r, value, _push(value, depths), data, _bp(declares, None, bps))
@@ -810,7 +877,10 @@ def _find_partial(r: _Render, name: str) -> Any:
         return None
     from toolkit.handlebars.parser import parse
     program = parse(source, path=f"partial {name}")
-    compiled = (compile_program(program), f"partial {name}")
+    if r.env.flavour == "java":
+        from toolkit.handlebars.java import check_java_syntax
+        check_java_syntax(program)
+    compiled = (compile_program(program, r.env.flavour), f"partial {name}")
     r.parsed[name] = compiled
     return compiled
 
@@ -832,20 +902,26 @@ def _call_partial(r: _Render, node: Any, partial: Any, ctx: Any, depths: Any, da
     raise _error(r, node, "the partial could not be rendered")  # pragma: no cover
 
 
-def compile_program(program: ast.Program) -> Getter:
-    """The closure that renders ``program``, compiled on first use and kept as long as the
-    Program object lives (the closures hold the nodes, never the Program itself)."""
-    cached = _CACHE.get(id(program))
+def compile_program(program: ast.Program, flavour: str = "js") -> Getter:
+    """The closure that renders ``program`` in ``flavour`` (``RenderEnv.flavour``), compiled
+    on first use and kept as long as the Program object lives (the closures hold the nodes,
+    never the Program itself)."""
+    key = (id(program), flavour)
+    cached = _CACHE.get(key)
     if cached is not None and cached[0]() is program:
         return cached[1]
+    if flavour == "java":
+        from toolkit.handlebars.java import JavaCompiler
+        compiler: _Compiler = JavaCompiler(program)
+    else:
+        compiler = _Compiler()
     with no_gc():
-        compiled = _Compiler().program(program) or _EMPTY
-    key = id(program)
+        compiled = compiler.program(program) or _EMPTY
     _CACHE[key] = (weakref.ref(program, lambda _ref, key=key: _CACHE.pop(key, None)), compiled)
     return compiled
 
 
-_CACHE: dict[int, tuple[weakref.ref, Getter]] = {}
+_CACHE: dict[tuple[int, str], tuple[weakref.ref, Getter]] = {}
 _DEFAULT_ENV = RenderEnv()
 
 
@@ -882,12 +958,17 @@ def render(program: ast.Program | str, context: Any, *,
         helpers = env.helpers if env.helpers is not None else default_helpers()
     r = _Render(helpers, env, partials or {})
     try:
-        body = compile_program(program)
+        body = compile_program(program, env.flavour)
+        if env.flavour == "java":
+            from toolkit.handlebars.java import start
+            ctx, depths, data = start(r, program, context)
+        else:
+            ctx, depths, data = context, (context, None), {"root": context}
         with no_gc():
-            text = body(r, context, (context, None), {"root": context}, None)
+            text = body(r, ctx, depths, data, None)
     except RecursionError:
         raise RenderError("the template nests too deeply to render: blocks nested thousands "
                           "of levels deep, or a partial that includes itself",
                           "flatten the nesting or stop the partial from including itself",
                           path=program.path) from None
-    return RenderResult(text, tuple(r.missing.values()))
+    return RenderResult(text, tuple(r.missing.values()), tuple(r.outer.values()))

@@ -33,6 +33,19 @@ _LEAD_LINE = re.compile(r"^[ \t]*\r?\n?")
 _TRAIL_ALL = re.compile(rf"[{WS}]+\Z")
 _TRAIL_LINE = re.compile(r"[ \t]+\Z")
 _INDENT = re.compile(r"([ \t]+)\Z")
+# Java's Character.isWhitespace (what handlebars.java's ~ strips): no non-breaking spaces
+# (U+00A0, U+2007, U+202F), but the separators U+001C-U+001F
+JAVA_WHITESPACE = ("\t\n\v\f\r\x1c\x1d\x1e\x1f \u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                   "\u2006\u2008\u2009\u200a\u2028\u2029\u205f\u3000")
+# A character handlebars.java's lexer does not accept in a name outside [brackets]
+_JAVA_NAME = re.compile("[A-Za-z_$@:\u0001-\u0008\u000b\u000c\u000e-\u001e\u00c0-\u00ff"
+                        "\u0410-\u044f][A-Za-z0-9_$@:./\\-\u0001-\u0008\u000b\u000c"
+                        "\u000e-\u001e\u00c0-\u00ff\u0410-\u044f]*")
+# anything check_java_name may object to: one search for the common, clean case
+_JAVA_SUSPECT = re.compile("^[0-9-]|\\[\\]|[^A-Za-z0-9_$@:./\\-\u0001-\u0008\u000b\u000c"
+                           "\u000e-\u001e\u00c0-\u00ff\u0410-\u044f]")
+_JAVA_NAME_BAD = re.compile("[^A-Za-z0-9_$@:./\\-\u0001-\u0008\u000b\u000c\u000e-\u001e"
+                            "\u00c0-\u00ff\u0410-\u044f]")
 
 _PARAM_START = {"ID", "DATA", "STRING", "NUMBER", "BOOLEAN", "UNDEFINED", "NULL", "OPEN_SEXPR"}
 _NICE = {
@@ -106,6 +119,12 @@ class _Parser:
         self.left_stripped: dict[int, bool] = {}
         self.depth = 0
         self.tag_start: Token | None = None  # the {{ of the tag being parsed
+        # handlebars.java's whitespace control works on neighbouring tokens only: a tag's
+        # {{~ strips the end of the text token just before it, its ~}} the start of the text
+        # token just after it (ContentStatement.java_value); standalone lines are kept.
+        self.java_prev: ast.ContentStatement | None = None
+        self.java_strip_next = False
+        self.java_rejects: list[ast.JavaRejected] = []
 
     # --- errors and tokens -------------------------------------------------------------
     def error(self, token_or_pos: Token | int, description: str, hint: str) -> HandlebarsSyntaxError:
@@ -159,6 +178,8 @@ class _Parser:
             if text not in ("..", ".", "this") and text[0] != "[":  # the common case: {{name}}
                 self.i += 1
                 line, column = self.loc(first)
+                if _JAVA_SUSPECT.search(text):
+                    self.check_java_name(text, line, column)
                 scoped = bool(_SCOPED.search(text))
                 return ast.PathExpression(line, column, text, text, (text,), False, 0, scoped, True)
         if first.kind != "ID":
@@ -166,6 +187,7 @@ class _Parser:
                              "a path is made of names separated by . or /")
         segments: list[tuple[str, str, str]] = []  # (part, token text, separator)
         separator = ""
+        spaced = False  # whitespace inside the path ({{upper .name}} reads as upper.name)
         while True:
             token = self.expect("ID", "a name after the separator",
                                 "a path cannot end with . or /, and a segment that is a number "
@@ -175,7 +197,10 @@ class _Parser:
             segments.append((part, text, separator))
             if self.peek().kind != "SEP":
                 break
-            separator = self.next().text
+            sep = self.next()
+            spaced = spaced or sep.pos != token.pos + len(token.raw) or \
+                self.peek().pos != sep.pos + 1
+            separator = sep.text
         data = data_token is not None
         original = "@" if data else ""
         parts: list[str] = []
@@ -194,6 +219,18 @@ class _Parser:
             else:
                 parts.append(part)
         line, column = self.loc(start)
+        written = ("@" if data else "") + "".join(sep + text for _, text, sep in segments)
+        self.check_java_name("".join(sep + (text if text == part else "")
+                                     for part, text, sep in segments), line, column, written)
+        if spaced:
+            self.java_reject(line, column, self.text[start.pos:self.peek().pos].rstrip(),
+                             "handlebars.java does not accept a space inside a path",
+                             f"{written} (how ptk and handlebars.js read it; an argument "
+                             "is written ./name)")
+        elif data and written.endswith(".."):
+            self.java_reject(line, column, written,
+                             "handlebars.java fails on an @ path that ends with ..",
+                             written[1:] if written != "@.." else "..")
         scoped = bool(_SCOPED.search(original))
         bare = (not data and depth == 0 and not literal and bool(parts)
                 and len(parts) == len(segments)
@@ -207,12 +244,77 @@ class _Parser:
         raw = token.raw
         offset = 2 if raw[2] not in "~/ \t\n\r" else raw.index(text, 2)
         line, column = self.pos(token.pos + offset)
+        # a simple path holds ID characters only; of those, handlebars.java rejects '?',
+        # non-ASCII ones outside its ranges, and a leading digit or '-'
+        if not text.isascii() or not text.isprintable() or "?" in text or text[0] in "0123456789-":
+            self.check_java_name(text, line, column)
         if "." not in text and "/" not in text:
             return ast.PathExpression(line, column, text, text, (text,), False, 0,
                                       "this" in text and bool(_SCOPED.search(text)), True)
         parts = tuple(_SEPARATORS.split(text))
         return ast.PathExpression(line, column, text, parts[0], parts, False, 0,
                                   bool(_SCOPED.search(text)), "." not in text)
+
+    def check_java_name(self, text: str, line: int, column: int, original: str | None = None
+                        ) -> None:
+        """Record a name handlebars.java's lexer rejects: a character it does not accept
+        outside brackets (``q?``, ``Imię``), a first character that is a digit or ``-``
+        (``1.a``), an empty ``[]``. Written in brackets, such a segment works in both
+        engines."""
+        original = original or text
+        bad = _JAVA_NAME_BAD.search(text)
+        if bad is not None:
+            reason = f"handlebars.java does not accept {bad.group()!r} in a name"
+        elif original[:1].isdigit() or original[:1] == "-":
+            reason = "handlebars.java does not accept a name that starts with a digit or '-'"
+        elif "[]" in original:
+            reason = "handlebars.java does not accept an empty [] segment"
+        else:
+            return
+        self.java_reject(line, column, original, reason, java_name(original))
+
+    def java_reject(self, line: int, column: int, text: str, reason: str, portable: str) -> None:
+        self.java_rejects.append(ast.JavaRejected(line, column, text, reason, portable))
+
+    def java_tag(self, strip_left: bool, strip_right: bool) -> None:
+        """A tag was read: apply the ``~`` that handlebars.java honours on it to the
+        neighbouring text tokens (``strip_left``: the text just before, ``strip_right``:
+        the text just after)."""
+        prev = self.java_prev
+        if strip_left and prev is not None:
+            java = prev.java_value if prev.java_value is not None else prev.original
+            object.__setattr__(prev, "java_value", java.rstrip(JAVA_WHITESPACE))
+        self.java_prev = None
+        self.java_strip_next = strip_right
+
+    def content(self, token: Token) -> ast.ContentStatement:
+        line, column = self.pos(token.pos)
+        text = token.text
+        node = ast.ContentStatement(line, column, text, text)
+        if self.java_strip_next:
+            object.__setattr__(node, "java_value", text.lstrip(JAVA_WHITESPACE))
+            self.java_strip_next = False
+        self.java_prev = node
+        if text[:2] == "{{" and token.pos and self.text[token.pos - 1] == "\\":
+            self.java_escape(token)
+        return node
+
+    def java_escape(self, token: Token) -> None:
+        """An escaped mustache (``\\{{x}}``): handlebars.java rejects ``\\{{{x}}}`` and a
+        ``\\{{`` that is never closed."""
+        text = token.text
+        line, column = self.pos(token.pos - 1)
+        if text.startswith("{{{"):
+            close = text.find("}}}")
+            inner = text[3:close] if close >= 0 else text[3:]
+            self.java_reject(line, column, "\\{{{" + inner + "}}}",
+                             "handlebars.java does not accept an escaped triple mustache",
+                             "\\{{ {" + inner + "}}} (prints a space after the braces), or "
+                             "&#123;&#123;&#123;" + inner + "}}} in HTML")
+        elif "}}" not in text:
+            self.java_reject(line, column, "\\" + text.rstrip("\n"),
+                             "handlebars.java does not accept a \\{{ that is never closed",
+                             "&#123;&#123; in HTML; in text, no {{ that is not a tag")
 
     def helper_name(self) -> Any:
         token = self.peek()
@@ -333,26 +435,42 @@ class _Parser:
             kind = token.kind
             self.tag_start = token
             if kind == "CONTENT":
-                line, column = self.loc(token)
-                section.body.append(ast.ContentStatement(line, column, token.text, token.text))
+                section.body.append(self.content(token))
                 section.strips.append(None)
             elif kind == "SIMPLE":
                 line, column = self.loc(token)
                 path = self.simple_path(token)
                 section.body.append(ast.MustacheStatement(line, column, path, (), None, True))
-                section.strips.append(_Strip(*_flags(token.raw, token.raw)))
+                flags = _flags(token.raw, token.raw)
+                section.strips.append(_Strip(*flags))
+                if flags[0] or flags[1]:
+                    self.java_tag(*flags)
+                else:
+                    self.java_prev = None
+                    self.java_strip_next = False
             elif kind in ("OPEN", "OPEN_UNESCAPED"):
                 self.mustache(token, section)
+                self.java_tag(*_flags(token.raw, self.tokens[self.i - 1].raw))
             elif kind == "COMMENT":
                 line, column = self.loc(token)
                 value = re.sub(r"-?-?~?\}\}\Z", "", re.sub(r"^\{\{~?!-?-?", "", token.raw))
                 section.body.append(ast.CommentStatement(line, column, value))
                 open_, close_ = _flags(token.raw, token.raw)
                 section.strips.append(_Strip(open=open_, close=close_, inline_standalone=True))
+                if open_:
+                    self.java_reject(line, column, token.raw,
+                                     "handlebars.java does not accept ~ before ! in a comment",
+                                     token.raw.replace("~", "", 1) + " (a ~ next to a comment "
+                                     "is not portable: remove the whitespace around it)")
+                self.java_tag(False, False)  # handlebars.java ignores ~ on a comment
             elif kind == "OPEN_PARTIAL":
                 self.partial(token, section)
+                self.java_tag(*_flags(token.raw, self.tokens[self.i - 1].raw))
             elif kind in ("OPEN_BLOCK", "OPEN_INVERSE", "OPEN_PARTIAL_BLOCK"):
                 opener = self.open_tag(token)
+                # handlebars.java ignores ~ on {{#> partial blocks}}
+                self.java_tag(*(opener.strip if opener.kind != "partial_block"
+                                else (False, False)))
                 frame = _Frame(opener, [_Section(opener)])
                 stack.append(frame)
                 section = frame.sections[0]
@@ -382,6 +500,14 @@ class _Parser:
                     line, column = self.loc(token)
                     opener = _Open("else", strip=_flags(token.raw, token.raw), line=line,
                                    column=column, tag=token.raw)
+                    if frame.opener.kind == "inverse":
+                        name = _name(frame.opener.path)
+                        self.java_reject(line, column, token.raw,
+                                         f"handlebars.java does not accept {{{{else}}}} in a "
+                                         f"{{{{^{name}}}}} section",
+                                         f"{{{{#{name}}}}}…{{{{else}}}}…{{{{/{name}}}}} with the "
+                                         "two parts swapped")
+                self.java_tag(*opener.strip)
                 new = _Section(opener)
                 frame.sections.append(new)
                 section = new
@@ -403,6 +529,9 @@ class _Parser:
                                      f"{opener.line}:{opener.column}",
                                      f"close it with {{{{/{_name(opener.path)}}}}}")
                 close_line, close_column = self.loc(token)
+                # handlebars.java honours ~ on the closing tag of {{#blocks}} only
+                self.java_tag(*(_flags(token.raw, close_token.raw)
+                                if opener.kind in ("block", "decorator") else (False, False)))
                 node, strip = self.finish_block(frame, _flags(token.raw, close_token.raw),
                                                 close_line, close_column)
                 section = stack[-1].sections[-1] if stack else root
@@ -410,6 +539,7 @@ class _Parser:
                 section.strips.append(strip)
             elif kind == "OPEN_RAW_BLOCK":
                 self.raw_block(token, section)
+                self.java_tag(False, False)
             elif kind == "EOF":
                 if stack:
                     opener = stack[-1].opener
@@ -422,7 +552,8 @@ class _Parser:
             else:  # pragma: no cover - the lexer only yields the kinds above here
                 raise self.error(token, f"unexpected {_describe(token)}", "check the template")
         self.process_body(root.body, root.strips, True)
-        return ast.Program(1, 1, tuple(root.body), path=self.path)
+        return ast.Program(1, 1, tuple(root.body), path=self.path,
+                           java_rejects=tuple(self.java_rejects))
 
     def open_tag(self, token: Token) -> _Open:
         kind = {"OPEN_BLOCK": "block", "OPEN_INVERSE": "inverse", "OPEN_PARTIAL_BLOCK":
@@ -456,6 +587,13 @@ class _Parser:
         line, column = self.loc(token)
         flag = token.raw[3:4] or token.raw[2:3]
         escaped = flag not in ("{", "&")
+        if isinstance(path, (ast.StringLiteral, ast.NumberLiteral, ast.BooleanLiteral)):
+            name = path.original if not isinstance(path, ast.StringLiteral) else path.value
+            spelled = name if _JAVA_NAME.fullmatch(name) and name not in ("true", "false") \
+                else f"[{name}]"
+            self.java_reject(line, column, self.text[token.pos:close_token.pos + len(close_token.raw)],
+                             "handlebars.java does not accept a literal as a mustache's name",
+                             token.raw + spelled + close_token.raw)
         if "*" in token.raw:
             node: Any = ast.Decorator(line, column, path, params, hash_)
         else:
@@ -679,6 +817,15 @@ class _Parser:
         stripped = value != original
         self.left_stripped[id(current)] = stripped
         return stripped
+
+
+def java_name(original: str) -> str:
+    """A path spelled so that handlebars.java's lexer and handlebars.js both accept it:
+    every segment it would reject in brackets (``User.[Imię]``, ``[1].a``)."""
+    segments = re.split(r"(?<=[^.])\.(?=[^.])", original)
+    return ".".join(seg if _JAVA_NAME.fullmatch(seg) or (seg[:1] == "[" and seg[-1:] == "]"
+                                                        and len(seg) > 2)
+                    else f"[{seg.strip('[]')}]" for seg in segments)
 
 
 def _tag(opener: _Open) -> str:

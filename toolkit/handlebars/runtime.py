@@ -55,8 +55,9 @@ class HelperCall:
     block_params=...)`` renders with a new ``this``, extra ``@data`` variables and values
     for ``as |a b|`` block params. ``raw_args`` holds, per positional argument, the source
     text of the expression (e.g. ``User.UserAttributes.Age``) or None for a literal, so a
-    helper can name what was passed in an error message. Raise ``HelperError`` for bad
-    arguments; the evaluator adds the line:column."""
+    helper can name what was passed in an error message. ``scope`` is the engine's chain of
+    enclosing contexts (opaque; the Java flavour's built-ins read it). Raise
+    ``HelperError`` for bad arguments; the evaluator adds the line:column."""
 
     name: str
     args: tuple[Any, ...]
@@ -70,6 +71,7 @@ class HelperCall:
     raw_args: tuple[str | None, ...] = ()
     line: int = 0
     column: int = 0
+    scope: Any = None
 
 
 class HelperError(Exception):
@@ -237,7 +239,14 @@ class RenderEnv:
       given to a helper (Pinpoint: the endpoint fields, so ``{{upper Address}}`` without
       an Address reports a missing variable instead of printing ``ADDRESS``).
     - ``now`` pins the clock of ``{{now}}`` (None = the real clock, in UTC); ``uuid`` pins
-      ``{{uuid}}`` (None = a random v4 UUID)."""
+      ``{{uuid}}`` (None = a random v4 UUID).
+    - ``flavour``: the Handlebars engine to imitate. ``"js"`` (the default): handlebars.js
+      4.7 semantics with the settings above. ``"java"``: handlebars.java 4.3.1's defaults
+      where they differ (standalone lines kept, names missing in a block's context found
+      in enclosing ones, Java number and object printing, Java emptiness, ``#each`` over
+      a scalar, ``lookup``, ``@first``/``@last``) while the settings above still apply
+      (helpers, list printing, the ``#each`` limit, escaping); ``toolkit.handlebars.java``
+      and docs/render.md list every rule."""
 
     helpers: Mapping[str, HelperSpec] | None = None
     escape_html: bool = True
@@ -247,6 +256,7 @@ class RenderEnv:
     variable_roots: frozenset[str] = frozenset()
     now: datetime | None = None
     uuid: Callable[[], str] | None = None
+    flavour: Literal["js", "java"] = "js"
 
 
 _ESCAPE_RE = re.compile("[&<>\"'`=]")
