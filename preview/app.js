@@ -262,8 +262,8 @@
     document.body.dataset.updates = String(state.updates);
     // After a save, let the new render reach the screen first: linting the whole template
     // takes longer than rendering it and would compete with the frame's request.
-    if (fromReload) setTimeout(() => loadLint(route), LINT_DELAY_MS);
-    else loadLint(route);
+    if (fromReload) setTimeout(() => { loadLint(route); loadEngines(route); }, LINT_DELAY_MS);
+    else { loadLint(route); loadEngines(route); }
   }
 
   // A template that does not exist (a stale bookmark, or deleted before the page was opened):
@@ -427,6 +427,59 @@
     $("lint-count").textContent = findings.length ? String(findings.length) : "";
     replaceChildren($("lint"), findings.length ? findingList(findings)
       : el("p", { class: "muted small", text: "No findings for this template, channel and fixture." }));
+  }
+
+  // ---- engines: what handlebars.java (which the service most likely runs) renders ----------
+
+  async function loadEngines(route) {
+    const url = `/api/engines?template=${encodeURIComponent(route.template)}&channel=${encodeURIComponent(route.channel)}` +
+      `&fixture=${encodeURIComponent(state.route.fixture)}`;
+    const { data } = await getJSON(url);
+    const now = state.route;
+    if (route.template !== now.template || route.channel !== now.channel) return;
+    renderEngines(data);
+  }
+
+  function diffLines(diff) {
+    return diff.split("\n").map((line) => el("span", {
+      class: line.startsWith("+") ? "diff-add" : line.startsWith("-") ? "diff-del" : line.startsWith("@@") ? "diff-hunk" : null,
+      text: `${line || " "}\n`,
+    }));
+  }
+
+  function renderEngines(data) {
+    const parts = data.parts || [];
+    $("engine-badge").hidden = !data.differs;
+    $("engines-count").textContent = data.differs ? String(parts.length || 1) : "";
+    if (data.error || !data.differs) {
+      replaceChildren($("engines"), el("p", { class: "muted small", text: data.error
+        ? `Not compared: ${data.error}` : "handlebars.java renders this the same as ptk." }));
+      return;
+    }
+    const items = [];
+    if (data.java_error) {
+      items.push(el("p", { class: "finding-message", text: `handlebars.java cannot render this template: ${data.java_error}` }));
+    }
+    for (const part of parts) {
+      const severity = part.warning ? "warning" : "info";
+      items.push(el("li", { class: `finding sev-${severity} engine-part` }, [
+        el("div", { class: "finding-head" }, [
+          el("span", { class: `sev sev-${severity}`, text: severity }),
+          el("code", { text: part.field }),
+        ]),
+        el("div", { class: "finding-message", text: part.changes.join("; ") }),
+        el("details", { class: "engine-details" }, [
+          el("summary", { text: "Show the handlebars.java output and the diff" }),
+          el("div", { class: "muted small", text: "handlebars.java output" }),
+          el("pre", { class: "engine-output", text: part.output }),
+          el("div", { class: "muted small", text: "diff (- ptk, + handlebars.java)" }),
+          el("pre", { class: "engine-diff" }, diffLines(part.diff)),
+        ]),
+        el("div", { class: "muted small", text: `Hint: ${part.hint}` }),
+      ]));
+    }
+    replaceChildren($("engines"), [items[0] && items[0].tagName === "P" ? items.shift() : null,
+      el("ul", { class: "list findings" }, items)]);
   }
 
   // ---- the stage: one renderer per channel ------------------------------------------------
@@ -1141,6 +1194,11 @@
         event.preventDefault();
         $("filter").focus();
       }
+    });
+    $("engine-badge").addEventListener("click", () => { // open the Java output
+      const details = $("engines").querySelector("details");
+      if (details) details.open = true;
+      $("engines-card").scrollIntoView({ block: "nearest" });
     });
     $("fixture-select").addEventListener("change", (event) => {
       setRoute({ ...state.route, fixture: event.target.value }, true);

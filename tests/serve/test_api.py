@@ -348,3 +348,27 @@ def test_broken_config_file_finds_the_file_load_config_reads(tmp_path: Path) -> 
     assert broken_config_file(inner, None) == tmp_path / "a" / "pyproject.toml"  # does not parse
     assert broken_config_file(inner, tmp_path / "nope.toml") is None
 
+
+
+def test_engines_endpoint_shows_what_handlebars_java_renders_differently(
+        app: PreviewApp, bundled_copy: Path) -> None:
+    same = app.engines("welcome", "sms", "minimal")
+    assert same["differs"] is False and same["parts"] == [] and same["error"] is None
+    sms = bundled_copy / "templates" / "welcome" / "sms.txt"
+    sms.write_text("{{#if PromoCode}}\nCode {{PromoCode}}\n{{/if}}\nBye", encoding="utf-8")
+    assert _rebuild(app, sms)
+    answer = app.engines("welcome", "sms", "minimal")
+    assert answer["differs"] is True and answer["java_error"] is None
+    (part,) = answer["parts"]
+    assert part["field"] == "Body" and part["warning"] is False
+    assert part["changes"] == ["2 more characters", "line breaks and spaces only"]
+    assert part["output"] == "\nCode WELCOME10\n\nBye"
+    assert part["diff"].splitlines() == ["@@ -1,2 +1,4 @@", "+", " Code WELCOME10", "+", " Bye"]
+    assert app.engines("welcome", "sms", "minimal") is answer  # cached
+    sms.write_text("Hi {{~! c ~}} there", encoding="utf-8")
+    assert _rebuild(app, sms)
+    refused = app.engines("welcome", "sms", "minimal")
+    assert refused["differs"] is True and "does not accept ~ before !" in refused["java_error"]
+    response = app.handle("/api/engines", {"template": "welcome", "channel": "sms"})
+    assert response is not None and response.status == 200
+    assert app.handle("/api/engines", {"template": "welcome"}).status == 400

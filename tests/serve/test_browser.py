@@ -667,3 +667,32 @@ def test_morph_document_changes_only_what_differs(page, preview: Preview) -> Non
     assert result["newId"] == {"ok": True, "equal": True, "kept": ["p", "div", "text", "title"]}
     assert result["removed"] == {"ok": True, "equal": True, "kept": ["a", "div", "title"]}
     assert result["otherDoctype"] == [False, True]  # refused, and nothing changed
+
+
+def test_a_channel_java_renders_differently_gets_a_badge_and_the_java_output(
+        page, preview: Preview, repo: Path, restore) -> None:
+    page.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
+    expect()(page.locator(".bubble")).to_contain_text("Welcome aboard")
+    expect()(page.locator("#engines")).to_contain_text("renders this the same")
+    expect()(page.locator("#engine-badge")).to_be_hidden()
+    # block tags on lines of their own: handlebars.java keeps their line breaks
+    atomic_save(repo / "templates" / "welcome" / "sms.txt",
+                "{{#if PromoCode}}\nCode {{PromoCode}}\n{{/if}}\nSee you soon")
+    expect()(page.locator(".bubble")).to_have_text("Code WELCOME10\nSee you soon")
+    badge = page.locator("#engine-badge")
+    expect()(badge).to_be_visible()
+    expect()(page.locator("#engines .engine-part")).to_contain_text("2 more characters")
+    badge.click()
+    expect()(page.locator("#engines details")).to_have_attribute("open", "")
+    output = page.locator("#engines .engine-output")
+    expect()(output).to_be_visible()
+    assert output.text_content() == "\nCode WELCOME10\n\nSee you soon"
+    diff = page.locator("#engines .engine-diff")
+    expect()(diff.locator(".diff-add")).to_have_count(2)
+    expect()(diff).to_contain_text(" Code WELCOME10")
+    # the engine-proof spelling (no tag on a line of its own): the badge goes away
+    atomic_save(repo / "templates" / "welcome" / "sms.txt",
+                "{{#if PromoCode}}Code {{PromoCode}}. {{/if}}See you soon")
+    expect()(page.locator(".bubble")).to_have_text("Code WELCOME10. See you soon")
+    expect()(badge).to_be_hidden()
+    expect()(page.locator("#engines")).to_contain_text("renders this the same")

@@ -46,6 +46,7 @@ EMAIL_FRAME_CSP = f"{EMAIL_SOURCES}; sandbox allow-same-origin"
 IGNORED_FOLDERS = frozenset({".git", "__pycache__", "node_modules", ".venv", ".mypy_cache",
                              ".pytest_cache", ".tox", ".hg"})
 NO_FIXTURE = "(none)"
+ENGINE_COMPARISONS = 32  # /api/engines answers kept (each renders a channel twice)
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.config import Config
@@ -166,6 +167,7 @@ class PreviewApp:
         self._renders: dict[Key, _Entry] = {}
         self._last_good: dict[Key, dict[str, Any]] = {}
         self._lints: dict[str, tuple[Any, tuple[Finding, ...]]] = {}
+        self._engines: dict[Key, tuple[Any, dict[str, Any]]] = {}
         self._last_html: dict[Key, str] = {}
         self.lint_failures: dict[str, str] = {}  # template -> why its linting failed
         self._dependency_cache: tuple[_Snapshot, frozenset[Path]] | None = None
@@ -529,6 +531,57 @@ class PreviewApp:
             self._lints[template_name] = (basis, result)
         return result
 
+    def engines(self, template_name: str, channel_name: str, fixture_name: str
+                ) -> dict[str, Any]:
+        """The /api/engines answer: whether handlebars.java would render this (template,
+        channel, fixture) differently, and for each part that differs what changes, its
+        Java output and a line diff (``toolkit.lint.rules.engines.compare_channel``, the
+        comparison lint's J002/J003 make). Cached while the inputs stay the same."""
+        key = (template_name, channel_name, fixture_name)
+        answer: dict[str, Any] = {"template": template_name, "channel": channel_name,
+                                  "fixture": fixture_name, "differs": False, "parts": [],
+                                  "error": None, "java_error": None}
+        snapshot = self._snapshot
+        repo, config = snapshot.repo, snapshot.config
+        if repo is None or config is None:
+            return {**answer, "error": "the repository could not be loaded"}
+        from toolkit.resolve import NotFound, resolve
+
+        try:
+            chosen = resolve(repo, template_name, channel_name, fixture_name)
+        except (NotFound, InputError) as exc:
+            return {**answer, "error": str(exc)}
+        basis = (chosen.channel, chosen.fixture, config.dialect)
+        with self._lock:
+            cached = self._engines.get(key)
+            if cached is not None and cached[0] == basis:
+                return cached[1]
+        import difflib
+
+        from toolkit.lint.rules.engines import compare_channel
+
+        try:
+            found = compare_channel(chosen.channel, chosen.fixture, dialect=config.dialect,
+                                    root=config.root)
+        except Exception as exc:  # noqa: BLE001 - a renderer bug must not take the preview down
+            log.exception("comparing the engines for %s failed", key)
+            return {**answer, "error": f"internal error: {exc!r}"}
+        parts = []
+        for diff in found.differences:
+            ours, java = found.ptk[diff.field], found.java[diff.field]
+            lines = difflib.unified_diff(ours.split("\n"), java.split("\n"), "ptk",
+                                         "handlebars.java", n=2, lineterm="")
+            parts.append({"field": diff.field, "changes": list(diff.changes),
+                          "warning": diff.warning, "line": diff.line, "hint": diff.hint,
+                          "output": java, "diff": "\n".join(list(lines)[2:])})
+        answer.update(differs=bool(parts) or found.java_error is not None, parts=parts,
+                      error=found.error, java_error=found.java_error)
+        with self._lock:
+            self._engines[key] = (basis, answer)
+            while len(self._engines) > ENGINE_COMPARISONS:
+                self._engines.pop(next(iter(self._engines)))
+        return answer
+
     # --- routes ----------------------------------------------------------------------------
 
     def handle(self, path: str, query: Mapping[str, str]) -> Response | None:
@@ -550,6 +603,11 @@ class PreviewApp:
                         and (not fixture or f.fixture in (None, fixture))]
             return json_response({"template": template, "findings": findings,
                                   "error": self.lint_failures.get(template)})
+        if path == "/api/engines":
+            template, channel, fixture = self._key(query)
+            if not template or not channel:
+                return error_response(400, "template and channel are required")
+            return json_response(self.engines(template, channel, fixture))
         if path == "/api/email":
             template, _, fixture = self._key(query)
             html = self.email_html(template, fixture) if template else None

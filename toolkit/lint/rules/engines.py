@@ -135,48 +135,85 @@ class Difference:
     hint: str
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """One channel and fixture rendered by both flavours (clock and UUID pinned): the
+    parts as ptk renders them, as the Java flavour does, and how they differ. ``error`` is
+    set (and the rest empty) when either flavour cannot render it."""
+
+    ptk: dict[str, str]
+    java: dict[str, str]
+    differences: tuple[Difference, ...]
+    error: str | None = None  # ptk cannot render it: nothing to compare
+    java_error: str | None = None  # only the Java flavour cannot (J001 says why)
+
+
+def compare_channel(channel: Any, fixture: Any, *, dialect: Any, root: Any,
+                    programs: dict[str, ast.Program] | None = None,
+                    locate: Any = None) -> Comparison:
+    """Render ``channel`` with ``fixture`` in both flavours and describe each part that
+    differs (``programs``: the parts' parsed templates, to point at the first standalone
+    tag, parsed here when not given; ``locate(part, line, column)``: a position in a part
+    as a file Location). The preview asks this too."""
+    from toolkit.errors import RenderError
+    from toolkit.handlebars.runtime import RenderEnv
+    from toolkit.render import parse_cached, render_channel
+
+    kwargs = {"root": root, "dialect": dialect}
+    try:
+        ours = render_channel(channel, fixture, env=RenderEnv(
+            now=PINNED_NOW, uuid=lambda: PINNED_UUID), **kwargs)
+    except (RenderError, RecursionError) as exc:
+        return Comparison({}, {}, (), str(exc) or "the template does not render")
+    try:
+        java = render_channel(channel, fixture, env=RenderEnv(
+            now=PINNED_NOW, uuid=lambda: PINNED_UUID, flavour="java"), **kwargs)
+    except (RenderError, RecursionError) as exc:
+        return Comparison(dict(ours.fields), {}, (), None,
+                          str(exc) or "the template does not render")
+    if programs is None:
+        programs = {}
+        for part in channel.parts:
+            try:
+                programs[part.field] = parse_cached(part.text)
+            except RenderError:
+                pass
+
+    def in_file(part: Any, line: int, column: int) -> Location:
+        from toolkit.render import file_position
+
+        file_line, file_column = file_position(part, line, column)
+        return Location(part.location.path, file_line, file_column)
+
+    found = []
+    for field, text in ours.fields.items():
+        other = java.fields.get(field)
+        if other is None or other == text:
+            continue
+        part = channel.part(field)
+        if part is not None and part.html and text.split() == other.split():
+            continue  # whitespace only, in HTML: the browser shows the same
+        found.append(_describe(channel, field, text, other, ours, java, programs,
+                               locate or in_file))
+    return Comparison(dict(ours.fields), dict(java.fields), tuple(found))
+
+
 _LOCK = threading.Lock()
-_LAST: tuple[Any, list[Difference]] | None = None
+_LAST: tuple[Any, tuple[Difference, ...]] | None = None
 
 
-def differences(ctx: RenderedContext) -> list[Difference]:
+def differences(ctx: RenderedContext) -> tuple[Difference, ...]:
     """The parts of ``ctx``'s channel and fixture whose output depends on the engine (both
     J002 and J003 ask; the last answer is kept)."""
     global _LAST
     with _LOCK:
         if _LAST is not None and _LAST[0] is ctx:
             return _LAST[1]
-    found = _compare(ctx)
+    cctx = ctx.channel_context
+    found = compare_channel(ctx.channel, ctx.fixture, dialect=cctx.dialect, root=cctx.repo.root,
+                            programs=cctx.programs, locate=cctx.locate).differences
     with _LOCK:
         _LAST = (ctx, found)
-    return found
-
-
-def _compare(ctx: RenderedContext) -> list[Difference]:
-    from toolkit.errors import RenderError
-    from toolkit.handlebars.runtime import RenderEnv
-    from toolkit.render import render_channel
-
-    cctx = ctx.channel_context
-    env = RenderEnv(now=PINNED_NOW, uuid=lambda: PINNED_UUID)
-    kwargs = {"root": cctx.repo.root, "dialect": cctx.dialect}
-    try:
-        ours = render_channel(ctx.channel, ctx.fixture, env=env, **kwargs)
-        java = render_channel(ctx.channel, ctx.fixture,
-                              env=RenderEnv(now=PINNED_NOW, uuid=lambda: PINNED_UUID,
-                                            flavour="java"), **kwargs)
-    except (RenderError, RecursionError):
-        return []  # J001 or H009 says why
-    found = []
-    for field, text in ours.fields.items():
-        other = java.fields.get(field)
-        if other is None or other == text:
-            continue
-        part = ctx.channel.part(field)
-        html = part is not None and part.html
-        if html and text.split() == other.split():
-            continue  # whitespace only, in HTML: the browser shows the same
-        found.append(_describe(ctx, field, text, other, ours, java))
     return found
 
 
@@ -203,9 +240,9 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _describe(ctx: RenderedContext, field: str, text: str, other: str, ours: Any,
-              java: Any) -> Difference:
-    part = ctx.channel.part(field)
+def _describe(channel: Any, field: str, text: str, other: str, ours: Any, java: Any,
+              programs: dict[str, ast.Program], locate: Any) -> Difference:
+    part = channel.part(field)
     line, a, b = _first_difference(text, other, part is not None and part.html)
     changes: list[str] = []
     warning = False
@@ -213,7 +250,7 @@ def _describe(ctx: RenderedContext, field: str, text: str, other: str, ours: Any
     if delta:
         changes.append(f"{abs(delta)} {'more' if delta > 0 else 'fewer'} character"
                        f"{'s' if abs(delta) != 1 else ''}")
-    if ctx.channel.channel == "sms" and field == "Body":
+    if channel.channel == "sms" and field == "Body":
         from toolkit.sms import analyze_sms
 
         before, after = analyze_sms(text), analyze_sms(other)
@@ -242,38 +279,31 @@ def _describe(ctx: RenderedContext, field: str, text: str, other: str, ours: Any
         number = bool(_JAVA_NUMBER.search(y)) and not _JAVA_NUMBER.search(x)
         if number:
             changes.append("a number prints the Java way (1.0, 1.0E7)")
-    location, hint = _where_and_hint(ctx, field, outer, whitespace, number)
+    where_part = part.location if part is not None else Location(channel.manifest_path)
+    if outer:
+        o = outer[0]
+        location, hint = o.location, (
+            f"write ../{o.path} or @root.{o.path} for the outer value, or this.{o.path} for "
+            "the item's own; both engines read those the same way")
+    elif whitespace:
+        tag = _first_standalone_tag(programs.get(field))
+        location = locate(part, *tag) if tag and part is not None else where_part
+        hint = ("leave no block tag on a line of its own: open the block at the end of the "
+                "line before and close it at the end of its last line "
+                "(love:{{#each x}}\n- {{this}}{{/each}}), or put ~ on both sides of the tag "
+                "({{~#if x~}}), which removes the whitespace around it in both engines")
+    elif number:
+        location, hint = where_part, ("store the value as text in the endpoint data, or print "
+                                      "it through a helper (round, floor)")
+    else:
+        location, hint = where_part, ("docs/render.md (Two engines) lists what the Java "
+                                      "engine does differently")
     return Difference(field, line, a, b, tuple(changes), warning, location, hint)
 
 
-def _where_and_hint(ctx: RenderedContext, field: str, outer: list, whitespace: bool,
-                    number: bool) -> tuple[Location, str]:
-    part = ctx.channel.part(field)
-    if outer:
-        o = outer[0]
-        return o.location, (f"write ../{o.path} or @root.{o.path} for the outer value, or "
-                            f"this.{o.path} for the item's own; both engines read those "
-                            "the same way")
-    if whitespace and part is not None:
-        tag = _first_standalone_tag(ctx, field)
-        location = ctx.channel_context.locate(part, *tag) if tag else part.location
-        return location, ("leave no block tag on a line of its own: open the block at the "
-                          "end of the line before and close it at the end of its last line "
-                          "(love:{{#each x}}\n- {{this}}{{/each}}), or put ~ on both sides of "
-                          "the tag ({{~#if x~}}), which removes the whitespace around it in "
-                          "both engines")
-    if number:
-        return (part.location if part is not None else ctx.location_of(field),
-                "store the value as text in the endpoint data, or print it through a "
-                "helper (round, floor)")
-    return (part.location if part is not None else ctx.location_of(field),
-            "docs/render.md (Two engines) lists what the Java engine does differently")
-
-
-def _first_standalone_tag(ctx: RenderedContext, field: str) -> tuple[int, int] | None:
+def _first_standalone_tag(program: ast.Program | None) -> tuple[int, int] | None:
     """The line:column of the first tag whose line handlebars.java keeps (a text next to it
     differs between the engines only by the standalone-line rule)."""
-    program = ctx.channel_context.programs.get(field)
     if program is None:
         return None
     previous: Any = None
