@@ -188,3 +188,20 @@ def test_a_channel_in_capitals_gets_a_hint(repo: Path, capsys: pytest.CaptureFix
                                            ) -> None:
     assert main(["render", "hello", "-c", "SMS"]) == 2
     assert "hint: channel names are lower case: -c sms" in capsys.readouterr().err
+
+
+def test_java_renders_as_handlebars_java_would(repo: Path, capsys: pytest.CaptureFixture[str]
+                                               ) -> None:
+    write(repo / "templates/each/sms.json", json.dumps({}))
+    write(repo / "templates/each/sms.txt",
+          "Ship:\n{{#each Attributes.City}}\n{{this}} for {{Address}}\n{{/each}}\nBye")
+    assert main(["render", "each", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["Body"] == "Ship:\nPortland for \nBye"
+    assert main(["render", "each", "--format", "json", "--java"]) == 0
+    assert json.loads(capsys.readouterr().out)["Body"] == \
+        "Ship:\n\nPortland for +15550100\n\nBye"
+    write(repo / "templates/each/sms.txt", "Hi {{~! note ~}} there")
+    assert main(["render", "each", "--java"]) == 2
+    err = capsys.readouterr().err
+    assert "templates/each/sms.txt:1:4: handlebars.java does not accept ~ before !" in err
+    assert "hint: write {{! note ~}}" in err

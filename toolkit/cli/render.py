@@ -39,10 +39,12 @@ def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None
               help="Pin the clock of {{now}} (ISO 8601; no offset = UTC).")
 @click.option("--escape/--no-escape", default=None,
               help="HTML-escape {{x}} in every part / in no part (default: only in HtmlPart).")
+@click.option("--java", is_flag=True,
+              help="Render as handlebars.java 4.3.1 would (docs/render.md, Two engines).")
 @target_option
 @click.pass_context
 def command(ctx: click.Context, name: str, channel: str | None, fixture: str | None,
-            output_format: str, now: datetime | None, escape: bool | None,
+            output_format: str, now: datetime | None, escape: bool | None, java: bool,
             target: str | None) -> int:
     """Print template NAME rendered with a fixture endpoint.
 
@@ -59,7 +61,8 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
     repo = load_repository(config, [name])
     chosen = resolve(repo, name, channel, fixture, template_names=template_names(config),
                      templates_folder=str(config.templates_dir))
-    rendered = render_channel(chosen.channel, chosen.fixture, env=RenderEnv(now=now),
+    env = RenderEnv(now=now, flavour="java" if java else "js")
+    rendered = render_channel(chosen.channel, chosen.fixture, env=env,
                               escape=escape, root=repo.root, dialect=config.dialect)
     click.echo(render_json(rendered) if output_format == "json" else render_text(rendered),
                nl=False)
