@@ -187,7 +187,8 @@ def test_pathological_nesting_is_an_error_or_works_never_a_crash() -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"],
                                       exclude_characters="\x00"), max_size=200))
 def test_text_without_mustaches_renders_unchanged(text: str) -> None:
-    text = text.replace("{{", "{ {")
+    while "{{" in text:  # one pass leaves "{{{" as "{ {{"
+        text = text.replace("{{", "{ {")
     assert render(parse(text), {}).text == text
 
 
