@@ -34,8 +34,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 # An mj-* tag (or a comment, so that tags inside comments are skipped).
 TAG = re.compile(
@@ -96,19 +97,21 @@ class _Piece:
     synthetic: bool = False  # written by ptk: every character maps to ``at``
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prepared:
     """The text MRML compiles, where each of its characters came from, and the Handlebars
     tokens set aside (placeholder -> token)."""
 
     text: str
     prefix: str  # of every placeholder ("" when there is none)
-    tokens: dict[str, str]  # placeholder (``PREFIX12q`` or ``<!--PREFIX12q-->``) -> token
-    _starts: list[int] = field(default_factory=list)
-    _pieces: list[_Piece] = field(default_factory=list)
+    tokens: Mapping[str, str]  # placeholder (``PREFIX12q`` or ``<!--PREFIX12q-->``) -> token
+    _starts: tuple[int, ...] = ()
+    _pieces: tuple[_Piece, ...] = ()
 
     def locate(self, offset: int) -> tuple[Path, str, int]:
         """The file, its text and the offset there of character ``offset`` of ``text``."""
+        if not self._pieces:
+            raise ValueError("nothing was prepared")
         index = max(bisect.bisect_right(self._starts, offset) - 1, 0)
         piece = self._pieces[index]
         if piece.synthetic:
@@ -461,7 +464,8 @@ def _prepared(pieces: list[_Piece], prefix: str, tokens: dict[str, str]) -> Prep
     for piece in pieces:
         starts.append(position)
         position += len(piece.text)
-    return Prepared("".join(p.text for p in pieces), prefix, tokens, starts, pieces)
+    return Prepared("".join(p.text for p in pieces), prefix, MappingProxyType(tokens),
+                    tuple(starts), tuple(pieces))
 
 
 # --- 6. double quotes inside single-quoted attribute values ---------------------------------
