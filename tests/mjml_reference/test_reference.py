@@ -193,6 +193,23 @@ FACTS = r"""() => {
 }"""
 
 
+# Everything the page shows is loaded and decoded before the screenshot: images, background
+# images (CSS and the HTML background attribute alike) and fonts; then two frames are drawn.
+SETTLED = r"""async () => {
+  const urls = new Set();
+  for (const element of document.querySelectorAll('*')) {
+    for (const m of getComputedStyle(element).backgroundImage.matchAll(/url\("?([^")]+)"?\)/g)) {
+      urls.add(m[1]);
+    }
+  }
+  const loaded = (image) => image.decode ? image.decode().catch(() => null) : null;
+  await Promise.all([...urls].map((url) => { const i = new Image(); i.src = url; return loaded(i); }));
+  await Promise.all([...document.images].map(loaded));
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
 def _shoot(browser: Any, html: str, width: int, path: Path) -> dict[str, Any]:
     """Full-page screenshot of ``html`` at ``width`` into ``path``; the page's facts."""
     url = "https://email.test/index.html"
@@ -203,6 +220,7 @@ def _shoot(browser: Any, html: str, width: int, path: Path) -> dict[str, Any]:
         context.route("**/*", lambda route: _serve(route, {url: html}))
         page = context.new_page()
         page.goto(url, wait_until="load", timeout=15000)
+        page.evaluate(SETTLED)
         page.screenshot(path=str(path), full_page=True, animations="disabled", timeout=15000)
         return page.evaluate(FACTS)
     finally:
