@@ -626,11 +626,18 @@
     return { address, digest, scheme, template };
   }
 
-  // The frame's document when this script may change it: an email of ours, fully there.
-  function frameDocument() {
-    const doc = email.frame.contentDocument; // null when a followed link left our origin
-    if (!doc || emailFrame.loading || doc.location.pathname !== "/api/email") return null;
-    return doc;
+  // The frame's window when this script may change its document: an email of ours, fully
+  // there. (Only the window's own properties are used: an email's elements can shadow its
+  // document's by name, e.g. <img name="scrollingElement">.)
+  function frameWindow() {
+    const win = email.frame.contentWindow;
+    let ours = false;
+    try {
+      ours = win.location.pathname === "/api/email"; // throws when a followed link left our origin
+    } catch (err) {
+      return null;
+    }
+    return ours && !emailFrame.loading ? win : null;
   }
 
   function loadFrame(wanted) {
@@ -639,10 +646,9 @@
   }
 
   function onFrameLoad() {
-    const doc = email.frame.contentDocument;
-    if (!emailFrame.loading || !doc || doc.location.pathname !== "/api/email") return;
     emailFrame.loading = false;
-    email.frame.dataset.shown = emailFrame.shown.address;
+    // not ours (the first, empty document, or an error page): the next email loads it again
+    if (frameWindow() && emailFrame.shown) email.frame.dataset.shown = emailFrame.shown.address;
   }
 
   // Show the email `wanted` (see emailWanted) in the frame. `html`: its HTML when the page has
@@ -651,7 +657,7 @@
     const before = emailFrame.shown;
     if (before && before.address === wanted.address) return;
     emailFrame.shown = wanted;
-    if (html === undefined && frameDocument()) {
+    if (html === undefined && frameWindow()) {
       try {
         const response = await fetch(wanted.address, { cache: "no-store" });
         if (response.ok) html = await response.text();
@@ -660,12 +666,12 @@
       }
       if (emailFrame.shown !== wanted) return; // another email was asked for meanwhile
     }
-    const doc = html === undefined ? null : frameDocument();
-    if (!doc || !changeInPlace(doc, html)) {
+    const win = html === undefined ? null : frameWindow();
+    if (!win || !changeInPlace(win, html)) {
       loadFrame(wanted);
       return;
     }
-    if (before && before.template !== wanted.template) doc.scrollingElement.scrollTo(0, 0);
+    if (before && before.template !== wanted.template) win.scrollTo(0, 0);
     emailFrame.source = { address: wanted.address, html };
     email.frame.dataset.shown = wanted.address;
     if (state.emailView === "source") loadSource();
@@ -673,9 +679,9 @@
 
   // The email parsed by the frame's own DOMParser (so under the frame's policy), then the
   // frame's document changed to match; false when it cannot be (another doctype, or a bug).
-  function changeInPlace(doc, html) {
+  function changeInPlace(win, html) {
     try {
-      return morphDocument(doc, new doc.defaultView.DOMParser().parseFromString(html, "text/html"));
+      return morphDocument(win.document, new win.DOMParser().parseFromString(html, "text/html"));
     } catch (err) {
       console.warn("ptk preview: the email frame is loaded afresh:", err);
       return false;

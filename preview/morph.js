@@ -17,12 +17,22 @@ const morphDocument = (function () {
   // `source`.
   function morphDocument(target, source) {
     if (doctypeKey(target) !== doctypeKey(source)) return false;
-    morphNode(target.documentElement, source.documentElement);
+    morphNode(rootOf(target), rootOf(source));
     return true;
   }
 
+  // A document's root and doctype, read through Document.prototype: the email's own elements
+  // can shadow the document's properties by name (<img name="documentElement">: the named
+  // properties of a Document override its built-in ones).
+  function documentGetter(name) {
+    const get = Object.getOwnPropertyDescriptor(Document.prototype, name).get;
+    return (doc) => get.call(doc);
+  }
+  const rootOf = documentGetter("documentElement");
+  const doctypeOf = documentGetter("doctype");
+
   function doctypeKey(doc) {
-    const type = doc.doctype;
+    const type = doctypeOf(doc);
     return type ? `${type.name}|${type.publicId}|${type.systemId}` : "(none)";
   }
 

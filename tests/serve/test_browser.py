@@ -619,6 +619,33 @@ def test_an_email_with_another_doctype_is_loaded_afresh(page, preview: Preview, 
         email.write_text(original, encoding="utf-8")
 
 
+def test_an_email_whose_elements_shadow_document_properties_is_still_changed_in_place(
+        page, preview: Preview, repo: Path) -> None:
+    email = repo / "templates" / "order-shipped" / "email.html"
+    original = email.read_text(encoding="utf-8")
+    # named elements override a document's built-in properties (document.documentElement is
+    # then this <img>): the page must not be misled into changing the wrong nodes
+    shadows = ('<img name="documentElement" alt=""><img name="doctype" alt="">'
+               '<form name="defaultView"></form><img name="scrollingElement" alt="">')
+    try:
+        atomic_save(email, original.replace("</body>", shadows + "<p>First</p></body>", 1))
+        open_email(page, preview, "order-shipped")
+        expect()(page.frame_locator("#email-frame").locator("body")).to_contain_text("First")
+        assert page.evaluate(f"{FRAME_DOCUMENT}.documentElement.tagName") == "IMG"  # shadowed
+        page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument = true")
+        atomic_save(email, original.replace("</body>", shadows + "<p>Second</p></body>", 1))
+        body = page.frame_locator("#email-frame").locator("body")
+        expect()(body).to_contain_text("Second")
+        assert page.evaluate(f"{FRAME_DOCUMENT}.ptkSameDocument") is True  # changed in place
+        root = "Object.getOwnPropertyDescriptor(Document.prototype, 'documentElement').get.call"
+        assert page.evaluate(f"{root}({FRAME_DOCUMENT}).outerHTML.length") > 1000
+        assert page.evaluate(f"{root}({FRAME_DOCUMENT}).querySelectorAll('html').length") == 0
+        expect()(body).to_contain_text("Fernwood")
+        assert "First" not in body.inner_text()
+    finally:
+        email.write_text(original, encoding="utf-8")
+
+
 def test_fixture_and_scheme_switches_change_the_email_in_place(page, preview: Preview) -> None:
     open_email(page, preview)
     page.evaluate(f"{FRAME_DOCUMENT}.scrollingElement.scrollTo(0, 300)")

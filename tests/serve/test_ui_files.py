@@ -36,7 +36,7 @@ def test_only_the_email_is_parsed_as_html_and_only_inside_its_frame() -> None:
     assert 'const EMAIL_SANDBOX = "allow-same-origin";' in source
     # the one HTML parse: the email, with the frame's own DOMParser (so under the frame's CSP)
     assert source.count("parseFromString") == 1 and "DOMParser" not in source.replace(
-        "new doc.defaultView.DOMParser().parseFromString(html, \"text/html\")", "")
+        "new win.DOMParser().parseFromString(html, \"text/html\")", "")
     assert "parseFromString" not in _code("morph.js")
 
 
