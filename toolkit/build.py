@@ -1,5 +1,8 @@
 """Template channel -> the exact Create/Update<Type>Template request body, and canonical JSON.
 
+(:func:`request_bodies` gives the bodies of another target's API: for Amazon Connect the
+``CreateMessageTemplate`` body, nested by channel; see ``toolkit.dialects.connect``.)
+
 The body holds the manifest's fields as written, with these differences:
 - bodies kept in files (email.html/.mjml/.txt, sms.txt, voice.txt) are put in their field
   (MJML compiled to HTML);
@@ -17,10 +20,13 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import InputError
 from toolkit.model import CHANNELS, Channel, Repository
+
+if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.dialects import Dialect
 
 EXCLUDED_KEYS = frozenset({"$schema", "Tags"})
 
@@ -67,6 +73,22 @@ def build_all(repo: Repository, names: Sequence[str] | None = None
             if channel in template.channels:
                 bodies[(template.name, channel)] = build_body(template.channels[channel])
     return bodies
+
+
+def request_bodies(repo: Repository, dialect: Dialect, names: Sequence[str] | None = None
+                   ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[tuple[str, str, str]]]:
+    """The request bodies of ``dialect``'s API (``Dialect.request_body``: the build body for
+    Pinpoint, ``CreateMessageTemplate`` bodies for Amazon Connect), and (template, channel,
+    why) for each channel the target cannot store (left out)."""
+    bodies: dict[tuple[str, str], dict[str, Any]] = {}
+    skipped: list[tuple[str, str, str]] = []
+    for (name, channel), body in build_all(repo, names).items():
+        problem = dialect.storage_problem(channel)
+        if problem is not None:
+            skipped.append((name, channel, problem))
+        else:
+            bodies[(name, channel)] = dialect.request_body(channel, body)
+    return bodies, skipped
 
 
 def _plain(value: Any) -> Any:

@@ -76,9 +76,41 @@ class Environment:
 
         return DIALECTS[self.target]
 
-    def remote_name(self, template: str) -> str:
-        """The TemplateName published for a local template folder name."""
-        return f"{self.prefix}{template}{self.suffix}"
+    @property
+    def name_format(self) -> str:
+        """How a template channel's remote name is formed, before prefix and suffix:
+        ``name_format`` in ``[env.NAME]`` when the target takes it, else the dialect's
+        (Pinpoint ``{template}``: one name per template, its channels are types; Connect
+        ``{template}-{channel}``: one name per template channel)."""
+        return self.extra.get("name_format") or self.dialect.name_format
+
+    def remote_name(self, template: str, channel: str | None = None) -> str:
+        """The name published for a local template folder name (and channel, when the
+        target names each channel: Connect)."""
+        middle = self.name_format.replace("{template}", template)
+        if "{channel}" in middle:
+            if channel is None:
+                raise ValueError(f"{self.target} names each channel: give the channel")
+            middle = middle.replace("{channel}", channel)
+        return f"{self.prefix}{middle}{self.suffix}"
+
+    def local_name(self, remote_name: str, channel: str | None = None) -> str | None:
+        """The template folder name a remote name (of ``channel``) stands for in this
+        environment, or None when the name is not of this environment (another prefix,
+        suffix, or naming). The result is not checked as a folder name."""
+        if not remote_name.startswith(self.prefix) or not remote_name.endswith(self.suffix):
+            return None
+        middle = remote_name[len(self.prefix):len(remote_name) - len(self.suffix)]
+        if len(remote_name) < len(self.prefix) + len(self.suffix):
+            return None
+        pattern = "".join(
+            "(?P<template>.+)" if piece == "{template}" else
+            re.escape(channel or "") if piece == "{channel}" else re.escape(piece)
+            for piece in re.split(r"(\{template\}|\{channel\})", self.name_format))
+        if "{channel}" in self.name_format and channel is None:
+            return None
+        found = re.fullmatch(pattern, middle, flags=re.DOTALL)
+        return found.group("template") if found else None
 
     def skip_reason(self, channel: str) -> str | None:
         """Why this environment does not publish ``channel`` (not in its ``channels``, or

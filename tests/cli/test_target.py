@@ -69,9 +69,9 @@ def test_targets_and_channels_are_read(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(("toml", "expected"), [
-    ('target = "nonsense"\n', "target: unknown target 'nonsense' (known: pinpoint)"),
-    ('target = "connect"\n', "target: target 'connect' (Amazon Connect message templates) is "
-                             "not available in this version of ptk (available: pinpoint)"),
+    ('target = "nonsense"\n', "target: unknown target 'nonsense' (known: connect, pinpoint)"),
+    ('target = "ses"\n', "target: target 'ses' (Amazon SES v2 email templates) is "
+                         "not available in this version of ptk (available: connect, pinpoint)"),
     ('target = 3\n', "target: must be a string, got an integer"),
     ('[env.dev]\ntarget = "ses"\n', "env.dev.target: target 'ses' (Amazon SES v2 email "
                                     "templates) is not available"),
@@ -90,7 +90,7 @@ def test_bad_targets_and_channels_are_config_errors(repo: Path, toml: str, expec
 
 
 def test_a_config_naming_an_unavailable_target_exits_2(repo: Path, capsys) -> None:
-    (repo / "ptk.toml").write_text('target = "connect"\n')
+    (repo / "ptk.toml").write_text('target = "ses"\n')
     code, _, err = ptk(capsys, "render", "welcome", "-c", "sms")
     assert code == 2 and "not available in this version of ptk" in err
 
@@ -146,8 +146,8 @@ def test_render_lint_accept_target_pinpoint(repo: Path, capsys) -> None:
 def test_unknown_target_option_is_a_usage_error(repo: Path, capsys, verb: str) -> None:
     args = [verb, "welcome"] if verb == "render" else [verb]
     code, _, err = ptk(capsys, *args, "--target", "nonsense")
-    assert code == 2 and "unknown target 'nonsense' (known: pinpoint)" in err
-    code, _, err = ptk(capsys, *args, "--target", "connect")
+    assert code == 2 and "unknown target 'nonsense' (known: connect, pinpoint)" in err
+    code, _, err = ptk(capsys, *args, "--target", "ses")
     assert code == 2 and "not available in this version" in err
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from toolkit.config import load_config
-from toolkit.dialects import DIALECTS, PINPOINT, Dialect, Variable
+from toolkit.dialects import CONNECT, DIALECTS, PINPOINT, Dialect, Variable
 from toolkit.dialects.context import merge_layers
 from toolkit.handlebars import parse, render
 from toolkit.handlebars.builtins import BUILTIN_HELPERS
@@ -34,8 +34,8 @@ def fixture(endpoint: dict[str, Any], substitutions: dict[str, tuple[str, ...]] 
     return Fixture("f", "fixtures/f.json", endpoint, substitutions or {})
 
 
-def test_the_registry_holds_pinpoint_by_name() -> None:
-    assert DIALECTS == {"pinpoint": PINPOINT}
+def test_the_registry_holds_pinpoint_and_connect_by_name() -> None:
+    assert DIALECTS == {"pinpoint": PINPOINT, "connect": CONNECT}
     assert PINPOINT.name == "pinpoint"
     assert set(PINPOINT.channels) == set(CHANNELS)
     assert all(PINPOINT.storage_problem(c) is None for c in CHANNELS)

@@ -32,7 +32,7 @@ def test_docs_match_the_registry() -> None:
 
 def test_every_rule_is_documented_with_examples() -> None:
     for code, rule in RULES.items():
-        assert re.fullmatch(r"[SHVLEJ]\d{3}", code), code
+        assert re.fullmatch(r"[SHVLEJT]\d{3}", code), code
         assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.NAME), rule.NAME
         assert rule.SEVERITY in ("error", "warning", "info", "off"), code  # off: opt-in
         doc = rule.__doc__ or ""

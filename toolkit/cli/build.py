@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...],
             allow_syntax_errors: bool) -> int:
     """Write DIR/<TemplateName>/<channel>.json: the exact body of each
-    Create/Update<Type>Template request, byte-for-byte deterministic.
+    Create/Update<Type>Template request, byte-for-byte deterministic (for an Amazon Connect
+    repository: the CreateMessageTemplate body; channels Connect cannot store, voice and
+    in-app, are skipped with a line on stderr).
 
     Any problem in the templates or fixtures is printed and nothing is written (exit 2),
     a template that cannot render (ptk lint's H001-H003 and H011 errors) included unless
@@ -50,10 +52,13 @@ def command(ctx: click.Context, out_dir: str | None, names: tuple[str, ...],
 
         refuse_unrenderable(repo, config, nothing_was="built")
     out = _output_folder(out_dir, config)
-    files = build.output_files(build.build_all(repo))
+    bodies, skipped = build.request_bodies(repo, config.dialect)
+    files = build.output_files(bodies)
     written = build.write_outputs(files, out, prune=not names)
     for path in written:
         click.echo(_shown(path))
+    for name, channel, why in skipped:
+        click.echo(f"skipped {name}/{channel}: {why}", err=True)
     templates = len({p.parent for p in written})
     click.echo(f"built {len(written)} {'body' if len(written) == 1 else 'bodies'} for "
                f"{templates} template{'' if templates == 1 else 's'} in {_shown(out)}", err=True)

@@ -3,7 +3,8 @@ them (DESIGN.md §1 and §7). The Handlebars engine, the renderer, the loader, t
 the preview read the dialect they are given; none of them tests a target's name.
 
 ``DIALECTS`` is the registry (an explicit dict, name -> Dialect); the name is the value of
-``target`` in ``ptk.toml``. ``PINPOINT`` (``pinpoint.py``) is the Amazon Pinpoint dialect.
+``target`` in ``ptk.toml``. ``PINPOINT`` (``pinpoint.py``) is the Amazon Pinpoint dialect,
+``CONNECT`` (``connect.py``) the Amazon Connect one.
 
 Adding a dialect (e.g. ``connect``)
 -----------------------------------
@@ -27,17 +28,17 @@ Adding a dialect (e.g. ``connect``)
 
 from __future__ import annotations
 
+from toolkit.dialects.connect import CONNECT
 from toolkit.dialects.dialect import Dialect, EnvironmentKey, Variable
 from toolkit.dialects.pinpoint import PINPOINT
 
-DIALECTS: dict[str, Dialect] = {"pinpoint": PINPOINT}
+DIALECTS: dict[str, Dialect] = {"pinpoint": PINPOINT, "connect": CONNECT}
 
 DEFAULT_DIALECT = "pinpoint"  # the target of a repository whose ptk.toml names none
 
 # Targets DESIGN.md §7 plans that this version does not have yet: a clear message instead of
 # "unknown". Remove the entry in the commit that registers the dialect.
-PLANNED: dict[str, str] = {"connect": "Amazon Connect message templates",
-                           "ses": "Amazon SES v2 email templates"}
+PLANNED: dict[str, str] = {"ses": "Amazon SES v2 email templates"}
 
 
 def target_problem(name: str) -> str | None:
@@ -51,5 +52,5 @@ def target_problem(name: str) -> str | None:
     return f"unknown target {name!r} (known: {known})"
 
 
-__all__ = ["DEFAULT_DIALECT", "DIALECTS", "Dialect", "EnvironmentKey", "PINPOINT", "PLANNED",
-           "Variable", "target_problem"]
+__all__ = ["CONNECT", "DEFAULT_DIALECT", "DIALECTS", "Dialect", "EnvironmentKey", "PINPOINT",
+           "PLANNED", "Variable", "target_problem"]

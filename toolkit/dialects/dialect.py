@@ -16,7 +16,10 @@ the linter and the preview read it and never test a target's name. Its parts:
 - *names, limits, channels*: the remote name pattern and length (checked after the
   environment's prefix and suffix), the template size limit per channel, and for every
   channel of ``model.CHANNELS`` either None (the target stores it) or why it cannot;
-- *environment keys*: extra ``[env.NAME]`` keys a target needs (``EnvironmentKey``).
+- *environment keys*: extra ``[env.NAME]`` keys a target needs (``EnvironmentKey``);
+- *publishing*: how a template channel's remote name is formed (``name_format``) and, for a
+  target whose API does not take the build body as it is, the mapping to and from the
+  request body (``publish_body``, ``pull_body``; Connect nests the content by channel).
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ from toolkit.dialects.context import merge_layers
 from toolkit.handlebars.runtime import HelperSpec, RenderEnv
 from toolkit.model import CHANNELS, Channel, Fixture, Part
 
-ValueKind = Literal["text", "number", "object", "lists", "numbers", "any"]
+ValueKind = Literal["text", "number", "object", "lists", "texts", "numbers", "any"]
 Layers = Callable[[Channel, "Fixture | None"], Sequence[dict[str, Any]]]
 FixtureReader = Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], Mapping[str, Any]]]
+BodyMap = Callable[[str, Mapping[str, Any]], dict[str, Any]]  # (channel, body) -> body
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,12 @@ class Variable:
 
     - ``text``: one text value; nothing can follow it in a path (``Address``);
     - ``number``: one number (``Location.Latitude``);
-    - ``object``: only the named ``fields`` (``Location.City``; ``Location.Town`` is a typo);
+    - ``object``: only the named ``fields`` (``Location.City``; ``Location.Town`` is a typo),
+      which may be objects in turn (Connect: ``Attributes.Customer.FirstName``);
     - ``lists``: any name -> a list of text values (``Attributes.Plan``; printed joined,
       ``.[0]`` picks one);
+    - ``texts``: any name -> one text value (Connect's custom attributes:
+      ``Attributes.Customer.Attributes.Plan``);
     - ``numbers``: any name -> a number (``Metrics.Visits``);
     - ``any``: any shape (``Recommendations.*``).
 
@@ -58,6 +65,17 @@ class Variable:
     kind: ValueKind
     fields: tuple[Variable, ...] = ()
     documented: bool = True
+
+
+@dataclass(frozen=True)
+class PathProblem:
+    """Why a variable path does not fit the table (``Dialect.path_problem``): the segment at
+    index ``at`` is an unknown ``root``, an unknown ``field`` of the object before it
+    (``allowed`` lists the fields), or follows a ``single`` value."""
+
+    at: int
+    kind: Literal["root", "field", "single"]
+    allowed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,20 @@ class Dialect:
     limits: Mapping[str, int]  # channel -> the largest template, in characters
     channels: Mapping[str, str | None]  # every channel -> None (stored) or why not
     environment_keys: tuple[EnvironmentKey, ...] = field(default=())
+    # helpers the service refuses although Handlebars has them -> what to write instead
+    unsupported_helpers: Mapping[str, str] = field(default_factory=dict)
+    variable_noun: str = "an endpoint field"  # what a variable root is, for messages
+    variables_hint: str = "start variables with Attributes., User.UserAttributes., ..."
+    # the remote name of a template channel, before prefix and suffix ({template}, {channel})
+    name_format: str = "{template}"
+    # a defaults entry's keys -> the variable path it gives a value to (None: the keys are
+    # the path, dotted keys split; Connect: customerProfileAttributes.firstName ->
+    # Attributes.Customer.FirstName)
+    default_variable: Callable[[Sequence[str]], tuple[str, ...] | None] | None = None
+    # build body -> the exact request body published (None: the build body as it is), and
+    # back (a remote request body -> the build body ``ptk pull`` writes as a folder)
+    publish_body: BodyMap | None = None
+    pull_body: BodyMap | None = None
 
     def __post_init__(self) -> None:
         if set(self.channels) != set(CHANNELS):
@@ -126,32 +158,53 @@ class Dialect:
             return None
         return frozenset(f.name for f in variable.fields)
 
-    def variable(self, path: Sequence[str]) -> Variable | None:
-        """The table entry a path starts with: the root, or the field of an object root."""
+    def _walk(self, path: Sequence[str]) -> tuple[Variable | None, int]:
+        """(the deepest table entry ``path`` starts with, how many segments name it): the
+        root, then a field of each ``object`` on the way (``Location.City`` -> City, 2)."""
         variable = self._by_name.get(path[0]) if path else None
-        if variable is not None and variable.kind == "object" and len(path) > 1:
-            return next((f for f in variable.fields if f.name == path[1]), None)
-        return variable
+        depth = 1
+        while variable is not None and variable.kind == "object" and depth < len(path):
+            field_ = next((f for f in variable.fields if f.name == path[depth]), None)
+            if field_ is None:
+                break
+            variable, depth = field_, depth + 1
+        return variable, depth
+
+    def variable(self, path: Sequence[str]) -> Variable | None:
+        """The deepest table entry a path starts with (the root, or a field of an object on
+        the way)."""
+        return self._walk(path)[0]
+
+    def path_problem(self, path: Sequence[str]) -> PathProblem | None:
+        """What is wrong with a variable path by the table, or None: an unknown root, an
+        unknown field of an ``object``, or a segment after a single value."""
+        if not path:
+            return None
+        if path[0] not in self._by_name:
+            return PathProblem(0, "root", tuple(sorted(self.documented_roots)))
+        variable, depth = self._walk(path)
+        assert variable is not None
+        if variable.kind == "object" and depth < len(path):
+            return PathProblem(depth, "field", tuple(sorted(f.name for f in variable.fields)))
+        if variable.kind in ("text", "number") and depth < len(path):
+            return PathProblem(depth, "single")
+        if variable.kind == "texts" and depth + 1 < len(path):
+            return PathProblem(depth + 1, "single")
+        return None
 
     def single_value_depth(self, path: Sequence[str]) -> int | None:
         """How many segments name a single value (``text``/``number``) when ``path`` starts
         with one (``Address`` 1, ``Location.City`` 2); nothing may follow them."""
-        variable = self.variable(path)
+        variable, depth = self._walk(path)
         if variable is None or variable.kind not in ("text", "number"):
             return None
-        return 1 if variable is self._by_name.get(path[0]) else 2
+        return depth
 
     def is_unindexed_list(self, path: Sequence[str]) -> bool:
         """``path`` names a whole list of a ``lists`` variable (``Attributes.Plan``,
         ``User.UserAttributes.Plan``) without picking one value."""
-        root = self._by_name.get(path[0]) if path else None
-        if root is None:
-            return False
-        if root.kind == "lists":
-            return len(path) == 2
-        field_ = self.variable(path)
-        return (root.kind == "object" and field_ is not None and field_.kind == "lists"
-                and len(path) == 3)
+        variable, depth = self._walk(path)
+        return variable is not None and variable.kind == "lists" and len(path) == depth + 1
 
     def value_kind(self, path: Sequence[str]) -> Literal["text", "number", "unknown"]:
         """What a variable holds by the table: ``number``, ``text`` or ``unknown`` (a name
@@ -182,6 +235,10 @@ class Dialect:
         return merge_layers(self.context_layers(channel, fixture))
 
     # --- names and channels -----------------------------------------------------------------
+
+    def request_body(self, channel: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The request body published for a channel's build body (``publish_body``)."""
+        return self.publish_body(channel, body) if self.publish_body else dict(body)
 
     def storage_problem(self, channel: str) -> str | None:
         """Why this target cannot store ``channel``, or None when it can."""

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from toolkit.model import Channel, Fixture, Location, Part, Repository, Template
 
 if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.config import Environment
     from toolkit.dialects import Dialect
 
 Scope = Literal["loader", "channel", "rendered"]
@@ -53,7 +54,8 @@ class ChannelContext:
 
     ``programs`` maps a part's field to its parsed Handlebars AST of ``part.text`` (parts that
     failed to parse are absent). ``dialect`` is the target dialect the channel is checked
-    against (variable roots, helpers, limits). ``locate(part, line, column)`` turns a
+    against (variable roots, helpers, limits); ``environments`` are the configuration's
+    environments (where the channel is published). ``locate(part, line, column)`` turns a
     line:column inside ``part.text`` into a file location, ``locate_source`` one inside the
     author's source (the MJML file for an MJML email). ``values(parts)`` looks a variable up
     in every fixture."""
@@ -66,6 +68,7 @@ class ChannelContext:
     read: Callable[[str], str | None] | None = None  # repository file text by relative path
     dialect: Dialect = field(default_factory=_default_dialect)
     email_clients: tuple[str, ...] = ()  # the clients E007/E008 check (empty = the default)
+    environments: tuple[Environment, ...] = ()  # the config's [env.NAME] (T rules)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
     _contexts: dict[str | None, dict[str, Any]] = field(default_factory=dict, repr=False)
 
@@ -108,9 +111,15 @@ class ChannelContext:
         return Location(self.channel.manifest_path)
 
     def variable_roots(self) -> frozenset[str]:
-        """Top-level names that have a value besides the endpoint fields: DefaultSubstitutions
-        keys and the keys of fixtures' send-time Substitutions."""
-        names = {str(k).split(".")[0] for k in self.channel.default_substitutions}
+        """Top-level names that have a value besides the endpoint fields: the roots the
+        channel's defaults give a value to (``DefaultSubstitutions`` keys) and the keys of
+        fixtures' send-time Substitutions."""
+        from toolkit.lint.rules.variables import default_entries
+
+        names = {e.variable[0] for e in default_entries(self.channel.default_substitutions,
+                                                         self.dialect) if e.variable}
+        if self.dialect.default_variable is not None:
+            names -= self.dialect.roots  # defaults fill table variables (Connect): no new root
         for fixture in self.fixtures:
             names.update(str(k).split(".")[0] for k in fixture.substitutions)
         return frozenset(names)

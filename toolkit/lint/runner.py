@@ -33,6 +33,7 @@ from toolkit.lint.selection import Selection, from_config, with_options
 from toolkit.model import CHANNELS, Finding, Location, Repository, Template
 
 if TYPE_CHECKING:  # pragma: no cover
+    from toolkit.config import Environment
     from toolkit.dialects import Dialect
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
@@ -169,9 +170,10 @@ def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:
 
 def lint_template(repo: Repository, template: Template, selection: Selection,
                   files: Files | None = None, *, only: frozenset[str] | None = None,
-                  dialect: Dialect | None = None) -> list[Finding]:
+                  dialect: Dialect | None = None,
+                  environments: tuple[Environment, ...] = ()) -> list[Finding]:
     """Every finding of one loaded template (before directives and path ignores), checked
-    against ``dialect`` (None = Pinpoint).
+    against ``dialect`` (None = Pinpoint) and the ``environments`` it is published to.
 
     With ``only``, just the parse (H001) and the template rules of those codes run, and
     nothing is rendered."""
@@ -205,7 +207,7 @@ def lint_template(repo: Repository, template: Template, selection: Selection,
             continue
         ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
                              programs={}, read=files.text, dialect=dialect,
-                             email_clients=selection.email_clients)
+                             email_clients=selection.email_clients, environments=environments)
         parse_problems = _parse_parts(ctx)
         blocked = bool(parse_problems)
         for code, problem in parse_problems:
@@ -322,7 +324,8 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
     template = repo.template(name)
     found = [f for f in repo.findings if f.template == name]
     if template is not None:
-        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect))
+        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect,
+                                   environments=tuple(config.environments.values())))
     return tuple(finalize(found, selection, files))
 
 
@@ -336,7 +339,8 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
         f.template for f in repo.findings if f.template}
     found = [f for f in repo.findings if _belongs(f, wanted)]
     for template in repo.templates:
-        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect))
+        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect,
+                                   environments=tuple(config.environments.values())))
     return finalize(found, selection, files)
 
 

@@ -1,7 +1,9 @@
 """JSON Schemas of ptk's files, shipped in the package, and :func:`validate`.
 
 One schema per channel manifest (``email``, ``sms``, ``voice``, ``push``, ``inapp``), one for
-fixtures (``fixture``) and one for the configuration (``config``). Editors can use them
+fixtures (``fixture``) and one for the configuration (``config``); the Amazon Connect dialect
+has its own manifests and fixture (``connect-*``: ``defaultAttributes`` instead of
+``DefaultSubstitutions``, Connect's limits, ``MessageTemplateAttributes`` fixtures). Editors can use them
 through a ``"$schema"`` key. Validators are compiled once per schema and reused.
 """
 
@@ -18,7 +20,9 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from toolkit.model import Finding, Location
 
-SCHEMA_NAMES: tuple[str, ...] = ("email", "sms", "voice", "push", "inapp", "fixture", "config")
+SCHEMA_NAMES: tuple[str, ...] = ("email", "sms", "voice", "push", "inapp", "fixture", "config",
+                                 "connect-email", "connect-sms", "connect-push", "connect-voice",
+                                 "connect-fixture")
 
 # A function giving the (line, column) of the value at a JSON path (of its key when the
 # second argument is True), when known.

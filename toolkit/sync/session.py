@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from toolkit.config import Config, Environment
 from toolkit.errors import ConfigError, InputError, UsageError
@@ -63,13 +63,10 @@ def open_target(env: Environment) -> Target:
     return factory(env)
 
 
-def local_name(env: Environment, remote_name: str) -> str | None:
-    """The folder name of a remote template name, None when it is outside the environment."""
-    if not remote_name.startswith(env.prefix) or not remote_name.endswith(env.suffix):
-        return None
-    end = len(remote_name) - len(env.suffix)
-    name = remote_name[len(env.prefix):end]
-    return name or None
+def local_name(env: Environment, remote_name: str, channel: str | None = None) -> str | None:
+    """The folder name of a remote template name (of ``channel``), None when it is outside
+    the environment (``Environment.local_name``)."""
+    return env.local_name(remote_name, channel) or None
 
 
 def matches(name: str, patterns: Sequence[str]) -> bool:
@@ -79,14 +76,18 @@ def matches(name: str, patterns: Sequence[str]) -> bool:
 
 def desired_state(config: Config, env: Environment, patterns: Sequence[str], *,
                   allow_syntax_errors: bool = False) -> list[Desired]:
-    """Every selected local template channel, built. Refuses (InputError) when a template
-    has structure errors, since publishing part of a broken repository (or pruning what
-    failed to load) would be wrong, and, unless ``allow_syntax_errors``, when a channel
-    cannot render (``ptk lint``'s H001-H003 and H011 errors): the service would accept it
-    and then drop every message."""
+    """Every selected local template channel, built in the dialect of the environment's
+    target and mapped to the body its API takes (``Dialect.request_body``; Connect nests it by
+    channel). Refuses (InputError) when a template has structure errors, since publishing
+    part of a broken repository (or pruning what failed to load) would be wrong, and, unless
+    ``allow_syntax_errors``, when a channel cannot render (``ptk lint``'s H001-H003 and H011
+    errors): the service would accept it and then drop every message."""
     from toolkit.build import build_all, tags_of
     from toolkit.loader import load_repository, template_names
 
+    # the templates are read in the dialect of the environment's target
+    if env.target != config.target:
+        config = replace(config, target=env.target)
     names = [n for n in template_names(config) if matches(n, patterns)]
     repo = load_repository(config, names)
     errors = [f for f in repo.findings if f.severity == "error"
@@ -116,11 +117,12 @@ def desired_state(config: Config, env: Environment, patterns: Sequence[str], *,
                 f"template holds at most {TAGS_PER_RESOURCE} tags and ptk's marker takes "
                 f"{TAGS_PER_RESOURCE - MAX_USER_TAGS}; nothing was planned",
                 hint=f"keep at most {MAX_USER_TAGS} keys in Tags")
-        full = dict(body)
+        skip = env.skip_reason(channel)
+        full = env.dialect.request_body(channel, body) if skip is None else dict(body)
         if tags:
             full["tags"] = tags
-        desired.append(Desired(local_name=name, name=env.remote_name(name), channel=channel,
-                               body=full, skip=env.skip_reason(channel)))
+        desired.append(Desired(local_name=name, name=env.remote_name(name, channel),
+                               channel=channel, body=full, skip=skip))
     refuse_bad_names(env, desired)
     return desired
 
@@ -160,11 +162,11 @@ def make_sync_plan(config: Config, env: Environment, target: Target,
     orphan_keys: list[tuple[str, str]] = []
     if prune:
         for item in listing.items:
-            name = local_name(env, item.name)
+            name = local_name(env, item.name, item.channel)
             if (item.name, item.channel) not in in_git and name and matches(name, patterns):
                 orphan_keys.append((item.name, item.channel))
     states = read_states(target, (wanted & existing) | set(orphan_keys))
-    orphans = [(local_name(env, key[0]) or key[0], states[key])
+    orphans = [(local_name(env, *key) or key[0], states[key])
                for key in sorted(orphan_keys) if key in states]
     if patterns and not desired and not orphans:
         raise UsageError(f"no template matches {' '.join(patterns)}",

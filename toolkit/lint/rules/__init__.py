@@ -2,7 +2,8 @@
 
 S structure (from the loader), H Handlebars syntax and helpers, V variables,
 L limits (quotas, SMS, push, in-app, voice, tags), E email quality, J engine portability
-(handlebars.js vs handlebars.java).
+(handlebars.js vs handlebars.java), T publish targets (what a target stores, published
+names).
 Adding a rule: write the class in its family module, add it to that module's ``RULES``
 tuple, add ``tests/data/lint/<CODE>/{fail,pass}/`` cases, run the tests (docs/lint.md's table
 is checked against this registry).
@@ -11,16 +12,16 @@ is checked against this registry).
 from __future__ import annotations
 
 from toolkit.lint.rule import Rule
-from toolkit.lint.rules import email, engines, limits, structure, syntax, variables
+from toolkit.lint.rules import email, engines, limits, structure, syntax, targets, variables
 
 FAMILIES: dict[str, str] = {
     "S": "structure", "H": "Handlebars syntax and helpers", "V": "variables",
-    "L": "limits", "E": "email quality", "J": "engine portability",
+    "L": "limits", "E": "email quality", "J": "engine portability", "T": "publish targets",
 }
 
 RULES: dict[str, type[Rule]] = {
     rule.CODE: rule
-    for module in (structure, syntax, variables, limits, email, engines)
+    for module in (structure, syntax, variables, limits, email, engines, targets)
     for rule in module.RULES
 }
 

@@ -59,6 +59,10 @@ class UnknownHelper(Rule):
                 if call.context_section or call.name in helpers:
                     continue
                 where = ctx.locate(part, *position(call.node))
+                if call.name in ctx.dialect.unsupported_helpers:
+                    yield Problem(f"{call.name!r} is not supported by {ctx.dialect.title}", where,
+                                  hint=ctx.dialect.unsupported_helpers[call.name])
+                    continue
                 if call.name in JAVA_ONLY_HELPERS:
                     yield Problem(f"unknown helper {call.name!r}: the Java engine has it, but "
                                   f"Pinpoint does not document it", where,
@@ -68,7 +72,7 @@ class UnknownHelper(Rule):
                 yield Problem(
                     f"unknown helper {call.name!r}", where,
                     hint=f"did you mean {near[0]!r}?" if near else
-                    "use one of the helpers Pinpoint documents (see docs/lint.md)")
+                    f"use one of the helpers {ctx.dialect.title} documents (see docs/lint.md)")
 
 
 # handlebars.java StringHelpers that Pinpoint does not document (notes §5.1), with what to
@@ -222,7 +226,7 @@ class UndocumentedHelper(Rule):
             for call in calls:
                 spec = helpers.get(call.name)
                 if spec is not None and not getattr(spec, "documented", True):
-                    yield Problem(f"{call.name!r} is not a documented Pinpoint helper",
+                    yield Problem(f"{call.name!r} is not a documented {ctx.dialect.title} helper",
                                   ctx.locate(part, *position(call.node)),
                                   hint=_INSTEAD.get(call.name, "use a documented helper"))
 

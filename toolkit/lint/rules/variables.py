@@ -22,34 +22,47 @@ _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
 @dataclass(frozen=True)
 class DefaultEntry:
-    """One value of ``DefaultSubstitutions``: ``keys`` as written (``("User.UserAttributes",
-    "FirstName")``), ``variable`` the path it gives a value to (``("User", "UserAttributes",
-    "FirstName")``; dotted keys and ``[Last Name]`` segments split as the renderer splits
-    them) and the value."""
+    """One value of the channel's defaults (``DefaultSubstitutions``, Connect's
+    ``defaultAttributes``): ``keys`` as written (``("User.UserAttributes", "FirstName")``),
+    ``variable`` the path it gives a value to (``("User", "UserAttributes", "FirstName")``;
+    dotted keys and ``[Last Name]`` segments split as the renderer splits them; Connect:
+    ``customerProfileAttributes.firstName`` gives ``Attributes.Customer.FirstName``), the value
+    and the manifest key holding the defaults."""
 
     keys: tuple[str, ...]
     variable: tuple[str, ...]
     value: Any
+    manifest_key: str = "DefaultSubstitutions"
 
     @property
     def pointer(self) -> str:
         from toolkit.schemas import json_path
 
-        return json_path(("DefaultSubstitutions", *self.keys))
+        return json_path((self.manifest_key, *self.keys))
 
 
-def default_entries(value: Any, keys: tuple[str, ...] = (),
-                    variable: tuple[str, ...] = ()) -> Iterator[DefaultEntry]:
-    """Every leaf of a ``DefaultSubstitutions`` object, in the order written."""
+def default_entries(value: Any, dialect: Any = None) -> Iterator[DefaultEntry]:
+    """Every leaf of a channel's defaults object, in the order written, read the way
+    ``dialect`` (None = Pinpoint) reads them."""
     from toolkit.render import split_path
 
+    key_name = getattr(dialect, "defaults_key", None) or "DefaultSubstitutions"
+    to_variable = getattr(dialect, "default_variable", None)
+    for keys, leaf in _leaves(value, ()):
+        if to_variable is not None:
+            variable = to_variable(keys) or keys
+        else:
+            variable = tuple(segment for key in keys for segment in
+                             (split_path(key) if ("." in key or "[" in key) else [key]))
+        yield DefaultEntry(keys, tuple(variable), leaf, key_name)
+
+
+def _leaves(value: Any, keys: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
     if isinstance(value, Mapping) and value:
         for key, inner in value.items():
-            key = str(key)
-            segments = split_path(key) if ("." in key or "[" in key) else [key]
-            yield from default_entries(inner, keys + (key,), variable + tuple(segments))
+            yield from _leaves(inner, keys + (str(key),))
     elif keys:
-        yield DefaultEntry(keys, variable, value)
+        yield keys, value
 
 
 def default_location(ctx: ChannelContext, entry: DefaultEntry) -> Location:
@@ -58,7 +71,7 @@ def default_location(ctx: ChannelContext, entry: DefaultEntry) -> Location:
 
     path = ctx.channel.manifest_path
     text = ctx.read(path) if ctx.read else None
-    found = Positions(text).locate(("DefaultSubstitutions", *entry.keys), key=True) \
+    found = Positions(text).locate((entry.manifest_key, *entry.keys), key=True) \
         if text else None
     line, column = found if found else (None, None)
     return Location(path, line, column, entry.pointer)
@@ -98,7 +111,8 @@ class MissingVariable(Rule):
             where = "for this fixture" if ctx.fixture is not None else "(no fixture)"
             yield Problem(f"{missing.path} has no value {where} and no default",
                           missing.location,
-                          hint="add it to DefaultSubstitutions, or wrap it in {{#if ...}}")
+                          hint=f"add it to {ctx.channel_context.dialect.defaults_key}, or wrap "
+                               f"it in {{{{#if ...}}}}")
 
 
 class UnknownVariableRoot(Rule):
@@ -143,25 +157,27 @@ class UnknownVariableRoot(Rule):
         where = ctx.locate(part, *position(use.node))
         if head in defaults:
             return
-        roots = ctx.dialect.documented_roots
-        if head not in roots:
+        dialect = ctx.dialect
+        name = ".".join(use.root)
+        problem = dialect.path_problem(use.root)
+        if problem is None and head in dialect.documented_roots:
+            return
+        if problem is None or problem.kind == "root":
+            roots = dialect.documented_roots
             near = difflib.get_close_matches(head, sorted(roots), n=1)
-            yield Problem(f"{'.'.join(use.root)}: {head!r} is not an endpoint field", where,
-                          hint=f"did you mean {near[0]!r}?" if near else
-                          "start variables with Attributes., User.UserAttributes., ...")
+            yield Problem(f"{name}: {head!r} is not {dialect.variable_noun}", where,
+                          hint=f"did you mean {near[0]!r}?" if near else dialect.variables_hint)
             return
-        allowed = ctx.dialect.fields_of(head)
-        if allowed and len(use.root) > 1 and use.root[1] not in allowed:
-            near = difflib.get_close_matches(use.root[1], sorted(allowed), n=1)
-            yield Problem(f"{'.'.join(use.root)}: {head} has no field {use.root[1]!r}", where,
-                          hint=f"did you mean {head}.{near[0]}?" if near else
-                          f"{head} fields: {', '.join(sorted(allowed))}")
+        parent = ".".join(use.root[:problem.at])
+        segment = use.root[problem.at]
+        if problem.kind == "field":
+            near = difflib.get_close_matches(segment, problem.allowed, n=1)
+            yield Problem(f"{name}: {parent} has no field {segment!r}", where,
+                          hint=f"did you mean {parent}.{near[0]}?" if near else
+                          f"{parent} fields: {', '.join(problem.allowed)}")
             return
-        depth = ctx.dialect.single_value_depth(use.root)
-        if depth is not None and len(use.root) > depth:
-            field = ".".join(use.root[:depth])
-            yield Problem(f"{'.'.join(use.root)}: {field} is a single value, it has no "
-                          f"{use.root[depth]!r}", where, hint=f"print {{{{{field}}}}}")
+        yield Problem(f"{name}: {parent} is a single value, it has no {segment!r}", where,
+                      hint=f"print {{{{{parent}}}}}")
 
 
 class UnusedDefault(Rule):
@@ -193,7 +209,7 @@ class UnusedDefault(Rule):
                 for use in uses if use.root is not None]
         relative = any(use.root is None and not getattr(use.node, "data", False)
                        for _, uses in ctx.analysis().values() for use in uses)
-        for entry in default_entries(ctx.channel.default_substitutions):
+        for entry in default_entries(ctx.channel.default_substitutions, ctx.dialect):
             variable = entry.variable
             if any(u[: len(variable)] == variable or variable[: len(u)] == u for u in used):
                 continue
@@ -333,7 +349,7 @@ class ConflictingDefault(Rule):
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         seen: list[DefaultEntry] = []
-        for entry in default_entries(ctx.channel.default_substitutions):
+        for entry in default_entries(ctx.channel.default_substitutions, ctx.dialect):
             if isinstance(entry.value, Mapping):
                 continue  # an empty object gives no value
             for earlier in seen:
