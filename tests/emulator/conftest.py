@@ -239,3 +239,41 @@ def outbox(server: EmulatorServer) -> Any:
 def download() -> Any:
     """``download(url)``: GET without a signature -> (status, headers, body bytes)."""
     return get_url
+
+
+_JSON_TYPES: dict[str, Any] = {"string": str, "integer": int, "long": int, "boolean": bool,
+                               "list": list, "map": dict, "structure": dict,
+                               "double": (int, float), "timestamp": (str, int, float)}
+
+
+def _strict_check(shape: Any, value: Any, where: str, problems: list[str]) -> None:
+    """botocore drops members it does not know, so a misspelt member would vanish without a
+    parse error: check raw JSON against a botocore shape (no unknown member, every required
+    member, the JSON type, enums) and append each problem to ``problems``."""
+    if not isinstance(value, _JSON_TYPES[shape.type_name]) or (
+            shape.type_name in ("integer", "long") and isinstance(value, bool)):
+        problems.append(f"{where}: {type(value).__name__} for a {shape.type_name}")
+        return
+    if shape.type_name == "structure":
+        for key, item in value.items():
+            if key not in shape.members:
+                problems.append(f"{where}.{key}: not in {shape.name}")
+            else:
+                _strict_check(shape.members[key], item, f"{where}.{key}", problems)
+        for key in shape.required_members:
+            if key not in value:
+                problems.append(f"{where}.{key}: required by {shape.name}, missing")
+    elif shape.type_name == "list":
+        for index, item in enumerate(value):
+            _strict_check(shape.member, item, f"{where}[{index}]", problems)
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            _strict_check(shape.value, item, f"{where}.{key}", problems)
+    elif shape.type_name == "string" and shape.enum and value not in shape.enum:
+        problems.append(f"{where}: {value!r} not in the enum of {shape.name}")
+
+
+@pytest.fixture
+def strict_check() -> Any:
+    """``strict_check(botocore_shape, json_value, where, problems)``: see _strict_check."""
+    return _strict_check

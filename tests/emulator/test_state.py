@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -122,6 +121,8 @@ def test_without_state_nothing_is_written(tmp_path: Path, processes: Any, client
     ('{"format": 1, "templates": [{"name": "x"}]}', "damaged"),
     ('{"format": 2, "services": {"pinpoint": {"templates": 7}}}', "damaged"),
     ('{"format": 2, "services": []}', "not an emulator state file"),
+    ('{"format": 2, "services": {"qconnect": {"knowledgeBases": [], "clientTokens": []}}}',
+     "damaged"),
 ])
 def test_a_bad_state_file_is_exit_2_without_traceback(tmp_path: Path, content: str,
                                                       message: str) -> None:

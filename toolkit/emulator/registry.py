@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 
-from toolkit.emulator import pinpoint, sesv2, smsvoice
+from toolkit.emulator import pinpoint, qconnect, sesv2, smsvoice
 from toolkit.emulator.exceptions import Failure
 from toolkit.emulator.routing import Headers
 from toolkit.emulator.service import DEFAULT_REGION, Service
 
 SERVICES: dict[str, Service] = {
     "pinpoint": pinpoint.SERVICE,
+    "qconnect": qconnect.SERVICE,
     "sesv2": sesv2.SERVICE,
     "pinpoint-sms-voice-v2": smsvoice.SERVICE,
 }

@@ -5,7 +5,7 @@ Each service writes the request shapes of its botocore model down as data (``SHA
 botocore at run time). A table maps a shape name to a definition:
 
 - ``{"type": "string", "enum": [...], "min": n, "max": n, "pattern": regex}``;
-- ``{"type": "integer" | "long", "min": n, "max": n}``, ``{"type": "boolean"}``;
+- ``{"type": "integer" | "long" | "double", "min": n, "max": n}``, ``{"type": "boolean"}``;
 - ``{"type": "blob"}``: bytes, which travel in JSON as a base64 string;
 - ``{"type": "list", "member": shape, "min": n, "max": n}``;
 - ``{"type": "map", "key": shape, "value": shape, "min": n, "max": n}``;
@@ -13,8 +13,9 @@ botocore at run time). A table maps a shape name to a definition:
 
 Every key but ``type`` (and a structure's ``members``/``required``) is optional. ``min``/``max``
 bound a string's length, a number's value and the size of a list or a map, as in the model.
-A ``pattern`` is searched for, not anchored (the model's patterns carry their own ``^``/``$``).
-A union holds exactly one member. The helpers at the end (``string(...)``, ``structure(...)``
+A ``pattern`` must match the whole value: botocore's models drop the outer ``^``/``$`` that the
+services' API references show (``[a-f0-9]{8}-…$|^arn:…`` is ``^[a-f0-9]{8}-…$|^arn:…$``). A
+union holds exactly one member. The helpers at the end (``string(...)``, ``structure(...)``
 ...) write these definitions compactly.
 """
 
@@ -49,7 +50,7 @@ def _kind(value: Any) -> str:
 
 @lru_cache(maxsize=256)
 def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return re.compile(f"(?:{pattern})")
 
 
 def _check_size(shape: Mapping[str, Any], size: int, what: str, where: str) -> None:
@@ -66,12 +67,15 @@ def _check_string(shape: Mapping[str, Any], value: Any, where: str) -> None:
     if "enum" in shape and value not in shape["enum"]:
         raise ShapeError(where, f"{value!r} is not one of {', '.join(shape['enum'])}")
     _check_size(shape, len(value), "characters", where)
-    if "pattern" in shape and not _regex(shape["pattern"]).search(value):
+    if "pattern" in shape and not _regex(shape["pattern"]).fullmatch(value):
         raise ShapeError(where, f"{value!r} does not match the pattern {shape['pattern']}")
 
 
 def _check_number(shape: Mapping[str, Any], value: Any, where: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if shape["type"] == "double":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ShapeError(where, f"expected a number, got {_kind(value)}")
+    elif isinstance(value, bool) or not isinstance(value, int):
         raise ShapeError(where, f"expected an integer, got {_kind(value)}")
     low, high = shape.get("min"), shape.get("max")
     if (low is not None and value < low) or (high is not None and value > high):
@@ -112,7 +116,7 @@ def validate(shapes: Shapes, shape_name: str, value: Any, path: str | None = Non
     kind = shape["type"]
     if kind == "string":
         _check_string(shape, value, where)
-    elif kind in ("integer", "long"):
+    elif kind in ("integer", "long", "double"):
         _check_number(shape, value, where)
     elif kind == "boolean":
         if not isinstance(value, bool):
@@ -157,6 +161,15 @@ def string(*, enum: list[str] | None = None, min: int | None = None,  # noqa: A0
 
 def integer(*, min: int | None = None, max: int | None = None) -> dict[str, Any]:  # noqa: A002
     return {"type": "integer", **_constraints(min=min, max=max)}
+
+
+def long(*, min: int | None = None, max: int | None = None) -> dict[str, Any]:  # noqa: A002
+    return {"type": "long", **_constraints(min=min, max=max)}
+
+
+def double(*, min: float | None = None,  # noqa: A002
+           max: float | None = None) -> dict[str, Any]:  # noqa: A002
+    return {"type": "double", **_constraints(min=min, max=max)}
 
 
 def boolean() -> dict[str, Any]:

@@ -140,8 +140,8 @@ class ServiceState(Protocol):
         stored objects, to be encoded at once)."""
 
     def load(self, data: Mapping[str, Any] | None) -> None:
-        """Replace the state with ``data`` (None: empty). Raise KeyError, TypeError or
-        ValueError when ``data`` is damaged."""
+        """Replace the state with ``data`` (None: empty). Raise AttributeError, KeyError,
+        TypeError or ValueError when ``data`` is damaged, replacing nothing."""
 
 
 class Store:
@@ -166,7 +166,7 @@ class Store:
         with self.lock:
             try:
                 backend.load(self._others.pop(name, None))
-            except (KeyError, TypeError, ValueError) as exc:
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise StateFileError(f"{self.path}: the emulator state file is damaged "
                                      f"({name}: {exc!r}); delete it to start empty.") from exc
             self._backends[name] = backend

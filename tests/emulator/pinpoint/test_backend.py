@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.emulator.pinpoint.backend import Backend, decode_token, encode_token
+from toolkit.emulator.exceptions import Failure
+from toolkit.emulator.paging import decode_token, encode_token
+from toolkit.emulator.pinpoint.backend import Backend
 from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
 from toolkit.emulator.state import Store
 
@@ -59,5 +61,6 @@ def test_tokens_round_trip_and_reject_garbage() -> None:
     assert decode_token(encode_token(["welcome", "EMAIL"]), 2) == ["welcome", "EMAIL"]
     assert decode_token(None, 2) is None
     for token in ("!!!", encode_token(["a"]), encode_token({"a": 1}), "e30"):
-        with pytest.raises(BadRequestException, match="next-token"):
+        with pytest.raises(Failure, match="next-token") as error:
             decode_token(token, 2)
+        assert error.value.kind == "bad_request"

@@ -14,33 +14,6 @@ import botocore.session
 import pytest
 
 MODEL = botocore.session.get_session().get_service_model("pinpoint")
-JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "list": list, "map": dict,
-              "structure": dict}
-
-
-def _check(shape: Any, value: Any, where: str, problems: list[str]) -> None:
-    if not isinstance(value, JSON_TYPES[shape.type_name]):
-        problems.append(f"{where}: {type(value).__name__} for a {shape.type_name}")
-        return
-    if shape.type_name == "structure":
-        for key, item in value.items():
-            if key not in shape.members:
-                problems.append(f"{where}.{key}: not in {shape.name}")
-            else:
-                _check(shape.members[key], item, f"{where}.{key}", problems)
-        for key in shape.required_members:
-            if key not in value:
-                problems.append(f"{where}.{key}: required by {shape.name}, missing")
-    elif shape.type_name == "list":
-        for index, item in enumerate(value):
-            _check(shape.member, item, f"{where}[{index}]", problems)
-    elif shape.type_name == "map":
-        for key, item in value.items():
-            _check(shape.value, item, f"{where}.{key}", problems)
-    elif shape.type_name == "string" and shape.enum and value not in shape.enum:
-        problems.append(f"{where}: {value!r} not in the enum of {shape.name}")
-
-
 @pytest.fixture
 def recorded(client: Any) -> Any:
     answers: list[tuple[str, int, bytes]] = []
@@ -53,7 +26,7 @@ def recorded(client: Any) -> Any:
     client.meta.events.unregister("after-call.pinpoint", record)
 
 
-def test_every_answer_is_in_its_output_shape(client: Any, recorded: Any,
+def test_every_answer_is_in_its_output_shape(client: Any, recorded: Any, strict_check: Any,
                                              all_channels: Any) -> None:
     for channel in all_channels:
         arn = channel.create(client, "welcome", {**channel.v1, "tags": {"a": "b"}})[
@@ -83,11 +56,12 @@ def test_every_answer_is_in_its_output_shape(client: Any, recorded: Any,
             assert content == b"", name
             continue
         payload = output.members[output.serialization["payload"]]
-        _check(payload, json.loads(content), name, problems)
+        strict_check(payload, json.loads(content), name, problems)
     assert problems == []
 
 
-def test_error_bodies_are_in_the_error_shape(client: Any, server: Any, email: Any) -> None:
+def test_error_bodies_are_in_the_error_shape(client: Any, server: Any, email: Any,
+                                             strict_check: Any) -> None:
     import urllib.error
     import urllib.request
     for method, path in (("GET", "/v1/templates/absent/email"), ("PATCH", "/v1/templates"),
@@ -102,5 +76,5 @@ def test_error_bodies_are_in_the_error_shape(client: Any, server: Any, email: An
         shape = MODEL.shape_for(code)
         assert shape.metadata["error"]["httpStatusCode"] == error.value.code
         problems: list[str] = []
-        _check(shape, body, code, problems)
+        strict_check(shape, body, code, problems)
         assert problems == []

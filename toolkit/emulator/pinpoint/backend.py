@@ -62,8 +62,6 @@ Behaviour the API reference leaves open, as the emulator implements it
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import json
 import re
@@ -72,6 +70,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from toolkit.emulator.paging import decode_token, encode_token
 from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
 from toolkit.emulator.pinpoint.shapes import TEMPLATE_TYPES
 from toolkit.emulator.state import Store
@@ -147,24 +146,6 @@ def check_page_size(value: str | None) -> int:
     if not value.isdigit() or int(value) < 1:
         raise BadRequestException(f"page-size {value!r} is invalid: use a positive integer.")
     return min(int(value), MAX_PAGE_SIZE)
-
-
-def encode_token(key: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
-
-
-def decode_token(token: str | None, length: int) -> list[Any] | None:
-    if not token:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        key = json.loads(raw)
-    except (binascii.Error, ValueError):
-        key = None
-    if not isinstance(key, list) or len(key) != length:
-        raise BadRequestException(f"next-token {token!r} is invalid: pass the NextToken of the "
-                                  f"previous page unchanged.")
-    return key
 
 
 def _version_number(value: str, what: str = "version") -> int:

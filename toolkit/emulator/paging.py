@@ -1,0 +1,46 @@
+"""Page tokens: opaque to clients, they hold the sort key of the last item returned.
+
+A token stays valid while items are added or removed (the next page starts after that key,
+wherever it now is). A token that does not decode to a key of the expected length is a
+Failure ``bad_request`` naming the parameter.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from toolkit.emulator.exceptions import Failure
+
+
+def encode_token(key: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def decode_token(token: str | None, length: int, parameter: str = "next-token",
+                 field: str = "NextToken") -> list[Any] | None:
+    """The key in ``token`` (None when there is no token)."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError):
+        key = None
+    if not isinstance(key, list) or len(key) != length:
+        raise Failure("bad_request", f"{parameter} {token!r} is invalid: pass the {field} of "
+                                     f"the previous page unchanged.")
+    return key
+
+
+def next_page(keys: Sequence[tuple[Any, ...]], token: str | None, size: int, width: int,
+              parameter: str = "nextToken") -> tuple[list[tuple[Any, ...]], str | None]:
+    """The (sorted) ``keys`` after the one in ``token``, at most ``size`` of them, and the
+    token of the page after (None on the last page). Keys are tuples of ``width`` items."""
+    after = decode_token(token, width, parameter, parameter)
+    rest = [key for key in keys if after is None or list(key) > after]
+    page = rest[:size]
+    return page, encode_token(page[-1]) if len(rest) > size else None
