@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from toolkit.handlebars.evaluator import MissingVariable, RenderResult, render
+from toolkit.handlebars.evaluator import MissingVariable, OuterScopeValue, RenderResult, render
 from toolkit.handlebars.lexer import HandlebarsSyntaxError
 from toolkit.handlebars.parser import parse
 from toolkit.handlebars.runtime import (
@@ -26,7 +26,8 @@ from toolkit.handlebars.runtime import (
 )
 
 __all__ = [
-    "parse", "render", "HandlebarsSyntaxError", "RenderResult", "MissingVariable", "RenderEnv",
+    "parse", "render", "HandlebarsSyntaxError", "RenderResult", "MissingVariable", "OuterScopeValue",
+    "RenderEnv",
     "HelperCall", "HelperSpec", "HelperError", "SafeString", "UNDEFINED", "is_empty",
     "is_truthy", "to_output", "join_list", "escape_html",
 ]
