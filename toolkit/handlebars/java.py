@@ -106,6 +106,8 @@ def _layout(value: float, text: str) -> str:
 def java_double(value: float) -> str:
     """``Double.toString``: ``1.0``, ``0.5``, ``100.0``, ``1.23456789E7``, ``1.0E-7``,
     ``-0.0``, ``NaN``, ``Infinity`` (the shortest digits that read back the same)."""
+    if 1e-3 <= abs(value) < 1e7:  # Python's repr and Java agree there: 9.5, 10.0, 0.001
+        return repr(float(value))
     return _layout(value, repr(float(value)))
 
 
@@ -417,12 +419,14 @@ def _chain(obj: Any, parts: tuple[str, ...], data: bool) -> Any:
         value = resolve(obj, "@" + parts[0])
         if value is None:
             value = resolve(obj, parts[0])
+    elif obj.__class__ is dict:
+        value = obj.get(parts[0])
     else:
         value = resolve(obj, parts[0])
     if value is None:
         return None
     for part in parts[1:]:
-        value = resolve(value, part)
+        value = value.get(part) if value.__class__ is dict else resolve(value, part)
         if value is None:
             return _STOP
     return value

@@ -33,6 +33,7 @@ SHOWN = 60  # characters of an output line quoted in a message
 _BLOCK_ARGUMENT = {"if", "unless", "with", "each"}
 _NUMERIC_SEGMENT = re.compile(r"expected a name after the separator, found '(-?\d+|true|false)'")
 _ESCAPED_BACKSLASH = re.compile(r"(?<!\\)\\\\\{\{")
+_CLOCK = re.compile(r"\b(now|uuid)\b")  # helpers whose output differs from render to render
 _JAVA_NUMBER = re.compile(r"\d\.\dE-?\d|\b\d+\.0\b")
 
 
@@ -150,21 +151,24 @@ class Comparison:
 
 def compare_channel(channel: Any, fixture: Any, *, dialect: Any, root: Any,
                     programs: dict[str, ast.Program] | None = None,
-                    locate: Any = None) -> Comparison:
+                    locate: Any = None, rendered: Any = None) -> Comparison:
     """Render ``channel`` with ``fixture`` in both flavours and describe each part that
     differs (``programs``: the parts' parsed templates, to point at the first standalone
     tag, parsed here when not given; ``locate(part, line, column)``: a position in a part
-    as a file Location). The preview asks this too."""
+    as a file Location; ``rendered``: the default flavour's render when the caller has one,
+    used as is unless a part reads the clock or a UUID). The preview asks this too."""
     from toolkit.errors import RenderError
     from toolkit.handlebars.runtime import RenderEnv
     from toolkit.render import parse_cached, render_channel
 
     kwargs = {"root": root, "dialect": dialect}
-    try:
-        ours = render_channel(channel, fixture, env=RenderEnv(
-            now=PINNED_NOW, uuid=lambda: PINNED_UUID), **kwargs)
-    except (RenderError, RecursionError) as exc:
-        return Comparison({}, {}, (), str(exc) or "the template does not render")
+    ours = rendered
+    if ours is None or any(_CLOCK.search(part.text) for part in channel.parts):
+        try:
+            ours = render_channel(channel, fixture, env=RenderEnv(
+                now=PINNED_NOW, uuid=lambda: PINNED_UUID), **kwargs)
+        except (RenderError, RecursionError) as exc:
+            return Comparison({}, {}, (), str(exc) or "the template does not render")
     try:
         java = render_channel(channel, fixture, env=RenderEnv(
             now=PINNED_NOW, uuid=lambda: PINNED_UUID, flavour="java"), **kwargs)
@@ -211,7 +215,8 @@ def differences(ctx: RenderedContext) -> tuple[Difference, ...]:
             return _LAST[1]
     cctx = ctx.channel_context
     found = compare_channel(ctx.channel, ctx.fixture, dialect=cctx.dialect, root=cctx.repo.root,
-                            programs=cctx.programs, locate=cctx.locate).differences
+                            programs=cctx.programs, locate=cctx.locate,
+                            rendered=ctx.rendered).differences
     with _LOCK:
         _LAST = (ctx, found)
     return found
