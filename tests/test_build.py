@@ -158,6 +158,35 @@ def test_write_outputs_under_a_file_is_an_input_error(tmp_path: Path) -> None:
     assert "--out" in info.value.hint
 
 
+def test_a_failed_write_leaves_no_empty_folders(tmp_path: Path) -> None:
+    """Template folders made before the problem turned up are removed again, and so is an
+    output folder the build created itself; folders that were there stay."""
+    out = tmp_path / "new" / "build"
+    files = {"a/sms.json": "{}\n", "b/sms.json": "{}\n", "c/sms.json": "{}\n"}
+    out.mkdir(parents=True)
+    (out / "c").mkdir()
+    (out / "c" / "sms.json").mkdir()  # a folder in the way of the last body
+    with pytest.raises(InputError):
+        write_outputs(files, out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["c", "c/sms.json"]
+    (out / "c" / "sms.json").rmdir()
+    (out / "c").rmdir()
+    out.rmdir()
+
+
+def test_a_full_disk_leaves_no_empty_folders(tmp_path: Path, monkeypatch) -> None:
+    import toolkit.build
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(toolkit.build.os, "replace", full)
+    with pytest.raises(InputError) as info:
+        write_outputs({"a/sms.json": "{}\n", "b/sms.json": "{}\n"}, tmp_path / "new" / "build")
+    assert "No space left on device" in info.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_or_folder_in_the_way_moves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "build"
     write_outputs({"a/sms.json": '"old"\n'}, out)

@@ -14,6 +14,7 @@ The body holds the manifest's fields as written, with these differences:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -116,13 +117,17 @@ def write_outputs(files: Mapping[str, str], out: Path, *, prune: bool = False) -
     written, sorted.
 
     Raises InputError when ``out`` cannot be created or written (a read-only folder, a
-    file in the way, a full disk); nothing is moved into place when staging fails."""
+    file in the way, a full disk); nothing is moved into place when staging fails, and the
+    folders this call created are removed again (a failed build leaves no empty folders)."""
+    created: list[Path] = []  # folders made by this call, outermost first
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        _make_folders(out, created)
         staging = Path(tempfile.mkdtemp(prefix=".ptk-build-", dir=out))
     except OSError as exc:
+        _remove_empty(created)
         raise _cannot_write(out, exc) from None
     written: list[Path] = []
+    done = False
     try:
         try:
             for rel, text in files.items():
@@ -131,7 +136,7 @@ def write_outputs(files: Mapping[str, str], out: Path, *, prune: bool = False) -
                 target.write_bytes(text.encode("utf-8"))
                 # Make sure every body can be moved into place before moving any.
                 destination = out / rel
-                destination.parent.mkdir(parents=True, exist_ok=True)
+                _make_folders(destination.parent, created)
                 if destination.is_dir():
                     raise IsADirectoryError(21, "a folder is in the way", str(destination))
         except OSError as exc:
@@ -157,9 +162,36 @@ def write_outputs(files: Mapping[str, str], out: Path, *, prune: bool = False) -
                 contents = {p.name for p in folder.iterdir()}
                 if contents and contents <= _CHANNEL_FILES:
                     shutil.rmtree(folder)
+        done = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not done:
+            _remove_empty(created)
     return sorted(written)
+
+
+def _make_folders(folder: Path, created: list[Path]) -> None:
+    """``folder.mkdir(parents=True, exist_ok=True)``, adding each folder it makes to
+    ``created``."""
+    missing = []
+    current = folder
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+    if not folder.is_dir():
+        raise FileExistsError(errno.EEXIST, "a file is in the way", str(folder))
+
+
+def _remove_empty(created: list[Path]) -> None:
+    """Remove the folders of ``created`` that are still empty, innermost first."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 _CHANNEL_FILES = frozenset(f"{c}.json" for c in CHANNELS)
