@@ -4,6 +4,7 @@ the emulator over real HTTP (exit codes, output formats, round trip)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -389,3 +390,37 @@ def test_pull_does_not_write_through_a_template_folder_linked_outside(repo, serv
     assert list(outside.iterdir()) == []
     assert (fresh / "templates" / "promo" / "push.json").is_file()
 
+
+
+
+@pytest.mark.parametrize("new_version", [False, True])
+def test_the_conflict_hints_are_commands_that_work(repo, server, capsys,
+                                                  new_version: bool) -> None:
+    """The hint used to say `ptk pull NAME`, which pull refuses (exit 3): the local files
+    differ from the remote ones, which is what a conflict is. And pull imports active
+    versions, so a console change saved as a new version must be activated first."""
+    import shlex
+
+    import boto3
+
+    ptk(capsys, "sync")
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.update_sms_template(TemplateName="dev-welcome", SMSTemplateRequest={"Body": "console"},
+                               CreateNewVersion=new_version)
+    code, out, err = ptk(capsys, "sync")
+    assert code == 3
+    hint = next(line for line in err.splitlines() if line.startswith("hint:"))
+    commands = [hint.split("`")[1]]
+    assert commands[0] == "ptk pull --env dev --force welcome"
+    conflict = next(line for line in out.splitlines() if "CONFLICT" in line)
+    if new_version:
+        commands.insert(0, re.search(r"\((ptk activate [^)]*)\)", conflict).group(1))
+        assert commands[0] == "ptk activate --env dev welcome 2 -c sms"
+    else:
+        assert "or pull --force imports it" in conflict
+    for command in commands:
+        code, out, err = ptk(capsys, *shlex.split(command)[1:])
+        assert code == 0, out + err
+    assert (repo / "templates" / "welcome" / "sms.txt").read_text() == "console\n"
+    code, out, _ = ptk(capsys, "plan")
+    assert "CONFLICT" not in out

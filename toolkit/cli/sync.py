@@ -167,8 +167,11 @@ def refuse(plan: Plan, env: Environment, target: str, output_format: str, style:
     conflicts = [c for c in plan.changes if c.kind == "CONFLICT"]
     click.echo(f"error: sync refused: {len(conflicts)} template channel(s) changed outside "
                f"ptk: " + ", ".join(change_label(c) for c in conflicts), err=True)
-    click.echo("hint: review the diff above; `ptk pull NAME` imports the remote change, "
-               "`ptk sync --force` publishes git's content over it (as a new version)",
+    names = " ".join(sorted({c.local_name or c.name for c in conflicts}))
+    click.echo(f"hint: review the diff above; `ptk pull --env {env.name} --force {names}` "
+               f"replaces the local files with the remote active versions (each CONFLICT "
+               f"line says when its change must be activated first), `ptk sync --env "
+               f"{env.name} --force` publishes git's content over it (as new versions)",
                err=True)
     return EXIT_CONFLICT
 

@@ -40,7 +40,7 @@ from toolkit.sync.digest import (
     published_by_ptk,
     tag_diff,
 )
-from toolkit.sync.target import RemoteState
+from toolkit.sync.target import RemoteContent, RemoteState
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,9 @@ class Desired:
     skip: str | None = None  # why the environment does not publish it (-> SKIP), else None
 
 
-def plan_one(want: Desired, remote: RemoteState | None) -> Change:
-    """The change that makes ``remote`` hold ``want`` (see the module table)."""
+def plan_one(want: Desired, remote: RemoteState | None, env_name: str | None = None) -> Change:
+    """The change that makes ``remote`` hold ``want`` (see the module table); ``env_name``
+    goes into the commands a CONFLICT's reason suggests."""
     if want.skip is not None:
         return Change(kind="SKIP", name=want.name, channel=want.channel,
                       local_name=want.local_name, reason=want.skip)
@@ -102,13 +103,14 @@ def plan_one(want: Desired, remote: RemoteState | None) -> Change:
     if not is_managed(remote.tags):
         return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
                       reason="exists remotely but was not published by ptk (no ptk:digest "
-                             "tag); sync --force publishes over it, or ptk pull imports it",
-                      **common)
+                             "tag); sync --force publishes over it, "
+                             + _how_to_import(want, remote.active, latest_id, env_name), **common)
     if not published_by_ptk(remote.tags, latest_digest):
         return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
                       reason=f"latest version {latest_id} was changed outside ptk since ptk "
-                             f"published it; sync --force publishes over it, or ptk pull "
-                             f"imports the remote change", **common)
+                             f"published it; sync --force publishes over it, "
+                             + _how_to_import(want, remote.active, latest_id, env_name),
+                      **common)
     return Change(kind="UPDATE", remote_version=latest_id, diff=diff,
                   reason=f"content differs from version {latest_id}", **common)
 
@@ -126,11 +128,12 @@ def plan_delete(remote: RemoteState, local_name: str) -> Change | None:
 
 
 def make_plan(desired: Sequence[Desired], remote: Mapping[tuple[str, str], RemoteState],
-              orphans: Iterable[tuple[str, RemoteState]] = ()) -> Plan:
+              orphans: Iterable[tuple[str, RemoteState]] = (), env_name: str | None = None
+              ) -> Plan:
     """The plan for every desired (name, channel), plus DELETE for each managed orphan
     (``(local name, remote state)`` of a remote template channel not in git; pass orphans
     only for ``--prune``). Sorted by local name, then channel order."""
-    changes = [plan_one(w, remote.get((w.name, w.channel))) for w in desired]
+    changes = [plan_one(w, remote.get((w.name, w.channel)), env_name) for w in desired]
     for local_name, state in orphans:
         change = plan_delete(state, local_name)
         if change is not None:
@@ -138,3 +141,15 @@ def make_plan(desired: Sequence[Desired], remote: Mapping[tuple[str, str], Remot
     order = {c: i for i, c in enumerate(CHANNELS)}
     changes.sort(key=lambda c: (c.local_name or c.name, order.get(c.channel, 99), c.name))
     return Plan(changes=tuple(changes))
+
+
+def _how_to_import(want: Desired, active: RemoteContent | None, latest_id: str,
+                   env_name: str | None) -> str:
+    """How to bring the remote change into git: ``ptk pull`` imports active versions, so a
+    changed version that is not active must be activated first."""
+    if active is None or active.version == latest_id:
+        return "or pull --force imports it"
+    env = f" --env {env_name}" if env_name else ""
+    return (f"or, to import it, activate it (ptk activate{env} {want.local_name} {latest_id} "
+            f"-c {want.channel}) and pull --force; pull imports active versions, and version "
+            f"{active.version} is active")

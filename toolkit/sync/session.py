@@ -171,5 +171,5 @@ def make_sync_plan(config: Config, env: Environment, target: Target,
     if patterns and not desired and not orphans:
         raise UsageError(f"no template matches {' '.join(patterns)}",
                          hint="give template folder names or globs such as 'order-*'")
-    return PlanRun(plan=make_plan(desired, states, orphans), listing=listing,
+    return PlanRun(plan=make_plan(desired, states, orphans, env.name), listing=listing,
                    desired=tuple(desired))
