@@ -191,5 +191,6 @@ class Plan:
 
     @property
     def pending(self) -> tuple[Change, ...]:
-        """The changes that would write something (not NOOP, not SKIP)."""
-        return tuple(c for c in self.changes if c.kind not in UNCHANGED_KINDS)
+        """The changes that would write something: not NOOP or SKIP, except a NOOP whose
+        ptk marker tag is still to be written (``retag``)."""
+        return tuple(c for c in self.changes if c.kind not in UNCHANGED_KINDS or c.retag)

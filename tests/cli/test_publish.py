@@ -424,3 +424,27 @@ def test_the_conflict_hints_are_commands_that_work(repo, server, capsys,
     assert (repo / "templates" / "welcome" / "sms.txt").read_text() == "console\n"
     code, out, _ = ptk(capsys, "plan")
     assert "CONFLICT" not in out
+
+
+def test_detailed_exitcode_is_5_while_sync_would_still_write_the_marker(repo, server,
+                                                                        capsys) -> None:
+    """Content already equal to git's but without ptk's marker tag (created by hand, or a
+    sync interrupted before tagging): plan shows NOOP, and sync still writes the tag."""
+    import boto3
+
+    assert ptk(capsys, "sync")[0] == 0
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    arn = client.get_sms_template(TemplateName="dev-welcome")["SMSTemplateResponse"]["Arn"]
+    marker = [k for k in client.list_tags_for_resource(ResourceArn=arn)["TagsModel"]["tags"]
+              if k.startswith("ptk:")]
+    client.untag_resource(ResourceArn=arn, TagKeys=marker)
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
+    assert {line.split()[0] for line in out.splitlines()[1:-1] if line.startswith("  ")} == {
+        "NOOP"}
+    assert "NOOP     welcome/sms (dev-welcome): up to date; ptk marker will be written" in out
+    assert code == 5
+    server.clear_log()
+    assert ptk(capsys, "sync")[0] == 0
+    assert any(e["method"] == "POST" and "/tags/" in e["path"] for e in writes(server))
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 0, out

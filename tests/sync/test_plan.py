@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from toolkit.model import Plan
 from toolkit.sync.digest import DIGEST_TAG, VERSIONS_TAG, content_digest
 from toolkit.sync.plan import Desired, make_plan, plan_one
 from toolkit.sync.target import RemoteContent, RemoteState
@@ -39,6 +40,8 @@ def test_same_content_active_is_noop_and_needs_no_marker_write() -> None:
 def test_same_content_without_marker_is_noop_with_marker_write() -> None:
     change = plan_one(WANT, state((NEW, "1"), (NEW, "1"), marker=None))
     assert change.kind == "NOOP" and change.retag
+    # sync would still write the marker tag: the plan is not empty (--detailed-exitcode 5)
+    assert Plan(changes=(change,)).pending == (change,)
 
 
 def test_formatting_only_remote_difference_is_noop() -> None:
