@@ -448,3 +448,28 @@ def test_detailed_exitcode_is_5_while_sync_would_still_write_the_marker(repo, se
     assert any(e["method"] == "POST" and "/tags/" in e["path"] for e in writes(server))
     code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
+
+
+def test_pull_says_which_remote_names_it_cannot_map_to_a_folder(repo, server, capsys,
+                                                                 tmp_path_factory,
+                                                                 monkeypatch) -> None:
+    """dev-_draft is in the dev environment, but '_draft' is no template folder name (a
+    folder starting with '_' is not a template): it used to be skipped silently."""
+    import boto3
+
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.create_sms_template(TemplateName="dev-_draft", SMSTemplateRequest={"Body": "x"})
+    client.create_sms_template(TemplateName="dev-fine", SMSTemplateRequest={"Body": "ok"})
+    client.create_sms_template(TemplateName="prod-other", SMSTemplateRequest={"Body": "p"})
+    fresh = tmp_path_factory.mktemp("fresh")
+    (fresh / "ptk.toml").write_text((repo / "ptk.toml").read_text(), encoding="utf-8")
+    monkeypatch.chdir(fresh)
+    code, out, err = ptk(capsys, "pull")
+    assert code == 1, out + err
+    assert ("invalid   _draft/sms: not written: dev-_draft maps to the folder name '_draft', "
+            "which is not a template name") in out
+    assert "written   fine/sms" in out and "1 written, 0 unchanged, 0 refused, 1 invalid" in out
+    assert "prod-other" not in out  # another environment's template is none of pull's business
+    assert sorted(p.name for p in (fresh / "templates").iterdir()) == ["fine"]
+    code, out, _ = ptk(capsys, "pull", "--format", "json", "_*")
+    assert code == 1 and [r["status"] for r in json.loads(out)] == ["invalid"]

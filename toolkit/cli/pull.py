@@ -21,13 +21,14 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     email HTML in email.html, text bodies in .txt files.
 
     A channel whose local files differ is refused (exit 3) unless --force. A remote
-    template ptk cannot load (e.g. an email without a Subject) is reported as invalid and
+    template ptk cannot load (e.g. an email without a Subject), or whose name in the
+    environment is no template folder name (e.g. dev-_draft), is reported as invalid and
     not written (exit 1).
     """
     from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, UsageError
     from toolkit.loader import TEMPLATE_NAME
-    from toolkit.sync.pull import describe, pull
-    from toolkit.sync.session import local_name, matches, open_target, select_environment
+    from toolkit.sync.pull import Pulled, describe, pull
+    from toolkit.sync.session import matches, open_target, select_environment
     from toolkit.sync.state import concurrently, list_remote
 
     config = config_from_context(ctx)
@@ -35,18 +36,30 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     target = open_target(env)
     listing = list_remote(target, env.prefix, env.suffix)
     selected = []
+    unmapped: list[Pulled] = []  # names of this environment that are no folder name
     for item in listing.items:
-        name = local_name(env, item.name)
-        if name and TEMPLATE_NAME.fullmatch(name) and matches(name, patterns):
+        if (len(item.name) < len(env.prefix) + len(env.suffix)
+                or not item.name.startswith(env.prefix) or not item.name.endswith(env.suffix)):
+            continue  # another environment's template
+        name = item.name[len(env.prefix):len(item.name) - len(env.suffix)]
+        if not matches(name, patterns):
+            continue
+        if TEMPLATE_NAME.fullmatch(name):
             selected.append((name, item))
-    if not selected:
+        else:
+            unmapped.append(Pulled(
+                name or item.name, item.channel, "invalid", (),
+                f"not written: {item.name} maps to the folder name {name!r}, which is not a "
+                f"template name (a letter or digit first, then A-Z a-z 0-9 _ -); rename it "
+                f"in the service"))
+    if not selected and not unmapped:
         what = " ".join(patterns) if patterns else "any template"
         raise UsageError(f"no remote template in environment {env.name!r} matches {what}",
                          hint="ptk plan lists what the environment holds")
     contents = concurrently(lambda pair: (pair[0], target.get(pair[1].name, pair[1].channel)),
                             selected)
-    results = pull([(n, c) for n, c in contents if c is not None], config.templates_dir,
-                   force=force, config=config)
+    results = unmapped + pull([(n, c) for n, c in contents if c is not None],
+                              config.templates_dir, force=force, config=config)
     if output_format == "json":
         click.echo(describe(results), nl=False)
     else:
