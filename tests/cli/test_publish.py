@@ -473,3 +473,24 @@ def test_pull_says_which_remote_names_it_cannot_map_to_a_folder(repo, server, ca
     assert sorted(p.name for p in (fresh / "templates").iterdir()) == ["fine"]
     code, out, _ = ptk(capsys, "pull", "--format", "json", "_*")
     assert code == 1 and [r["status"] for r in json.loads(out)] == ["invalid"]
+
+
+def test_versions_does_not_call_a_version_overwritten_in_the_console_ptks(repo, server,
+                                                                          capsys) -> None:
+    import boto3
+
+    assert ptk(capsys, "sync")[0] == 0
+    write(repo, "welcome/sms.txt", "Hello again {{User.UserAttributes.FirstName}}")
+    assert ptk(capsys, "sync")[0] == 0
+    code, out, _ = ptk(capsys, "versions", "welcome", "-c", "sms", "--format", "json")
+    assert [v["published_by_ptk"] for v in json.loads(out)["versions"]] == [True, True]
+    client = boto3.client("pinpoint", region_name="us-east-1", endpoint_url=server.url)
+    client.update_sms_template(TemplateName="dev-welcome", SMSTemplateRequest={"Body": "console"})
+    code, out, _ = ptk(capsys, "versions", "welcome", "-c", "sms", "--format", "json")
+    assert code == 0
+    assert [(v["version"], v["published_by_ptk"], v["changed_outside_ptk"])
+            for v in json.loads(out)["versions"]] == [("1", True, False), ("2", False, True)]
+    code, out, _ = ptk(capsys, "versions", "welcome", "-c", "sms")
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:3]}
+    assert rows["1"][1] == "yes" and rows["2"][1:3] == ["*", "changed"]
+    assert "overwritten outside ptk" in out

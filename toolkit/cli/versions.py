@@ -29,12 +29,17 @@ def open_template(ctx: click.Context, env_name: str | None, name: str) -> tuple[
 def table(info: Any) -> str:
     rows = [("VERSION", "ACTIVE", "PTK", "CREATED", "MODIFIED", "DESCRIPTION")]
     for v in info.versions:
-        rows.append((v.version, "*" if v.version == info.active else "",
-                     "yes" if v.version in info.published else "", v.created or "",
-                     v.modified or "", v.description or ""))
+        ptk = "yes" if v.version in info.published else (
+            "changed" if v.version in info.changed else "")
+        rows.append((v.version, "*" if v.version == info.active else "", ptk,
+                     v.created or "", v.modified or "", v.description or ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
+    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
                      for r in rows) + "\n"
+    if info.changed:
+        text += ("PTK changed: ptk published this version, and it was then overwritten "
+                 "outside ptk (its content is not ptk's)\n")
+    return text
 
 
 @click.command("versions")
@@ -46,7 +51,8 @@ def table(info: Any) -> str:
 def command(ctx: click.Context, name: str, channel: str, env_name: str | None,
             output_format: str) -> int:
     """List the versions of template NAME (the folder name) in one channel: dates, which is
-    active (*), and which ptk published (PTK = yes; `ptk rollback` walks those)."""
+    active (*), and which ptk published (PTK = yes; `ptk rollback` walks those; PTK =
+    changed: published by ptk, then overwritten outside ptk)."""
     from toolkit.sync.versions import version_info
 
     env, target, remote = open_template(ctx, env_name, name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.errors import RemoteError, UsageError
-from toolkit.sync.digest import published_versions
+from toolkit.sync.digest import content_digest, published_by_ptk, published_versions
 from toolkit.sync.target import RemoteVersion, Target, version_key
 
 
@@ -22,27 +22,44 @@ class VersionInfo:
     channel: str
     versions: tuple[RemoteVersion, ...]
     active: str | None
-    published: tuple[str, ...]  # ids ptk published (ptk:versions), oldest first
+    published: tuple[str, ...]  # ids ptk published (ptk:versions) and still hold its content
+    changed: tuple[str, ...] = ()  # ids ptk published that were overwritten outside ptk
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "channel": self.channel, "active": self.active,
                 "versions": [{"version": v.version, "created": v.created,
                               "modified": v.modified, "description": v.description,
                               "active": v.version == self.active,
-                              "published_by_ptk": v.version in self.published}
+                              "published_by_ptk": v.version in self.published,
+                              "changed_outside_ptk": v.version in self.changed}
                              for v in self.versions]}
 
 
 def version_info(target: Target, name: str, channel: str) -> VersionInfo:
+    """The versions of one template channel and which of them are ptk's.
+
+    A version ptk published stops being ptk's when it is overwritten outside ptk (an
+    update without a new version, as the console can make). Only the latest version can
+    be overwritten, so only it is read back and compared with ptk's marker."""
     active = target.get(name, channel)
     if active is None:
         raise RemoteError(f"{channel} template {name} does not exist in {target.description}",
                           hint="check the name, the channel (-c) and the environment (--env)",
                           code="NotFoundException")
     tags = active.tags if active.tags is not None else target.read_tags(name, channel)
-    return VersionInfo(name=name, channel=channel,
-                       versions=tuple(target.list_versions(name, channel)),
-                       active=active.version, published=tuple(published_versions(tags)))
+    versions = tuple(target.list_versions(name, channel))
+    published = published_versions(tags)
+    changed: tuple[str, ...] = ()
+    if versions:
+        latest_id = max((v.version for v in versions), key=version_key)
+        if latest_id in published:
+            latest = active if active.version == latest_id else target.get(name, channel,
+                                                                            latest_id)
+            if latest is not None and not published_by_ptk(tags, content_digest(latest.body)):
+                changed = (latest_id,)
+    return VersionInfo(name=name, channel=channel, versions=versions, active=active.version,
+                       published=tuple(v for v in published if v not in changed),
+                       changed=changed)
 
 
 def activate_version(target: Target, info: VersionInfo,
