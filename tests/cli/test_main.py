@@ -153,3 +153,16 @@ def test_ctrl_c_while_ptk_is_still_importing_is_exit_130(monkeypatch, capsys) ->
     monkeypatch.setattr(builtins, "__import__", interrupted_import)
     assert entry.run() == 130
     assert capsys.readouterr().err == "Interrupted (^C)\n"
+
+
+def test_help_lists_every_exit_code(capsys) -> None:
+    """Every code of toolkit.errors (5 used to be missing) is in `ptk --help`."""
+    import toolkit.errors
+
+    assert cli.main(["--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    codes = {value for name, value in vars(toolkit.errors).items() if name.startswith("EXIT_")}
+    assert codes == {0, 1, 2, 3, 4, 5, 130}
+    for code in codes:
+        assert f" {code} " in help_text
+    assert "5 changes pending (only plan --detailed-exitcode)" in help_text

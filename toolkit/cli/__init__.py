@@ -67,7 +67,8 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     """Amazon Pinpoint message templates as plain files in git.
 
     Exit codes: 0 success, 1 findings or partial failure, 2 usage/config/input error,
-    3 refused because of a conflict, 4 internal error, 130 interrupted.
+    3 refused because of a conflict, 4 internal error, 5 changes pending (only plan
+    --detailed-exitcode), 130 interrupted.
     """
     ctx.obj = {"config_path": config_path}
 
