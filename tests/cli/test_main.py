@@ -166,3 +166,11 @@ def test_help_lists_every_exit_code(capsys) -> None:
     for code in codes:
         assert f" {code} " in help_text
     assert "5 changes pending (only plan --detailed-exitcode)" in help_text
+
+
+def test_a_sigterm_interruption_is_not_reported_as_ctrl_c(monkeypatch, capsys) -> None:
+    from toolkit.cli.common import Terminated
+
+    _with_command(monkeypatch, _raise(Terminated()))
+    assert cli.main(["boom"]) == 130
+    assert capsys.readouterr().err == "Interrupted (SIGTERM)\n"

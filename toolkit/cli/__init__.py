@@ -126,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     except PtkError as exc:
         report_error(exc)
         return exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("Interrupted (^C)", err=True)
+    except KeyboardInterrupt as exc:
+        from toolkit.cli.common import Terminated
+
+        click.echo(f"Interrupted ({'SIGTERM' if isinstance(exc, Terminated) else '^C'})",
+                   err=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _quiet_closed_stdout()

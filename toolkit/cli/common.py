@@ -17,6 +17,11 @@ from toolkit.errors import ConfigError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM turned into an interruption (``ptk sync`` does, to report what it did):
+    handled like Ctrl-C, but reported as "Interrupted (SIGTERM)"."""
+
+
 def config_from_context(ctx: click.Context, target: str | None = None) -> Config:
     """The configuration for this run: ``ptk --config PATH`` if given, else discovered by
     walking up from the working directory; ``target`` (``--target``) replaces the

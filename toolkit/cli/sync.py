@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from toolkit.cli.common import (
+    Terminated,
     allow_syntax_errors_option,
     config_from_context,
     format_option,
@@ -78,19 +79,22 @@ class Progress:
 
 
 @contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[list[str]]:
     """While publishing, SIGTERM (a cancelled CI job, ``docker stop``) stops ptk the way
-    Ctrl-C does: no new work is started, running changes finish, everything is reported."""
+    Ctrl-C does: no new work is started, running changes finish, everything is reported.
+    Yields a list that holds "SIGTERM" once one arrived (the report names the cause)."""
+    received: list[str] = []
     if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be installed from the main thread
+        yield received  # signal handlers can only be installed from the main thread
         return
 
     def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        received.append("SIGTERM")
+        raise Terminated
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -142,9 +146,9 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     confirm_deletes(plan, yes)
     applier = Applier(target, limiter=RateLimiter(config.write_rate), activate=not no_activate,
                       force=force)
-    result = publish(plan, applier)
+    result, cause = publish(plan, applier)
     show_result(result, env.name, target.description, output_format, style)
-    return exit_code(result)
+    return exit_code(result, cause)
 
 
 def show_plan(plan: Plan, env: Environment, target: str, output_format: str,
@@ -192,9 +196,10 @@ def confirm_deletes(plan: Plan, yes: bool) -> None:
         raise UsageError("nothing was changed (deletion not confirmed)")
 
 
-def publish(plan: Plan, applier: Applier) -> ApplyResult:
+def publish(plan: Plan, applier: Applier) -> tuple[ApplyResult, str]:
     """Apply what the plan writes, with progress on stderr; the result also holds the
-    outcome of what it does not write (SKIP, up-to-date NOOP)."""
+    outcome of what it does not write (SKIP, up-to-date NOOP). Also returns what an
+    interruption was: "^C", or "SIGTERM" when that signal stopped the run."""
     from toolkit.sync.apply import (
         ApplyResult,
         apply_plan,
@@ -205,12 +210,12 @@ def publish(plan: Plan, applier: Applier) -> ApplyResult:
     writes = changes_to_apply(plan)
     progress = Progress(len(writes.changes))
     try:
-        with sigterm_as_interrupt():
+        with sigterm_as_interrupt() as signals:
             result = apply_plan(writes, applier, progress=progress)
     finally:
         progress.close()
-    return ApplyResult(outcomes=result.outcomes + unwritten_outcomes(plan),
-                       interrupted=result.interrupted)
+    return (ApplyResult(outcomes=result.outcomes + unwritten_outcomes(plan),
+                        interrupted=result.interrupted), signals[0] if signals else "^C")
 
 
 def show_result(result: ApplyResult, env_name: str, target: str, output_format: str,
@@ -230,14 +235,14 @@ def show_result(result: ApplyResult, env_name: str, target: str, output_format: 
                f"{n['refused']} refused, {n['skipped']} skipped.")
 
 
-def exit_code(result: ApplyResult) -> int:
-    """130 interrupted, 1 some changes failed, 3 some were refused, else 0 (with why on
-    stderr)."""
+def exit_code(result: ApplyResult, cause: str = "^C") -> int:
+    """130 interrupted (by ``cause``), 1 some changes failed, 3 some were refused, else 0
+    (with why on stderr)."""
     from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, EXIT_INTERRUPTED
 
     if result.interrupted:
-        click.echo("Interrupted (^C): no new work was started after it; the list above is "
-                   "what was done. Run ptk sync again to finish.", err=True)
+        click.echo(f"Interrupted ({cause}): no new work was started after it; the list "
+                   "above is what was done. Run ptk sync again to finish.", err=True)
         return EXIT_INTERRUPTED
     if result.count("failed"):
         click.echo("error: some changes failed (see above); run ptk sync again after fixing "
