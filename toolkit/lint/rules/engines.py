@@ -294,9 +294,9 @@ def _describe(channel: Any, field: str, text: str, other: str, ours: Any, java: 
         tag = _first_standalone_tag(programs.get(field))
         location = locate(part, *tag) if tag and part is not None else where_part
         hint = ("leave no block tag on a line of its own: open the block at the end of the "
-                "line before and close it at the end of its last line "
-                "(love:{{#each x}}\n- {{this}}{{/each}}), or put ~ on both sides of the tag "
-                "({{~#if x~}}), which removes the whitespace around it in both engines")
+                "line before it (Items:{{#each x}}) and close it at the end of its last line "
+                "(- {{this}}{{/each}}), or put ~ on both sides of the tag ({{~#if x~}}), "
+                "which removes the whitespace around it in both engines")
     elif number:
         location, hint = where_part, ("store the value as text in the endpoint data, or print "
                                       "it through a helper (round, floor)")
