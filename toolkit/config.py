@@ -18,7 +18,9 @@ Keys (all optional)::
     endpoint_url = "http://127.0.0.1:4599"
     prefix = "prod-"
     suffix = ""
-    ...                            # keys the environment's target declares (Dialect.environment_keys)
+    ...                            # keys the environment's target declares (Dialect.environment_keys:
+                                   # strings, or positive numbers for "number" keys such as
+                                   # calls_per_second of target "ses")
     [lint]                         # kept raw; the linter validates its content
     [sync]
     write_rate = 10.0              # template writes per second
@@ -413,6 +415,14 @@ def _environment(name: str, table: Mapping[str, Any], default_target: str, bad: 
             continue
         if key not in allowed:
             bad(f"{where}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
+        elif key in declared and declared[key].kind == "number":
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not math.isfinite(value) or value <= 0):
+                bad(f"{where}.{key}", f"must be a positive number ({declared[key].help})")
+            elif (problem := _env_value_problem(key, str(value), declared)) is not None:
+                bad(f"{where}.{key}", problem)
+            else:
+                values[key] = str(value)
         elif not isinstance(value, str):
             bad(f"{where}.{key}", f"must be a string, got {_type_name(value)}")
         elif (problem := _env_value_problem(key, value, declared)) is not None:

@@ -14,7 +14,7 @@ import pytest
 
 from toolkit.cli import main
 from toolkit.config import load_config
-from toolkit.dialects import DIALECTS, PINPOINT, EnvironmentKey
+from toolkit.dialects import DIALECTS, PINPOINT, PLANNED, EnvironmentKey
 from toolkit.emulator import EmulatorServer
 from toolkit.errors import ConfigError
 from toolkit.model import CHANNELS
@@ -68,13 +68,25 @@ def test_targets_and_channels_are_read(repo: Path) -> None:
     assert "channels = email, sms" in (dev.skip_reason("voice") or "")
 
 
+def test_a_planned_target_is_named_as_not_available(repo: Path, monkeypatch) -> None:
+    monkeypatch.setitem(PLANNED, "sendgrid", "SendGrid dynamic templates")
+    (repo / "ptk.toml").write_text('target = "sendgrid"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(repo)
+    assert ("target: target 'sendgrid' (SendGrid dynamic templates) is not available in this "
+            "version of ptk (available: connect, pinpoint, ses)") in info.value.message
+
+
 @pytest.mark.parametrize(("toml", "expected"), [
-    ('target = "nonsense"\n', "target: unknown target 'nonsense' (known: connect, pinpoint)"),
-    ('target = "ses"\n', "target: target 'ses' (Amazon SES v2 email templates) is "
-                         "not available in this version of ptk (available: connect, pinpoint)"),
+    ('target = "nonsense"\n', "target: unknown target 'nonsense' (known: connect, pinpoint, ses)"),
     ('target = 3\n', "target: must be a string, got an integer"),
-    ('[env.dev]\ntarget = "ses"\n', "env.dev.target: target 'ses' (Amazon SES v2 email "
-                                    "templates) is not available"),
+    ('[env.dev]\ntarget = "ses"\ncalls_per_second = "fast"\n',
+     "env.dev.calls_per_second: must be a positive number (SES management calls per second"),
+    ('[env.dev]\ntarget = "ses"\ncalls_per_second = 0\n', "env.dev.calls_per_second: must be a "
+                                                        "positive number"),
+    ('[env.dev]\ntarget = "ses"\naccount = "12"\n', "env.dev.account: '12' is not an AWS "
+                                                  "account id (12 digits"),
+    ('[env.dev]\ncalls_per_second = 2\n', "env.dev.calls_per_second: unknown key"),
     ('[env.dev]\nchannels = ["sms", "fax"]\n', "env.dev.channels: unknown channel 'fax'"),
     ('[env.dev]\nchannels = "sms"\n', "env.dev.channels: must be an array of channel names"),
     ('[env.dev]\nchannels = ["sms", "sms"]\n', "env.dev.channels: names a channel twice"),
@@ -89,8 +101,10 @@ def test_bad_targets_and_channels_are_config_errors(repo: Path, toml: str, expec
     assert info.value.exit_code == 2
 
 
-def test_a_config_naming_an_unavailable_target_exits_2(repo: Path, capsys) -> None:
-    (repo / "ptk.toml").write_text('target = "ses"\n')
+def test_a_config_naming_an_unavailable_target_exits_2(repo: Path, capsys, monkeypatch
+                                                       ) -> None:
+    monkeypatch.setitem(PLANNED, "sendgrid", "SendGrid dynamic templates")
+    (repo / "ptk.toml").write_text('target = "sendgrid"\n')
     code, _, err = ptk(capsys, "render", "welcome", "-c", "sms")
     assert code == 2 and "not available in this version of ptk" in err
 
@@ -143,11 +157,13 @@ def test_render_lint_accept_target_pinpoint(repo: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize("verb", ["render", "lint", "preview"])
-def test_unknown_target_option_is_a_usage_error(repo: Path, capsys, verb: str) -> None:
+def test_unknown_target_option_is_a_usage_error(repo: Path, capsys, monkeypatch, verb: str
+                                                ) -> None:
     args = [verb, "welcome"] if verb == "render" else [verb]
     code, _, err = ptk(capsys, *args, "--target", "nonsense")
-    assert code == 2 and "unknown target 'nonsense' (known: connect, pinpoint)" in err
-    code, _, err = ptk(capsys, *args, "--target", "ses")
+    assert code == 2 and "unknown target 'nonsense' (known: connect, pinpoint, ses)" in err
+    monkeypatch.setitem(PLANNED, "sendgrid", "SendGrid dynamic templates")
+    code, _, err = ptk(capsys, *args, "--target", "sendgrid")
     assert code == 2 and "not available in this version" in err
 
 

@@ -34,8 +34,11 @@ def fixture(endpoint: dict[str, Any], substitutions: dict[str, tuple[str, ...]] 
     return Fixture("f", "fixtures/f.json", endpoint, substitutions or {})
 
 
-def test_the_registry_holds_pinpoint_and_connect_by_name() -> None:
-    assert DIALECTS == {"pinpoint": PINPOINT, "connect": CONNECT}
+def test_the_registry_holds_each_dialect_by_name() -> None:
+    from toolkit.dialects import SES
+
+    assert DIALECTS == {"pinpoint": PINPOINT, "connect": CONNECT, "ses": SES}
+    assert all(dialect.name == name for name, dialect in DIALECTS.items())
     assert PINPOINT.name == "pinpoint"
     assert set(PINPOINT.channels) == set(CHANNELS)
     assert all(PINPOINT.storage_problem(c) is None for c in CHANNELS)

@@ -4,7 +4,8 @@ the preview read the dialect they are given; none of them tests a target's name.
 
 ``DIALECTS`` is the registry (an explicit dict, name -> Dialect); the name is the value of
 ``target`` in ``ptk.toml``. ``PINPOINT`` (``pinpoint.py``) is the Amazon Pinpoint dialect,
-``CONNECT`` (``connect.py``) the Amazon Connect one.
+``CONNECT`` (``connect.py``) the Amazon Connect one, ``SES`` (``ses.py``) the Amazon SES v2
+one.
 
 Adding a dialect (e.g. ``connect``)
 -----------------------------------
@@ -31,14 +32,15 @@ from __future__ import annotations
 from toolkit.dialects.connect import CONNECT
 from toolkit.dialects.dialect import Dialect, EnvironmentKey, Variable
 from toolkit.dialects.pinpoint import PINPOINT
+from toolkit.dialects.ses import SES
 
-DIALECTS: dict[str, Dialect] = {"pinpoint": PINPOINT, "connect": CONNECT}
+DIALECTS: dict[str, Dialect] = {"pinpoint": PINPOINT, "connect": CONNECT, "ses": SES}
 
 DEFAULT_DIALECT = "pinpoint"  # the target of a repository whose ptk.toml names none
 
 # Targets DESIGN.md §7 plans that this version does not have yet: a clear message instead of
 # "unknown". Remove the entry in the commit that registers the dialect.
-PLANNED: dict[str, str] = {"ses": "Amazon SES v2 email templates"}
+PLANNED: dict[str, str] = {}
 
 
 def target_problem(name: str) -> str | None:
@@ -53,4 +55,4 @@ def target_problem(name: str) -> str | None:
 
 
 __all__ = ["CONNECT", "DEFAULT_DIALECT", "DIALECTS", "Dialect", "EnvironmentKey", "PINPOINT",
-           "PLANNED", "Variable", "target_problem"]
+           "PLANNED", "SES", "Variable", "target_problem"]

@@ -14,8 +14,16 @@ the linter and the preview read it and never test a target's name. Its parts:
   manifest and of a fixture (``toolkit/schemas``), and how a fixture file becomes the data
   a template sees (``read_fixture``);
 - *names, limits, channels*: the remote name pattern and length (checked after the
-  environment's prefix and suffix), the template size limit per channel, and for every
-  channel of ``model.CHANNELS`` either None (the target stores it) or why it cannot;
+  environment's prefix and suffix), the template size limit per channel (and how a
+  template's size is measured), and for every channel of ``model.CHANNELS`` either None
+  (the target stores it) or why it cannot;
+- *fields*: manifest keys of other targets that mean nothing here, each with what to do
+  instead (lint T003; ``publish_body`` leaves them out);
+- *messages*: what a missing variable does in this target and how to give it a value
+  (lint V001), and helpers of other targets this one lacks, each with what to write
+  instead (lint H002);
+- *versions*: whether the target keeps versions (SES does not: ``ptk versions`` and
+  ``ptk rollback`` use git history instead);
 - *environment keys*: extra ``[env.NAME]`` keys a target needs (``EnvironmentKey``);
 - *publishing*: how a template channel's remote name is formed (``name_format``) and, for a
   target whose API does not take the build body as it is, the mapping to and from the
@@ -24,6 +32,7 @@ the linter and the preview read it and never test a target's name. Its parts:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,13 +91,21 @@ class PathProblem:
 class EnvironmentKey:
     """An extra ``[env.NAME]`` key a target needs (e.g. Connect's ``knowledge_base``).
 
-    Values are strings. ``check(value)`` returns why a value is unusable, or None;
-    ``required`` keys must be present in every environment of that target."""
+    ``kind`` "string" keys take a string; "number" keys a positive number (kept in
+    ``Environment.extra`` as its text, e.g. ``"2.5"``). ``check(value)`` returns why a
+    value (the string, or the number's text) is unusable, or None; ``required`` keys must be
+    present in every environment of that target."""
 
     name: str
     help: str
     required: bool = False
     check: Callable[[str], str | None] | None = None
+    kind: Literal["string", "number"] = "string"
+
+
+def count_characters(parts: Sequence[Part]) -> int:
+    """A template's size as most quotas count it: the characters of every part."""
+    return sum(len(p.text) for p in parts)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,6 +147,18 @@ class Dialect:
     # back (a remote request body -> the build body ``ptk pull`` writes as a folder)
     publish_body: BodyMap | None = None
     pull_body: BodyMap | None = None
+    # how ``limits`` measure a template (its parts) and in which unit, for messages
+    template_size: Callable[[Sequence[Part]], int] = count_characters
+    size_unit: str = "characters"
+    # channel -> manifest key of another target -> why it means nothing here and what to do
+    foreign_fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # helper of another target -> what to write instead (H002 says so)
+    foreign_helpers: Mapping[str, str] = field(default_factory=dict)
+    # V001: what a variable without a value does here, and how to give it one (None: add
+    # it to the defaults, ``defaults_key``, or wrap it in {{#if}})
+    missing_effect: str = " and no default"
+    missing_hint: str | None = None
+    keeps_versions: bool = True  # False: one content per template (rollback through git)
 
     def __post_init__(self) -> None:
         if set(self.channels) != set(CHANNELS):
@@ -253,3 +282,16 @@ class Dialect:
         if not self.name_pattern.fullmatch(remote_name):
             return f"{remote_name!r} is not a valid {self.title} template name ({self.name_rule})"
         return None
+
+    def suggested_name(self, name: str, prefix: str = "", suffix: str = "") -> str:
+        """A folder name close to ``name`` that this target accepts once ``prefix`` and
+        ``suffix`` are added: other characters become ``-``; a name too long keeps its
+        start and ends with 6 hex digits of its SHA-1, so two long names stay apart."""
+        room = max(8, self.name_max - len(prefix) - len(suffix))
+        cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_") or "template"
+        if len(cleaned) > room:
+            digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+            cleaned = cleaned[:room - 7].rstrip("-_") + "-" + digest
+        if not cleaned[0].isalnum():
+            cleaned = ("t" + cleaned)[:room]
+        return cleaned

@@ -155,6 +155,11 @@ class RenderedContext:
     def channel(self) -> Channel:
         return self.channel_context.channel
 
+    @property
+    def dialect(self) -> Dialect:
+        """The target dialect the channel is checked against."""
+        return self.channel_context.dialect
+
     def location_of(self, field_name: str) -> Location:
         """Where the part holding ``field_name`` begins (else the manifest)."""
         part = self.channel.part(field_name)

@@ -12,6 +12,10 @@ Pipeline for one template channel:
    ``select``/``ignore``/``severity = "off"``/``per-path-ignores``/inline directives
    silence; sort by (path, line, column, code, fixture).
 
+Steps 1-3 run once per target the channel is checked against (``target_checks``): the
+repository's target, and the target of every environment that publishes the channel; what
+another target adds carries its label (``[ses: env prod]``).
+
 Large runs are split over a process pool (one worker per core, each loading its share of
 the templates); small runs stay in-process, where start-up dominates.
 """
@@ -20,20 +24,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.config import Config
+from toolkit.config import Config, Environment
 from toolkit.errors import InputError, UsageError
 from toolkit.lint import directives
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.selection import Selection, from_config, with_options
-from toolkit.model import CHANNELS, Finding, Location, Repository, Template
+from toolkit.model import CHANNELS, Channel, Finding, Fixture, Location, Repository, Template
 
 if TYPE_CHECKING:  # pragma: no cover
-    from toolkit.config import Environment
     from toolkit.dialects import Dialect
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
@@ -168,81 +171,141 @@ def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:
     return problems
 
 
+@dataclass(frozen=True)
+class TargetCheck:
+    """One target a template channel is checked against: its dialect, and the label its
+    findings carry ("" for the repository's own target; else e.g. ``ses: env prod``, the
+    target and the environments that publish the channel to it), so a finding says which
+    target it is about."""
+
+    dialect: Dialect
+    label: str = ""
+
+
+def target_checks(config: Config, channel: str) -> list[TargetCheck]:
+    """The targets ``channel`` is checked against (DESIGN.md §7): the repository's target
+    (``target``, or ``--target``) when it can store the channel, then the target of every
+    environment that publishes it (its ``channels`` and its target's storage). A channel
+    nothing can publish is checked against the repository's target, where T001 says so."""
+    from toolkit.dialects import DIALECTS
+
+    publishing: dict[str, list[Environment]] = {}
+    for env in config.environments.values():
+        if env.skip_reason(channel) is None:
+            publishing.setdefault(env.target, []).append(env)
+    checks = []
+    if config.dialect.storage_problem(channel) is None or not publishing:
+        checks.append(TargetCheck(config.dialect))
+        publishing.pop(config.target, None)
+    for name in sorted(publishing):
+        envs = ", ".join(e.name for e in publishing[name])
+        checks.append(TargetCheck(DIALECTS[name], f"{name}: env {envs}"))
+    return checks
+
+
 def lint_template(repo: Repository, template: Template, selection: Selection,
                   files: Files | None = None, *, only: frozenset[str] | None = None,
                   dialect: Dialect | None = None,
-                  environments: tuple[Environment, ...] = ()) -> list[Finding]:
-    """Every finding of one loaded template (before directives and path ignores), checked
-    against ``dialect`` (None = Pinpoint) and the ``environments`` it is published to.
+                  environments: tuple[Environment, ...] = (),
+                  checks: Callable[[str], Sequence[TargetCheck]] | None = None
+                  ) -> list[Finding]:
+    """Every finding of one loaded template (before directives and path ignores), published
+    to the ``environments`` (the rules see them all).
+
+    Each channel is checked against each target ``checks(channel)`` names (None: ``dialect``
+    alone, None = Pinpoint). The first check's findings are kept as they are; a later
+    check adds only what it finds beyond the first, its label appended to the message
+    (``[ses: env prod]``).
 
     With ``only``, just the parse (H001) and the template rules of those codes run, and
     nothing is rendered."""
     from toolkit.dialects import PINPOINT
-    from toolkit.errors import RenderError
-    from toolkit.render import render_channel
 
-    dialect = dialect or PINPOINT
+    if checks is None:
+        single = [TargetCheck(dialect or PINPOINT)]
+        checks = lambda channel: single  # noqa: E731
     files = files or Files(repo.root)
-    rules = _rules()
-    channel_rules = [r for r in _active(selection, "channel") if only is None or r.CODE in only]
-    rendered_rules = _active(selection, "rendered")
     fixtures = repo.fixtures_for(template)
     findings: list[Finding] = []
-
-    def stamp(code: str, problem: Problem, channel: str, manifest: str,
-              fixture: str | None = None) -> None:
-        rule = rules.get(code)
-        fixture = fixture or problem.fixture
-        location = problem.location or Location(manifest)
-        if not location.path:
-            location = Location(manifest, location.line, location.column, location.pointer)
-        findings.append(Finding(
-            location=location, code=code, name=rule.NAME if rule else code,
-            severity=rule.SEVERITY if rule else "error", message=problem.message,
-            template=template.name, channel=channel, fixture=fixture, hint=problem.hint))
-
     for channel_name in CHANNELS:
         channel = template.channels.get(channel_name)
         if channel is None:
             continue
-        ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
-                             programs={}, read=files.text, dialect=dialect,
-                             email_clients=selection.email_clients, environments=environments)
-        parse_problems = _parse_parts(ctx)
-        blocked = bool(parse_problems)
-        for code, problem in parse_problems:
-            stamp(code, problem, channel_name, channel.manifest_path)
-        for rule in channel_rules:
-            if not rule.applies_to(channel_name):
-                continue
-            for problem in _safely(rule, ctx):
-                stamp(rule.CODE, problem, channel_name, channel.manifest_path)
-                blocked = blocked or rule.CODE in BLOCKING
-        if blocked or only is not None:
+        seen: set[tuple[Any, ...]] = set()
+        for index, check in enumerate(checks(channel_name)):
+            for finding in _lint_channel(repo, template, channel, fixtures, selection, files,
+                                         check, environments, only):
+                key = (finding.location, finding.code, finding.message, finding.fixture)
+                if index == 0:
+                    seen.add(key)
+                elif key in seen:
+                    continue
+                if check.label:
+                    finding = replace(finding, message=f"{finding.message} [{check.label}]")
+                findings.append(finding)
+    return findings
+
+
+def _lint_channel(repo: Repository, template: Template, channel: Channel,
+                  fixtures: tuple[Fixture, ...], selection: Selection, files: Files,
+                  check: TargetCheck, environments: tuple[Environment, ...],
+                  only: frozenset[str] | None) -> list[Finding]:
+    """The findings of one channel checked against one target (see ``lint_template``)."""
+    from toolkit.errors import RenderError
+    from toolkit.render import render_channel
+
+    rules = _rules()
+    channel_rules = [r for r in _active(selection, "channel") if only is None or r.CODE in only]
+    rendered_rules = _active(selection, "rendered")
+    channel_name = channel.channel
+    findings: list[Finding] = []
+
+    def stamp(code: str, problem: Problem, fixture: str | None = None) -> None:
+        rule = rules.get(code)
+        fixture = fixture or problem.fixture
+        location = problem.location or Location(channel.manifest_path)
+        if not location.path:
+            location = Location(channel.manifest_path, location.line, location.column,
+                                location.pointer)
+        findings.append(Finding(
+            location=location, code=code, name=rule.NAME if rule else code,
+            severity=rule.SEVERITY if rule else "error", message=problem.message,
+            template=template.name, channel=channel_name, fixture=fixture, hint=problem.hint))
+
+    ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
+                         programs={}, read=files.text, dialect=check.dialect,
+                         email_clients=selection.email_clients, environments=environments)
+    parse_problems = _parse_parts(ctx)
+    blocked = bool(parse_problems)
+    for code, problem in parse_problems:
+        stamp(code, problem)
+    for rule in channel_rules:
+        if not rule.applies_to(channel_name):
             continue
-        for fixture in fixtures or (None,):
-            fixture_name = fixture.name if fixture is not None else None
-            try:
-                rendered = render_channel(channel, fixture, root=repo.root, dialect=dialect)
-            except RenderError as exc:
-                path = exc.path or channel.manifest_path
-                location = Location(path, exc.line, exc.column)
-                message = exc.message.removeprefix(f"{location}: ")
-                stamp("H009", Problem(message, location,
-                                      exc.hint), channel_name, channel.manifest_path,
-                      fixture_name)
-                continue
-            except RecursionError:
-                stamp("H009", Problem("rendering recursed too deeply", None,
-                                      "check for partials that include themselves"),
-                      channel_name, channel.manifest_path, fixture_name)
-                continue
-            rctx = RenderedContext(ctx, fixture, rendered)
-            for rule in rendered_rules:
-                if rule.applies_to(channel_name):
-                    for problem in _safely(rule, rctx):
-                        stamp(rule.CODE, problem, channel_name, channel.manifest_path,
-                              fixture_name)
+        for problem in _safely(rule, ctx):
+            stamp(rule.CODE, problem)
+            blocked = blocked or rule.CODE in BLOCKING
+    if blocked or only is not None:
+        return findings
+    for fixture in fixtures or (None,):
+        fixture_name = fixture.name if fixture is not None else None
+        try:
+            rendered = render_channel(channel, fixture, root=repo.root, dialect=check.dialect)
+        except RenderError as exc:
+            path = exc.path or channel.manifest_path
+            location = Location(path, exc.line, exc.column)
+            message = exc.message.removeprefix(f"{location}: ")
+            stamp("H009", Problem(message, location, exc.hint), fixture_name)
+            continue
+        except RecursionError:
+            stamp("H009", Problem("rendering recursed too deeply", None,
+                                  "check for partials that include themselves"), fixture_name)
+            continue
+        rctx = RenderedContext(ctx, fixture, rendered)
+        for rule in rendered_rules:
+            if rule.applies_to(channel_name):
+                for problem in _safely(rule, rctx):
+                    stamp(rule.CODE, problem, fixture_name)
     return findings
 
 
@@ -250,8 +313,9 @@ def cannot_render(repo: Repository, config: Config) -> list[Finding]:
     """The error-level findings of ``ptk lint``'s checks that say a loaded template channel
     cannot render (``BLOCKING``: H001 syntax, H002 unknown helper, H003 helper arguments,
     H011 unknown partial), with the ``[lint]`` configuration and inline directives applied
-    as ``ptk lint`` applies them. Nothing is rendered. ``build``, ``plan`` and ``sync``
-    refuse to write or publish while there are any."""
+    as ``ptk lint`` applies them, in the configuration's target (``ptk plan``/``sync`` pass
+    the environment's: a Pinpoint helper cannot render in SES). Nothing is rendered.
+    ``build``, ``plan`` and ``sync`` refuse to write or publish while there are any."""
     selection = load_selection(config)
     files = Files(repo.root)
     found: list[Finding] = []
@@ -324,8 +388,9 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
     template = repo.template(name)
     found = [f for f in repo.findings if f.template == name]
     if template is not None:
-        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect,
-                                   environments=tuple(config.environments.values())))
+        found.extend(lint_template(repo, template, selection, files,
+                                   environments=tuple(config.environments.values()),
+                                   checks=lambda channel: target_checks(config, channel)))
     return tuple(finalize(found, selection, files))
 
 
@@ -339,8 +404,9 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
         f.template for f in repo.findings if f.template}
     found = [f for f in repo.findings if _belongs(f, wanted)]
     for template in repo.templates:
-        found.extend(lint_template(repo, template, selection, files, dialect=config.dialect,
-                                   environments=tuple(config.environments.values())))
+        found.extend(lint_template(repo, template, selection, files,
+                                   environments=tuple(config.environments.values()),
+                                   checks=lambda channel: target_checks(config, channel)))
     return finalize(found, selection, files)
 
 

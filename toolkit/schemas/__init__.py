@@ -3,7 +3,9 @@
 One schema per channel manifest (``email``, ``sms``, ``voice``, ``push``, ``inapp``), one for
 fixtures (``fixture``) and one for the configuration (``config``); the Amazon Connect dialect
 has its own manifests and fixture (``connect-*``: ``defaultAttributes`` instead of
-``DefaultSubstitutions``, Connect's limits, ``MessageTemplateAttributes`` fixtures). Editors can use them
+``DefaultSubstitutions``, Connect's limits, ``MessageTemplateAttributes`` fixtures), the
+Amazon SES v2 dialect its own email manifest (``ses-email``: ``DefaultTemplateData`` besides
+the Pinpoint keys) and fixture (``ses-fixture``: any JSON object, the TemplateData). Editors can use them
 through a ``"$schema"`` key. Validators are compiled once per schema and reused.
 """
 
@@ -22,7 +24,7 @@ from toolkit.model import Finding, Location
 
 SCHEMA_NAMES: tuple[str, ...] = ("email", "sms", "voice", "push", "inapp", "fixture", "config",
                                  "connect-email", "connect-sms", "connect-push", "connect-voice",
-                                 "connect-fixture")
+                                 "connect-fixture", "ses-email", "ses-fixture")
 
 # A function giving the (line, column) of the value at a JSON path (of its key when the
 # second argument is True), when known.

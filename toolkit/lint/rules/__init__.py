@@ -3,7 +3,7 @@
 S structure (from the loader), H Handlebars syntax and helpers, V variables,
 L limits (quotas, SMS, push, in-app, voice, tags), E email quality, J engine portability
 (handlebars.js vs handlebars.java), T publish targets (what a target stores, published
-names).
+names, what a channel means in each target it is published to).
 Adding a rule: write the class in its family module, add it to that module's ``RULES``
 tuple, add ``tests/data/lint/<CODE>/{fail,pass}/`` cases, run the tests (docs/lint.md's table
 is checked against this registry).

@@ -56,9 +56,10 @@ def _text_fields(rendered: Any) -> Mapping[str, str]:
 class TemplateTooLarge(Rule):
     """The template is longer than the service's quota for its type.
 
-    Quotas (characters of the template as published, before rendering): email 600,000
-    (Subject, HtmlPart and TextPart together); in-app 200,000; SMS 1,600; voice 10,000. Push
-    parts have their own rule (``push-part-too-long``). What a message may hold once
+    Pinpoint's quotas (characters of the template as published, before rendering): email
+    600,000 (Subject, HtmlPart and TextPart together); in-app 200,000; SMS 1,600; voice
+    10,000. Amazon SES v2: 500 KB per template, counted as 512,000 bytes of UTF-8 of the
+    text and HTML parts together. Push parts have their own rule (``push-part-too-long``). What a message may hold once
     rendered is checked by ``sms-too-long``, ``voice-length``, ``push-payload-too-large`` and
     ``email-clipped``.
 
@@ -80,11 +81,11 @@ class TemplateTooLarge(Rule):
         if quota is None:
             return
         parts = ctx.channel.parts
-        total = sum(len(p.text) for p in parts)
+        total = ctx.dialect.template_size(parts)
         if total > quota:
             yield Problem(
-                f"{ctx.channel.channel} template has {total:,} characters, over the service "
-                f"quota of {quota:,}",
+                f"{ctx.channel.channel} template has {total:,} {ctx.dialect.size_unit}, over "
+                f"the {ctx.dialect.title} quota of {quota:,}",
                 location=parts[0].location if len(parts) == 1 else None,
                 hint="shorten the template (comments and markup count too)")
 

@@ -29,7 +29,12 @@ class HandlebarsSyntax(Rule):
 
 class UnknownHelper(Rule):
     """A mustache calls a helper the service does not have (a typo, or a handlebars.js or
-    Amazon Connect helper).
+    Amazon Connect helper, or under Amazon SES v2 one of Pinpoint's helpers).
+
+    Amazon SES v2 has only the Handlebars built-ins (``if``, ``unless``, ``each``,
+    ``with``, ``lookup``, ``log``) and inline partials: each Pinpoint helper is reported
+    with what to write instead (usually: compute the value in the sender and pass it in
+    ``TemplateData``).
 
     The handlebars.java helpers Pinpoint does not document (``defaultIfEmpty``,
     ``stringFormat``, ``wordWrap``, ``numberFormat``) are reported with what to write
@@ -62,6 +67,12 @@ class UnknownHelper(Rule):
                 if call.name in ctx.dialect.unsupported_helpers:
                     yield Problem(f"{call.name!r} is not supported by {ctx.dialect.title}", where,
                                   hint=ctx.dialect.unsupported_helpers[call.name])
+                    continue
+                if call.name in ctx.dialect.foreign_helpers:
+                    yield Problem(f"{call.name!r} is an Amazon Pinpoint helper: "
+                                  f"{ctx.dialect.title} has only the Handlebars built-ins "
+                                  f"({', '.join(sorted(helpers))}) and inline partials", where,
+                                  hint=ctx.dialect.foreign_helpers[call.name])
                     continue
                 if call.name in JAVA_ONLY_HELPERS:
                     yield Problem(f"unknown helper {call.name!r}: the Java engine has it, but "
@@ -178,8 +189,9 @@ class UnknownPartial(Rule):
                 for name, node in calls:
                     if name not in defined:
                         yield Problem(
-                            f"{field}: the partial {name!r} is not defined (Pinpoint has "
-                            f"inline partials only)", ctx.locate(part, *position(node)),
+                            f"{field}: the partial {name!r} is not defined "
+                            f"({ctx.dialect.title} has inline partials only)",
+                            ctx.locate(part, *position(node)),
                             hint=f'define it in the same part with {{{{#*inline "{name}"}}}}'
                                  f"...{{{{/inline}}}}, or write the text in place")
 
@@ -226,7 +238,8 @@ class UndocumentedHelper(Rule):
             for call in calls:
                 spec = helpers.get(call.name)
                 if spec is not None and not getattr(spec, "documented", True):
-                    yield Problem(f"{call.name!r} is not a documented {ctx.dialect.title} helper",
+                    yield Problem(f"{call.name!r} is not a documented {ctx.dialect.title} "
+                                  f"helper",
                                   ctx.locate(part, *position(call.node)),
                                   hint=_INSTEAD.get(call.name, "use a documented helper"))
 

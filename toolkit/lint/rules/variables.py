@@ -80,10 +80,13 @@ def default_location(ctx: ChannelContext, entry: DefaultEntry) -> Location:
 class MissingVariable(Rule):
     """A variable has no value for a fixture and no default.
 
-    The service may not send such a message at all (its docs say so since 2021), so give
-    every variable a default in ``DefaultSubstitutions`` or guard it with ``{{#if}}``. The
-    argument of a block that handles the missing case (``{{#if x}}``, ``{{#each x}}``) is
-    not reported.
+    Pinpoint may not send such a message at all (its docs say so since 2021), so give
+    every variable a default in ``DefaultSubstitutions`` or guard it with ``{{#if}}``.
+    Amazon SES v2 sends it with the variable empty, and its ``TestRenderEmailTemplate``
+    fails on it; SES stores no defaults, so the sender must put the value in every
+    ``TemplateData`` (ptk renders an SES template with its ``DefaultTemplateData``, the
+    values the sender merges in). The argument of a block that handles the missing case
+    (``{{#if x}}``, ``{{#each x}}``) is not reported.
 
     Fails (fixture without a first name)::
 
@@ -109,10 +112,11 @@ class MissingVariable(Rule):
                 continue
             seen.add(key)
             where = "for this fixture" if ctx.fixture is not None else "(no fixture)"
-            yield Problem(f"{missing.path} has no value {where} and no default",
+            dialect = ctx.dialect
+            yield Problem(f"{missing.path} has no value {where}{dialect.missing_effect}",
                           missing.location,
-                          hint=f"add it to {ctx.channel_context.dialect.defaults_key}, or wrap "
-                               f"it in {{{{#if ...}}}}")
+                          hint=dialect.missing_hint or f"add it to {dialect.defaults_key}, or "
+                                                       f"wrap it in {{{{#if ...}}}}")
 
 
 class UnknownVariableRoot(Rule):
@@ -123,6 +127,8 @@ class UnknownVariableRoot(Rule):
     Metrics.*, RecommendationItems, Recommendations.*, plus top-level keys of the
     template's DefaultSubstitutions and of the fixtures' Substitutions. A path that goes on
     after a single-value field (``Address.Email``, ``Location.City.Name``) is reported too.
+    A target whose data is free-form (Amazon SES v2: any ``TemplateData``) has no roots to
+    check; there ``missing-variable`` finds the typos.
 
     Fails::
 
@@ -140,6 +146,8 @@ class UnknownVariableRoot(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        if not ctx.dialect.variables:
+            return  # free-form data (SES TemplateData): any root is fine
         defaults = ctx.variable_roots()
         for field, (_, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
