@@ -2,7 +2,11 @@
 
 Opens the bundled MJML email (templates/welcome/email.mjml, on a private copy of the bundled
 repository) in headless Chromium, then saves the MJML file N times, each time with a new
-marker text, the way an editor does (write a temporary file, rename it over the original).
+marker text, the way an editor does (write a temporary file, rename it over the original),
+``--pause`` seconds after the previous change was on screen (0.5 s by default: the page
+lints the template 250 ms after each change, which takes tens of milliseconds of the
+server's CPU, and a person does not save again before that is done; 0.15 s shows what a
+save in the middle of that lint costs).
 For each save it measures:
 
 - save -> rebuilt: until the server finished the rebuild (watcher event, debounce, reload of
@@ -37,8 +41,9 @@ in alternation, ``--rounds`` times each (each run is a process of its own, with 
 browser), so that both see the same load of a shared machine. It prints every run and the
 figures pooled per tree.
 
-    python bench/preview.py [--saves 25] [--quiet 0.01,0.1] [--switches 30] [--breakdown]
-                            [--compare REF [--rounds 3]] [--chromium PATH] [--browser-arg=...]
+    python bench/preview.py [--saves 25] [--quiet 0.01,0.1] [--pause 0.5] [--switches 30]
+                            [--breakdown] [--compare REF [--rounds 3]] [--chromium PATH]
+                            [--browser-arg=...]
 """
 
 from __future__ import annotations
@@ -230,7 +235,8 @@ def email_document(page, marker: str):
     return None
 
 
-def run_series(browser, quiet: float, saves: int, tree: Path) -> dict[str, list[float]]:
+def run_series(browser, quiet: float, saves: int, tree: Path,
+               pause: float) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory(prefix="ptk-bench-") as tmp:
         repo = copy_repository(Path(tmp) / "repo")
         mjml = repo / "templates" / "welcome" / "email.mjml"
@@ -280,7 +286,7 @@ def run_series(browser, quiet: float, saves: int, tree: Path) -> dict[str, list[
                 for key, _ in STEPS:
                     if times.get(key) is not None:
                         steps[key].append(times[key] - saved_at)
-                page.wait_for_timeout(150)  # let the editor "type" before the next save
+                page.wait_for_timeout(pause * 1000)  # the author reads, types, saves again
         finally:
             context.close()
             preview.stop()
@@ -345,7 +351,8 @@ def measure(args: argparse.Namespace, tree: Path) -> dict[str, Any]:
                                     args=LAUNCH_ARGS + args.browser_arg)
         try:
             for quiet in (float(q) for q in args.quiet.split(",")):
-                result["series"][str(quiet)] = run_series(browser, quiet, args.saves, tree)
+                result["series"][str(quiet)] = run_series(browser, quiet, args.saves, tree,
+                                                          args.pause)
             if args.switches:
                 result["switches"] = run_switches(browser, args.switches, tree)
         finally:
@@ -407,6 +414,7 @@ def compare(args: argparse.Namespace) -> int:
             for name in order:
                 command = [sys.executable, str(Path(__file__).resolve()), "--tree", str(trees[name]),
                            "--json", "--saves", str(args.saves), "--quiet", args.quiet,
+                           "--pause", str(args.pause),
                            "--switches", str(args.switches), "--chromium", args.chromium,
                            *(f"--browser-arg={a}" for a in args.browser_arg)]
                 done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -443,6 +451,8 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=25)
     parser.add_argument("--quiet", default="0.01,0.1",
                         help="debounce quiet periods to compare, in seconds (comma-separated)")
+    parser.add_argument("--pause", type=float, default=0.5,
+                        help="seconds between a change on screen and the next save")
     parser.add_argument("--switches", type=int, default=30,
                         help="rounds of fixture and channel switches to time (0 skips them)")
     parser.add_argument("--breakdown", action="store_true",
