@@ -219,3 +219,46 @@ def test_with_an_endpoint_url_any_region_name_is_accepted(tmp_path: Path) -> Non
         '[env.local]\nregion = "local-test-1"\nendpoint_url = "http://127.0.0.1:4599"\n',
         encoding="utf-8")
     assert load_config(tmp_path).environment("local").region == "local-test-1"
+
+
+def test_the_send_table_of_an_environment(tmp_path: Path) -> None:
+    from toolkit.config import SendSettings
+
+    (tmp_path / "ptk.toml").write_text(
+        '[env.dev]\nregion = "us-east-1"\n[env.dev.send]\n'
+        'from_address = "Fernwood <shop@fernwood.example>"\nconfiguration_set = "tests"\n'
+        'origination_identity = "+12065550100"\napplication_id = "0123abcd"\n'
+        '[env.prod]\nregion = "us-east-1"\n')
+    config = load_config(tmp_path)
+    assert config.environment("dev").send == SendSettings(
+        "Fernwood <shop@fernwood.example>", "tests", "+12065550100", "0123abcd")
+    assert config.environment("prod").send == SendSettings()
+
+
+@pytest.mark.parametrize(("toml", "says"), [
+    ('send = "x"', "env.dev.send: must be a table ([env.dev.send]) with from_address"),
+    ('[env.dev.send]\nfrom = "a@b.co"', "env.dev.send.from: unknown key (allowed: from_address"),
+    ('[env.dev.send]\nfrom_address = "shop@fernwood"', "env.dev.send.from_address: the domain"),
+    ('[env.dev.send]\nfrom_address = ["a@b.co"]',
+     "env.dev.send.from_address: must be a string, got an array"),
+    ('[env.dev.send]\nconfiguration_set = "my set"',
+     "env.dev.send.configuration_set: 'my set' is not an SES configuration set name"),
+    ('[env.dev.send]\norigination_identity = "+1 206"',
+     "env.dev.send.origination_identity: '+1 206' is not an origination identity"),
+    ('[env.dev.send]\napplication_id = "../apps"',
+     "env.dev.send.application_id: '../apps' is not a Pinpoint project id"),
+])
+def test_bad_send_settings_name_their_key_path(tmp_path: Path, toml: str, says: str) -> None:
+    (tmp_path / "ptk.toml").write_text(f'[env.dev]\nregion = "us-east-1"\n{toml}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert says in caught.value.message
+
+
+def test_the_config_schema_knows_the_send_table() -> None:
+    from toolkit.schemas import validate
+
+    good = {"env": {"dev": {"send": {"from_address": "a@b.co", "application_id": "x1"}}}}
+    assert validate(good, "config", "ptk.toml") == []
+    bad = validate({"env": {"dev": {"send": {"from": "a@b.co"}}}}, "config", "ptk.toml")
+    assert [f.location.pointer for f in bad] == ["$.env.dev.send.from"]

@@ -64,13 +64,25 @@ def _compare(schema: dict, shape, root: dict, path: str) -> list[str]:
 def test_manifest_schema_matches_the_botocore_request_shape(channel: str) -> None:
     """Manifest keys are the API's field names. The documented differences: ``$schema``
     added; ``Tags`` (an object, applied with TagResource) instead of the body's ``tags``;
-    ``DefaultSubstitutions`` an object instead of a JSON string."""
+    ``DefaultSubstitutions`` an object instead of a JSON string; the SMS manifest's send-time
+    settings (``build.SEND_KEYS``), which are End User Messaging's SendTextMessage fields."""
+    from toolkit.build import SEND_KEYS
+
     shape = botocore.session.get_session().get_service_model("pinpoint") \
         .shape_for(REQUEST_SHAPES[channel])
     schema = json.loads(json.dumps(load_schema(channel)))
     props = schema["properties"]
     assert props.pop("$schema") == {"type": "string"}
     assert props.pop("Tags")["type"] == "object"
+    if channel == "sms":
+        send_shape = botocore.session.get_session().get_service_model(
+            "pinpoint-sms-voice-v2").shape_for("SendTextMessageRequest")
+        for key in sorted(SEND_KEYS):
+            member = send_shape.members[key]
+            own = props.pop(key)
+            assert own.get("enum") == member.enum or (
+                (own["minLength"], own["maxLength"], own["pattern"].strip("^$"))
+                == (member.metadata["min"], member.metadata["max"], member.metadata["pattern"]))
     defaults = props.pop("DefaultSubstitutions", None)
     problems = _compare(schema, shape, schema, "$")
     expected = {"$.tags: missing from the schema"}

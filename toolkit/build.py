@@ -9,7 +9,10 @@ The body holds the manifest's fields as written, with these differences:
 - ``DefaultSubstitutions`` (an object in the manifest) becomes the JSON string the API takes
   (keys sorted, compact separators, non-ASCII kept as is);
 - ``$schema`` and ``Tags`` are left out. Tags are applied with the TagResource operation (the
-  API ignores a body's ``tags`` on update); :func:`tags_of` gives them.
+  API ignores a body's ``tags`` on update); :func:`tags_of` gives them;
+- the send-time settings of an SMS manifest (``MessageType``, ``Keyword``: what ``ptk send``
+  passes to End User Messaging's ``SendTextMessage``, :data:`SEND_KEYS`) are left out: no
+  template API stores them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from toolkit.model import CHANNELS, Channel, Repository
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.dialects import Dialect
 
-EXCLUDED_KEYS = frozenset({"$schema", "Tags"})
+SEND_KEYS = frozenset({"MessageType", "Keyword"})  # sms.json settings only `ptk send` reads
+EXCLUDED_KEYS = frozenset({"$schema", "Tags"}) | SEND_KEYS
 
 
 def canonical_json(obj: Any) -> str:

@@ -21,6 +21,11 @@ Keys (all optional)::
     ...                            # keys the environment's target declares (Dialect.environment_keys:
                                    # strings, or positive numbers for "number" keys such as
                                    # calls_per_second of target "ses")
+    [env.NAME.send]                # what only `ptk send` needs (docs/send.md)
+    from_address = "Shop <shop@example.com>"   # email: the SES v2 sender
+    configuration_set = "test-sends"           # email: an SES configuration set (optional)
+    origination_identity = "+12065550100"      # SMS and voice: number, sender id, pool or ARN
+    application_id = "0123456789abcdef0123456789abcdef"  # push: the Pinpoint project id
     [lint]                         # kept raw; the linter validates its content
     [sync]
     write_rate = 10.0              # template writes per second
@@ -56,6 +61,17 @@ MIN_WRITE_RATE = 0.01
 
 
 @dataclass(frozen=True)
+class SendSettings:
+    """``[env.NAME.send]``: what only ``ptk send`` needs (docs/send.md). Every key is
+    optional in the file; ``ptk send`` says which one a channel needs when it is absent."""
+
+    from_address: str | None = None  # email: FromEmailAddress (``Name <a@b.c>`` allowed)
+    configuration_set: str | None = None  # email: the SES configuration set
+    origination_identity: str | None = None  # SMS and voice: OriginationIdentity
+    application_id: str | None = None  # push: the Pinpoint project (application) id
+
+
+@dataclass(frozen=True)
 class Environment:
     """One ``[env.NAME]`` table: where, to which target and under which names templates
     are published. ``channels`` None publishes every channel; ``extra`` holds the keys the
@@ -70,6 +86,7 @@ class Environment:
     target: str = "pinpoint"
     channels: tuple[str, ...] | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    send: SendSettings = field(default_factory=SendSettings)
 
     @property
     def dialect(self) -> Dialect:
@@ -235,6 +252,13 @@ def _ptk_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 _TOP_KEYS = ("templates", "fixtures", "target", "env", "lint", "sync")
 _ENV_KEYS = ("target", "channels", "region", "profile", "endpoint_url", "prefix", "suffix")
 _SYNC_KEYS = ("write_rate",)
+_SEND_KEYS = ("from_address", "configuration_set", "origination_identity", "application_id")
+# an SES configuration set name (SES: up to 64 letters, digits, hyphens and underscores)
+_CONFIGURATION_SET = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# End User Messaging's OriginationIdentity (pinpoint-sms-voice-v2 model pattern, 1-256)
+_ORIGINATION = re.compile(r"[A-Za-z0-9_:/+-]{1,256}")
+# a Pinpoint project id goes into the request path: letters, digits, - and _ only
+_APPLICATION_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # What botocore accepts as a region name (botocore.utils.validate_region_name).
 _REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
 # Prefix and suffix become part of the TemplateName: the API's name characters only.
@@ -345,7 +369,7 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
     for name, env in envs.items():
         if not isinstance(env, dict):
             bad(f"env.{name}", "must be a table with target, channels, region, profile, "
-                               "endpoint_url, prefix, suffix")
+                               "endpoint_url, prefix, suffix, send")
             continue
         environments[name] = _environment(name, env, target, bad)
 
@@ -407,11 +431,12 @@ def _environment(name: str, table: Mapping[str, Any], default_target: str, bad: 
     target = _target(table.get("target"), f"{where}.target", bad, default_target)
     dialect = DIALECTS[target]
     declared = {k.name: k for k in dialect.environment_keys}
-    allowed = (*_ENV_KEYS, *declared)
+    allowed = (*_ENV_KEYS, "send", *declared)
     values: dict[str, str] = {}
     channels = _channels(table.get("channels"), f"{where}.channels", bad)
+    send = _send_settings(table.get("send"), f"{where}.send", bad)
     for key, value in table.items():
-        if key in ("target", "channels"):
+        if key in ("target", "channels", "send"):
             continue
         if key not in allowed:
             bad(f"{where}.{key}", f"unknown key (allowed: {', '.join(allowed)})")
@@ -445,7 +470,45 @@ def _environment(name: str, table: Mapping[str, Any], default_target: str, bad: 
         endpoint_url=values.get("endpoint_url"), prefix=values.get("prefix") or "",
         suffix=values.get("suffix") or "", target=target, channels=channels,
         extra=MappingProxyType({k: v for k, v in values.items() if k in declared}),
+        send=send,
     )
+
+
+def _send_settings(value: Any, where: str, bad: Report) -> SendSettings:
+    """``[env.NAME.send]``: known keys, each a usable string; empty settings when absent."""
+    if value is None:
+        return SendSettings()
+    if not isinstance(value, dict):
+        bad(where, f"must be a table ([{where}]) with {', '.join(_SEND_KEYS)}")
+        return SendSettings()
+    values: dict[str, str] = {}
+    for key, item in value.items():
+        if key not in _SEND_KEYS:
+            bad(f"{where}.{key}", f"unknown key (allowed: {', '.join(_SEND_KEYS)})")
+        elif not isinstance(item, str):
+            bad(f"{where}.{key}", f"must be a string, got {_type_name(item)}")
+        elif (problem := _send_value_problem(key, item)) is not None:
+            bad(f"{where}.{key}", problem)
+        else:
+            values[key] = item
+    return SendSettings(**values)
+
+
+def _send_value_problem(key: str, value: str) -> str | None:
+    """Why an ``[env.NAME.send]`` value is unusable, or None."""
+    from toolkit.addresses import email_problem
+
+    if key == "from_address":
+        return email_problem(value, display_name=True)
+    if key == "configuration_set" and not _CONFIGURATION_SET.fullmatch(value):
+        return f"{value!r} is not an SES configuration set name (1 to 64 of A-Z a-z 0-9 _ -)"
+    if key == "origination_identity" and not _ORIGINATION.fullmatch(value):
+        return (f"{value!r} is not an origination identity (a phone number such as "
+                f"+12065550100, a sender id, a pool id or an ARN: A-Z a-z 0-9 _ : / + -)")
+    if key == "application_id" and not _APPLICATION_ID.fullmatch(value):
+        return (f"{value!r} is not a Pinpoint project id (the console's Project ID, e.g. "
+                f"0123456789abcdef0123456789abcdef)")
+    return None
 
 
 def _channels(value: Any, key: str, bad: Report) -> tuple[str, ...] | None:

@@ -1,8 +1,9 @@
 """Amazon Pinpoint as a publish target (``target.Target``), through boto3.
 
-This is the only module of ptk that imports boto3/botocore. Credentials come only from the
-standard AWS chain (environment, shared config/credentials files and ``profile``, SSO,
-container and instance roles); nothing here prints, logs or stores them.
+The publishing module that imports boto3/botocore (``send.py`` does for ``ptk send``; no
+other module does). Credentials come only from the standard AWS chain (environment, shared
+config/credentials files and ``profile``, SSO, container and instance roles); nothing here
+prints, logs or stores them.
 
 Retries, in two layers:
 

@@ -2,8 +2,8 @@
 
 The planner (``plan.py``), the state reader (``state.py``) and the applier (``apply.py``)
 talk to the remote template store only through :class:`Target`. Nothing outside a target
-module knows about a vendor API; ``pinpoint.py`` is the Amazon Pinpoint implementation and
-the only module of ptk that imports boto3/botocore.
+module knows about a vendor API; ``pinpoint.py`` is the Amazon Pinpoint implementation and,
+with ``send.py`` (``ptk send``), the only module of ptk that imports boto3/botocore.
 
 The neutral form of a template's content is the ptk build body (``toolkit.build``): the
 Pinpoint ``Create/Update<Type>Template`` request fields. A target translates it to and from
