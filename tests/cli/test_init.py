@@ -28,10 +28,14 @@ def test_init_then_build(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
     assert main(["lint"]) == 0, capsys.readouterr()  # the scaffold is a clean example
 
 
+CACHE = "# ptk lint cache\n.ptk_cache/\n"
+
+
 @pytest.mark.parametrize("before, after", [
-    (None, "# ptk build output\nbuild/\n"),
-    ("node_modules/", "node_modules/\n# ptk build output\nbuild/\n"),
-    ("*.log\nbuild/\n", "*.log\nbuild/\n"),  # already ignored: left as it was
+    (None, "# ptk build output\nbuild/\n" + CACHE),
+    ("node_modules/", "node_modules/\n# ptk build output\nbuild/\n" + CACHE),
+    ("*.log\nbuild/\n", "*.log\nbuild/\n" + CACHE),  # build/ already ignored
+    ("/build/\n.ptk_cache\n", "/build/\n.ptk_cache\n"),  # both: left as it was
 ])
 def test_init_makes_git_ignore_the_build_output(tmp_path: Path, before: str | None,
                                                 after: str) -> None:

@@ -83,18 +83,22 @@ def command(directory: str, force: bool) -> int:
 
 
 def _ignore_build_output(target: Path) -> bool:
-    """Make git ignore ``build/`` (what ``ptk build`` writes): create ``.gitignore`` or add
-    one line to the existing one. True when the file was written. Best effort: a
-    ``.gitignore`` that cannot be read or written is left alone."""
+    """Make git ignore ``build/`` (what ``ptk build`` writes) and ``.ptk_cache/`` (the lint
+    cache): create ``.gitignore`` or add the missing lines to the existing one. True when the
+    file was written. Best effort: a ``.gitignore`` that cannot be read or written is left
+    alone."""
     ignore = target / ".gitignore"
     try:
         text = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
-        if any(line.strip() in ("build", "build/", "/build", "/build/")
-               for line in text.splitlines()):
+        lines = {line.strip().strip("/") for line in text.splitlines()}
+        add = "".join(block for name, block in (
+            ("build", "# ptk build output\nbuild/\n"),
+            (".ptk_cache", "# ptk lint cache\n.ptk_cache/\n")) if name not in lines)
+        if not add:
             return False
         prefix = "" if not text or text.endswith("\n") else "\n"
         with ignore.open("a", encoding="utf-8") as handle:
-            handle.write(f"{prefix}# ptk build output\nbuild/\n")
+            handle.write(prefix + add)
     except (OSError, UnicodeDecodeError):
         return False
     return True

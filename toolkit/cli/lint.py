@@ -23,12 +23,14 @@ FORMAT_CHOICES = ("text", "json", "github", "sarif")
                    "ignore.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core for large runs).")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the lint cache (.ptk_cache/ next to ptk.toml).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @target_option
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
             select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None,
-            list_rules: bool, target: str | None) -> int:
+            no_cache: bool, list_rules: bool, target: str | None) -> int:
     """Lint templates and fixtures.
 
     PATHS may be files or folders: a file maps to its template folder, a shared fixture or
@@ -47,7 +49,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
     from toolkit.lint.runner import lint
 
     config = config_from_context(ctx, target)
-    result = lint(config, list(paths) or None, select=select, ignore=ignore, jobs=jobs)
+    result = lint(config, list(paths) or None, select=select, ignore=ignore, jobs=jobs,
+                  cache=not no_cache)
     extra = {}
     if output_format == "sarif":
         from toolkit.lint.rules import RULES

@@ -22,6 +22,7 @@ the templates); small runs stay in-process, where start-up dominates.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -395,7 +396,9 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
 
 
 def _lint_names(config: Config, names: list[str] | None, selection: Selection
-                ) -> list[Finding]:
+                ) -> tuple[list[Finding], dict[str, list[str]]]:
+    """Findings of the named templates (every template when None) and of the shared
+    fixtures, and per template the files it read outside its folder (MJML includes)."""
     from toolkit.loader import load_repository
 
     repo = load_repository(config, names)
@@ -403,18 +406,21 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
     wanted = set(names) if names is not None else {t.name for t in repo.templates} | {
         f.template for f in repo.findings if f.template}
     found = [f for f in repo.findings if _belongs(f, wanted)]
+    read: dict[str, list[str]] = {}
     for template in repo.templates:
         found.extend(lint_template(repo, template, selection, files,
                                    environments=tuple(config.environments.values()),
                                    checks=lambda channel: target_checks(config, channel)))
-    return finalize(found, selection, files)
+        read[template.name] = sorted({rel for channel in template.channels.values()
+                                      for rel in channel.files})
+    return finalize(found, selection, files), read
 
 
 _POOL_CONFIG: Config | None = None  # inherited by forked workers
 
 
 def _lint_chunk(root: str, config_path: str | None, target: str, names: list[str],
-                selection: Selection) -> list[Finding]:
+                selection: Selection) -> tuple[list[Finding], dict[str, list[str]]]:
     config = _POOL_CONFIG
     if config is None:  # a spawned (not forked) worker: read the config again
         from dataclasses import replace
@@ -427,8 +433,12 @@ def _lint_chunk(root: str, config_path: str | None, target: str, names: list[str
 
 
 def lint(config: Config, paths: Sequence[Path] | None = None, *, select: Sequence[str] = (),
-         ignore: Sequence[str] = (), jobs: int | None = None) -> LintResult:
-    """Lint the templates that ``paths`` map to (every template when None or empty)."""
+         ignore: Sequence[str] = (), jobs: int | None = None, cache: bool = False
+         ) -> LintResult:
+    """Lint the templates that ``paths`` map to (every template when None or empty).
+
+    ``cache`` reads and writes the lint cache (``toolkit.lint.cache``): unchanged templates
+    are not linted again. ``ptk lint`` uses it unless ``--no-cache``."""
     from toolkit.loader import load_repository, template_names
 
     selection = load_selection(config, select, ignore)
@@ -438,13 +448,96 @@ def lint(config: Config, paths: Sequence[Path] | None = None, *, select: Sequenc
     if not config.templates_dir.is_dir():
         load_repository(config, names)  # raises the InputError naming the folder
     all_names = template_names(config) if names is None else names
+    if cache:
+        findings = _lint_cached(config, names, all_names, selection, jobs)
+    else:
+        findings = _lint_all(config, names, all_names, selection, jobs)[0]
+    return LintResult(tuple(findings), tuple(all_names))
+
+
+def _lint_all(config: Config, names: list[str] | None, all_names: list[str],
+              selection: Selection, jobs: int | None
+              ) -> tuple[list[Finding], dict[str, list[str]]]:
+    """Lint in this process or, for large runs, in a pool of worker processes."""
     workers = _workers(jobs, len(all_names))
     if workers <= 1:
-        findings = _lint_names(config, names, selection)
+        return _lint_names(config, names, selection)
+    chunks = [all_names[i::workers] for i in range(workers)]
+    return _in_pool(config, chunks, selection, workers)
+
+
+def _lint_cached(config: Config, names: list[str] | None, all_names: list[str],
+                 selection: Selection, jobs: int | None) -> list[Finding]:
+    """``_lint_all`` for the templates whose inputs changed since the cache stored their
+    findings (see ``toolkit.lint.cache``); the others' findings come from the cache."""
+    from toolkit.lint.cache import open_cache
+
+    store = open_cache(config.root, _run_key_parts(config, selection))
+    inputs = {name: store.folder_inputs(config.templates_dir / name) for name in all_names}
+    found: list[Finding] = []
+    todo = []
+    for name in all_names:
+        hit = store.lookup(name, inputs[name])
+        if hit is None:
+            todo.append(name)
+        else:
+            found.extend(hit)
+    try:
+        listing = sorted(os.listdir(config.templates_dir))
+    except OSError:
+        listing = []
+    repository_key = json.dumps(listing)
+    shared = store.lookup_repository(repository_key)
+    if todo or shared is None:
+        new, read = _lint_all(config, todo, todo, selection, jobs)
+        by_template: dict[str | None, list[Finding]] = {}
+        for finding in new:
+            by_template.setdefault(_owner(finding, config), []).append(finding)
+        for name in todo:
+            store.store(name, inputs[name], read.get(name, ()), by_template.get(name, ()))
+        store.store_repository(repository_key, by_template.get(None, ()))
+        found.extend(new)
     else:
-        chunks = [all_names[i::workers] for i in range(workers)]
-        findings = _in_pool(config, chunks, selection, workers)
-    return LintResult(tuple(findings), tuple(all_names))
+        found.extend(shared)
+    if names is None:  # a full run forgets templates that are gone
+        present = set(all_names)
+        store.templates = {n: e for n, e in store.templates.items() if n in present}
+    store.save()
+    return sorted(set(found), key=sort_key)
+
+
+def _owner(finding: Finding, config: Config) -> str | None:
+    """The template a finding belongs to (by its template, else by its file), None for the
+    findings about shared fixtures."""
+    if finding.template:
+        return finding.template
+    parts = Path(finding.location.path).parts
+    templates = Path(os.path.relpath(config.templates_dir, config.root)).parts
+    if len(parts) > len(templates) and parts[:len(templates)] == templates:
+        return parts[len(templates)]
+    return None
+
+
+def _run_key_parts(config: Config, selection: Selection) -> list[Any]:
+    """What every cached result of this run depends on besides ptk itself (see
+    ``toolkit.lint.cache``): the config file, target, selection and shared fixtures."""
+    import hashlib
+
+    def digest(path: Path) -> str:
+        try:
+            return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return "-"
+
+    fixtures = []
+    try:
+        for entry in sorted(os.scandir(config.fixtures_dir), key=lambda e: e.name):
+            fixtures.append([entry.name, digest(Path(entry.path)) if entry.is_file() else "/"])
+    except OSError:
+        pass
+    return [str(config.root), str(config.templates_dir), str(config.fixtures_dir),
+            digest(config.path) if config.path else None, config.target, repr(selection),
+            fixtures]
 
 
 def _workers(jobs: int | None, count: int) -> int:
@@ -458,7 +551,7 @@ def _workers(jobs: int | None, count: int) -> int:
 
 
 def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
-             workers: int) -> list[Finding]:
+             workers: int) -> tuple[list[Finding], dict[str, list[str]]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -477,4 +570,5 @@ def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
                                   [selection] * len(chunks)))
     finally:
         _POOL_CONFIG = None
-    return sorted({f for part in parts for f in part}, key=sort_key)
+    read = {name: files for _, part in parts for name, files in part.items()}
+    return sorted({f for found, _ in parts for f in found}, key=sort_key), read

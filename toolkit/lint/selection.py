@@ -149,10 +149,10 @@ def from_config(table: Mapping[str, Any], *, source: str, known: Collection[str]
 
 def _email_clients(value: Any, where: str) -> tuple[str, ...]:
     """``email-clients``: caniemail client ids or globs (``gmail.*``, ``*.ios``)."""
-    from toolkit.lint.email_clients import client_ids, expand_clients
-
     if value is None:
         return ()
+    from toolkit.lint.email_clients import client_ids, expand_clients
+
     if (not isinstance(value, list) or not value
             or not all(isinstance(v, str) for v in value)):
         raise ConfigError(f"{where}: expected a non-empty list of client names, got {value!r}",
