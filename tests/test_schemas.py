@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import botocore.session
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 from jsonschema import Draft202012Validator
 
@@ -162,3 +165,82 @@ def test_fixture_schema_accepts_recommender_data_as_the_service_passes_it() -> N
                     "Recommendations": {"Title": "Hanna"}}, "fixture", "f.json")
     assert {f.location.pointer for f in bad} == {"$.RecommendationItems",
                                                  "$.Recommendations.Title"}
+
+
+def _documents() -> list[tuple[str, Any]]:
+    """(schema name, document) for every manifest and fixture of the bundled sample and of
+    the test data, valid and invalid."""
+    root = Path(__file__).resolve().parents[1]
+    out = []
+    for path in sorted([*root.glob("templates/**/*.json"), *root.glob("fixtures/*.json"),
+                        *root.glob("tests/data/**/*.json")]):
+        if "node_modules" in path.parts:
+            continue
+        if path.parent.name == "fixtures":
+            name = "fixture"
+        elif path.stem in ("email", "sms", "voice", "push", "inapp"):
+            name = path.stem
+        else:
+            continue
+        try:
+            out.append((name, json.loads(path.read_text(encoding="utf-8"))))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            continue
+    return out
+
+
+def test_the_fast_check_agrees_with_jsonschema_on_every_document() -> None:
+    from toolkit.schemas import _valid_fast, validator
+
+    documents = _documents()
+    assert len(documents) > 150
+    invalid = 0
+    for name, document in documents:
+        valid = not any(True for _ in validator(name).iter_errors(document))
+        invalid += not valid
+        assert _valid_fast(name, document) == valid, (name, document)
+    assert invalid > 0, "the test data has invalid documents too"
+
+
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
+              st.text(max_size=3), st.sampled_from(["EMAIL", "LEFT", "en-US", "Joanna", "x" * 300])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.text(max_size=3), inner, max_size=3)),
+    max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_fast_check_agrees_with_jsonschema_on_mutated_documents(data) -> None:
+    from toolkit.schemas import _valid_fast, validator
+
+    documents = _documents_cached()
+    name, document = data.draw(st.sampled_from(documents))
+    document = json.loads(json.dumps(document))
+    node = document
+    path = data.draw(st.lists(st.integers(0, 5), max_size=3))
+    for step in path:  # walk to a random object or list inside
+        children = list(node.values()) if isinstance(node, dict) else (
+            node if isinstance(node, list) else [])
+        inner = [c for c in children if isinstance(c, (dict, list))]
+        if not inner:
+            break
+        node = inner[step % len(inner)]
+    value = data.draw(_VALUES)
+    if isinstance(node, dict):
+        keys = list(node) + ["Extra"]
+        node[data.draw(st.sampled_from(keys))] = value
+    elif isinstance(node, list):
+        node.append(value)
+    valid = not any(True for _ in validator(name).iter_errors(document))
+    assert _valid_fast(name, document) == valid, (name, document)
+
+
+_CACHE: list[tuple[str, Any]] = []
+
+
+def _documents_cached() -> list[tuple[str, Any]]:
+    if not _CACHE:
+        _CACHE.extend(_documents())
+    return _CACHE
