@@ -3,6 +3,9 @@ params, @root, ../)."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from toolkit.handlebars import parse
 from toolkit.handlebars.helpers import PINPOINT_HELPERS
 from toolkit.lint.hbs import resolve, walk_program
@@ -54,3 +57,19 @@ def test_resolve_with_indexes() -> None:
     assert resolve(context, ("User", "UserAttributes", "Colors", "[0]")) == "red"
     assert resolve(context, ("User", "Nope")) is None
     assert resolve(context, ("User", "UserAttributes", "Colors", "9")) is None
+
+
+_KEYS = st.sampled_from(["A", "B", "0"])
+_LEAF = st.one_of(st.none(), st.text(max_size=2), st.integers(0, 3))
+_JSON = st.recursive(_LEAF, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)), max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(layers=st.lists(st.dictionaries(_KEYS, _JSON, max_size=3), max_size=4),
+       parts=st.lists(st.sampled_from(["A", "B", "0", "[0]"]), min_size=1, max_size=3))
+def test_resolving_in_layers_is_resolving_in_the_merged_context(layers, parts) -> None:
+    from toolkit.dialects.context import merge_layers
+    from toolkit.lint.hbs import resolve, resolve_layers
+
+    assert resolve_layers(layers, tuple(parts)) == resolve(merge_layers(layers), tuple(parts))

@@ -330,7 +330,7 @@ class _Scanner:
 
     # --- HTML ---------------------------------------------------------------------------
     def scan(self) -> tuple[Use, ...]:
-        from toolkit.lint.markup import iter_tags
+        from toolkit.lint.markup import scan
 
         html, flags = self.html, self.index.flags
         doctype = _DOCTYPE_HTML5.search(html)
@@ -341,9 +341,7 @@ class _Scanner:
                 if not _CONDITIONAL.match(comment.group(1)):
                     self.add(flags["html_comments"], comment.start(), "comment", "html")
         lower = None
-        for tag in iter_tags(html):
-            if tag.closing:
-                continue
+        for tag in scan(html)[0]:  # start tags, shared with the markup rules (cached)
             self.element(tag)
             if tag.name == "style":
                 lower = lower or html.lower()
@@ -598,14 +596,12 @@ def gaps(found: Sequence[Use], clients: Sequence[str]) -> list[Gap]:
     for use in found:
         by_feature.setdefault(use.feature, []).append(use)
     out = []
+    clients = tuple(clients)
     for slug, feature_uses in by_feature.items():
         if slug in NO_EFFECT or slug in CONDITIONAL:
             continue
         unsupported, partial, notes, reaching = [], [], [], []
-        for client in clients:
-            state = support(slug, client)
-            if state.status not in ("n", "a"):
-                continue
+        for client, state in _lacking(slug, clients):
             hits = [u for u in feature_uses if reaches(u, client)]
             if not hits:
                 continue
@@ -618,6 +614,13 @@ def gaps(found: Sequence[Use], clients: Sequence[str]) -> list[Gap]:
             out.append(Gap(slug, info["title"], info["url"], tuple(unsupported),
                            tuple(partial), tuple(notes), tuple(reaching)))
     return out
+
+
+@lru_cache(maxsize=8192)
+def _lacking(slug: str, clients: tuple[str, ...]) -> tuple[tuple[str, Support], ...]:
+    """The clients (of ``clients``) that lack ``slug`` or support it in part."""
+    return tuple((c, state) for c in clients
+                 if (state := support(slug, c)).status in ("n", "a"))
 
 
 def describe_clients(clients: Sequence[str]) -> str:

@@ -9,7 +9,7 @@ with ``@root``. Block parameters (``as |item|``) and ``this`` are local.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -184,6 +184,47 @@ def resolve(context: Any, parts: tuple[str, ...]) -> Any:
         if value is None:
             return None
     return value
+
+
+def resolve_layers(layers: Sequence[Any], parts: tuple[str, ...]) -> Any:
+    """``resolve(merge_layers(layers), parts)`` without building the merged context.
+
+    ``layers`` go lowest precedence first, as for ``toolkit.dialects.context.merge_layers``:
+    objects merge key by key, anything else replaces what is below. So at each step the
+    value is the highest layer's, and when that is an object, it merges with the objects
+    below it down to the first value that is not one."""
+    from toolkit.dialects.context import merge_layers
+
+    nodes = list(reversed(layers))  # highest first; all objects, or one other value
+    for raw in parts:
+        part = raw[1:-1] if raw.startswith("[") and raw.endswith("]") else raw
+        found: list[Any] = []
+        for node in nodes:
+            kind_ = type(node)
+            if kind_ is dict or (kind_ is not list and isinstance(node, Mapping)):
+                if part not in node:
+                    continue
+                value = node[part]
+            elif isinstance(node, (list, tuple)) and part.isdigit():
+                index = int(part)
+                if index >= len(node):
+                    continue
+                value = node[index]
+            else:
+                continue
+            if value is None and not found:
+                return None
+            if type(value) is not dict and not isinstance(value, Mapping):
+                if not found:
+                    found = [value]
+                break
+            found.append(value)
+        if not found:
+            return None
+        nodes = found
+    if len(nodes) > 1:
+        return merge_layers([dict(n) for n in reversed(nodes)])
+    return nodes[0] if nodes else None
 
 
 def position(node: Any) -> tuple[int, int]:

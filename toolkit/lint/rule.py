@@ -70,7 +70,7 @@ class ChannelContext:
     email_clients: tuple[str, ...] = ()  # the clients E007/E008 check (empty = the default)
     environments: tuple[Environment, ...] = ()  # the config's [env.NAME] (T rules)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
-    _contexts: dict[str | None, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _layers: dict[str | None, Any] = field(default_factory=dict, repr=False)
 
     def analysis(self) -> dict[str, tuple[list[Any], list[Any]]]:
         """Per parsed part: (helper calls, variable uses), see ``toolkit.lint.hbs``."""
@@ -126,17 +126,17 @@ class ChannelContext:
 
     def values(self, parts: tuple[str, ...]) -> list[tuple[Fixture | None, Any]]:
         """(fixture, value at ``parts``) for every fixture (or (None, default) when there is
-        none), read from the context the template renders with (``Dialect.context``: the
-        same layers and precedence as rendering; built once per fixture)."""
-        from toolkit.lint.hbs import resolve
+        none), as the context the template renders with has it (``Dialect.context_layers``:
+        the same layers and precedence as rendering), without building that context."""
+        from toolkit.lint.hbs import resolve_layers
 
-        out: list[tuple[Fixture | None, Any]] = []
+        out = []
         for fixture in self.fixtures or (None,):
             key = fixture.name if fixture is not None else None
-            context = self._contexts.get(key)
-            if context is None:
-                context = self._contexts[key] = self.dialect.context(self.channel, fixture)
-            out.append((fixture, resolve(context, parts)))
+            layers = self._layers.get(key)
+            if layers is None:
+                layers = self._layers[key] = self.dialect.context_layers(self.channel, fixture)
+            out.append((fixture, resolve_layers(layers, parts)))
         return out
 
 

@@ -146,9 +146,22 @@ def load_selection(config: Config, select: Sequence[str] = (),
                         select, ignore, known)
 
 
+_ACTIVE: dict[tuple[int, str], tuple[Selection, list[type[Rule]]]] = {}
+
+
 def _active(selection: Selection, scope: str) -> list[type[Rule]]:
-    return [r for r in _rules().values() if r.SCOPE == scope and selection.selected(r.CODE)
-            and selection.severity_of(r.CODE, r.SEVERITY) != "off"]
+    """The rules of ``scope`` that ``selection`` runs (worked out once per selection: it
+    is asked for every template)."""
+    key = (id(selection), scope)
+    known = _ACTIVE.get(key)
+    if known is not None and known[0] is selection:
+        return known[1]
+    rules = [r for r in _rules().values() if r.SCOPE == scope and selection.selected(r.CODE)
+             and selection.severity_of(r.CODE, r.SEVERITY) != "off"]
+    if len(_ACTIVE) > 64:
+        _ACTIVE.clear()
+    _ACTIVE[key] = (selection, rules)  # holding the selection keeps its id from being reused
+    return rules
 
 
 def _parse_parts(ctx: ChannelContext) -> list[tuple[str, Problem]]:

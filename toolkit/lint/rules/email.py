@@ -13,12 +13,12 @@ GMAIL_CLIP_BYTES = 102 * 1024
 # Attributes that load or link a URL (HTML, VML and MJML: background-url, icon-wrapped-url,
 # srcset, ...), CSS url() (background images, @font-face sources, @import url(...)) and
 # @import "...". Other attributes (xmlns, a DOCTYPE's DTD address) name no resource.
-_INSECURE_HTML = re.compile(
-    r"""\b(?:[a-z][\w:-]*-)?(?:href|src|srcset|background|url|poster|action)\s*=\s*["']?\s*"""
-    r"""(http://[^"'\s>]*)"""
-    r"""|\burl\(\s*["']?\s*(http://[^"')\s]*)"""
-    r"""|@import\s+["']\s*(http://[^"'\s]*)""",
-    re.IGNORECASE)
+_HTTP = re.compile(r"http://", re.IGNORECASE)
+_URL_END = re.compile(r"[\"'\s>)]")
+# What comes right before an http:// address that loads or links something.
+_LOADS = re.compile(
+    r"""(?:(?<![\w-])(?:[a-z][\w:-]*-)?(?:href|src|srcset|background|url|poster|action)"""
+    r"""\s*=\s*["']?|url\(\s*["']?|@import\s+["'])\s*$""", re.IGNORECASE)
 _INSECURE_TEXT = re.compile(r"(http://\S+)")
 
 
@@ -197,13 +197,24 @@ class InsecureLink(Rule):
             if part is None:
                 continue
             text = ctx.source(part)
-            pattern = _INSECURE_HTML if field == "HtmlPart" else _INSECURE_TEXT
-            for match in pattern.finditer(text, 0, MAX_MARKUP):
-                group = match.lastindex or 1
-                url = match.group(group)
-                line, column = line_column(text, match.start(group))
+            if field == "TextPart":
+                found = [(m.start(), m.group(1)) for m in _INSECURE_TEXT.finditer(text)]
+            else:
+                found = list(_insecure_in_markup(text))
+            for start, url in found:
+                line, column = line_column(text, start)
                 yield Problem(f"insecure link {url[:60]}",
                               location=ctx.locate_source(part, line, column), hint="use https://")
+
+
+def _insecure_in_markup(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, address) of every http:// address in an attribute that links or loads
+    something, a CSS url() or an @import (looked for around each "http://" only)."""
+    for match in _HTTP.finditer(text, 0, MAX_MARKUP):
+        start = match.start()
+        if _LOADS.search(text[max(0, start - 80):start]):
+            end = _URL_END.search(text, start)
+            yield start, text[start:end.start() if end else len(text)]
 
 
 class MissingTextPart(Rule):

@@ -122,28 +122,30 @@ class HelperArguments(Rule):
                 spec = helpers.get(call.name)
                 if spec is None or call.context_section:
                     continue
-                where = ctx.locate(part, *position(call.node))
-                n = len(call.params)
-                low, high = spec.min_args, spec.max_args  # type: ignore[attr-defined]
-                if n < low or (high is not None and n > high):
-                    want = (f"{low}" if high == low else
-                            f"{low} or more" if high is None else f"{low} to {high}")
-                    yield Problem(f"{call.name} takes {want} argument(s), got {n}", where,
-                                  hint=f"see the {call.name!r} helper in docs/lint.md")
-                keys = spec.hash_keys  # type: ignore[attr-defined]
-                if keys is not None:
-                    for key in call.hash_keys:
-                        if key not in keys:
-                            allowed = ", ".join(sorted(keys)) or "none"
-                            yield Problem(f"{call.name} has no option {key!r} (options: "
-                                          f"{allowed})", where)
-                form = spec.form  # type: ignore[attr-defined]
-                if call.kind == "block" and form == "inline":
-                    yield Problem(f"{call.name} cannot be used as a block ({{{{#{call.name}}}}})",
-                                  where, hint=f"write {{{{{call.name} ...}}}}")
-                elif call.kind != "block" and form == "block":
-                    yield Problem(f"{call.name} must be used as a block "
-                                  f"({{{{#{call.name} ...}}}}...{{{{/{call.name}}}}})", where)
+                for message, hint in cls._problems(call, spec):
+                    yield Problem(message, ctx.locate(part, *position(call.node)), hint)
+
+    @staticmethod
+    def _problems(call: Any, spec: Any) -> Iterator[tuple[str, str | None]]:
+        n = len(call.params)
+        low, high = spec.min_args, spec.max_args
+        if n < low or (high is not None and n > high):
+            want = (f"{low}" if high == low else
+                    f"{low} or more" if high is None else f"{low} to {high}")
+            yield (f"{call.name} takes {want} argument(s), got {n}",
+                   f"see the {call.name!r} helper in docs/lint.md")
+        keys = spec.hash_keys
+        if keys is not None:
+            for key in call.hash_keys:
+                if key not in keys:
+                    allowed = ", ".join(sorted(keys)) or "none"
+                    yield f"{call.name} has no option {key!r} (options: {allowed})", None
+        if call.kind == "block" and spec.form == "inline":
+            yield (f"{call.name} cannot be used as a block ({{{{#{call.name}}}}})",
+                   f"write {{{{{call.name} ...}}}}")
+        elif call.kind != "block" and spec.form == "block":
+            yield (f"{call.name} must be used as a block "
+                   f"({{{{#{call.name} ...}}}}...{{{{/{call.name}}}}})", None)
 
 
 class UnknownPartial(Rule):

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.dialects.context import split_path
 from toolkit.lint.hbs import kind, position
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
 from toolkit.lint.rules.syntax import DATA_HELPERS
@@ -44,8 +45,6 @@ class DefaultEntry:
 def default_entries(value: Any, dialect: Any = None) -> Iterator[DefaultEntry]:
     """Every leaf of a channel's defaults object, in the order written, read the way
     ``dialect`` (None = Pinpoint) reads them."""
-    from toolkit.render import split_path
-
     key_name = getattr(dialect, "defaults_key", None) or "DefaultSubstitutions"
     to_variable = getattr(dialect, "default_variable", None)
     for keys, leaf in _leaves(value, ()):
@@ -162,7 +161,6 @@ class UnknownVariableRoot(Rule):
     def _check_root(cls, ctx: ChannelContext, part: Any, use: Any,
                     defaults: frozenset[str]) -> Iterator[Problem]:
         head = use.root[0]
-        where = ctx.locate(part, *position(use.node))
         if head in defaults:
             return
         dialect = ctx.dialect
@@ -170,6 +168,7 @@ class UnknownVariableRoot(Rule):
         problem = dialect.path_problem(use.root)
         if problem is None and head in dialect.documented_roots:
             return
+        where = ctx.locate(part, *position(use.node))  # only for a finding: it costs
         if problem is None or problem.kind == "root":
             roots = dialect.documented_roots
             near = difflib.get_close_matches(head, sorted(roots), n=1)
@@ -213,14 +212,16 @@ class UnusedDefault(Rule):
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         if not ctx.channel.default_substitutions or len(ctx.analysis()) < len(ctx.channel.parts):
             return  # nothing to check, or a part did not parse (its uses are unknown)
-        used = [tuple(p.strip("[]") for p in use.root) for _, uses in ctx.analysis().values()
-                for use in uses if use.root is not None]
+        used = {tuple(p.strip("[]") for p in use.root) for _, uses in ctx.analysis().values()
+                for use in uses if use.root is not None}
+        prefixes = {u[:i] for u in used for i in range(1, len(u) + 1)}
         relative = any(use.root is None and not getattr(use.node, "data", False)
                        for _, uses in ctx.analysis().values() for use in uses)
         for entry in default_entries(ctx.channel.default_substitutions, ctx.dialect):
             variable = entry.variable
-            if any(u[: len(variable)] == variable or variable[: len(u)] == u for u in used):
-                continue
+            if variable in prefixes or any(variable[:i] in used
+                                           for i in range(1, len(variable))):
+                continue  # a variable reads it, or a part of it
             if relative and len(variable) > 1:
                 continue  # may be read relative to an #each item; don't guess
             yield Problem(f"default for {'.'.join(variable)} is not used by the template",
@@ -257,15 +258,15 @@ class UnindexedList(Rule):
                 if use.root is None or not ctx.dialect.is_unindexed_list(use.root):
                     continue
                 name = ".".join(use.root)
-                where = ctx.locate(part, *position(use.node))
                 if use.role in ("param", "hash") and use.helper not in LIST_HELPERS:
-                    yield Problem(f"{name} is a list; {use.helper} expects one value", where,
+                    yield Problem(f"{name} is a list; {use.helper} expects one value",
+                                  ctx.locate(part, *position(use.node)),
                                   hint=f"use {name}.[0]")
                 elif use.role == "print":
                     for fixture, value in ctx.values(use.root):
                         if isinstance(value, (list, tuple)) and len(value) > 1:
                             yield Problem(f"{name} has {len(value)} values and prints them "
-                                          f"all joined", where,
+                                          f"all joined", ctx.locate(part, *position(use.node)),
                                           hint=f"print {name}.[0], or use #each / join",
                                           fixture=fixture.name if fixture else None)
 
