@@ -119,23 +119,30 @@ class MissingVariable(Rule):
 
 
 class UnknownVariableRoot(Rule):
-    """A variable does not start with an endpoint field (typo such as ``Atributes``).
+    """A variable does not start with a variable root of the target (typo such as
+    ``Atributes``).
 
-    Roots: Address, ChannelType, CreationDate, EffectiveDate, Demographic.*, EndpointStatus,
-    Id, Location.*, OptOut, RequestId, User.UserId, User.UserAttributes.*, Attributes.*,
-    Metrics.*, RecommendationItems, Recommendations.*, plus top-level keys of the
-    template's DefaultSubstitutions and of the fixtures' Substitutions. A path that goes on
-    after a single-value field (``Address.Email``, ``Location.City.Name``) is reported too.
+    The roots come from the target's dialect (Pinpoint: Address, ChannelType,
+    CreationDate, EffectiveDate, Demographic.*, EndpointStatus, Id, Location.*, OptOut,
+    RequestId, User.UserId, User.UserAttributes.*, Attributes.*, Metrics.*,
+    RecommendationItems, Recommendations.*). A root of its own (``{{PromoCode}}``,
+    ``{{english}}``) is fine when the template's DefaultSubstitutions or a fixture's
+    send-time Substitutions give it a value. A near miss of a root (``Atributes``,
+    ``user``, ``Attribute``) is reported with a "did you mean" even then: the default would
+    go to every recipient instead of their own value. A numbered name (``Address2``) counts
+    as a name of its own. A wrong field of a known root (``User.UserAtributes``) and a path
+    that goes on after a single-value field (``Address.Email``, ``Location.City.Name``) are
+    reported whatever the defaults say.
     A target whose data is free-form (Amazon SES v2: any ``TemplateData``) has no roots to
     check; there ``missing-variable`` finds the typos.
 
-    Fails::
+    Fails (even with ``"DefaultSubstitutions": {"Atributes.Plan": "basic"}``)::
 
-        {{User.UserAtributes.FirstName}}
+        {{User.UserAtributes.FirstName}} {{Atributes.Plan}}
 
     Passes::
 
-        {{User.UserAttributes.FirstName}}
+        {{User.UserAttributes.FirstName}} {{Attributes.Plan}}
     """
 
     CODE = "V002"
@@ -161,30 +168,57 @@ class UnknownVariableRoot(Rule):
     def _check_root(cls, ctx: ChannelContext, part: Any, use: Any,
                     defaults: frozenset[str]) -> Iterator[Problem]:
         head = use.root[0]
-        if head in defaults:
-            return
         dialect = ctx.dialect
         name = ".".join(use.root)
+        roots = dialect.documented_roots
+        if head not in roots:
+            near = misspelled_root(head, roots)
+            if near is None and head in defaults:
+                return  # a variable of its own, given by DefaultSubstitutions or the send
+            where = ctx.locate(part, *position(use.node))
+            if near is not None and head in defaults:
+                given = "its default would go to every recipient" if any(
+                    str(k).split(".")[0] == head for k in ctx.channel.default_substitutions) \
+                    else "a fixture's Substitutions give it a value"
+                yield Problem(f"{name}: {head!r} is not {dialect.variable_noun} (did you mean "
+                              f"{near!r}?); {given}", where,
+                              hint=f"write {near}{name[len(head):]}")
+                return
+            hint = near or next(iter(difflib.get_close_matches(head, sorted(roots), n=1)), None)
+            yield Problem(f"{name}: {head!r} is not {dialect.variable_noun}", where,
+                          hint=f"did you mean {hint!r}?" if hint else dialect.variables_hint)
+            return
+        # A known root: its fields are checked even when defaults give the path a value
+        # (the endpoint's own value replaces the default at send time).
         problem = dialect.path_problem(use.root)
-        if problem is None and head in dialect.documented_roots:
+        if problem is None or problem.kind == "root":
             return
         where = ctx.locate(part, *position(use.node))  # only for a finding: it costs
-        if problem is None or problem.kind == "root":
-            roots = dialect.documented_roots
-            near = difflib.get_close_matches(head, sorted(roots), n=1)
-            yield Problem(f"{name}: {head!r} is not {dialect.variable_noun}", where,
-                          hint=f"did you mean {near[0]!r}?" if near else dialect.variables_hint)
-            return
         parent = ".".join(use.root[:problem.at])
         segment = use.root[problem.at]
         if problem.kind == "field":
-            near = difflib.get_close_matches(segment, problem.allowed, n=1)
+            near_field = difflib.get_close_matches(segment, problem.allowed, n=1)
             yield Problem(f"{name}: {parent} has no field {segment!r}", where,
-                          hint=f"did you mean {parent}.{near[0]}?" if near else
+                          hint=f"did you mean {parent}.{near_field[0]}?" if near_field else
                           f"{parent} fields: {', '.join(problem.allowed)}")
             return
         yield Problem(f"{name}: {parent} is a single value, it has no {segment!r}", where,
                       hint=f"print {{{{{parent}}}}}")
+
+
+def misspelled_root(head: str, roots: frozenset[str]) -> str | None:
+    """The variable root ``head`` is most likely a typo of (``Atributes`` -> ``Attributes``,
+    ``user`` -> ``User``), or None when it looks like a name of its own (``PromoCode``,
+    ``Address2``: a numbered variant is a deliberate name)."""
+    if head in roots:
+        return None
+    by_case = {root.lower(): root for root in roots}
+    if head.lower() in by_case:
+        return by_case[head.lower()]
+    if head.rstrip("0123456789_") in roots:
+        return None
+    near = difflib.get_close_matches(head, sorted(roots), n=1, cutoff=0.8)
+    return near[0] if near else None
 
 
 class UnusedDefault(Rule):
