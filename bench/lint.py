@@ -4,14 +4,23 @@ Generates a template repository in a temporary folder (by default 125 templates 
 channels = 500 template channels: email HTML + text, SMS, push, voice; 3 shared fixtures),
 then times, side by side in one run:
 
-- ``ptk lint`` on everything (default jobs, i.e. a process pool on multi-core machines);
-- ``ptk lint -j 1`` and ``-j 2`` on everything (in-process / two workers), to show what
-  the pool brings;
+- ``ptk lint --no-cache`` on everything (default jobs, i.e. a process pool on multi-core
+  machines), ``-j 1`` and ``-j 2`` (in-process / two workers), to show what the pool brings;
+- ``ptk lint`` with an empty cache (cold: lints everything and writes the cache), unchanged
+  (warm: everything from the cache) and after one template changed;
 - ``ptk lint templates/t0007/sms.txt`` (one changed template, as pre-commit runs it);
 - ``ptk --version`` (interpreter + CLI start-up floor).
 
-Usage: python bench/lint.py [--templates 125] [--runs 5]
-Goals (issue #5): everything <= 2 s, one template <= 0.3 s, on 2 cores.
+Each figure is the median of ``--runs`` runs with the spread (min-max); wall time and CPU
+time (user + sys of the process and its workers). The load average is printed before and
+after. ``--baseline DIR`` runs every row also with the ptk source tree in DIR (e.g. a git
+worktree of main), alternating with this tree, and prints the ratios: the way to compare
+before and after on a noisy machine.
+
+Usage: python bench/lint.py [--templates 125] [--runs 5] [--baseline DIR]
+Goals: issue #5: 500 channels everything <= 2 s, one template <= 0.3 s; issue #15:
+10,000 channels x 3 fixtures (--templates 2500) <= 5 s wall cold on 2 cores, an unchanged
+re-run <= 1 s.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 EMAIL_HTML = """<!DOCTYPE html>
@@ -100,51 +110,101 @@ def write_corpus(root: Path, templates: int) -> None:
             "has shipped from {{Attributes.Store.[0]}}.\n")
 
 
-def timed(argv: list[str], cwd: Path, runs: int) -> tuple[float, float, int, str]:
-    """Median wall time and median CPU time (user + sys of the process and its workers)."""
+def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
+          before: Callable[[], None] | None = None) -> tuple[float, float, int, str]:
+    """Wall time and CPU time (user + sys of the process and its workers) of one run."""
     import resource
 
-    walls, cpus = [], []
-    code, out = 0, [""]
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        code, out = proc.returncode, proc.stdout.strip().splitlines()[-1:] or [proc.stderr]
-    return statistics.median(walls), statistics.median(cpus), code, out[0] if out else ""
+    if before is not None:
+        before()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
+    last = (proc.stdout.strip().splitlines()[-1:] or [proc.stderr.strip()[:80]])[0]
+    return wall, cpu, proc.returncode, last
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):6.3f} s ({min(values):.3f}-{max(values):.3f})"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--templates", type=int, default=125)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", type=Path,
+                        help="a ptk source tree to compare with (run via PYTHONPATH)")
     args = parser.parse_args()
-    ptk = shutil.which("ptk") or sys.exit("ptk is not on PATH (pip install -e .)")
+    python = sys.executable
+    trees = [("this", Path(__file__).resolve().parents[1])]
+    if args.baseline:
+        trees.append(("baseline", args.baseline.resolve()))
     with tempfile.TemporaryDirectory(prefix="ptk-bench-lint-") as tmp:
         root = Path(tmp)
         write_corpus(root, args.templates)
+        cache = root / ".ptk_cache"
+        changed = root / "templates" / f"t{min(3, args.templates - 1):04d}" / "sms.txt"
+
+        def empty_cache() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        def change_one() -> None:
+            changed.write_text(changed.read_text() + " ")
+
         channels = args.templates * 4
         print(f"corpus: {args.templates} templates, {channels} template channels, "
               f"{len(FIXTURES)} fixtures; {os.cpu_count()} CPUs; load average "
-              f"{os.getloadavg()[0]:.1f}; median of {args.runs} cold runs")
-        rows = [
-            ("ptk --version (start-up floor)", [ptk, "--version"]),
-            ("ptk lint (all, default jobs)", [ptk, "lint"]),
-            ("ptk lint -j 1 (all, in-process)", [ptk, "lint", "-j", "1"]),
-            ("ptk lint -j 2 (all, 2 workers)", [ptk, "lint", "-j", "2"]),
-            ("ptk lint templates/t0007/sms.txt", [ptk, "lint", "templates/t0007/sms.txt"]),
+              f"{os.getloadavg()[0]:.1f}; median (min-max) of {args.runs} cold runs")
+        rows: list[tuple[str, list[str], Callable[[], None] | None]] = [
+            ("ptk --version (start-up floor)", ["--version"], None),
+            ("lint --no-cache (all, default jobs)", ["lint", "--no-cache"], None),
+            ("lint --no-cache -j 1 (in-process)", ["lint", "--no-cache", "-j", "1"], None),
+            ("lint --no-cache -j 2 (2 workers)", ["lint", "--no-cache", "-j", "2"], None),
+            ("lint, empty cache (cold)", ["lint"], empty_cache),
+            ("lint, unchanged (warm cache)", ["lint"], None),
+            ("lint, one template changed", ["lint"], change_one),
+            ("lint templates/t0007/sms.txt", ["lint", "--no-cache", "templates/t0007/sms.txt"],
+             None),
         ]
-        results = {}
-        for label, argv in rows:
-            median, cpu, code, last = timed(argv, root, args.runs)
-            results[label] = median
-            print(f"{label:<40} wall {median:6.3f} s  cpu {cpu:6.3f} s  exit {code}  {last}")
-        serial, pool = results[rows[2][0]], results[rows[3][0]]
-        print(f"2 workers vs in-process (wall): {serial / pool:.2f}x")
+        results: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+        outcome: dict[str, tuple[int, str]] = {}
+        caches = {tree: _supports_cache(python, source) for tree, source in trees}
+        for label, argv, before in rows:
+            for _ in range(args.runs):
+                for tree, source in trees:
+                    env = dict(os.environ, PYTHONPATH=str(source))
+                    run = argv if caches[tree] else [a for a in argv if a != "--no-cache"]
+                    wall, cpu, code, last = timed([python, "-m", "toolkit", *run], root, env,
+                                                  before)
+                    walls, cpus = results.setdefault((label, tree), ([], []))
+                    walls.append(wall)
+                    cpus.append(cpu)
+                    outcome[tree] = code, last
+            for tree, _ in trees:
+                walls, cpus = results[(label, tree)]
+                code, last = outcome[tree]
+                print(f"{label:<38} {tree:<8} wall {summary(walls)}  cpu {summary(cpus)}  "
+                      f"exit {code}  {last[:40]}")
+            if args.baseline:
+                mine = statistics.median(results[(label, "this")][0])
+                theirs = statistics.median(results[(label, "baseline")][0])
+                print(f"{'':<38} this/baseline wall {mine / theirs:.2f}x")
+        serial = statistics.median(results[(rows[2][0], "this")][0])
+        pool = statistics.median(results[(rows[3][0], "this")][0])
+        print(f"2 workers vs in-process (wall): {serial / pool:.2f}x; load average now "
+              f"{os.getloadavg()[0]:.1f}")
     return 0
+
+
+def _supports_cache(python: str, source: Path) -> bool:
+    """Whether the ptk in ``source`` has the lint cache (``--no-cache``)."""
+    done = subprocess.run([python, "-m", "toolkit", "lint", "--help"], capture_output=True,
+                          text=True, env=dict(os.environ, PYTHONPATH=str(source)),
+                          cwd=source)  # python -m puts the working folder first on sys.path
+    return "--no-cache" in done.stdout
 
 
 if __name__ == "__main__":
