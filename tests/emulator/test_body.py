@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from toolkit.emulator.service import MAX_JSON_DEPTH, too_deep
+from toolkit.emulator.jsontext import MAX_JSON_DEPTH, too_deep
 
 SIGNED = ("Authorization: AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/mobiletargeting/"
           "aws4_request, SignedHeaders=host, Signature=0\r\n")
@@ -117,3 +117,31 @@ def test_too_deep_names_the_path() -> None:
     assert too_deep({"a": [1, {"b": []}]}, 3) == "$.a[1].b"
     assert too_deep([[[]]], 3) is None and too_deep([[[]]], 2) == "$[0][0]"
     assert too_deep("flat", 0) is None
+
+
+DEEP_STRING = "[" * 5000 + "]" * 5000  # json.loads of this raises RecursionError
+
+
+def test_a_deeply_nested_default_substitutions_string_is_400(client: Any) -> None:
+    with pytest.raises(client.exceptions.BadRequestException,
+                       match=f"DefaultSubstitutions is not valid JSON.*deeper than {MAX_JSON_DEPTH}"):
+        client.create_sms_template(TemplateName="deep-defaults", SMSTemplateRequest={
+            "Body": "Hi", "DefaultSubstitutions": DEEP_STRING})
+
+
+def test_a_deeply_nested_raw_push_payload_is_400(client: Any) -> None:
+    with pytest.raises(client.exceptions.BadRequestException,
+                       match=f"deeper than {MAX_JSON_DEPTH} levels"):
+        client.send_messages(ApplicationId="app", MessageRequest={
+            "Addresses": {"token-1": {"ChannelType": "APNS"}},
+            "MessageConfiguration": {"APNSMessage": {"RawContent": DEEP_STRING}}})
+
+
+def test_deeply_nested_template_data_is_400(client_of: Any) -> None:
+    ses = client_of("sesv2")
+    with pytest.raises(ses.exceptions.BadRequestException,
+                       match=f"TemplateData is not valid JSON.*deeper than {MAX_JSON_DEPTH}"):
+        ses.send_email(FromEmailAddress="a@example.com",
+                       Destination={"ToAddresses": ["b@example.com"]},
+                       Content={"Template": {"TemplateContent": {"Subject": "s", "Text": "t"},
+                                             "TemplateData": DEEP_STRING}})

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.emulator.exceptions import EmulatorError, Failure
+from toolkit.emulator.jsontext import MAX_JSON_DEPTH, TooDeep, loads, too_deep
 from toolkit.emulator.routing import Headers, Router
 from toolkit.emulator.state import ServiceState, Store
 
 DEFAULT_REGION = "us-east-1"
-MAX_JSON_DEPTH = 64  # no request shape nests deeper than ~8; 64 leaves room and stops abuse
 
 
 @dataclass(frozen=True)
@@ -45,38 +45,13 @@ class Request:
         when it is not JSON or nests deeper than MAX_JSON_DEPTH."""
         if not self.body.strip():
             return {}
-        nested = f"{what}: the request body nests JSON deeper than {MAX_JSON_DEPTH} levels"
         try:
-            data = json.loads(self.body)
-        except RecursionError:
-            raise Failure("bad_request", f"{nested}.") from None
+            return loads(self.body)
+        except TooDeep as exc:
+            raise Failure("bad_request", f"{what}: the request body {exc}.") from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise Failure("bad_request", f"{what}: the request body is not valid JSON "
                                          f"({exc}).") from exc
-        path = too_deep(data, MAX_JSON_DEPTH)
-        if path is not None:
-            raise Failure("bad_request", f"{nested} (at {path}).")
-        return data
-
-
-def too_deep(value: Any, limit: int) -> str | None:
-    """The JSON path where ``value`` first nests deeper than ``limit`` containers, or None."""
-    stack: list[tuple[Any, str, int]] = [(value, "$", 1)]
-    while stack:
-        item, path, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.items()
-        elif isinstance(item, list):
-            children = enumerate(item)
-        else:
-            continue
-        if depth > limit:
-            return path
-        for key, child in children:
-            if isinstance(child, (dict, list)):
-                stack.append((child, f"{path}[{key}]" if isinstance(item, list)
-                              else f"{path}.{key}", depth + 1))
-    return None
 
 
 @dataclass(frozen=True)

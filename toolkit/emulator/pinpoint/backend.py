@@ -70,6 +70,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from toolkit.emulator import jsontext
 from toolkit.emulator.paging import decode_token, encode_token
 from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
 from toolkit.emulator.pinpoint.shapes import TEMPLATE_TYPES
@@ -171,7 +172,7 @@ def _check_tags(tags: dict[str, str], where: str) -> None:
 def _check_content(template_type: str, content: dict[str, Any], where: str) -> None:
     if "DefaultSubstitutions" in content:
         try:
-            defaults = json.loads(content["DefaultSubstitutions"])
+            defaults = jsontext.loads(content["DefaultSubstitutions"])
         except ValueError as exc:
             raise BadRequestException(f"{where}.DefaultSubstitutions is not valid JSON "
                                       f"({exc}); write a JSON object as a string.") from exc

@@ -35,6 +35,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from toolkit.emulator import jsontext
 from toolkit.emulator.outbox import Outbox, OutboxMessage, now_iso
 from toolkit.emulator.pinpoint.exceptions import BadRequestException, NotFoundException
 
@@ -75,7 +76,7 @@ def _check_raw_content(value: Any, where: str) -> None:
     if value is None:
         return
     try:
-        decoded = json.loads(value)
+        decoded = jsontext.loads(value)
     except ValueError as exc:
         raise BadRequestException(f"{where} is not valid JSON ({exc}); write the payload as "
                                   f"a JSON object in a string.") from exc

@@ -51,6 +51,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.emulator import jsontext
 from toolkit.emulator.outbox import OutboxMessage, now_iso
 from toolkit.emulator.sesv2 import mime
 from toolkit.emulator.sesv2.exceptions import AlreadyExistsException, BadRequestException
@@ -242,7 +243,7 @@ def _check_template_data(data: str | None) -> None:
     if data is None:
         return
     try:
-        value = json.loads(data)
+        value = jsontext.loads(data)
     except ValueError as exc:
         raise BadRequestException(f"Content.Template.TemplateData is not valid JSON ({exc}); "
                                   f"write a JSON object as a string.") from exc
