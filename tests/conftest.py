@@ -50,7 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[name] = os.environ[name.lower()] = proxy
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = LOOPBACK
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL",
-                 "AWS_ENDPOINT_URL_PINPOINT", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                 "AWS_ENDPOINT_URL_PINPOINT", "AWS_ENDPOINT_URL_QCONNECT", "AWS_ROLE_ARN",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE",
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
         os.environ.pop(name, None)
 

@@ -10,7 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 # the modules that import boto3/botocore (DESIGN.md §1): the publish targets and the sender
-AWS_MODULES = frozenset({"toolkit.sync.pinpoint", "toolkit.sync.send"})
+AWS_MODULES = frozenset({"toolkit.sync.pinpoint", "toolkit.sync.connect",
+                         "toolkit.sync.send"})
 
 
 def _name(path: Path) -> str:

@@ -54,7 +54,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CONFIG_FILE = "ptk.toml"
 PYPROJECT_FILE = "pyproject.toml"
-DEFAULT_WRITE_RATE = 10.0
+DEFAULT_WRITE_RATE = 10.0  # Pinpoint: about 10 template writes per second
+# Amazon Connect publishes no quota for message template writes, and each content write is
+# two or three API calls (update the draft, its description, make a version): stay low
+DEFAULT_WRITE_RATES: dict[str, float] = {"connect": 2.0}
 # The slowest publishing allowed: one write every 100 seconds. Slower rates are typos
 # (1e-300 would wait longer than the universe is old, and overflow the sleep).
 MIN_WRITE_RATE = 0.01
@@ -97,39 +100,22 @@ class Environment:
 
     @property
     def name_format(self) -> str:
-        """How a template channel's remote name is formed, before prefix and suffix:
+        """How a target that keeps one template per channel names it (Amazon Connect):
         ``name_format`` in ``[env.NAME]`` when the target takes it, else the dialect's
-        (Pinpoint ``{template}``: one name per template, its channels are types; Connect
-        ``{template}-{channel}``: one name per template channel)."""
+        (Connect ``{template}-{channel}``; Pinpoint ``{template}``: one name per template,
+        its channels are template types)."""
         return self.extra.get("name_format") or self.dialect.name_format
 
-    def remote_name(self, template: str, channel: str | None = None) -> str:
-        """The name published for a local template folder name (and channel, when the
-        target names each channel: Connect)."""
-        middle = self.name_format.replace("{template}", template)
-        if "{channel}" in middle:
-            if channel is None:
-                raise ValueError(f"{self.target} names each channel: give the channel")
-            middle = middle.replace("{channel}", channel)
-        return f"{self.prefix}{middle}{self.suffix}"
+    def remote_name(self, template: str) -> str:
+        """The TemplateName published for a local template folder name: prefix, folder name,
+        suffix (the name a publish target is given; ``published_name`` is what it stores)."""
+        return f"{self.prefix}{template}{self.suffix}"
 
-    def local_name(self, remote_name: str, channel: str | None = None) -> str | None:
-        """The template folder name a remote name (of ``channel``) stands for in this
-        environment, or None when the name is not of this environment (another prefix,
-        suffix, or naming). The result is not checked as a folder name."""
-        if not remote_name.startswith(self.prefix) or not remote_name.endswith(self.suffix):
-            return None
-        middle = remote_name[len(self.prefix):len(remote_name) - len(self.suffix)]
-        if len(remote_name) < len(self.prefix) + len(self.suffix):
-            return None
-        pattern = "".join(
-            "(?P<template>.+)" if piece == "{template}" else
-            re.escape(channel or "") if piece == "{channel}" else re.escape(piece)
-            for piece in re.split(r"(\{template\}|\{channel\})", self.name_format))
-        if "{channel}" in self.name_format and channel is None:
-            return None
-        found = re.fullmatch(pattern, middle, flags=re.DOTALL)
-        return found.group("template") if found else None
+    def published_name(self, template: str, channel: str) -> str:
+        """The name a template channel is stored under: :meth:`remote_name` put into the
+        target's naming (Pinpoint ``dev-welcome``; Connect ``dev-welcome-email``)."""
+        return self.dialect.published_name(self.remote_name(template), channel,
+                                           self.name_format)
 
     def skip_reason(self, channel: str) -> str | None:
         """Why this environment does not publish ``channel`` (not in its ``channels``, or
@@ -164,6 +150,13 @@ class Config:
     def write_rate(self) -> float:
         """Template writes per second allowed by ``[sync] write_rate`` (default 10)."""
         return float(self.sync.get("write_rate", DEFAULT_WRITE_RATE))
+
+    def write_rate_for(self, env: Environment) -> float:
+        """Template content writes per second for ``env``: ``[sync] write_rate`` when set,
+        else its target's default (``DEFAULT_WRITE_RATES``)."""
+        if "write_rate" in self.sync:
+            return float(self.sync["write_rate"])
+        return DEFAULT_WRITE_RATES.get(env.target, DEFAULT_WRITE_RATE)
 
     def environment(self, name: str) -> Environment:
         """The environment called ``name``; ConfigError listing the known ones otherwise."""

@@ -303,13 +303,16 @@ def test_voice_and_inapp_have_no_connect_request() -> None:
 
 def test_each_template_channel_has_its_own_name() -> None:
     env = Environment(name="dev", target="connect", prefix="dev-", suffix="-v2")
-    assert env.remote_name("welcome", "email") == "dev-welcome-email-v2"
-    assert env.local_name("dev-welcome-email-v2", "email") == "welcome"
-    assert env.local_name("dev-welcome-email-v2", "sms") is None  # another channel's name
-    assert env.local_name("dev-a-sms-email-v2", "email") == "a-sms"
+    assert env.remote_name("welcome") == "dev-welcome-v2"  # what the target is given
+    assert env.published_name("welcome", "email") == "dev-welcome-v2-email"  # what it stores
+    assert CONNECT.parse_published_name("dev-welcome-v2-email", "email") == "dev-welcome-v2"
+    assert CONNECT.parse_published_name("dev-welcome-v2-email", "sms") is None
+    assert CONNECT.parse_published_name("dev-a-sms-email", "email") == "dev-a-sms"
     custom = Environment(name="x", target="connect", extra={"name_format": "{channel}: {template}"})
-    assert custom.remote_name("welcome", "sms") == "sms: welcome"
-    assert custom.local_name("sms: welcome", "sms") == "welcome"
+    assert custom.published_name("welcome", "sms") == "sms: welcome"
+    assert CONNECT.parse_published_name("sms: welcome", "sms", custom.name_format) == "welcome"
+    pinpoint = Environment(name="p", prefix="dev-")
+    assert pinpoint.published_name("welcome", "sms") == "dev-welcome"  # one name, five types
     assert CONNECT.name_problem("dev-welcome-email") is None
     assert "128" in (CONNECT.name_problem("a" * 129) or "")
     assert CONNECT.name_problem(".hidden") and CONNECT.name_problem("two\nlines")
@@ -333,7 +336,7 @@ def test_name_format_is_a_config_key_of_connect_environments(tmp_path: Path) -> 
     (tmp_path / "ptk.toml").write_text(
         '[env.dev]\ntarget = "connect"\nknowledge_base = "templates"\n'
         'name_format = "{template}.{channel}"\n')
-    assert load_config(tmp_path).environment("dev").remote_name("w", "sms") == "w.sms"
+    assert load_config(tmp_path).environment("dev").published_name("w", "sms") == "w.sms"
     for toml, expected in [
         ('[env.dev]\ntarget = "connect"\n', "env.dev.knowledge_base: missing: Amazon Connect "
                                              "needs it"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from toolkit.cli.common import config_from_context, format_option
@@ -27,12 +29,14 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     """
     from toolkit.errors import EXIT_CONFLICT, EXIT_FINDINGS, UsageError
     from toolkit.loader import TEMPLATE_NAME
-    from toolkit.sync.pull import Pulled, describe, pull
+    from toolkit.sync.pull import Pulled, colliding, describe, pull
     from toolkit.sync.session import matches, open_target, select_environment
     from toolkit.sync.state import concurrently, list_remote
 
     config = config_from_context(ctx)
     env = select_environment(config, env_name)
+    if env.target != config.target:  # files are written in the dialect of the env's target
+        config = replace(config, target=env.target)
     target = open_target(env)
     listing = list_remote(target, env.prefix, env.suffix)
     selected = []
@@ -47,11 +51,17 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
         if TEMPLATE_NAME.fullmatch(name):
             selected.append((name, item))
         else:
+            stored = env.dialect.published_name(item.name, item.channel, env.name_format)
             unmapped.append(Pulled(
                 name or item.name, item.channel, "invalid", (),
-                f"not written: {item.name} maps to the folder name {name!r}, which is not a "
+                f"not written: {stored} maps to the folder name {name!r}, which is not a "
                 f"template name (a letter or digit first, then A-Z a-z 0-9 _ -); rename it "
                 f"in the service"))
+    clashes = colliding([(name, item.channel, env.published_name(name, item.channel))
+                         for name, item in selected])
+    unmapped += [Pulled(name, item.channel, "invalid", (), clashes[(name, item.channel)])
+                 for name, item in selected if (name, item.channel) in clashes]
+    selected = [(name, item) for name, item in selected if (name, item.channel) not in clashes]
     if not selected and not unmapped:
         what = " ".join(patterns) if patterns else "any template"
         raise UsageError(f"no remote template in environment {env.name!r} matches {what}",

@@ -144,8 +144,8 @@ def command(ctx: click.Context, env_name: str | None, patterns: tuple[str, ...],
     if any(c.kind == "CONFLICT" for c in plan.changes) and not force:
         return refuse(plan, env, target.description, output_format, style)
     confirm_deletes(plan, yes)
-    applier = Applier(target, limiter=RateLimiter(config.write_rate), activate=not no_activate,
-                      force=force)
+    applier = Applier(target, limiter=RateLimiter(config.write_rate_for(env)),
+                      activate=not no_activate, force=force)
     result, cause = publish(plan, applier)
     show_result(result, env.name, target.description, output_format, style)
     return exit_code(result, cause)

@@ -273,6 +273,24 @@ class Dialect:
         """Why this target cannot store ``channel``, or None when it can."""
         return self.channels.get(channel, f"{self.title} has no {channel} templates")
 
+    def published_name(self, name: str, channel: str, name_format: str | None = None) -> str:
+        """The name template ``name`` (prefix and suffix included) is stored under for
+        ``channel``: ``name_format`` (default the dialect's) with ``{template}`` and
+        ``{channel}`` filled in (Pinpoint: the name itself)."""
+        return (name_format or self.name_format).replace("{template}", name).replace(
+            "{channel}", channel)
+
+    def parse_published_name(self, stored: str, channel: str,
+                             name_format: str | None = None) -> str | None:
+        """The template name (prefix and suffix included) a stored name of ``channel`` was
+        made from by :meth:`published_name`, or None when it does not fit the naming."""
+        pieces = re.split(r"(\{template\}|\{channel\})", name_format or self.name_format)
+        pattern = "".join("(?P<template>.+)" if piece == "{template}" else
+                          re.escape(channel) if piece == "{channel}" else re.escape(piece)
+                          for piece in pieces)
+        found = re.fullmatch(pattern, stored, flags=re.DOTALL)
+        return found.group("template") if found else None
+
     def name_problem(self, remote_name: str) -> str | None:
         """Why ``remote_name`` (prefix and suffix included) is not a valid template name
         for this target, or None."""

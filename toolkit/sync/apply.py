@@ -154,14 +154,14 @@ class Applier:
 
     def _update(self, change: Change) -> Outcome:
         versions = [v.version for v in self.target.list_versions(change.name, change.channel)]
-        if not versions:
+        if not versions and change.remote_version is not None:
             raise RemoteError(f"{change.channel} template {change.name} vanished since the plan",
                               hint="run ptk plan again")
-        latest = versions[-1]
+        latest = versions[-1] if versions else None  # None: only a draft (Connect)
         if latest != change.remote_version:
-            seen = self.target.get(change.name, change.channel, latest)
+            seen = self.target.get(change.name, change.channel, latest) if latest else None
             if seen is not None and content_digest(seen.body) == change.digest:
-                return self._finish(change, latest, "already published")
+                return self._finish(change, latest or "", "already published")
             if not self.force:
                 raise Refused(f"changed since the plan: the latest version is now {latest}, "
                               f"the plan saw {change.remote_version}; run ptk plan again "
@@ -171,6 +171,8 @@ class Applier:
             change.name, change.channel, content), after=latest,
             prepare=lambda: self.target.tag(change.name, change.channel,
                                              {PENDING_TAG: change.digest or ""}))
+        if version == latest:  # only what every version shares changed (Connect metadata)
+            return self._finish(change, version, "updated in place, no new version needed")
         return self._finish(change, version, "new version")
 
     def _activate_existing(self, change: Change) -> Outcome:
@@ -244,8 +246,10 @@ class Applier:
 
     def find_version(self, name: str, channel: str, digest: str,
                      after: str | None) -> str | None:
-        """The newest version id after ``after`` (all when None) whose content has
-        ``digest``; None when there is none (or the template does not exist)."""
+        """The newest version id from ``after`` on (all when None) whose content has
+        ``digest``; None when there is none (or the template does not exist). ``after``
+        itself counts: a target may update what every version shares in place (Connect's
+        description) instead of making a new version."""
         try:
             versions = self.target.list_versions(name, channel)
         except RemoteError as exc:
@@ -254,7 +258,7 @@ class Applier:
             raise
         ids = [v.version for v in versions]
         if after is not None:
-            ids = [v for v in ids if version_key(v) > version_key(after)]
+            ids = [v for v in ids if version_key(v) >= version_key(after)]
         for version in reversed(ids):
             seen = self.target.get(name, channel, version)
             if seen is not None and content_digest(seen.body) == digest:
@@ -262,10 +266,12 @@ class Applier:
         return None
 
     def _finish(self, change: Change, version: str, what: str) -> Outcome:
-        """Activate the verified ``version`` (unless --no-activate), then write the marker."""
-        active = self._require(change, None)
+        """Activate the verified ``version`` (unless --no-activate), then write the marker.
+        No active version (a new Connect template) is fine; a vanished template fails on the
+        next call."""
+        active = self.target.get(change.name, change.channel)
         message = f"{what}: version {version}"
-        if active.version == version:
+        if active is not None and active.version == version:
             message += ", active"
         elif self.activate:
             self.target.activate(change.name, change.channel, version)
@@ -275,8 +281,8 @@ class Applier:
         self._mark(change, active, version)
         return Outcome(change, "done", message, version)
 
-    def _mark(self, change: Change, current: RemoteContent, version: str | None) -> None:
-        tags = current.tags
+    def _mark(self, change: Change, current: RemoteContent | None, version: str | None) -> None:
+        tags = current.tags if current is not None else None
         if tags is None:
             tags = self.target.read_tags(change.name, change.channel)
         _, wanted_user = split_tags(change.desired or {})

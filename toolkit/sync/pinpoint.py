@@ -1,7 +1,9 @@
-"""Amazon Pinpoint as a publish target (``target.Target``), through boto3.
+"""Amazon Pinpoint as a publish target (``target.Target``), through boto3, and the boto3
+plumbing every AWS target shares (:class:`AwsTarget`: clients, retries, errors; the Amazon
+Connect target in ``connect.py`` builds on it).
 
-The publishing module that imports boto3/botocore (``send.py`` does for ``ptk send``; no
-other module does). Credentials come only from the standard AWS chain (environment, shared
+Only the target modules (this one and ``connect.py``) and ``send.py`` (``ptk send``) import
+boto3/botocore. Credentials come only from the standard AWS chain (environment, shared
 config/credentials files and ``profile``, SSO, container and instance roles); nothing here
 prints, logs or stores them.
 
@@ -35,6 +37,7 @@ import botocore.exceptions
 from toolkit.errors import ConfigError, RemoteError
 from toolkit.model import CHANNEL_OF_TYPE, TEMPLATE_TYPES
 from toolkit.sync.target import (
+    NotFoundError,
     RemoteContent,
     RemoteTemplate,
     RemoteVersion,
@@ -58,12 +61,15 @@ _THROTTLING = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingEx
 PAGE_SIZE = "100"
 
 
-class NotFoundError(RemoteError):
-    """The template (or version) does not exist (404)."""
+class AwsTarget:
+    """The boto3 side of a target: a reading client (botocore retries), a writing client
+    (none), :meth:`_call` with the retries and error mapping of the module docs. A subclass
+    names its boto3 ``SERVICE``, its ``TITLE`` and the IAM ``PERMISSIONS`` it needs (for
+    messages)."""
 
-
-class PinpointTarget:
-    """Pinpoint message templates (``/v1/templates``) in one account and region."""
+    SERVICE = ""
+    TITLE = ""
+    PERMISSIONS = ""
 
     def __init__(self, *, region: str | None = None, profile: str | None = None,
                  endpoint_url: str | None = None, max_attempts: int = 4,
@@ -79,7 +85,7 @@ class PinpointTarget:
         # AWS_REGION is what the AWS CLI v2 and most SDKs read; boto3 reads AWS_DEFAULT_REGION
         region = region or session.region_name or os.environ.get("AWS_REGION") or None
         if not region:
-            raise ConfigError("no AWS region for Pinpoint",
+            raise ConfigError(f"no AWS region for {self.TITLE}",
                               hint="set region in the [env.NAME] table of ptk.toml, or "
                                    "AWS_REGION / AWS_DEFAULT_REGION in the environment")
         common: dict[str, Any] = dict(region_name=region, max_pool_connections=pool,
@@ -96,8 +102,9 @@ class PinpointTarget:
         writes = botocore.config.Config(
             retries={"mode": "standard", "total_max_attempts": 1}, **common)
         try:
-            self._client = session.client("pinpoint", endpoint_url=endpoint_url, config=reads)
-            self._writer = session.client("pinpoint", endpoint_url=endpoint_url, config=writes)
+            self._client = session.client(self.SERVICE, endpoint_url=endpoint_url, config=reads)
+            self._writer = session.client(self.SERVICE, endpoint_url=endpoint_url,
+                                          config=writes)
         except botocore.exceptions.InvalidRegionError:
             raise ConfigError(f"invalid AWS region {region!r}",
                               hint="use a region name such as us-east-1 in [env.NAME] region "
@@ -107,12 +114,12 @@ class PinpointTarget:
                               hint="set endpoint_url to an http(s) URL such as "
                                    "http://127.0.0.1:4599, or leave it out for AWS") from None
         self.region = region
-        self.description = f"Amazon Pinpoint ({region}" + (
+        self.endpoint_url = endpoint_url
+        self.description = f"{self.TITLE} ({region}" + (
             f", {endpoint_url})" if endpoint_url else ")")
         self.attempts = extra_attempts
         self.retry_base = retry_base
         self.retry_cap = retry_cap
-        self._arns: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     # -- calls and errors ------------------------------------------------------------------
@@ -140,7 +147,7 @@ class PinpointTarget:
                             "without duplicating versions", code=code,
                             request_id=request_id) from None
                 else:
-                    raise _permanent(what, code, status, message, request_id) from None
+                    raise self._permanent(what, code, status, message, request_id) from None
             except botocore.exceptions.HTTPClientError as exc:
                 if attempt >= self.attempts or content_write:
                     raise TransientError(
@@ -159,6 +166,41 @@ class PinpointTarget:
             except botocore.exceptions.BotoCoreError as exc:
                 raise RemoteError(f"{what}: {exc}") from None
             time.sleep(random.uniform(0, min(self.retry_cap, self.retry_base * 2 ** attempt)))
+
+    def _permanent(self, what: str, code: str, status: int, message: str,
+                   request_id: str | None) -> RemoteError:
+        """The error for an answer retrying cannot fix, with what to do about it."""
+        if status == 404 or code in ("NotFoundException", "ResourceNotFoundException"):
+            return NotFoundError(f"{what}: not found ({message})",
+                                 hint="the template or version vanished; run ptk plan again",
+                                 request_id=request_id)
+        if status == 403 or code in {"ForbiddenException", "AccessDeniedException",
+                                     "UnrecognizedClientException", "InvalidSignatureException",
+                                     "ExpiredTokenException"}:
+            return RemoteError(f"{what}: access denied ({message})",
+                               hint=f"the credentials in use lack {self.PERMISSIONS} "
+                                    "permissions for templates (or have expired); check the IAM "
+                                    "policy and the profile/region of this environment",
+                               code=code or "ForbiddenException", request_id=request_id)
+        if status == 413:
+            return RemoteError(f"{what}: the template is too large ({message})",
+                               hint=f"see the size limits in the {self.TITLE} quotas",
+                               code=code, request_id=request_id)
+        return RemoteError(f"{what}: rejected by the service ({code or status}: {message})",
+                           hint="fix the template content or the request named above",
+                           code=code, request_id=request_id)
+
+
+class PinpointTarget(AwsTarget):
+    """Pinpoint message templates (``/v1/templates``) in one account and region."""
+
+    SERVICE = "pinpoint"
+    TITLE = "Amazon Pinpoint"
+    PERMISSIONS = "mobiletargeting"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._arns: dict[tuple[str, str], str] = {}
 
     def _method(self, verb: str, channel: str, client: Any = None) -> Callable[..., Any]:
         return getattr(client or self._client, f"{verb}_{_SHAPES[channel][0]}")
@@ -206,6 +248,10 @@ class PinpointTarget:
                              created=item.get("CreationDate"),
                              modified=item.get("LastModifiedDate"))
 
+    def get_draft(self, name: str, channel: str) -> RemoteContent | None:
+        """Pinpoint keeps no draft: what is written is a version."""
+        return None
+
     def list_versions(self, name: str, channel: str) -> list[RemoteVersion]:
         versions: list[RemoteVersion] = []
         token: str | None = None
@@ -241,8 +287,7 @@ class PinpointTarget:
             arn = self._arns.get((name, channel))
         if arn is None:
             if self.get(name, channel) is None:
-                raise NotFoundError(f"{channel} template {name} does not exist",
-                                    code="NotFoundException")
+                raise NotFoundError(f"{channel} template {name} does not exist")
             with self._lock:
                 arn = self._arns.get((name, channel))
             if arn is None:
@@ -291,28 +336,4 @@ class PinpointTarget:
             pass  # already gone (e.g. a retried delete): the goal is reached
         with self._lock:
             self._arns.pop((name, channel), None)
-
-
-def _permanent(what: str, code: str, status: int, message: str,
-               request_id: str | None) -> RemoteError:
-    """The error for an answer retrying cannot fix, with what to do about it."""
-    if status == 404 or code == "NotFoundException":
-        return NotFoundError(f"{what}: not found ({message})",
-                             hint="the template or version vanished; run ptk plan again",
-                             code=code or "NotFoundException", request_id=request_id)
-    if status == 403 or code in {"ForbiddenException", "AccessDeniedException",
-                                 "UnrecognizedClientException", "InvalidSignatureException",
-                                 "ExpiredTokenException"}:
-        return RemoteError(f"{what}: access denied ({message})",
-                           hint="the credentials in use lack mobiletargeting permissions for "
-                                "templates (or have expired); check the IAM policy and the "
-                                "profile/region of this environment",
-                           code=code or "ForbiddenException", request_id=request_id)
-    if status == 413:
-        return RemoteError(f"{what}: the template is too large ({message})",
-                           hint="see the size limits in the Pinpoint quotas",
-                           code=code, request_id=request_id)
-    return RemoteError(f"{what}: rejected by the service ({code or status}: {message})",
-                       hint="fix the template content or the request named above",
-                       code=code, request_id=request_id)
 

@@ -7,6 +7,7 @@ Per (remote name, channel), with ``d`` the digest of the desired content, ``late
 remote state                                       action
 =================================================  ============================================
 does not exist                                     CREATE
+a draft (Connect's ``$LATEST``) == d, unversioned   UPDATE (a version is made of it)
 latest == d and active == d                        NOOP (``retag`` when the marker is not ``d``)
 latest == d, active differs                        ACTIVATE the latest version
 latest == d, NOOP otherwise, user tags differ      TAG (TagResource / UntagResource only)
@@ -16,6 +17,9 @@ latest != d, marker and pending != latest          CONFLICT: changed outside ptk
 managed, not in git (only with prune)              DELETE
 not published by the environment (``skip``)        SKIP, with the reason (remote never read)
 =================================================  ============================================
+
+For a target that keeps an unversioned draft (Amazon Connect), ``latest`` is the draft when
+its content differs from the latest version's: a draft changed outside ptk is drift as well.
 
 "marker" is ``ptk:digest`` and "pending" ``ptk:pending``, the digest ptk records before each
 content write, so a version written by a run that died before its marker is still ptk's.
@@ -65,19 +69,28 @@ def plan_one(want: Desired, remote: RemoteState | None, env_name: str | None = N
     common: dict[str, Any] = dict(name=want.name, channel=want.channel,
                                   local_name=want.local_name, desired=want.body, digest=digest)
     wanted_tags = dict((want.body.get("tags") or {}))
-    if remote is None or remote.latest is None:
+    if remote is None or (remote.latest is None and remote.draft is None):
         diff = content_diff(None, want.body, old_label="remote (none)", new_label=local_label)
         diff += tag_diff({}, wanted_tags, old_label="remote (none)", new_label=local_label)
         return Change(kind="CREATE", reason="new template", diff=diff, **common)
 
-    latest = remote.latest
-    latest_id = remote.latest_version or latest.version
+    # the newest content: an unversioned draft when there is one (Connect), else the latest
+    # version; drift in either is found the same way
+    draft = remote.draft
+    latest = draft or remote.latest
+    assert latest is not None
+    latest_id = remote.latest_version or (remote.latest.version if remote.latest else None)
     latest_digest = content_digest(latest.body)
     marker = remote.tags.get(DIGEST_TAG)
-    remote_label = f"remote/{want.name}/{want.channel}@{latest_id}"
+    newest = "the draft" if draft is not None else f"latest version {latest_id}"
+    remote_label = f"remote/{want.name}/{want.channel}@" + ("draft" if draft else f"{latest_id}")
     tags_diff = tag_diff(remote.tags, wanted_tags, old_label=f"remote/{want.name}/{want.channel}",
                          new_label=local_label)
 
+    if draft is not None and latest_digest == digest:
+        return Change(kind="UPDATE", remote_version=latest_id, diff=tags_diff,
+                      reason="the draft holds this content but no version was made of it",
+                      **common)
     if latest_digest == digest:
         active = remote.active
         retag = marker != digest
@@ -94,25 +107,23 @@ def plan_one(want: Desired, remote: RemoteState | None, env_name: str | None = N
         diff = content_diff(active.body if active is not None else None, want.body,
                             old_label=f"remote/{want.name}/{want.channel}@{active_id} (active)",
                             new_label=local_label) + tags_diff
+        active_text = f"version {active_id} is active" if active_id else "no version is active"
         return Change(kind="ACTIVATE", remote_version=latest_id, retag=retag, diff=diff,
-                      reason=f"version {latest_id} holds this content; version {active_id} "
-                             f"is active", **common)
+                      reason=f"version {latest_id} holds this content; {active_text}", **common)
 
     diff = content_diff(latest.body, want.body, old_label=remote_label,
                         new_label=local_label) + tags_diff
+    how = _how_to_import(want, remote.active, latest_id, env_name, draft is not None)
     if not is_managed(remote.tags):
         return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
                       reason="exists remotely but was not published by ptk (no ptk:digest "
-                             "tag); sync --force publishes over it, "
-                             + _how_to_import(want, remote.active, latest_id, env_name), **common)
+                             "tag); sync --force publishes over it, " + how, **common)
     if not published_by_ptk(remote.tags, latest_digest):
         return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
-                      reason=f"latest version {latest_id} was changed outside ptk since ptk "
-                             f"published it; sync --force publishes over it, "
-                             + _how_to_import(want, remote.active, latest_id, env_name),
-                      **common)
+                      reason=f"{newest} was changed outside ptk since ptk published it; sync "
+                             f"--force publishes over it, " + how, **common)
     return Change(kind="UPDATE", remote_version=latest_id, diff=diff,
-                  reason=f"content differs from version {latest_id}", **common)
+                  reason=f"content differs from {newest}", **common)
 
 
 def plan_delete(remote: RemoteState, local_name: str) -> Change | None:
@@ -143,10 +154,14 @@ def make_plan(desired: Sequence[Desired], remote: Mapping[tuple[str, str], Remot
     return Plan(changes=tuple(changes))
 
 
-def _how_to_import(want: Desired, active: RemoteContent | None, latest_id: str,
-                   env_name: str | None) -> str:
+def _how_to_import(want: Desired, active: RemoteContent | None, latest_id: str | None,
+                   env_name: str | None, draft: bool = False) -> str:
     """How to bring the remote change into git: ``ptk pull`` imports active versions, so a
-    changed version that is not active must be activated first."""
+    changed version that is not active must be activated first (and a draft be made a
+    version, outside ptk)."""
+    if draft:
+        return ("or, to import it, make a version of the draft and activate it (in the "
+                "service), then pull --force; pull imports active versions")
     if active is None or active.version == latest_id:
         return "or pull --force imports it"
     env = f" --env {env_name}" if env_name else ""

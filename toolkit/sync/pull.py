@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -149,12 +149,17 @@ def loader_problems(local_name: str, channel: str, files: Mapping[str, str],
 def pull(contents: Sequence[tuple[str, RemoteContent]], templates_dir: Path, *,
          force: bool = False, config: Config | None = None) -> list[Pulled]:
     """Write each ``(local name, remote content)`` into ``templates_dir/<local name>/``.
-    With ``config``, channels the loader would reject are reported ``invalid`` instead."""
+    With ``config``, the content is read in its dialect (``Dialect.pull_body``: Amazon
+    Connect's nested content becomes Subject, HtmlPart, ...), and channels the loader would
+    reject are reported ``invalid`` instead."""
     from toolkit.loader import outside_link, repository_root
 
     root = repository_root(config) if config else None
+    to_build = config.dialect.pull_body if config else None  # Connect: request -> build body
     results = []
     for name, content in contents:
+        if to_build is not None:
+            content = replace(content, body=to_build(content.channel, content.body))
         files = channel_files(content.channel, content)
         leads_to = outside_link(templates_dir / name, root) if root else None
         if leads_to is not None:
@@ -173,6 +178,25 @@ def pull(contents: Sequence[tuple[str, RemoteContent]], templates_dir: Path, *,
         results.append(write_channel(templates_dir / name, name, content.channel, files,
                                      force=force, templates_dir=templates_dir))
     return results
+
+
+def colliding(names: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    """(folder name, channel) -> why, for every remote template channel whose folder name is
+    another's in a different case (``Welcome`` and ``welcome``: one folder on a case-
+    insensitive file system). ``names`` are (folder name, channel, remote name)."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for folder, channel, remote in names:
+        groups.setdefault((folder.casefold(), channel), []).append((folder, remote))
+    out: dict[tuple[str, str], str] = {}
+    for (_, channel), members in groups.items():
+        if len({folder for folder, _ in members}) < 2:
+            continue
+        remotes = ", ".join(sorted(remote for _, remote in members))
+        for folder, _ in members:
+            out[(folder, channel)] = (f"not written: the remote names {remotes} map to template "
+                                      f"folders that differ only in case (one folder on macOS "
+                                      f"and Windows); rename all but one in the service")
+    return out
 
 
 def describe(results: Sequence[Pulled]) -> str:

@@ -29,10 +29,18 @@ def _pinpoint(env: Environment) -> Target:
     return PinpointTarget(region=env.region, profile=env.profile, endpoint_url=env.endpoint_url)
 
 
-# target name -> factory (an Environment in, a Target out). Only Pinpoint today (target.py
-# says how to add SES v2 or Amazon Connect); a factory reads what it needs from the
-# environment, including the keys its dialect declares (``env.extra``).
-TARGETS: dict[str, Callable[[Environment], Target]] = {"pinpoint": _pinpoint}
+def _connect(env: Environment) -> Target:
+    from toolkit.sync.connect import ConnectTarget
+    return ConnectTarget(knowledge_base=env.extra["knowledge_base"], name_format=env.name_format,
+                         where=f"[env.{env.name}] knowledge_base", region=env.region,
+                         profile=env.profile, endpoint_url=env.endpoint_url)
+
+
+# target name -> factory (an Environment in, a Target out); target.py says how to add one (SES
+# v2). A factory reads what it needs from the environment, including the keys its dialect
+# declares (``env.extra``).
+TARGETS: dict[str, Callable[[Environment], Target]] = {"pinpoint": _pinpoint,
+                                                       "connect": _connect}
 
 
 def select_environment(config: Config, name: str | None) -> Environment:
@@ -63,10 +71,13 @@ def open_target(env: Environment) -> Target:
     return factory(env)
 
 
-def local_name(env: Environment, remote_name: str, channel: str | None = None) -> str | None:
-    """The folder name of a remote template name (of ``channel``), None when it is outside
-    the environment (``Environment.local_name``)."""
-    return env.local_name(remote_name, channel) or None
+def local_name(env: Environment, remote_name: str) -> str | None:
+    """The folder name of a remote template name, None when it is outside the environment."""
+    if not remote_name.startswith(env.prefix) or not remote_name.endswith(env.suffix):
+        return None
+    end = len(remote_name) - len(env.suffix)
+    name = remote_name[len(env.prefix):end]
+    return name or None
 
 
 def matches(name: str, patterns: Sequence[str]) -> bool:
@@ -121,8 +132,8 @@ def desired_state(config: Config, env: Environment, patterns: Sequence[str], *,
         full = env.dialect.request_body(channel, body) if skip is None else dict(body)
         if tags:
             full["tags"] = tags
-        desired.append(Desired(local_name=name, name=env.remote_name(name, channel),
-                               channel=channel, body=full, skip=skip))
+        desired.append(Desired(local_name=name, name=env.remote_name(name), channel=channel,
+                               body=full, skip=skip))
     refuse_bad_names(env, desired)
     return desired
 
@@ -132,7 +143,8 @@ def refuse_bad_names(env: Environment, desired: Sequence[Desired]) -> None:
     of the environment's target; nothing is planned."""
     dialect = env.dialect
     problems = sorted({(d.local_name, problem) for d in desired if d.skip is None
-                       for problem in [dialect.name_problem(d.name)] if problem})
+                       for problem in [dialect.name_problem(
+                           env.published_name(d.local_name, d.channel))] if problem})
     if problems:
         raise InputError(
             f"{len(problems)} template name(s) cannot be published to {env.name}: "
@@ -162,11 +174,11 @@ def make_sync_plan(config: Config, env: Environment, target: Target,
     orphan_keys: list[tuple[str, str]] = []
     if prune:
         for item in listing.items:
-            name = local_name(env, item.name, item.channel)
+            name = local_name(env, item.name)
             if (item.name, item.channel) not in in_git and name and matches(name, patterns):
                 orphan_keys.append((item.name, item.channel))
     states = read_states(target, (wanted & existing) | set(orphan_keys))
-    orphans = [(local_name(env, *key) or key[0], states[key])
+    orphans = [(local_name(env, key[0]) or key[0], states[key])
                for key in sorted(orphan_keys) if key in states]
     if patterns and not desired and not orphans:
         raise UsageError(f"no template matches {' '.join(patterns)}",

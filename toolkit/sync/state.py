@@ -1,8 +1,9 @@
 """Reading the remote state the planner needs, concurrently (a bounded thread pool).
 
 Per existing template channel: the active version with content (plus tags, when the read
-includes them), the version list, the latest version's content when it is not the active
-one, and the tags when the first read did not return them: two or three reads.
+includes them), the draft when the target keeps one (Connect's ``$LATEST``), the version
+list, the latest version's content when it is not the active one, and the tags when the
+first read did not return them: two or three reads (one more for a target with drafts).
 """
 
 from __future__ import annotations
@@ -23,22 +24,31 @@ R = TypeVar("R")
 
 def read_state(target: Target, name: str, channel: str) -> RemoteState | None:
     """The state of one template channel; None when it does not exist."""
+    from toolkit.sync.digest import content_digest
+
     active = target.get(name, channel)
-    if active is None:
+    draft = target.get_draft(name, channel)
+    if active is None and draft is None:
         return None
     try:
         versions = tuple(v.version for v in target.list_versions(name, channel))
     except RemoteError as exc:
         if exc.code == "NotFoundException":
-            return None  # deleted between the two reads
+            return None  # deleted between the reads
         raise
+    if active is not None and not versions and active.version:
+        versions = (active.version,)
     latest = active
-    if versions and versions[-1] != active.version:
+    if versions and (active is None or versions[-1] != active.version):
         latest = target.get(name, channel, versions[-1]) or active
-    tags = active.tags if active.tags is not None else target.read_tags(name, channel)
+    if draft is not None and latest is not None and (
+            content_digest(draft.body) == content_digest(latest.body)):
+        draft = None  # the draft is the latest version's content: nothing unversioned
+    first = active or draft or latest
+    assert first is not None
+    tags = first.tags if first.tags is not None else target.read_tags(name, channel)
     return RemoteState(name=name, channel=channel, active=active, latest=latest,
-                       versions=versions or ((active.version,) if active.version else ()),
-                       tags=dict(tags))
+                       versions=versions, tags=dict(tags), draft=draft)
 
 
 def concurrently(fn: Callable[[T], R], items: Sequence[T], workers: int = READ_WORKERS) -> list[R]:

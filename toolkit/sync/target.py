@@ -2,37 +2,47 @@
 
 The planner (``plan.py``), the state reader (``state.py``) and the applier (``apply.py``)
 talk to the remote template store only through :class:`Target`. Nothing outside a target
-module knows about a vendor API; ``pinpoint.py`` is the Amazon Pinpoint implementation and,
-with ``send.py`` (``ptk send``), the only module of ptk that imports boto3/botocore.
+module knows about a vendor API; ``pinpoint.py`` (Amazon Pinpoint) and ``connect.py``
+(Amazon Connect message templates) are the implementations and, with ``send.py``
+(``ptk send``), the only modules of ptk that import boto3/botocore.
 
-The neutral form of a template's content is the ptk build body (``toolkit.build``): the
-Pinpoint ``Create/Update<Type>Template`` request fields. A target translates it to and from
-its own API and returns request-shaped content (server-only fields such as dates, ARNs and
-version ids are carried separately, never inside ``RemoteContent.body``).
+The neutral form of a template's content is the request body of the target's API as ptk
+builds it (``Dialect.request_body`` of the environment's target: the Pinpoint
+``Create/Update<Type>Template`` request fields; Connect's ``CreateMessageTemplate`` fields).
+A target returns content in that same shape (server-only fields such as dates, ARNs and
+version ids are carried separately, never inside ``RemoteContent.body``), so the planner
+compares like with like.
 
 Operations (every ``name`` is the remote name, prefix and suffix included; ``channel`` is a
-``model.CHANNELS`` value):
+``model.CHANNELS`` value; (name, channel) is the identity of a template channel, and a target
+whose names must differ per channel, such as Connect, stores it under a name of its own):
 
 - ``list_templates(prefix)``: every template channel whose name starts with ``prefix``,
   paging until the end.
 - ``get(name, channel, version=None)``: the active version (or the given version id) with
-  its content; ``None`` when the template does not exist.
+  its content; ``None`` when the template does not exist, or no version of it is active.
+- ``get_draft(name, channel)``: the unversioned working copy of a template, for a target
+  that keeps one (Connect's ``$LATEST``; its content may differ from every version);
+  ``None`` when the target keeps none (Pinpoint) or the template does not exist.
 - ``list_versions(name, channel)``: every version, oldest first; ids compare as integers.
 - ``create`` (a new template; its first version; ``tags`` are attached in the same request
-  where the service allows it, else with ``tag`` right after), ``create_version`` (a new version of an
-  existing template; never overwrites one), ``activate`` (make an exact version id active).
+  where the service allows it, else with ``tag`` right after), ``create_version`` (a new
+  version of an existing template; never overwrites one; where only metadata that every
+  version shares changed, the target may make no new version), ``activate`` (make an exact
+  version id active).
 - ``read_tags``, ``tag``, ``untag``: the key/value tags of one template channel, where ptk
   keeps its managed marker (``digest.py``).
 - ``delete``: the whole template channel, every version.
 
 Errors: ``RemoteError`` (from ``toolkit.errors``) for answers retrying cannot fix (403,
-404 on a template that vanished, validation); :class:`TransientError` when the target gave
-up retrying throttling, server errors or dropped connections. A write that ends in a
-``TransientError`` may or may not have happened: the applier finds out by reading back.
+validation), :class:`NotFoundError` (a ``RemoteError``) for a template or version that does
+not exist, :class:`TransientError` when the target gave up retrying throttling, server
+errors or dropped connections. A write that ends in a ``TransientError`` may or may not have
+happened: the applier finds out by reading back.
 
-Adding a target (SES v2, Amazon Connect): write ``sync/<target>.py`` with a class that has
-these methods, map ``RemoteContent.body`` to and from the build body, and register it in
-``session.py``.
+Adding a target (SES v2): write ``sync/<target>.py`` with a class that has these methods,
+map ``RemoteContent.body`` to and from the request body, and register it in ``session.py``.
+Its contract tests are ``tests/sync/contract``.
 
 - SES v2 (``sesv2`` email templates): email only (``list_templates`` yields ``email``
   channels; other channels raise ``RemoteError``). It has no versions: ``list_versions``
@@ -40,12 +50,11 @@ these methods, map ``RemoteContent.body`` to and from the build body, and regist
   overwrite, the only thing SES can do), ``activate`` is a no-op for ``"1"``. Tags go through
   ``TagResource`` on the template ARN. ``DefaultSubstitutions`` has no SES equivalent, so the
   target drops it (and says so in the plan reason).
-- Amazon Connect (``qconnect`` message templates in a knowledge base): ``create`` is
-  ``CreateMessageTemplate`` + ``CreateMessageTemplateVersion``; ``create_version`` is
-  ``UpdateMessageTemplate`` (the ``$LATEST`` draft) + ``CreateMessageTemplateVersion``
-  (guarded with ``messageTemplateContentSha256``); ``activate`` is
-  ``ActivateMessageTemplate(versionNumber)``; ``list_versions`` is
-  ``ListMessageTemplateVersions``. The name -> template id mapping lives in the target.
+- Amazon Connect (``connect.py``): ``create`` is ``CreateMessageTemplate`` +
+  ``CreateMessageTemplateVersion``; ``create_version`` is ``UpdateMessageTemplate`` (the
+  ``$LATEST`` draft) + ``CreateMessageTemplateVersion`` (guarded with
+  ``messageTemplateContentSha256``); ``activate`` is ``ActivateMessageTemplate(versionNumber)``;
+  ``get_draft`` reads ``$LATEST``. The name -> template id mapping lives in the target.
 """
 
 from __future__ import annotations
@@ -55,6 +64,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from toolkit.errors import RemoteError
+
+
+class NotFoundError(RemoteError):
+    """The template (or version) does not exist (404). Its ``code`` is always
+    ``NotFoundException``, whatever the service calls it, so target-neutral code can test it."""
+
+    def __init__(self, message: str, hint: str | None = None,
+                 request_id: str | None = None) -> None:
+        super().__init__(message, hint=hint, code="NotFoundException", request_id=request_id)
 
 
 class TransientError(RemoteError):
@@ -104,9 +122,12 @@ class RemoteContent:
 class RemoteState:
     """What the planner needs to know about one remote template channel.
 
-    ``active`` is the active version with content; ``latest`` the highest version id with
-    content (the same object when the active version is the latest); ``versions`` every id,
-    oldest first; ``tags`` the template channel's tags (the ptk marker lives there)."""
+    ``active`` is the active version with content (None when no version is active);
+    ``latest`` the highest version id with content (the same object when the active version
+    is the latest; None when there is no version yet); ``draft`` the unversioned working copy
+    when its content differs from the latest version's, or there is no version (Connect's
+    ``$LATEST``; always None for Pinpoint); ``versions`` every id, oldest first; ``tags`` the
+    template channel's tags (the ptk marker lives there)."""
 
     name: str
     channel: str
@@ -114,6 +135,7 @@ class RemoteState:
     latest: RemoteContent | None
     versions: tuple[str, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    draft: RemoteContent | None = None
 
     @property
     def latest_version(self) -> str | None:
@@ -128,6 +150,8 @@ class Target(Protocol):
     def list_templates(self, prefix: str = "") -> Iterator[RemoteTemplate]: ...
 
     def get(self, name: str, channel: str, version: str | None = None) -> RemoteContent | None: ...
+
+    def get_draft(self, name: str, channel: str) -> RemoteContent | None: ...
 
     def list_versions(self, name: str, channel: str) -> list[RemoteVersion]: ...
 

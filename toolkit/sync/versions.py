@@ -41,23 +41,25 @@ def version_info(target: Target, name: str, channel: str) -> VersionInfo:
     A version ptk published stops being ptk's when it is overwritten outside ptk (an
     update without a new version, as the console can make). Only the latest version can
     be overwritten, so only it is read back and compared with ptk's marker."""
+    # a template without an active version (Amazon Connect) still has a draft
     active = target.get(name, channel)
-    if active is None:
+    known = active or target.get_draft(name, channel)
+    if known is None:
         raise RemoteError(f"{channel} template {name} does not exist in {target.description}",
                           hint="check the name, the channel (-c) and the environment (--env)",
                           code="NotFoundException")
-    tags = active.tags if active.tags is not None else target.read_tags(name, channel)
+    tags = known.tags if known.tags is not None else target.read_tags(name, channel)
     versions = tuple(target.list_versions(name, channel))
     published = published_versions(tags)
     changed: tuple[str, ...] = ()
+    active_id = active.version if active is not None else None
     if versions:
         latest_id = max((v.version for v in versions), key=version_key)
         if latest_id in published:
-            latest = active if active.version == latest_id else target.get(name, channel,
-                                                                            latest_id)
+            latest = active if active_id == latest_id else target.get(name, channel, latest_id)
             if latest is not None and not published_by_ptk(tags, content_digest(latest.body)):
                 changed = (latest_id,)
-    return VersionInfo(name=name, channel=channel, versions=versions, active=active.version,
+    return VersionInfo(name=name, channel=channel, versions=versions, active=active_id,
                        published=tuple(v for v in published if v not in changed),
                        changed=changed)
 

@@ -7,9 +7,11 @@ retries (for the fault tests), a boto3 client of the service, and, through that 
 (never through ptk), how to make an out-of-band edit and how to list the versions. The
 emulator (``ptk emulator``, one port for every service) plays the service.
 
-Plugging in a new target (Amazon Connect, SES v2): write its kit below (``CONNECT_KIT = Kit(
-name="connect", ...)``) and add it to ``KITS``; every test in ``test_contract.py`` then runs
-against it, and ``test_every_publish_target_has_a_kit`` fails until it is there. A target
+Plugging in a new target (SES v2): write its kit below (``SES_KIT = Kit(name="ses", ...)``,
+``CONNECT_KIT`` is an example) and add it to ``KITS``; every test in ``test_contract.py`` then
+runs against it, and ``test_every_publish_target_has_a_kit`` fails until it is there. A kit's
+``setup`` creates what its target needs after every reset of the emulator (Connect's
+knowledge base). A target
 without versions (SES) returns what stands for them from ``versions`` (for example one
 entry per content write seen in the emulator's log), so "one version per change" still
 means "one write per change".
@@ -43,6 +45,9 @@ class Kit:
     edit: Callable[[Any, str, str, Body], None]  # (client, name, channel, body): a new
     # version written outside ptk, the way the console would
     versions: Callable[[Any, str, str], list[str]]  # (client, name, channel), oldest first
+    # the emulator was reset: create what the target needs before any template (Connect's
+    # knowledge base); None: nothing
+    setup: Callable[[EmulatorServer], None] | None = None
 
 
 # --- Amazon Pinpoint --------------------------------------------------------------------------
@@ -96,8 +101,82 @@ PINPOINT_KIT = Kit(
     client=_pinpoint_client, edit=_pinpoint_edit, versions=_pinpoint_versions,
 )
 
+# --- Amazon Connect ---------------------------------------------------------------------------
+
+CONNECT_KB = "0c0ffee0-0000-4000-8000-00000000c0de"  # the same id after every reset
+
+
+def _connect_body(channel: str, text: str) -> Body:
+    from toolkit.dialects.connect import publish_body
+
+    return publish_body(channel, {
+        "sms": {"Body": text},
+        "email": {"Subject": text, "HtmlPart": f"<p>{text}</p>",
+                  "defaultAttributes": {"customerProfileAttributes": {"firstName": text}}},
+        "push": {"Default": {"Title": text, "Body": text}, "APNS": {"Sound": "default"}},
+    }[channel])
+
+
+def _connect_environment(url: str) -> Environment:
+    return Environment(name="contract", region="us-east-1", endpoint_url=url, target="connect",
+                       extra={"knowledge_base": "contract"})
+
+
+def _connect_fast_target(url: str) -> Target:
+    from toolkit.sync.connect import ConnectTarget
+
+    return ConnectTarget(knowledge_base=CONNECT_KB, region="us-east-1", endpoint_url=url,
+                         retry_base=0.01, max_attempts=2)
+
+
+def _connect_client(url: str) -> Any:
+    import boto3
+
+    return boto3.client("qconnect", region_name="us-east-1", endpoint_url=url)
+
+
+def _connect_id(client: Any, name: str, channel: str) -> str:
+    stored = f"{name}-{channel}"
+    summaries = client.list_message_templates(knowledgeBaseId=CONNECT_KB)[
+        "messageTemplateSummaries"]
+    return next(t["messageTemplateId"] for t in summaries if t["name"] == stored)
+
+
+def _connect_edit(client: Any, name: str, channel: str, body: Body) -> None:
+    """The console's "Save as new version": the draft changed, then a version of it."""
+    template_id = _connect_id(client, name, channel)
+    draft = client.update_message_template(knowledgeBaseId=CONNECT_KB,
+                                           messageTemplateId=template_id,
+                                           content=body["content"])["messageTemplate"]
+    client.create_message_template_version(
+        knowledgeBaseId=CONNECT_KB, messageTemplateId=template_id,
+        messageTemplateContentSha256=draft["messageTemplateContentSha256"])
+
+
+def _connect_versions(client: Any, name: str, channel: str) -> list[str]:
+    summaries = client.list_message_template_versions(
+        knowledgeBaseId=CONNECT_KB, messageTemplateId=_connect_id(client, name, channel))
+    return sorted((str(v["versionNumber"]) for v in summaries[
+        "messageTemplateVersionSummaries"]), key=version_key)
+
+
+def _connect_setup(server: EmulatorServer) -> None:
+    """A message template knowledge base named "contract" with a fixed id."""
+    server.backends["qconnect"].load({"knowledgeBases": [{
+        "id": CONNECT_KB, "name": "contract", "type": "MESSAGE_TEMPLATES",
+        "region": "us-east-1", "modified": 0.0, "settings": {}, "tags": {}, "templates": []}],
+        "clientTokens": {}})
+
+
+CONNECT_KIT = Kit(
+    name="connect", channels=("sms", "email", "push"), body=_connect_body,
+    environment=_connect_environment, fast_target=_connect_fast_target,
+    client=_connect_client, edit=_connect_edit, versions=_connect_versions,
+    setup=_connect_setup,
+)
+
 # target name -> kit: one line per registered publish target.
-KITS: dict[str, Kit] = {"pinpoint": PINPOINT_KIT}
+KITS: dict[str, Kit] = {"pinpoint": PINPOINT_KIT, "connect": CONNECT_KIT}
 
 
 @dataclass
@@ -109,6 +188,15 @@ class Contract:
     kit: Kit
     harness: Any  # the Harness of tests/sync/conftest.py
     client: Any
+
+    def __post_init__(self) -> None:
+        if self.kit.setup is not None:
+            self.kit.setup(self.harness.server)
+
+    def reset(self) -> None:
+        """Empty the emulator, then set up what the kit's target needs again."""
+        self.harness.server.reset()
+        self.__post_init__()
 
     def versions(self, name: str, channel: str) -> list[str]:
         return self.kit.versions(self.client, name, channel)

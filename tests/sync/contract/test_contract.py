@@ -113,7 +113,7 @@ def test_a_crash_at_any_write_then_the_same_sync_converges(
     steps = len(_write_calls(contract, monkeypatch, wanted))
     assert steps >= 1
     for step in range(steps):
-        contract.harness.server.reset()
+        contract.reset()
         if what == "update":
             assert contract.harness.sync(first).ok
         contract.harness.crash_at(monkeypatch, step, after)

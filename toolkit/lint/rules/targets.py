@@ -92,7 +92,7 @@ class RemoteName(Rule):
         for env in (_repository_environment(ctx), *ctx.environments):
             if env.skip_reason(channel) is not None:
                 continue
-            name = env.remote_name(ctx.template.name, channel)
+            name = env.published_name(ctx.template.name, channel)
             problem = env.dialect.name_problem(name)
             if problem is None or (env.dialect.name, name) in seen:
                 continue
