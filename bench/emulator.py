@@ -29,7 +29,7 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from toolkit.emulator import EmulatorServer  # noqa: E402
+from toolkit.emulator import EmulatorServer
 
 THREADS = 8
 

@@ -90,7 +90,7 @@ def bench_compile(runs: int, before: str) -> None:
 
 def conformance(only: list[str]) -> None:
     sys.path.insert(0, str(ROOT / "tests" / "mjml_reference"))
-    import test_reference as suite  # noqa: PLC0415 - the suite's helpers, reused
+    import test_reference as suite  # the suite's helpers, reused
     from playwright.sync_api import sync_playwright
 
     from toolkit.mjml import compile_mjml, normalise_newlines, read_includes

@@ -380,7 +380,7 @@ def _edit(pieces: list[_Piece], edits: list[_Edit]) -> list[_Piece]:
         if cursor < end:
             result.append(_slice(piece, start, cursor, end))
     last = pieces[-1]
-    for at, _stop, replacement in edits[index:]:  # at the very end
+    for _at, _stop, replacement in edits[index:]:  # at the very end
         result.extend(_placed(replacement, last, position - len(last.text), position))
     return result
 

@@ -74,7 +74,8 @@ def raw_content(text: str) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RawContentError(f"RawContent is not valid JSON: {exc.msg}", exc.lineno, exc.colno)
+        raise RawContentError(f"RawContent is not valid JSON: {exc.msg}", exc.lineno,
+                              exc.colno) from None
     except RecursionError:
         raise RawContentError("RawContent is nested too deeply to be read as JSON") from None
     if not isinstance(value, dict):

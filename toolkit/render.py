@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -323,7 +324,7 @@ def set_field(body: dict[str, Any], field_name: str, value: str) -> None:
     creating objects and list items on the way."""
     segments = split_path(field_name)
     target: Any = body
-    for segment, following in zip(segments, segments[1:]):
+    for segment, following in pairwise(segments):
         nxt: Any = [] if following.isdigit() else {}
         if isinstance(target, list):
             index = int(segment)

@@ -41,7 +41,7 @@ class Generator:
     def __init__(self, seed: int) -> None:
         self.rnd = random.Random(seed)
 
-    def choice(self, seq):  # noqa: ANN001, ANN201
+    def choice(self, seq):
         return self.rnd.choice(seq)
 
     def path(self) -> str:

@@ -201,11 +201,11 @@ def test_ptk_and_doiuse_email_agree_but_for_explained_differences(
     print(f"{len(emails)} emails, {len(differences)} differences: {explained}")
 
     # the probes: doiuse-email does not see the feature, ptk does; or the other way round
-    for title, (html, why) in BLIND.items():
+    for title, (_html, why) in BLIND.items():
         name = f"probe:{title}"
         assert not any(t == title for t, _, _ in _theirs(first["emails"][name])), (title, why)
         assert slugs[title] in {u.feature for u in for_uses[name]}, title
-    for title, (html, why) in MISREAD.items():
+    for title, (_html, why) in MISREAD.items():
         name = f"probe:{title}"
         assert any(t == title for t, _, _ in _theirs(first["emails"][name])), (title, why)
         assert slugs[title] not in {u.feature for u in for_uses[name]}, title

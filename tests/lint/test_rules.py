@@ -45,7 +45,7 @@ def test_case(case: Path) -> None:
         return
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     assert len(got) == len(expected), f"expected {expected}, got {got}"
-    for want, have in zip(expected, got):
+    for want, have in zip(expected, got, strict=True):
         for key, value in want.items():
             if key == "message":
                 assert value in have["message"], have

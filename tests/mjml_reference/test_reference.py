@@ -321,7 +321,7 @@ def test_multi_line_attributes_give_the_computed_styles_of_their_one_line_twin(
         pages = {url: compile_mjml(text, path=case)}
         context = browser.new_context(viewport={"width": 600, "height": 800})
         try:
-            context.route("**/*", lambda route: _serve(route, pages))
+            context.route("**/*", lambda route, pages=pages: _serve(route, pages))
             page = context.new_page()
             page.goto(url, wait_until="load", timeout=15000)
             computed.append({selector: page.evaluate(COMPUTED, selector)

@@ -34,7 +34,7 @@ def table(info: Any) -> str:
         rows.append((v.version, "*" if v.version == info.active else "", ptk,
                      v.created or "", v.modified or "", v.description or ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
+    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
                      for r in rows) + "\n"
     if info.changed:
         text += ("PTK changed: ptk published this version, and it was then overwritten "

@@ -374,7 +374,7 @@ class _Compiler:
                              "the text if it is not meant as a helper")
             bare = spec.bare_words
             args = []
-            for getter, pnode in zip(getters, nodes):
+            for getter, pnode in zip(getters, nodes, strict=True):
                 value = getter(r, ctx, depths, data, bps)
                 if pnode is not None and (value is None or value is UNDEFINED):
                     if (bare and pnode.bare and value is UNDEFINED

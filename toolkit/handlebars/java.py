@@ -51,7 +51,7 @@ from toolkit.handlebars.evaluator import (
 )
 from toolkit.handlebars.parser import JAVA_WHITESPACE
 from toolkit.handlebars.runtime import (
-    UNDEFINED, HelperCall, HelperError, HelperSpec, SafeString, to_output,
+    UNDEFINED, HelperCall, HelperError, HelperSpec, to_output,
 )
 
 # --- values ---------------------------------------------------------------------------------

@@ -481,7 +481,7 @@ class _Parser:
                 frame = stack[-1]
                 last = frame.sections[-1].opener.kind
                 if frame.opener.kind in ("partial_block",):
-                    raise self.error(token, f"a partial block cannot have {{{{else}}}}",
+                    raise self.error(token, "a partial block cannot have {{else}}",
                                      "remove the {{else}} part")
                 if frame.opener.kind == "decorator":
                     raise self.error(token, "an inline partial cannot have {{else}}",

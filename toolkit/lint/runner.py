@@ -568,7 +568,8 @@ def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import toolkit.lint.rules  # noqa: F401 - imported once here, inherited by forked workers
+    # imported once here, inherited by forked workers
+    import toolkit.lint.rules
     import toolkit.render  # noqa: F401
 
     global _POOL_CONFIG

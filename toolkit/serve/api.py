@@ -414,7 +414,7 @@ class PreviewApp:
         """The cache entry for key (rendered now if stale), or a problem that prevents it."""
         template_name, channel_name, fixture_name = key
         snapshot = self._snapshot
-        repo, config = snapshot.repo, snapshot.config
+        repo = snapshot.repo
         if repo is None:
             return None, {"message": "the repository could not be loaded", "path": None,
                           "line": None, "column": None, "hint": None}

@@ -89,4 +89,4 @@ def read_states(target: Target, keys: Iterable[tuple[str, str]],
     """The state of every existing (name, channel) in ``keys``, read concurrently."""
     wanted = sorted(set(keys))
     states = concurrently(lambda key: read_state(target, *key), wanted, workers)
-    return {key: state for key, state in zip(wanted, states) if state is not None}
+    return {key: state for key, state in zip(wanted, states, strict=True) if state is not None}

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs = _jobs_focused(records) if path == FOCUSED else _jobs_conformance(records)
             for label, pretty in variants:
                 for record, result in zip(records, _run(java, classes, args.classpath, jobs,
-                                                        pretty)):
+                                                        pretty), strict=True):
                     stored = record.get(label)
                     if args.check:
                         if stored is None or not _same(stored, result):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from toolkit.emulator.shapes import blob, boolean, integer, list_of, map_of, string, structure
+from toolkit.emulator.shapes import blob, boolean, list_of, map_of, string, structure
 
 # Channel path suffix -> TemplateType value.
 TEMPLATE_TYPES: dict[str, str] = {
