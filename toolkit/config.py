@@ -189,6 +189,7 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
     """Find, read and validate the configuration (see the module docs)."""
     start = (start or Path.cwd()).resolve()
+    path: Path | None
     if explicit is not None:
         path = explicit if explicit.is_absolute() else start / explicit
         if not path.is_file():
@@ -274,7 +275,7 @@ def aws_regions() -> tuple[str, frozenset[str]] | None:
         spec = importlib.util.find_spec("botocore")
         folders = list(spec.submodule_search_locations or ()) if spec else []
         data = json.loads((Path(folders[0]) / "data" / "partitions.json").read_text("utf-8"))
-        regions = set()
+        regions: set[str] = set()
         for partition in data["partitions"]:
             pattern = re.compile(partition["regionRegex"])
             regions.update(r for r in partition.get("regions", {}) if pattern.match(r))
@@ -452,9 +453,9 @@ def _environment(name: str, table: Mapping[str, Any], default_target: str, bad: 
         if problem is not None:
             bad(f"{where}.region", problem)
             del values["region"]
-    for key in declared.values():
-        if key.required and key.name not in table:
-            bad(f"{where}.{key.name}", f"missing: {dialect.title} needs it ({key.help})")
+    for env_key in declared.values():
+        if env_key.required and env_key.name not in table:
+            bad(f"{where}.{env_key.name}", f"missing: {dialect.title} needs it ({env_key.help})")
     if len(values.get("prefix", "")) + len(values.get("suffix", "")) > dialect.name_max - 1:
         bad(where, f"prefix and suffix together are too long: a published template name has "
                    f"at most {dialect.name_max} characters")

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from toolkit import schemas
 from toolkit.config import Config
@@ -70,6 +70,19 @@ KNOWN_FILES = frozenset({f"{c}.json" for c in CHANNELS}
                         | {name for files in BODY_FILES.values() for name in files})
 
 JsonPath = tuple[str | int, ...]
+
+
+class Who(TypedDict, total=False):
+    """What a finding is about, beside its file: the template, channel and fixture names."""
+
+    template: str | None
+    channel: str | None
+    fixture: str | None
+
+
+class _At(TypedDict, total=False):
+    line: int | None
+    column: int | None
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -108,7 +121,8 @@ def special_file_kind(path: Path) -> str | None:
     return "device"
 
 
-def read_text(path: Path, rel: str, **who: str | None) -> tuple[TextFile | None, Finding | None]:
+def read_text(path: Path, rel: str, **who: Unpack[Who]
+              ) -> tuple[TextFile | None, Finding | None]:
     """Read a UTF-8 text file; an S007 finding when empty, binary, not UTF-8 or unreadable.
     A UTF-8 byte order mark is accepted and removed."""
     try:
@@ -299,7 +313,8 @@ def too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> int | None:
     return None
 
 
-def parse_json(file: TextFile, **who: str | None) -> tuple[Any, Positions | None, Finding | None]:
+def parse_json(file: TextFile, **who: Unpack[Who]
+               ) -> tuple[Any, Positions | None, Finding | None]:
     """Parse a JSON file; an S001 finding with line:column on a syntax error, and on what
     Python's json module would let through but the API cannot take: ``NaN``/``Infinity``,
     a key given twice in one object (the first value would be lost silently), a lone
@@ -395,20 +410,22 @@ def without_final_newline(text: str) -> str:
     return text
 
 
-def read_json_object(path: Path, rel: str, what: str, example: str, **who: str | None
-                     ) -> tuple[dict[str, Any], Positions, None] | tuple[None, None, Finding]:
-    """Read a file holding one JSON object; the first problem (S007, S001 or S002) else."""
+def read_json_object(path: Path, rel: str, what: str, example: str, **who: Unpack[Who]
+                     ) -> tuple[dict[str, Any], Positions] | Finding:
+    """Read a file holding one JSON object: (data, positions), or the first problem (S007,
+    S001 or S002)."""
     file, problem = read_text(path, rel, **who)
     if file is None:
-        return None, None, problem  # type: ignore[return-value]
+        assert problem is not None  # read_text gives one of the two
+        return problem
     data, positions, problem = parse_json(file, **who)
     if problem is not None or positions is None:
-        return None, None, problem  # type: ignore[return-value]
+        assert problem is not None  # parse_json gives positions or a problem
+        return problem
     if not isinstance(data, dict):
-        return None, None, _finding(rel, "S002", "schema-violation",
-                                    f"{what} must be a JSON object", f"write {example}",
-                                    line=1, column=1, pointer="$", **who)
-    return data, positions, None
+        return _finding(rel, "S002", "schema-violation", f"{what} must be a JSON object",
+                        f"write {example}", line=1, column=1, pointer="$", **who)
+    return data, positions
 
 
 # --- paths -----------------------------------------------------------------------------------
@@ -460,7 +477,7 @@ def outside_link(path: Path | os.DirEntry[str], root: Path) -> Path | None:
     return _outside(Path(path), root) if link else None
 
 
-def _outside_finding(rel: str, real: Path, **who: str | None) -> Finding:
+def _outside_finding(rel: str, real: Path, **who: Unpack[Who]) -> Finding:
     return _finding(rel, "S010", "outside-repository",
                     f"a symbolic link that leads outside the repository (to {real})",
                     "keep the file in the repository: copy it in instead of linking to it",
@@ -512,12 +529,12 @@ def load_fixture(path: Path, config: Config, scope: str = "shared",
     """Load one fixture file, in the shape the target's dialect reads (Pinpoint: an
     EndpointResponse, optionally wrapped, with optional send-time Substitutions)."""
     rel = display_path(path, config.root)
-    who = {"template": template, "fixture": path.stem}
+    who: Who = {"template": template, "fixture": path.stem}
     dialect = config.dialect
-    data, positions, problem = read_json_object(
-        path, rel, "a fixture", dialect.fixture_example, **who)
-    if problem:
-        return None, [problem]
+    read = read_json_object(path, rel, "a fixture", dialect.fixture_example, **who)
+    if isinstance(read, Finding):
+        return None, [read]
+    data, positions = read
     findings = _tag(schemas.validate(data, dialect.fixture_schema, rel,
                                      locate=positions.locate), **who)
     if findings:
@@ -667,7 +684,7 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
 
     The steps: read and validate the manifest; read its body files; add the inline parts;
     check that every required part is there; build the Channel."""
-    who = {"template": name, "channel": channel}
+    who: Who = {"template": name, "channel": channel}
     rel_manifest = display_path(folder / f"{channel}.json", config.root)
     data, positions, findings = _read_manifest(folder, channel, rel_manifest, config, who)
     if data is None or positions is None:
@@ -692,14 +709,15 @@ def _load_channel(folder: Path, name: str, channel: str, entries: set[str], conf
 
 
 def _read_manifest(folder: Path, channel: str, rel_manifest: str, config: Config,
-                   who: Mapping[str, str | None]
+                   who: Who
                    ) -> tuple[dict[str, Any] | None, Positions | None, list[Finding]]:
     """The manifest's data and positions, with its schema problems (in the schema the
     target's dialect gives this channel); (None, None, [problem]) when it is no JSON object."""
-    data, positions, problem = read_json_object(folder / f"{channel}.json", rel_manifest,
-                                                f"{channel}.json", "{...}", **who)
-    if problem:
-        return None, None, [problem]
+    read = read_json_object(folder / f"{channel}.json", rel_manifest, f"{channel}.json", "{...}",
+                            **who)
+    if isinstance(read, Finding):
+        return None, None, [read]
+    data, positions = read
     schema = config.dialect.manifest_schemas[channel]
     return data, positions, _tag(schemas.validate(data, schema, rel_manifest,
                                                   locate=positions.locate), **who)
@@ -707,7 +725,7 @@ def _read_manifest(folder: Path, channel: str, rel_manifest: str, config: Config
 
 def _body_parts(folder: Path, channel: str, entries: set[str], data: Mapping[str, Any],
                 positions: Positions, rel_manifest: str, config: Config,
-                who: Mapping[str, str | None]) -> tuple[list[Part], list[str], list[Finding]]:
+                who: Who) -> tuple[list[Part], list[str], list[Finding]]:
     """The parts held in body files (``sms.txt``, ``email.html`` or ``email.mjml``, ...):
     (parts, every file read including the manifest and MJML includes, problems)."""
     files = [rel_manifest]
@@ -770,7 +788,7 @@ def _inline_parts(channel: str, data: Mapping[str, Any], positions: Positions,
 
 
 def _missing_parts(channel: str, data: Mapping[str, Any], parts: Sequence[Part],
-                   rel_manifest: str, who: Mapping[str, str | None]) -> list[Finding]:
+                   rel_manifest: str, who: Who) -> list[Finding]:
     """S006 for each part the channel requires and does not have."""
     findings = []
     have = {p.field for p in parts}
@@ -793,7 +811,7 @@ def _missing_parts(channel: str, data: Mapping[str, Any], parts: Sequence[Part],
 _PART_ORDER = {"Subject": 0, "HtmlPart": 1, "TextPart": 2, "Body": 3}
 
 
-def _missing(channel: str, group: tuple[str, ...], rel: str, who: Mapping[str, str | None]
+def _missing(channel: str, group: tuple[str, ...], rel: str, who: Who
              ) -> Finding:
     options = []
     for field in group:
@@ -807,7 +825,7 @@ def _missing(channel: str, group: tuple[str, ...], rel: str, who: Mapping[str, s
                     "add " + ", or ".join(options), line=1, column=1, pointer="$", **who)
 
 
-def _mjml_part(body: TextFile, config: Config, who: Mapping[str, str | None]
+def _mjml_part(body: TextFile, config: Config, who: Who
                ) -> tuple[Part | None, list[str], Finding | None]:
     from toolkit import mjml  # imported lazily: templates without MJML never pay for it
 
@@ -882,12 +900,12 @@ def _get(data: Any, path: JsonPath) -> Any:
     return data
 
 
-def _located(positions: Positions, path: JsonPath) -> dict[str, int | None]:
+def _located(positions: Positions, path: JsonPath) -> _At:
     found = positions.locate(path)
     return {"line": found[0], "column": found[1]} if found else {}
 
 
-def _tag(findings: list[Finding], **who: str | None) -> list[Finding]:
+def _tag(findings: list[Finding], **who: Unpack[Who]) -> list[Finding]:
     return [replace(f, **who) for f in findings]
 
 

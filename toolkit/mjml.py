@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -319,7 +320,8 @@ def _resolve(including: Path, literal: str) -> Path:
         return including.parent / literal
 
 
-def _located_error(message: str, source: str, path: Path, place) -> RenderError:
+def _located_error(message: str, source: str, path: Path,
+                   place: Callable[[int], tuple[Path, str, int]]) -> RenderError:
     """MRML's error ``message`` as a RenderError at its file and line:column when known."""
     line = col = None
     where_path = path

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -51,7 +51,8 @@ REPLACEMENTS: dict[str, str] = {
 Encoding = Literal["GSM-7", "UCS-2"]
 
 
-class OffendingChar(NamedTuple):
+@dataclass(frozen=True)
+class OffendingChar:
     """A character that forces UCS-2: its 0-based index in the text, the character, and a
     GSM-7 replacement (``""`` = just delete it) or None when there is none."""
 

@@ -28,6 +28,7 @@ list, renders once for any other non-empty value, or renders its ``{{else}}``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 import weakref
 from collections.abc import Callable, Mapping
@@ -188,14 +189,14 @@ class _Compiler:
     @staticmethod
     def section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Getter | None,
                 inv_prog: Getter | None, declares: bool, ctx: Any, depths: Any, data: dict,
-                bps: Any) -> str:
+                bps: Any, /) -> str:
         """A block whose name is not a helper (``{{#items}}…{{/items}}``)."""
         return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx, depths,
                         data, bps)
 
     @staticmethod
     def program_caller(prog: Getter | None, declares: bool, r: _Render, ctx: Any, depths: Any,
-                       data: dict, bps: Any) -> Callable[..., str]:
+                       data: dict, bps: Any, /) -> Callable[..., str]:
         """The ``fn``/``inverse`` a block helper receives."""
         return _program_caller(prog, declares, r, ctx, depths, data, bps)
 
@@ -515,7 +516,8 @@ class _Compiler:
         if name is not None:
             call = self.call_site(node, path, node.params, node.hash, True, fn_prog or _EMPTY,
                                   inv_prog or _EMPTY, declares)
-        if name in ("if", "unless") and len(node.params) == 1 and not node.hash and not declares:
+        if (call is not None and name in ("if", "unless") and len(node.params) == 1
+                and not node.hash and not declares):
             return self.fast_if(node, name, call, fn_prog, inv_prog)
         if has_args:
             if call is None:
@@ -530,10 +532,9 @@ class _Compiler:
                 value = call(r, ctx, depths, data, bps)
                 return value if value.__class__ is str else r.print(r, value)
             return run_helper
-        lookup = self.path(path if isinstance(path, ast.PathExpression) else _literal_path(path))
-        record_node = path if isinstance(path, ast.PathExpression) else _literal_path(path)
-        if record_node.data:
-            record_node = None
+        path_node = path if isinstance(path, ast.PathExpression) else _literal_path(path)
+        lookup = self.path(path_node)
+        record_node = None if path_node.data else path_node
 
         section = self.section
 
@@ -740,7 +741,7 @@ def _make_program(items: list[Any], decorators: list[Any]) -> Getter:
             return item
 
         def run(r, ctx, depths, data, bps):
-            out = []
+            out: list[str] = []
             append = out.append
             for item in items:
                 if item.__class__ is str:
@@ -917,8 +918,13 @@ def compile_program(program: ast.Program, flavour: str = "js") -> Getter:
         compiler = _Compiler()
     with no_gc():
         compiled = compiler.program(program) or _EMPTY
-    _CACHE[key] = (weakref.ref(program, lambda _ref, key=key: _CACHE.pop(key, None)), compiled)
+    _CACHE[key] = (weakref.ref(program, functools.partial(_uncache, key)), compiled)
     return compiled
+
+
+def _uncache(key: tuple[int, str], _ref: weakref.ref) -> None:
+    """Forget the compiled closures of a Program that no longer exists."""
+    _CACHE.pop(key, None)
 
 
 _CACHE: dict[tuple[int, str], tuple[weakref.ref, Getter]] = {}
@@ -959,6 +965,7 @@ def render(program: ast.Program | str, context: Any, *,
     r = _Render(helpers, env, partials or {})
     try:
         body = compile_program(program, env.flavour)
+        depths: Any  # the default flavour's (context, parent) chain, or a java Scope
         if env.flavour == "java":
             from toolkit.handlebars.java import start
             ctx, depths, data = start(r, program, context)

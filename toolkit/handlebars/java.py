@@ -798,13 +798,11 @@ class JavaCompiler(_Compiler):
 
 
 def _record_outer(r: _Render, node: ast.PathExpression, level: int, scope: Scope,
-                  start: Scope) -> None:
+                  start: Scope | None) -> None:
     """Note a variable found ``level`` scopes out, unless that scope holds the same object
     as the current one (a partial's or ``#if``'s own scope)."""
-    found = start
-    for _ in range(level):
-        found = found.parent
-    if found.this() is scope.this():
+    found = _up(start, level)
+    if found is None or found.this() is scope.this():
         return
     key = (node.original, node.line, node.column, r.source)
     if key not in r.outer:

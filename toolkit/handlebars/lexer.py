@@ -248,6 +248,8 @@ def tokenize(text: str, path: str | None = None, positions: Positions | None = N
         m = (open_match if startswith("{{", pos) else rest_match)(text, pos)
         if m is None:  # "{{" followed by nothing any rule accepts cannot happen: OPEN matches
             m = rest_match(text, pos)
+        # the last alternative of the token pattern matches any character, in a named group
+        assert m is not None and m.lastgroup is not None
         kind = m.lastgroup
         raw = m.group()
         if kind == "WS":

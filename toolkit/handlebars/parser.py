@@ -206,10 +206,10 @@ class _Parser:
         parts: list[str] = []
         depth = 0
         literal = False
-        for part, text, sep in segments:
+        for part, text, joiner in segments:
             is_literal = text != part
             literal = literal or is_literal
-            original += sep + part
+            original += joiner + part
             if not is_literal and part in ("..", ".", "this"):
                 if parts:
                     raise self.error(start, f"invalid path: {original}",
@@ -513,18 +513,18 @@ class _Parser:
                 section = new
             elif kind in ("OPEN_ENDBLOCK", "SIMPLE_END"):
                 if kind == "SIMPLE_END":
-                    name = self.simple_path(token)
+                    closed = self.simple_path(token)
                     close_token = token
                 else:
-                    name = self.helper_name()
+                    closed = self.helper_name()
                     close_token = self.close("CLOSE", token)
                 if not stack:
-                    raise self.error(token, f"{{{{/{_name(name)}}}}} closes a block that was "
+                    raise self.error(token, f"{{{{/{_name(closed)}}}}} closes a block that was "
                                      "never opened", "remove it or add the opening {{#…}}")
                 frame = stack.pop()
                 opener = frame.opener
-                if _name(opener.path) != _name(name):
-                    raise self.error(token, f"{{{{/{_name(name)}}}}} does not match "
+                if _name(opener.path) != _name(closed):
+                    raise self.error(token, f"{{{{/{_name(closed)}}}}} does not match "
                                      f"{_tag(opener)} opened at line "
                                      f"{opener.line}:{opener.column}",
                                      f"close it with {{{{/{_name(opener.path)}}}}}")
@@ -681,6 +681,8 @@ class _Parser:
             inverse = ast.Program(s.opener.line, s.opener.column, (block,), chained=True)
             inverse_strip = s.opener.strip
         program = programs[0]
+        main: ast.Program | None
+        other: ast.Program | None
         if opener.kind == "inverse":
             node = ast.BlockStatement(opener.line, opener.column, opener.path, opener.params,
                                       opener.hash, inverse, program, opener.block_params, False,
@@ -704,19 +706,20 @@ class _Parser:
         """handlebars.js ``WhitespaceControl.BlockStatement`` for one block."""
         close_strip = close_strip or (False, False)
         prog = program or inverse
-        inv = inverse if program is not None else None
-        first_inverse = last_inverse = inv
-        if inv is not None and inv.chained:
-            first_inverse = inv.body[0].program
-            while last_inverse.chained:
-                last_inverse = last_inverse.body[-1].program
         assert prog is not None
+        inv = inverse if program is not None else None
+        first_inverse = None
+        if inv is not None:
+            first_inverse = _chained_program(inv, 0) if inv.chained else inv
         strip = _Strip(open=open_strip[0], close=close_strip[1],
                        open_standalone=self.is_next_whitespace(prog.body),
                        close_standalone=self.is_prev_whitespace((first_inverse or prog).body))
         if open_strip[1]:
             self.omit_right(prog.body, None, True)
-        if inv is not None:
+        if inv is not None and first_inverse is not None:
+            last_inverse = inv
+            while last_inverse.chained:
+                last_inverse = _chained_program(last_inverse, -1)
             inverse_strip = inverse_strip or (False, False)
             if inverse_strip[0]:
                 self.omit_left(prog.body, None, True)
@@ -865,3 +868,10 @@ def parse(text: str, *, path: str | None = None) -> ast.Program:
         raise TypeError("parse() needs the template text as a str")
     with no_gc():
         return _Parser(text, path).parse()
+
+
+def _chained_program(program: ast.Program, index: int) -> ast.Program:
+    """The main program of the ``{{else if …}}`` block a chained inverse holds at ``index``."""
+    block = program.body[index]
+    assert isinstance(block, ast.BlockStatement) and block.program is not None
+    return block.program
