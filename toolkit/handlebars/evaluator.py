@@ -345,7 +345,9 @@ class _Compiler:
         return ambiguous
 
     # helper calls ------------------------------------------------------------------------
-    def arguments(self, params: tuple, hash_: ast.Hash | None):
+    def arguments(self, params: tuple, hash_: ast.Hash | None
+                  ) -> tuple[list[Getter], list[ast.PathExpression | None], tuple[str | None, ...],
+                             list[tuple[str, Getter, ast.PathExpression | None]]]:
         getters = [self.expression(p) for p in params]
         nodes = [_argument_node(p) for p in params]
         raw = tuple(p.original if isinstance(p, ast.PathExpression)
@@ -595,11 +597,15 @@ class _Compiler:
             return property_name(name_of(r, ctx, depths, data, bps)), _Inline(body, scope, bps)
         return define
 
-    def partial_args(self, node: Any):
+    def partial_args(self, node: Any
+                     ) -> tuple[str, Getter | None, Getter | None, list[tuple[str, Getter]]]:
+        """(the partial's name as written, or "" when ``dynamic`` computes it; ``dynamic``;
+        the context argument's getter; the ``key=value`` getters)."""
         name = node.name
+        dynamic: Getter | None
         if isinstance(name, ast.SubExpression):
             dynamic = self.sub_expression(name)
-            static = None
+            static = ""
         else:
             dynamic = None
             static = name.original if not isinstance(name, ast.NumberLiteral) else \

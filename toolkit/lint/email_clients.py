@@ -518,9 +518,9 @@ class _Scanner:
             add(index.units.get(unit.group(1).lower()), offset, "unit", unit.group(1).lower(),
                 scope)
         for word in _WORD.finditer(bare):
-            slug = index.keywords.get(word.group(1).lower())
-            if slug:
-                add(slug, offset, "keyword", word.group(1).lower(), scope)
+            keyword_slug = index.keywords.get(word.group(1).lower())
+            if keyword_slug:
+                add(keyword_slug, offset, "keyword", word.group(1).lower(), scope)
 
 
 def _selector_kinds(group: str) -> set[str]:
@@ -600,7 +600,10 @@ def gaps(found: Sequence[Use], clients: Sequence[str]) -> list[Gap]:
     for slug, feature_uses in by_feature.items():
         if slug in NO_EFFECT or slug in CONDITIONAL:
             continue
-        unsupported, partial, notes, reaching = [], [], [], []
+        unsupported: list[str] = []
+        partial: list[str] = []
+        notes: list[tuple[str, str]] = []
+        reaching: list[Use] = []
         for client, state in _lacking(slug, clients):
             hits = [u for u in feature_uses if reaches(u, client)]
             if not hits:

@@ -74,8 +74,9 @@ class RemoteName(Rule):
     letter or digit; Pinpoint 128 of ``A-Z a-z 0-9 _ -``; Amazon SES v2 1 to 64 of
     ``A-Z a-z 0-9 _ -`` (``^[A-Za-z0-9_-]{1,64}$``), so a Pinpoint name of 65 to 128
     characters cannot move to SES unchanged. Checked for every environment that publishes
-    the channel, and for the repository's target without prefix or suffix; the hint suggests
-    a folder name that fits (its start, and 6 hex digits of its SHA-1 when it is cut).
+    the channel, and for the repository's target without prefix or suffix (a name several of
+    them publish is reported once); the hint suggests a folder name that fits (its start,
+    and 6 hex digits of its SHA-1 when it is cut).
 
     Fails (Connect, prefix ``production-``): a 120-character template folder name.
 
@@ -88,7 +89,7 @@ class RemoteName(Rule):
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         channel = ctx.channel.channel
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()  # (dialect, name): each reported once
         for env in (_repository_environment(ctx), *ctx.environments):
             if env.skip_reason(channel) is not None:
                 continue
@@ -96,7 +97,7 @@ class RemoteName(Rule):
             problem = env.dialect.name_problem(name)
             if problem is None or (env.dialect.name, name) in seen:
                 continue
-            seen.add(name)
+            seen.add((env.dialect.name, name))
             where = f"[env.{env.name}]" if env.name else f"{env.dialect.title}"
             suggestion = ""
             if "{channel}" not in env.name_format:
