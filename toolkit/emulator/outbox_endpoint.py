@@ -41,14 +41,18 @@ def _error(status: int, text: str) -> Response:
     return Response(status, {"error": text})
 
 
+def _first(query: Mapping[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
 def _listing(outbox: Outbox, query: Mapping[str, list[str]]) -> Response:
     unknown = sorted(set(query) - {"channel", "service", "limit"})
     if unknown:
         return _error(400, f"unknown query parameter {unknown[0]!r} (known: channel, service, "
                            f"limit)")
-    channel = (query.get("channel") or [None])[0]
-    service = (query.get("service") or [None])[0]
-    limit_text = (query.get("limit") or [None])[0]
+    channel, service, limit_text = (_first(query, "channel"), _first(query, "service"),
+                                    _first(query, "limit"))
     if channel is not None and channel not in CHANNELS:
         return _error(400, f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
     if service is not None and service not in set(CHANNELS.values()):

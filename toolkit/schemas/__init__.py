@@ -123,7 +123,7 @@ def validate(instance: Any, schema_name: str, path: str, *,
 
 
 def _error_order(error: ValidationError) -> tuple[str, str]:
-    return (json_path(error.absolute_path), error.validator)
+    return (json_path(error.absolute_path), str(error.validator))
 
 
 def _leaf_errors(errors: list[ValidationError]) -> list[ValidationError]:
@@ -162,10 +162,14 @@ def describe(error: ValidationError, schema_name: str) -> tuple[tuple[str | int,
     """(JSON path of the offending value, message, hint) for one jsonschema error."""
     where = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    kind = error.validator
-    if kind == "additionalProperties" and isinstance(error.instance, dict):
+    # set on every error a validator reports (jsonschema's types allow "unset" for errors
+    # made by hand)
+    kind = str(error.validator)
+    rule: Any = error.validator_value  # the keyword's value in the schema
+    instance: Any = error.instance
+    if kind == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
-        unexpected = sorted(k for k in error.instance if k not in schema.get("properties", {}))
+        unexpected = sorted(k for k in instance if k not in schema.get("properties", {}))
         key = unexpected[0] if unexpected else "?"
         more = f" (and {', '.join(map(repr, unexpected[1:]))})" if len(unexpected) > 1 else ""
         hint = (f"allowed keys here: {', '.join(allowed)}" if allowed
@@ -175,31 +179,31 @@ def describe(error: ValidationError, schema_name: str) -> tuple[tuple[str | int,
             hint = f"did you mean {close!r}? " + hint
         return (*where, key), f"unknown key {key!r}{more}", hint
     if kind == "type":
-        expected = error.validator_value
+        expected = rule
         names = [expected] if isinstance(expected, str) else list(expected)
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        if names == ["array"] and isinstance(error.instance, str):
+        if names == ["array"] and isinstance(instance, str):
             return where, "must be an array of strings, not a string", \
-                f"write it as a list: [{json.dumps(error.instance, ensure_ascii=False)}]"
-        return where, f"must be {wanted}, not {_json_type(error.instance)}", \
+                f"write it as a list: [{json.dumps(instance, ensure_ascii=False)}]"
+        return where, f"must be {wanted}, not {_json_type(instance)}", \
             f"change the value to {wanted}"
     if kind == "enum":
-        options = ", ".join(json.dumps(v) for v in error.validator_value)
-        return where, f"{json.dumps(error.instance, ensure_ascii=False)} is not an allowed value", \
+        options = ", ".join(json.dumps(v) for v in rule)
+        return where, f"{json.dumps(instance, ensure_ascii=False)} is not an allowed value", \
             f"use one of: {options}"
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in (error.instance or {})]
+        missing = [k for k in rule if k not in (instance or {})]
         key = missing[0] if missing else "?"
         return where, f"missing required key {key!r}", f"add {key!r} here"
     if kind == "maxItems":
-        return where, f"has {len(error.instance)} items, at most {error.validator_value} allowed", \
+        return where, f"has {len(instance)} items, at most {rule} allowed", \
             "remove items"
     if kind == "minItems":
-        return where, f"needs at least {error.validator_value} item(s)", "add an item"
+        return where, f"needs at least {rule} item(s)", "add an item"
     if kind in ("maxLength", "minLength"):
         return where, error.message, "shorten or fill in the text"
     if kind == "maxProperties":
-        return where, f"has {len(error.instance)} keys, at most {error.validator_value} allowed", \
+        return where, f"has {len(instance)} keys, at most {rule} allowed", \
             "remove keys"
     if kind == "propertyNames":
         return where, f"invalid key: {error.message}", "rename the key"

@@ -59,7 +59,7 @@ log = logging.getLogger("toolkit.serve")
 class _Snapshot:
     """One consistent view of the repository (swapped whole after each rebuild)."""
 
-    config: Config | None = None
+    config: Config
     repo: Repository | None = None
     error: dict[str, Any] | None = None  # a config/repository-wide error (bad ptk.toml)
     generation: int = 0
@@ -162,7 +162,7 @@ class PreviewApp:
         self.start = start
         self.config_path = config_path
         self.target = target  # --target: replaces the repository's target (its dialect)
-        self._snapshot = _Snapshot()
+        self._snapshot: _Snapshot  # set by the first load (which raises when it cannot)
         self._lock = threading.RLock()
         self._renders: dict[Key, _Entry] = {}
         self._last_good: dict[Key, dict[str, Any]] = {}
@@ -181,7 +181,6 @@ class PreviewApp:
         from toolkit.config import load_config
         from toolkit.loader import load_repository
 
-        previous = self._snapshot
         try:
             config = load_config(self.start, self.config_path)
             if self.target is not None:
@@ -202,11 +201,13 @@ class PreviewApp:
                 self._snapshot = _Snapshot(waiting, None, error_info(exc, root), 1)
                 return
             # keep serving the last good repository; every page shows this error on top
-            root = previous.config.root if previous.config else None
-            self._snapshot = _Snapshot(previous.config, previous.repo, error_info(exc, root),
+            previous = self._snapshot
+            self._snapshot = _Snapshot(previous.config, previous.repo,
+                                       error_info(exc, previous.config.root),
                                        previous.generation + 1)
             return
-        self._snapshot = _Snapshot(config, repo, None, previous.generation + 1)
+        generation = 1 if first else self._snapshot.generation + 1
+        self._snapshot = _Snapshot(config, repo, None, generation)
 
     @property
     def config(self) -> Any:

@@ -104,7 +104,10 @@ class _PreheaderParser(HTMLParser):
     def _not_text(self, data: str) -> None:
         self.in_text = False
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _not_text
+    handle_comment = handle_pi = unknown_decl = _not_text
+
+    def handle_decl(self, decl: str) -> None:
+        self._not_text(decl)
 
 
 def _squash(text: str) -> str:
@@ -195,7 +198,9 @@ def gsm_alternative(text: str, analysis: sms.SmsAnalysis) -> dict[str, Any] | No
     or None when it is already GSM-7 or some character has no GSM-7 spelling."""
     if analysis.encoding == "GSM-7" or not analysis.gsm_safe_text_possible:
         return None
-    replaced = "".join(sms.gsm_replacement(c) if sms.gsm_units(c) is None else c for c in text)
+    # every character outside GSM-7 has a spelling (gsm_safe_text_possible)
+    replaced = "".join(c if sms.gsm_units(c) is not None else sms.gsm_replacement(c) or ""
+                       for c in text)
     after = sms.analyze_sms(replaced)
     return {"segments": after.segments, "units": after.units, "per_segment": after.per_segment}
 

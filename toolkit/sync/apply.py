@@ -200,7 +200,7 @@ class Applier:
         """Write content, then find the version holding it. An ambiguous failure is checked
         by reading back before writing again, so no retry adds a second version.
         ``prepare`` (recording the intent) runs once, just before the first write."""
-        error: PtkError | None = None
+        error: RemoteError | None = None
         for attempt in range(1, self.write_attempts + 1):
             self.limiter.acquire()
             if self.stop.is_set() and error is None:

@@ -410,6 +410,7 @@ def _client_problems(ctx: ChannelContext, *, partial_only: bool) -> Iterator[Pro
     for gap in ec.gaps(ec.uses(part.text), clients):
         if bool(gap.unsupported) == partial_only:
             continue
+        where: Location | None
         if sources is None:
             first = gap.uses[0]
             where = ctx.locate(part, *line_column(part.text, first.offset))

@@ -478,7 +478,7 @@ def _operand(ctx: ChannelContext, node: Any, roots: Mapping[int, Any]) -> str:
     table_kind = ctx.dialect.value_kind(root)  # "number" for Metrics.*, text for Address
     if table_kind == "number":
         return "number"
-    found = table_kind
+    found: str = table_kind
     for _, value in ctx.values(root):
         if isinstance(value, (list, tuple)) and len(value) == 1:
             value = value[0]
