@@ -30,7 +30,7 @@ import struct
 import subprocess
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,12 @@ def _png(width: int, height: int, key: str) -> bytes:
 
 _IMAGES: dict[str, bytes] = {}
 _SIZE = re.compile(r"-(\d{1,4})x(\d{1,4})\.png(?:$|\?)")
+
+
+def _server(pages: dict[str, str]) -> Callable[[Any], None]:
+    """A route handler answering from ``pages`` (Playwright passes the request too when the
+    handler takes a second argument, so it takes one)."""
+    return lambda route: _serve(route, pages)
 
 
 def _serve(route: Any, pages: dict[str, str]) -> None:
@@ -321,7 +327,7 @@ def test_multi_line_attributes_give_the_computed_styles_of_their_one_line_twin(
         pages = {url: compile_mjml(text, path=case)}
         context = browser.new_context(viewport={"width": 600, "height": 800})
         try:
-            context.route("**/*", lambda route, pages=pages: _serve(route, pages))
+            context.route("**/*", _server(pages))
             page = context.new_page()
             page.goto(url, wait_until="load", timeout=15000)
             computed.append({selector: page.evaluate(COMPUTED, selector)
