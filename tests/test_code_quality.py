@@ -34,8 +34,9 @@ def _mypy_cache() -> Path:
 def test_ruff_finds_nothing() -> None:
     result = _run("ruff", "check", "--no-cache", "--output-format", "concise", ".")
     if result.returncode != 0:
-        pytest.fail("ruff check found problems (settings: [tool.ruff] in pyproject.toml; some "
-                    "fix themselves with `python -m ruff check --fix`):\n"
+        pytest.fail("ruff check found problems (settings: [tool.ruff] in pyproject.toml, "
+                    "explained in docs/architecture.md; some fix themselves with "
+                    "`python -m ruff check --fix`):\n"
                     + result.stdout + result.stderr, pytrace=False)
 
 
