@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.emulator.exceptions import EmulatorError, Failure
-from toolkit.emulator.jsontext import MAX_JSON_DEPTH, TooDeep, loads, too_deep
+from toolkit.emulator.jsontext import TooDeep, loads
 from toolkit.emulator.routing import Headers, Router
 from toolkit.emulator.state import ServiceState, Store
 

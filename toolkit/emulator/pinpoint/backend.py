@@ -63,7 +63,6 @@ Behaviour the API reference leaves open, as the emulator implements it
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field

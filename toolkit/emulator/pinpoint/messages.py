@@ -30,7 +30,6 @@ The message recorded for an address is the platform's message (``GCMMessage`` fo
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
