@@ -17,13 +17,64 @@ def channel_option(f: Any) -> Any:
                         help="The channel of the template.")(f)
 
 
-def open_template(ctx: click.Context, env_name: str | None, name: str) -> tuple[Any, Any, str]:
-    """(environment, target, remote name) for the template folder name ``name``."""
+def open_template(ctx: click.Context, env_name: str | None, name: str
+                  ) -> tuple[Any, Any, Any, str]:
+    """(configuration, environment, target, remote name) for the template folder ``name``."""
     from toolkit.sync.session import open_target, select_environment
 
     config = config_from_context(ctx)
     env = select_environment(config, env_name)
-    return env, open_target(env), env.remote_name(name)
+    return config, env, open_target(env), env.remote_name(name)
+
+
+def commit_table(commits: Any, published: str | None) -> str:
+    """The commits that changed a template channel, newest first; ``*`` marks the one whose
+    build the target holds now."""
+    rows = [("COMMIT", "PUBLISHED", "DATE", "AUTHOR", "SUBJECT")]
+    for c in commits:
+        rows.append((c.short, "*" if c.revision == published else "", c.date, c.author,
+                     c.subject))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
+                     for r in rows) + "\n"
+
+
+def history(config: Any, env: Any, target: Any, remote: str, name: str, channel: str,
+            output_format: str) -> int:
+    """``ptk versions`` for a target that keeps no versions (Amazon SES): git's commits."""
+    from toolkit.sync.digest import content_digest
+    from toolkit.sync.history import published_commit, template_commits
+
+    commits = template_commits(config, name, channel)
+    current = target.get(remote, channel)
+    published = None
+    if current is not None:
+        published = published_commit(config, env, commits, name, channel,
+                                     content_digest(current.body))
+    if output_format == "json":
+        click.echo(json.dumps({
+            "environment": env.name, "name": remote, "channel": channel,
+            "keeps_versions": False, "exists": current is not None, "published": published,
+            "commits": [{**c.as_json(), "published": c.revision == published}
+                        for c in commits]}, indent=2))
+        return 0
+    title = env.dialect.title
+    click.echo(f"{title} keeps no versions: an update overwrites the template, so the "
+               f"versions of {name}/{channel} are the git commits that changed it (newest "
+               f"first).")
+    if commits:
+        click.echo(commit_table(commits, published), nl=False)
+    else:
+        click.echo("(no commit has changed it yet)")
+    if current is None:
+        click.echo(f"{remote} does not exist in {target.description}.")
+    elif published is None:
+        click.echo(f"The content {target.description} holds as {remote} is none of these "
+                   "commits' build (uncommitted changes, an older commit, or an edit outside "
+                   "ptk).")
+    click.echo(f"`ptk rollback {name} -c {channel} --env {env.name} --to COMMIT` republishes "
+               "one of them.")
+    return 0
 
 
 def table(info: Any) -> str:
@@ -52,10 +103,16 @@ def command(ctx: click.Context, name: str, channel: str, env_name: str | None,
             output_format: str) -> int:
     """List the versions of template NAME (the folder name) in one channel: dates, which is
     active (*), and which ptk published (PTK = yes; `ptk rollback` walks those; PTK =
-    changed: published by ptk, then overwritten outside ptk)."""
+    changed: published by ptk, then overwritten outside ptk).
+
+    A target that keeps no versions (Amazon SES) has git history instead: the commits that
+    changed the template channel, newest first, the one whose build the target holds
+    marked PUBLISHED (`ptk rollback NAME -c CHANNEL --to COMMIT` republishes one)."""
     from toolkit.sync.versions import version_info
 
-    env, target, remote = open_template(ctx, env_name, name)
+    config, env, target, remote = open_template(ctx, env_name, name)
+    if not env.dialect.keeps_versions:
+        return history(config, env, target, remote, name, channel, output_format)
     info = version_info(target, remote, channel)
     if output_format == "json":
         click.echo(json.dumps({"environment": env.name, **info.as_json()}, indent=2))
