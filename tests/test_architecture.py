@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 # the modules that import boto3/botocore (DESIGN.md §1): the publish targets and the sender
 AWS_MODULES = frozenset({"toolkit.sync.pinpoint", "toolkit.sync.connect",
-                         "toolkit.sync.send"})
+                         "toolkit.sync.ses", "toolkit.sync.send"})
 
 
 def _name(path: Path) -> str:

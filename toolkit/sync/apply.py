@@ -249,7 +249,10 @@ class Applier:
         """The newest version id from ``after`` on (all when None) whose content has
         ``digest``; None when there is none (or the template does not exist). ``after``
         itself counts: a target may update what every version shares in place (Connect's
-        description) instead of making a new version."""
+        description) instead of making a new version. Versions are listed oldest first, so
+        "from ``after`` on" is by position; when ``after`` is no longer listed, every listed
+        version came after it (a target without versions, SES, names its one content by a
+        digest, and a write replaces it), unless ids are numbers that say otherwise."""
         try:
             versions = self.target.list_versions(name, channel)
         except RemoteError as exc:
@@ -257,7 +260,9 @@ class Applier:
                 return None
             raise
         ids = [v.version for v in versions]
-        if after is not None:
+        if after in ids:
+            ids = ids[ids.index(after):]
+        elif after is not None and after.isdigit():
             ids = [v for v in ids if version_key(v) >= version_key(after)]
         for version in reversed(ids):
             seen = self.target.get(name, channel, version)

@@ -36,11 +36,18 @@ def _connect(env: Environment) -> Target:
                          profile=env.profile, endpoint_url=env.endpoint_url)
 
 
-# target name -> factory (an Environment in, a Target out); target.py says how to add one (SES
-# v2). A factory reads what it needs from the environment, including the keys its dialect
-# declares (``env.extra``).
+def _ses(env: Environment) -> Target:
+    from toolkit.sync.ses import SesTarget
+    return SesTarget(account=env.extra.get("account"),
+                     rate=float(env.extra.get("calls_per_second", 1)), region=env.region,
+                     profile=env.profile, endpoint_url=env.endpoint_url)
+
+
+# target name -> factory (an Environment in, a Target out); target.py says how to add one. A
+# factory reads what it needs from the environment, including the keys its dialect declares
+# (``env.extra``).
 TARGETS: dict[str, Callable[[Environment], Target]] = {"pinpoint": _pinpoint,
-                                                       "connect": _connect}
+                                                       "connect": _connect, "ses": _ses}
 
 
 def select_environment(config: Config, name: str | None) -> Environment:

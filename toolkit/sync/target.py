@@ -2,13 +2,15 @@
 
 The planner (``plan.py``), the state reader (``state.py``) and the applier (``apply.py``)
 talk to the remote template store only through :class:`Target`. Nothing outside a target
-module knows about a vendor API; ``pinpoint.py`` (Amazon Pinpoint) and ``connect.py``
-(Amazon Connect message templates) are the implementations and, with ``send.py``
-(``ptk send``), the only modules of ptk that import boto3/botocore.
+module knows about a vendor API; ``pinpoint.py`` (Amazon Pinpoint), ``connect.py`` (Amazon
+Connect message templates) and ``ses.py`` (Amazon SES v2 email templates) are the
+implementations and, with ``send.py`` (``ptk send``), the only modules of ptk that import
+boto3/botocore.
 
 The neutral form of a template's content is the request body of the target's API as ptk
 builds it (``Dialect.request_body`` of the environment's target: the Pinpoint
-``Create/Update<Type>Template`` request fields; Connect's ``CreateMessageTemplate`` fields).
+``Create/Update<Type>Template`` request fields; Connect's ``CreateMessageTemplate`` fields;
+SES's ``CreateEmailTemplate`` ``TemplateContent``).
 A target returns content in that same shape (server-only fields such as dates, ARNs and
 version ids are carried separately, never inside ``RemoteContent.body``), so the planner
 compares like with like.
@@ -24,7 +26,8 @@ whose names must differ per channel, such as Connect, stores it under a name of 
 - ``get_draft(name, channel)``: the unversioned working copy of a template, for a target
   that keeps one (Connect's ``$LATEST``; its content may differ from every version);
   ``None`` when the target keeps none (Pinpoint) or the template does not exist.
-- ``list_versions(name, channel)``: every version, oldest first; ids compare as integers.
+- ``list_versions(name, channel)``: every version, oldest first (ids are integers, except
+  where a target keeps no versions and names its one content: SES).
 - ``create`` (a new template; its first version; ``tags`` are attached in the same request
   where the service allows it, else with ``tag`` right after), ``create_version`` (a new
   version of an existing template; never overwrites one; where only metadata that every
@@ -40,16 +43,17 @@ not exist, :class:`TransientError` when the target gave up retrying throttling, 
 errors or dropped connections. A write that ends in a ``TransientError`` may or may not have
 happened: the applier finds out by reading back.
 
-Adding a target (SES v2): write ``sync/<target>.py`` with a class that has these methods,
+Adding a target: write ``sync/<target>.py`` with a class that has these methods,
 map ``RemoteContent.body`` to and from the request body, and register it in ``session.py``.
 Its contract tests are ``tests/sync/contract``.
 
-- SES v2 (``sesv2`` email templates): email only (``list_templates`` yields ``email``
-  channels; other channels raise ``RemoteError``). It has no versions: ``list_versions``
-  returns one pseudo version ``"1"``, ``create_version`` is ``UpdateEmailTemplate`` (an
-  overwrite, the only thing SES can do), ``activate`` is a no-op for ``"1"``. Tags go through
-  ``TagResource`` on the template ARN. ``DefaultSubstitutions`` has no SES equivalent, so the
-  target drops it (and says so in the plan reason).
+- Amazon SES v2 (``ses.py``): email only (other channels raise ``RemoteError``; the
+  environment SKIPs them). It keeps no versions: a template's one content is named by its
+  digest (``sha-`` + 12 hex digits), ``list_versions`` lists that one, ``create_version`` is
+  ``UpdateEmailTemplate`` (an overwrite, the only thing SES can do; the old id disappears),
+  ``activate`` is a no-op for the current id. Tags go through ``TagResource`` on the
+  template ARN. The dialect's ``publish_body`` leaves out what SES cannot store
+  (``DefaultSubstitutions``, ``DefaultTemplateData``, ...); lint T003 reports it.
 - Amazon Connect (``connect.py``): ``create`` is ``CreateMessageTemplate`` +
   ``CreateMessageTemplateVersion``; ``create_version`` is ``UpdateMessageTemplate`` (the
   ``$LATEST`` draft) + ``CreateMessageTemplateVersion`` (guarded with

@@ -7,14 +7,14 @@ retries (for the fault tests), a boto3 client of the service, and, through that 
 (never through ptk), how to make an out-of-band edit and how to list the versions. The
 emulator (``ptk emulator``, one port for every service) plays the service.
 
-Plugging in a new target (SES v2): write its kit below (``SES_KIT = Kit(name="ses", ...)``,
-``CONNECT_KIT`` is an example) and add it to ``KITS``; every test in ``test_contract.py`` then
+Plugging in a new target: write its kit below (``CONNECT_KIT`` and ``SES_KIT`` are
+examples) and add it to ``KITS``; every test in ``test_contract.py`` then
 runs against it, and ``test_every_publish_target_has_a_kit`` fails until it is there. A kit's
 ``setup`` creates what its target needs after every reset of the emulator (Connect's
 knowledge base). A target
-without versions (SES) returns what stands for them from ``versions`` (for example one
-entry per content write seen in the emulator's log), so "one version per change" still
-means "one write per change".
+without versions (SES) returns what stands for them from ``versions`` (SES: one entry per
+content write its emulator backend carried out, see ``SES_KIT``), so "one version per
+change" still means "one write per change".
 """
 
 from __future__ import annotations
@@ -175,8 +175,80 @@ CONNECT_KIT = Kit(
     setup=_connect_setup,
 )
 
+# --- Amazon SES v2 ----------------------------------------------------------------------------
+#
+# SES keeps no versions: an update overwrites the template. What stands for its versions is
+# the list of content writes the emulator's SES backend carried out for a name (creates and
+# updates, by ptk or by the "console"), each named as ptk's SES target names a content
+# (``sha-`` + 12 hex digits of its digest). So "one version per change" reads "one content
+# write per change", and "the active version is the latest" reads "the template holds the
+# content written last". The record is kept by wrapping the backend's two write methods
+# (test code only); ``setup`` starts it afresh after every reset.
+
+_SES_WRITES: dict[str, list[str]] = {}
+
+
+def _ses_body(channel: str, text: str) -> Body:
+    from toolkit.dialects.ses import publish_body
+
+    return publish_body(channel, {"Subject": text, "HtmlPart": f"<p>{text}</p>",
+                                  "TextPart": text})
+
+
+def _ses_environment(url: str) -> Environment:
+    return Environment(name="contract", region="us-east-1", endpoint_url=url, target="ses",
+                       extra={"calls_per_second": "1000"})
+
+
+def _ses_fast_target(url: str) -> Target:
+    from toolkit.sync.ses import SesTarget
+
+    return SesTarget(region="us-east-1", endpoint_url=url, rate=1000, retry_base=0.01,
+                     max_attempts=2)
+
+
+def _ses_client(url: str) -> Any:
+    import boto3
+
+    return boto3.client("sesv2", region_name="us-east-1", endpoint_url=url)
+
+
+def _ses_edit(client: Any, name: str, channel: str, body: Body) -> None:
+    client.update_email_template(TemplateName=name, TemplateContent=body["TemplateContent"])
+
+
+def _ses_versions(client: Any, name: str, channel: str) -> list[str]:
+    return list(_SES_WRITES.get(name, []))
+
+
+def _ses_setup(server: EmulatorServer) -> None:
+    from toolkit.sync.ses import version_of
+
+    _SES_WRITES.clear()
+    backend = server.backends["sesv2"]
+    if getattr(backend, "_contract_recorder", False):
+        return
+
+    def recorded(method: Callable[..., None]) -> Callable[..., None]:
+        def write(name: str, content: Any, *args: Any, **kwargs: Any) -> None:
+            method(name, content, *args, **kwargs)  # raises when SES refuses the write
+            _SES_WRITES.setdefault(name, []).append(
+                version_of({"TemplateContent": dict(content)}))
+        return write
+
+    backend.create_template = recorded(backend.create_template)
+    backend.update_template = recorded(backend.update_template)
+    backend._contract_recorder = True
+
+
+SES_KIT = Kit(
+    name="ses", channels=("email",), body=_ses_body, environment=_ses_environment,
+    fast_target=_ses_fast_target, client=_ses_client, edit=_ses_edit, versions=_ses_versions,
+    setup=_ses_setup,
+)
+
 # target name -> kit: one line per registered publish target.
-KITS: dict[str, Kit] = {"pinpoint": PINPOINT_KIT, "connect": CONNECT_KIT}
+KITS: dict[str, Kit] = {"pinpoint": PINPOINT_KIT, "connect": CONNECT_KIT, "ses": SES_KIT}
 
 
 @dataclass

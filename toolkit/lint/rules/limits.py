@@ -59,7 +59,8 @@ class TemplateTooLarge(Rule):
     Pinpoint's quotas (characters of the template as published, before rendering): email
     600,000 (Subject, HtmlPart and TextPart together); in-app 200,000; SMS 1,600; voice
     10,000. Amazon SES v2: 500 KB per template, counted as 512,000 bytes of UTF-8 of the
-    text and HTML parts together. Push parts have their own rule (``push-part-too-long``). What a message may hold once
+    text and HTML parts together. The finding points at the largest part. Push parts have
+    their own rule (``push-part-too-long``). What a message may hold once
     rendered is checked by ``sms-too-long``, ``voice-length``, ``push-payload-too-large`` and
     ``email-clipped``.
 
@@ -86,7 +87,7 @@ class TemplateTooLarge(Rule):
             yield Problem(
                 f"{ctx.channel.channel} template has {total:,} {ctx.dialect.size_unit}, over "
                 f"the {ctx.dialect.title} quota of {quota:,}",
-                location=parts[0].location if len(parts) == 1 else None,
+                location=max(parts, key=lambda p: len(p.text)).location if parts else None,
                 hint="shorten the template (comments and markup count too)")
 
 
