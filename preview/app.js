@@ -6,7 +6,9 @@
 //   runs there), with its own strict Content-Security-Policy: see "the email frame" below;
 // - live reload: one long poll on /api/events (pollLoop); the event carries the change for the
 //   view open here (liveAnswer), which is then updated in place (channel, fixture and scroll
-//   position stay); other views are fetched again.
+//   position stay); other views are fetched again;
+// - sending (only when `ptk preview` was started to allow it): a same-origin POST to /api/send carrying
+//   the session's token; the recipient is typed for each send and never kept (see "send").
 "use strict";
 
 (function () {
@@ -14,6 +16,7 @@
   const CHANNEL_LABELS = { email: "Email", sms: "SMS", push: "Push", voice: "Voice", inapp: "In-app" };
   const NO_FIXTURE = "(none)";
   const LINT_DELAY_MS = 250;
+  const OUTBOX_POLL_MS = 2000;
 
   const state = {
     route: { view: "index" },
@@ -23,6 +26,7 @@
     emailTheme: "light",
     emailView: "html",
     updates: 0,
+    send: null, // /api/send: {allowed, token, channels, environments}
   };
 
   // ---- DOM helpers ------------------------------------------------------------------------
@@ -95,6 +99,7 @@
     const hash = location.hash.replace(/^#/, "");
     const [path, queryString] = hash.split("?");
     const query = new URLSearchParams(queryString || "");
+    if (path === "/outbox") return { view: "outbox", env: query.get("env") || "" };
     const match = /^\/t\/(.+)$/.exec(path || "");
     if (!match) return { view: "index" };
     for (const [param, [key, allowed]] of Object.entries(EMAIL_SETTINGS)) {
@@ -134,6 +139,7 @@
   async function showIndex() {
     const { data } = await getJSON("/api/templates");
     $("template-view").hidden = true;
+    $("outbox-view").hidden = true;
     $("index-view").hidden = false;
     replaceChildren($("crumbs"), []);
     document.title = "ptk preview";
@@ -217,6 +223,7 @@
     if (route !== state.route) return; // the user moved on meanwhile
     if (!route.fixture && data.fixture) setRoute({ ...route, fixture: data.fixture }, false);
     $("index-view").hidden = true;
+    $("outbox-view").hidden = true;
     $("template-view").hidden = false;
     document.title = `${route.template} · ${CHANNEL_LABELS[route.channel] || route.channel} · ptk preview`;
     replaceChildren($("crumbs"), [
@@ -247,6 +254,7 @@
       renderTabs(data);
       renderFixtures(data);
     }
+    updateSendButton(!gone && !error.not_found);
     renderOverlay(data.error, data.view !== undefined || Boolean(gone && shownBefore), gone);
     if (data.view !== undefined) {
       renderStage(data);
@@ -1070,6 +1078,234 @@
     ]);
   }
 
+  // ---- send: the "Send test" button (when the preview allows sending) ----------------------
+  //
+  // The button shows only when the server allows sending and an environment is configured.
+  // The form is the confirmation: it names what is sent through which environment, and the
+  // recipient is typed for each send (the field is emptied after every send and whenever the
+  // form opens). The POST carries the session's token (X-PTK-Token); the server also refuses
+  // any write that does not come from this page's own origin.
+  const PLATFORMS = [["apns", "iOS (APNs)"], ["apns-sandbox", "iOS sandbox (APNs)"], ["fcm", "Android (FCM)"],
+    ["adm", "Fire OS (ADM)"], ["baidu", "Baidu"]];
+  const RECIPIENT_HINTS = { email: "name@example.com", sms: "+14255550142", voice: "+14255550142", push: "device token" };
+
+  async function loadSendSettings() {
+    try {
+      const { data } = await getJSON("/api/send");
+      state.send = data;
+    } catch (err) {
+      state.send = null;
+    }
+    const envs = (state.send && state.send.environments) || [];
+    $("outbox-link").hidden = !envs.some((e) => e.outbox);
+  }
+
+  function sendable() {
+    const send = state.send;
+    return Boolean(send && send.allowed && (send.environments || []).length &&
+      (send.channels || []).includes(state.route.channel));
+  }
+
+  function updateSendButton(shown) {
+    const ok = shown && sendable();
+    $("send-button").hidden = !ok;
+    if (!ok) toggleSendPanel(false);
+    else if (!$("send-panel").hidden) describeSend();
+  }
+
+  function toggleSendPanel(open) {
+    $("send-panel").hidden = !open;
+    $("send-button").setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) return;
+    const envs = state.send.environments;
+    const envSelect = $("send-env");
+    const previous = envSelect.value;
+    replaceChildren(envSelect, envs.map((e) => el("option", { value: e.name, text: e.name })));
+    if (envs.some((e) => e.name === previous)) envSelect.value = previous;
+    $("send-env-field").hidden = envs.length < 2;
+    if (!$("send-platform").options.length) {
+      replaceChildren($("send-platform"), PLATFORMS.map(([value, label]) => el("option", { value, text: label })));
+    }
+    $("send-to").value = "";
+    replaceChildren($("send-result"), []);
+    describeSend();
+    $("send-to").focus();
+  }
+
+  function chosenEnvironment() {
+    return state.send.environments.find((e) => e.name === $("send-env").value) || state.send.environments[0];
+  }
+
+  function describeSend() {
+    const route = state.route;
+    const env = chosenEnvironment();
+    if (!env) return;
+    $("send-platform-field").hidden = route.channel !== "push";
+    $("send-to").placeholder = RECIPIENT_HINTS[route.channel] || "";
+    const where = [env.region, env.endpoint_url].filter(Boolean).join(", ");
+    $("send-what").textContent = `Sends ${route.template} · ${CHANNEL_LABELS[route.channel] || route.channel} · ` +
+      `${route.fixture === NO_FIXTURE ? "no fixture" : `fixture ${route.fixture}`}, rendered as shown here, ` +
+      `through environment ${env.name}${where ? ` (${where})` : ""}.`;
+  }
+
+  async function onSend(event) {
+    event.preventDefault();
+    const route = state.route;
+    const env = chosenEnvironment();
+    const to = $("send-to").value.trim();
+    if (!to || !env) return;
+    const body = { template: route.template, channel: route.channel, fixture: route.fixture, to, env: env.name };
+    if (route.channel === "push") body.platform = $("send-platform").value;
+    $("send-submit").disabled = true;
+    replaceChildren($("send-result"), el("p", { class: "muted small", text: `Sending to ${to}…` }));
+    let answer;
+    try {
+      const response = await fetch("/api/send", {
+        method: "POST", cache: "no-store", body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-PTK-Token": state.send.token || "" },
+      });
+      answer = { status: response.status, data: await response.json().catch(() => ({ error: { message: `HTTP ${response.status}` } })) };
+    } catch (err) {
+      answer = { status: 0, data: { error: { message: `the preview server did not answer (${err})` } } };
+    } finally {
+      $("send-submit").disabled = false;
+    }
+    $("send-to").value = ""; // typed again for the next send
+    const data = answer.data || {};
+    if (data.error) {
+      const error = data.error;
+      replaceChildren($("send-result"), el("div", { class: "send-error" }, [
+        el("p", { class: "error-text", text: `Not sent: ${error.message}` }),
+        error.hint ? el("p", { class: "muted small", text: `Hint: ${error.hint}` }) : null,
+        (error.problems || []).length ? findingList(error.problems) : null,
+      ]));
+      return;
+    }
+    replaceChildren($("send-result"), el("p", { class: "send-ok" }, [
+      el("strong", { text: "Sent. " }),
+      `${data.to}, message id `, el("code", { text: data.message_id }),
+      data.outbox ? el("a", { class: "send-outbox", href: `#/outbox?env=${encodeURIComponent(data.environment)}`, text: " See it in the outbox →" }) : null,
+    ]));
+  }
+
+  // ---- the Outbox page: what the local emulator received ----------------------------------
+  //
+  // Read through the preview server (/api/outbox): the emulator's outbox sends no CORS
+  // headers. An email is shown in <iframe sandbox> (no script, no same-origin) under the
+  // preview's email policy; an SMS as a phone bubble with its encoding and segments.
+  const outbox = { shown: "" }; // the ids listed now: a poll that finds the same list changes nothing
+
+  async function showOutbox(poll) {
+    if (!state.send) await loadSendSettings();
+    const envs = ((state.send && state.send.environments) || []).filter((e) => e.outbox);
+    $("index-view").hidden = true;
+    $("template-view").hidden = true;
+    $("outbox-view").hidden = false;
+    document.title = "Outbox · ptk preview";
+    replaceChildren($("crumbs"), [el("a", { href: "#/", text: "Templates" }), el("span", { class: "sep", text: "/" }), el("span", { text: "Outbox" })]);
+    const name = state.route.env && envs.some((e) => e.name === state.route.env) ? state.route.env : (envs[0] || {}).name;
+    if (!poll) {
+      replaceChildren($("outbox-env"), envs.map((e) => el("option", { value: e.name, text: e.name })));
+      $("outbox-env-field").hidden = envs.length < 2;
+    }
+    if (!name) {
+      outbox.shown = "";
+      $("outbox-info").textContent = "";
+      replaceChildren($("outbox-list"), el("div", { class: "empty" }, [
+        el("h2", { text: "No environment sends to a local emulator" }),
+        el("p", { text: "The outbox is the ptk emulator's: set endpoint_url of an environment in ptk.toml to it, e.g. http://127.0.0.1:4599, and run ptk emulator --port 4599." }),
+      ]));
+      return;
+    }
+    $("outbox-env").value = name;
+    const { data } = await getJSON(`/api/outbox?env=${encodeURIComponent(name)}`);
+    if (state.route.view !== "outbox") return;
+    if (data.error) {
+      outbox.shown = "";
+      $("outbox-info").textContent = "";
+      replaceChildren($("outbox-list"), el("div", { class: "empty" }, [
+        el("h2", { text: "The outbox cannot be read" }),
+        el("p", { text: data.error.message }),
+        data.error.hint ? el("p", { class: "muted small", text: data.error.hint }) : null,
+      ]));
+      return;
+    }
+    const messages = data.messages || [];
+    $("outbox-info").textContent = `${messages.length} message${messages.length === 1 ? "" : "s"} received by the emulator at ${data.url} (environment ${name}), newest first; nothing was delivered.`;
+    const ids = `${name}|${messages.map((m) => m.id).join(",")}`;
+    if (poll && ids === outbox.shown) return;
+    outbox.shown = ids;
+    replaceChildren($("outbox-list"), messages.length
+      ? messages.map((m) => outboxEntry(m, name))
+      : [el("div", { class: "empty", text: "Nothing sent yet. Send a test with ptk send, or with the Send test button of a channel page." })]);
+  }
+
+  function outboxEntry(m, envName) {
+    const head = el("div", { class: "outbox-head" }, [
+      el("span", { class: `chip ch-${m.channel}`, text: CHANNEL_LABELS[m.channel] || m.channel }),
+      el("span", { class: "outbox-route", text: `${m.from || m.platform || "?"} → ${(m.to || []).join(", ")}` }),
+      el("span", { class: "muted small", text: new Date(m.time).toLocaleString() }),
+      el("code", { class: "muted small outbox-id", text: m.id }),
+    ]);
+    const render = { email: outboxEmail, sms: outboxSms, voice: outboxVoice, push: outboxPush }[m.channel];
+    return el("article", { class: "card outbox-entry", dataset: { id: m.id, channel: m.channel } },
+      [head, render ? render(m, envName) : null]);
+  }
+
+  function outboxEmail(m, envName) {
+    const frame = m.has_html ? el("iframe", {
+      class: "outbox-frame", title: `Email HTML of ${m.id} (sandboxed)`, sandbox: "", referrerpolicy: "no-referrer", loading: "lazy",
+      src: `/api/outbox/email?env=${encodeURIComponent(envName)}&id=${encodeURIComponent(m.id)}`,
+    }) : el("p", { class: "muted small", text: "No HTML part." });
+    return el("div", { class: "outbox-body" }, [
+      el("div", { class: "inbox-subject", text: m.subject || "(no subject)" }),
+      m.template ? el("p", { class: "muted small", text: "Sent with an SES template: shown as stored, unrendered." }) : null,
+      frame,
+      m.text !== null && m.text !== undefined ? el("details", { class: "outbox-text" }, [
+        el("summary", { text: "Text part" }), el("pre", { class: "textpart", text: m.text }),
+      ]) : null,
+      m.eml_url ? el("p", { class: "small" }, [el("a", { href: m.eml_url, download: "", rel: "noopener noreferrer", text: "Download as .eml" }),
+        el("span", { class: "muted", text: " (opens in a mail client)" })]) : null,
+    ]);
+  }
+
+  function outboxSms(m) {
+    const view = m.view;
+    return el("div", { class: "outbox-body outbox-sms" }, [
+      el("div", { class: "phone outbox-phone" }, [
+        el("div", { class: "phone-notch" }),
+        el("div", { class: "phone-header", text: m.from || "Text Message" }),
+        el("div", { class: "phone-screen" }, [smsBubble(view)]),
+      ]),
+      el("div", { class: "outbox-facts" }, [
+        el("dl", { class: "stats" }, [
+          stat("Characters", view.characters),
+          stat("Encoding", view.encoding, view.encoding === "UCS-2" ? "warn" : "ok"),
+          stat("Segments", `${view.segments}`, view.segments > 1 ? "warn" : ""),
+        ]),
+        el("p", { class: "muted small", text: `Message type ${m.message_type || "(service default)"} · keyword ${m.keyword || "(none)"}` }),
+      ]),
+    ]);
+  }
+
+  function outboxVoice(m) {
+    return el("div", { class: "outbox-body" }, [
+      el("dl", { class: "stats" }, [stat("Voice", m.voice_id || "—"), stat("Format", m.text_type || "—")]),
+      el("pre", { class: "voice-body", text: m.body || "" }),
+    ]);
+  }
+
+  function outboxPush(m) {
+    const ios = /^APNS/.test(m.platform || "");
+    return el("div", { class: "outbox-body" }, [
+      el("div", { class: `device ${ios ? "ios" : "android"}` }, [el("div", { class: `notification ${ios ? "ios" : "android"}` }, [
+        el("div", { class: "notification-head" }, [el("span", { class: "app-icon" }), el("span", { class: "app-name", text: m.platform }), el("span", { class: "when", text: "now" })]),
+        el("div", { class: "notification-title", text: m.title || "" }),
+        el("div", { class: "notification-body", text: m.body || "" }),
+      ])]),
+    ]);
+  }
+
   // ---- live reload ------------------------------------------------------------------------
 
   function setLive(status, text) {
@@ -1096,6 +1332,7 @@
   async function refresh(fromReload, update) {
     try {
       if (state.route.view === "template") await showTemplate(fromReload, liveAnswer(update));
+      else if (state.route.view === "outbox") await showOutbox();
       else await showIndex();
     } catch (err) {
       setLive("down", "error");
@@ -1210,8 +1447,18 @@
       setRoute({ ...state.route, fixture: event.target.value }, true);
       showTemplate(false);
     });
+    $("send-button").addEventListener("click", () => toggleSendPanel($("send-panel").hidden));
+    $("send-cancel").addEventListener("click", () => toggleSendPanel(false));
+    $("send-form").addEventListener("submit", onSend);
+    $("send-env").addEventListener("change", describeSend);
+    $("send-platform").addEventListener("change", describeSend);
+    $("outbox-env").addEventListener("change", (event) => {
+      history.replaceState(null, "", `#/outbox?env=${encodeURIComponent(event.target.value)}`);
+      state.route = parseRoute();
+      showOutbox();
+    });
+    setInterval(() => { if (state.route.view === "outbox" && !document.hidden) showOutbox(true); }, OUTBOX_POLL_MS);
     state.route = parseRoute();
-    refresh(false);
-    pollLoop();
+    loadSendSettings().finally(() => { refresh(false); pollLoop(); });
   });
 })();

@@ -1,12 +1,15 @@
-"""Fixtures for the preview tests: a private copy of the bundled repository."""
+"""Fixtures for the preview tests: a private copy of the bundled repository; for the "Send
+test" and Outbox tests an emulator and a copy whose ``[env.dev]`` sends to it."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from toolkit.emulator import EmulatorServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,3 +33,20 @@ def copy_repository() -> Callable[[Path], Path]:
 @pytest.fixture
 def bundled_copy(tmp_path: Path) -> Path:
     return copy_bundled_repository(tmp_path / "repo")
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[EmulatorServer]:
+    server = EmulatorServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def emulator_repo(tmp_path_factory: pytest.TempPathFactory, emulator: EmulatorServer) -> Path:
+    """A copy of the bundled repository whose ``[env.dev]`` endpoint is ``emulator``."""
+    root = copy_bundled_repository(tmp_path_factory.mktemp("send") / "repo")
+    config = (root / "ptk.toml").read_text(encoding="utf-8")
+    (root / "ptk.toml").write_text(config.replace("http://127.0.0.1:4599", emulator.url),
+                                   encoding="utf-8")
+    return root

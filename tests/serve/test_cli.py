@@ -154,3 +154,22 @@ def test_a_broken_config_at_start_up_serves_the_error_instead_of_exiting(bundled
     stderr = proc.stderr.read()
     assert code == 0 and "Traceback" not in stderr
     assert "warning:" in stderr and "ptk.toml" in stderr
+
+
+def test_allow_send_turns_the_send_button_on(bundled_copy: Path) -> None:
+    for args, allowed in (((), False), (("--allow-send",), True)):
+        proc = _start(bundled_copy, *args)
+        try:
+            url = proc.stdout.readline().strip()
+            with urllib.request.urlopen(url + "api/send", timeout=10) as response:
+                settings = json.load(response)
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=10) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        stderr = proc.stderr.read()
+        assert settings["allowed"] is allowed and bool(settings["token"]) is allowed
+        assert ("Sending is on: channel pages have a 'Send test' button (environments: dev, "
+                "prod)." in stderr) is allowed

@@ -1,4 +1,5 @@
-"""``ptk preview [--host 127.0.0.1] [--port 8025] [--open]``: the live-reload preview server."""
+"""``ptk preview [--host 127.0.0.1] [--port 8025] [--open] [--allow-send]``: the live-reload
+preview server."""
 
 from __future__ import annotations
 
@@ -18,12 +19,19 @@ from toolkit.cli.common import explicit_config_path, target_option
 @click.option("--port", default=8025, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@click.option("--allow-send", is_flag=True,
+              help="Show a 'Send test' button on channel pages that sends the message through "
+                   "an environment, as ptk send does (off by default).")
 @target_option
 @click.pass_context
-def command(ctx: click.Context, host: str, port: int, open_browser: bool,
+def command(ctx: click.Context, host: str, port: int, open_browser: bool, allow_send: bool,
             target: str | None) -> int:
     """Serve a live preview of every template: each channel rendered with the fixtures,
     with missing variables and lint findings. Saving any file the page shows updates it.
+
+    With --allow-send, each channel page can send the message it shows to a recipient you
+    type, through an environment of ptk.toml (docs/send.md); an environment whose
+    endpoint_url is a local ptk emulator gets an Outbox page.
 
     Stop with Ctrl-C or SIGTERM (exit 0).
     """
@@ -33,7 +41,7 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool,
     explicit = explicit_config_path(ctx)
     try:
         preview = Preview(start=Path.cwd(), config_path=explicit, host=host, port=port,
-                          target=target)
+                          target=target, allow_send=allow_send)
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          hint="pick another port with --port (0 picks a free one)") from exc
@@ -47,6 +55,10 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool,
                        "this machine can read your templates and fixtures.", err=True)
         click.echo(f"Preview at {preview.url}  (templates: {preview.app.config.templates_dir}; "
                    "Ctrl-C to stop)", err=True)
+        if allow_send:
+            names = ", ".join(preview.app.config.environments) or "none configured"
+            click.echo(f"Sending is on: channel pages have a 'Send test' button (environments: "
+                       f"{names}).", err=True)
         if preview.app.error is not None:
             click.echo(f"warning: {preview.app.error['message']}\n"
                        "The page shows this error until you fix the file; it then loads the "

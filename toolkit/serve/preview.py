@@ -1,8 +1,10 @@
 """``ptk preview`` wired together: the repository app, the HTTP server and the file watcher.
 
     app      = PreviewApp(...)                  # loads, renders, lints; answers /api/...
+    sending  = SendRoutes(app, allow_send=...)  # /api/send (GET, POST) and /api/outbox
     reload   = ReloadState()                    # epoch counter behind /api/events
-    server   = PreviewServer(static_root=UI, handler=app.handle, reload=reload,
+    server   = PreviewServer(static_root=UI, handler=sending.handle or app.handle,
+                             post_handler=sending.handle_post, reload=reload,
                              live_update=app.live_update, ...)
     watcher  = Watcher(folders, on_change)      # on_change: app.rebuild(paths) -> reload.bump()
 
@@ -12,12 +14,14 @@ waits (so Ctrl-C reaches it) and then calls :meth:`Preview.stop`, which ends eve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
 
 from toolkit.serve.api import PreviewApp
 from toolkit.serve.reload import ReloadState
-from toolkit.serve.server import PreviewServer, is_loopback
+from toolkit.serve.send import SendRoutes
+from toolkit.serve.server import PreviewServer, Response, is_loopback
 from toolkit.serve.watcher import Watcher
 
 DEFAULT_HOST = "127.0.0.1"
@@ -36,13 +40,16 @@ class Preview:
 
     def __init__(self, *, start: Path | None = None, config_path: Path | None = None,
                  host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, quiet: float = DEFAULT_QUIET,
-                 long_poll_seconds: float = 25.0, target: str | None = None) -> None:
+                 long_poll_seconds: float = 25.0, target: str | None = None,
+                 allow_send: bool = False) -> None:
         self.app = PreviewApp(start, config_path, target=target)
+        self.sending = SendRoutes(self.app, allow_send=allow_send)
         self.reload = ReloadState()
-        self.server = PreviewServer(static_root=ui_folder(), handler=self.app.handle,
+        self.server = PreviewServer(static_root=ui_folder(), handler=self._handle,
                                     reload=self.reload, host=host, port=port,
                                     long_poll_seconds=long_poll_seconds,
-                                    live_update=self.app.live_update)
+                                    live_update=self.app.live_update,
+                                    post_handler=self.sending.handle_post)
         recursive, flat = self.app.watch_folders()
         self.watcher = Watcher(recursive, self._on_change, quiet=quiet, flat_folders=flat)
         self.rebuilds = 0
@@ -63,6 +70,9 @@ class Preview:
     def stop(self) -> None:
         self.watcher.stop()
         self.server.stop()
+
+    def _handle(self, path: str, query: Mapping[str, str]) -> Response | None:
+        return self.sending.handle(path, query) or self.app.handle(path, query)
 
     def _on_change(self, paths: frozenset[Path]) -> None:
         if self.app.rebuild(paths):

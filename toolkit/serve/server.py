@@ -5,7 +5,9 @@ The server knows nothing of templates. It is given
 - ``handler(path, query) -> Response | None``: answers every other ``/api/...`` request;
 - ``reload``: the :class:`~toolkit.serve.reload.ReloadState` behind ``GET /api/events``;
 - ``live_update(query) -> dict | None`` (optional): what a live-reload event carries for the
-  page that asked (the page's own view of the change, so it needs no second request).
+  page that asked (the page's own view of the change, so it needs no second request);
+- ``post_handler(path, headers, body) -> Response | None`` (optional): answers ``POST
+  /api/...`` (the preview's "Send test"); without it every POST is 405.
 
 Safety rules, applied to every request before anything else:
 - the ``Host`` header must name the address the server is bound to (or, for a loopback
@@ -14,6 +16,13 @@ Safety rules, applied to every request before anything else:
 - only GET and HEAD are served, and only files inside ``static_root`` (after decoding,
   normalising and resolving symlinks) can be read: ``..``, ``%2e%2e``, absolute paths and
   symlinks pointing out all end in 404;
+- a POST reaches ``post_handler`` only from the page itself: an ``Origin`` header naming
+  this server (browsers send it with every POST; a page of another site, or a form, names
+  its own), no ``Sec-Fetch-Site`` other than ``same-origin``, ``Content-Type:
+  application/json`` (which no HTML form and no CORS "simple request" can send) and a
+  ``Content-Length`` of at most ``MAX_POST_BYTES``; anything else is refused (403, 415,
+  411, 413) before the handler sees it. What the handler checks itself (the preview's
+  per-session token) comes on top;
 - every response carries a Content-Security-Policy (the handler may give a stricter one,
   e.g. for the sandboxed email HTML), ``X-Content-Type-Options: nosniff`` and
   ``Referrer-Policy: no-referrer``.
@@ -47,6 +56,7 @@ PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
             "https: http:; connect-src 'self'; frame-src 'self'; font-src 'self'; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 LONG_POLL_SECONDS = 25.0
+MAX_POST_BYTES = 64 * 1024
 EVENTS_PATH = "/api/events"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 CONTENT_TYPES = {
@@ -77,6 +87,7 @@ def error_response(status: int, message: str) -> Response:
 
 
 Handler = Callable[[str, Mapping[str, str]], "Response | None"]
+PostHandler = Callable[[str, Mapping[str, str], bytes], "Response | None"]
 LiveUpdate = Callable[[Mapping[str, str]], "dict[str, Any] | None"]
 
 
@@ -122,6 +133,17 @@ def host_allowed(header: str | None, bound_host: str, port: int) -> bool:
     if bound in {"0.0.0.0", "::", ""}:
         return _is_ip_literal(name)
     return False
+
+
+def origin_allowed(origin: str | None, bound_host: str, port: int) -> bool:
+    """Whether an ``Origin`` header names this server (``http://HOST:PORT`` with a Host
+    :func:`host_allowed` accepts): the page itself, not another site's page."""
+    if not origin:
+        return False
+    parsed = urlsplit(origin.strip())
+    if parsed.scheme != "http" or parsed.path not in ("", "/") or parsed.query or not parsed.netloc:
+        return False
+    return host_allowed(parsed.netloc, bound_host, port)
 
 
 def resolve_static(root: Path, url_path: str) -> Path | None:
@@ -231,7 +253,49 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(Response(405, b"method not allowed\n", "text/plain; charset=utf-8",
                             {"Allow": "GET, HEAD"}), head=False)
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
+
+    def do_POST(self) -> None:
+        app = self.server.app
+        path = urlsplit(self.path).path
+        if app.post_handler is None or not path.startswith("/api/"):
+            self.close_connection = True  # its body is not read
+            self._method_not_allowed()
+            return
+        refusal = self._post_refusal()
+        if refusal is not None:
+            self.close_connection = True
+            self._send(refusal, head=False)
+            return
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            response = app.post_handler(path, self.headers, body) or error_response(
+                404, f"no such endpoint: POST {path}")
+        except Exception:  # noqa: BLE001 - a bug in one request must not kill the server
+            log.exception("error while answering POST %s", self.path)
+            response = error_response(500, "internal error in the preview server (see its log)")
+        self._send(response, head=False)
+
+    def _post_refusal(self) -> Response | None:
+        """Why this POST may not reach the handler (see the module doc), or None."""
+        app = self.server.app
+        headers = self.headers
+        if not host_allowed(headers.get("Host"), app.host, app.port):
+            return error_response(403, "refused: the Host header does not name this server")
+        if not origin_allowed(headers.get("Origin"), app.host, app.port):
+            return error_response(403, "refused: a write must come from the preview page "
+                                       "itself (its Origin header)")
+        if headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+            return error_response(403, "refused: a write must come from the preview page "
+                                       "itself (Sec-Fetch-Site)")
+        if (headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
+            return error_response(415, "a write must send Content-Type: application/json")
+        length = headers.get("Content-Length")
+        if headers.get("Transfer-Encoding") or length is None or not length.isdigit():
+            return error_response(411, "a write must send its Content-Length")
+        if int(length) > MAX_POST_BYTES:
+            return error_response(413, f"the body is larger than {MAX_POST_BYTES} bytes")
+        return None
 
     def _serve(self, *, head: bool) -> None:
         app = self.server.app
@@ -285,9 +349,11 @@ class PreviewServer:
     def __init__(self, *, static_root: Path, handler: Handler, reload: ReloadState,
                  host: str = "127.0.0.1", port: int = 0,
                  long_poll_seconds: float = LONG_POLL_SECONDS,
-                 live_update: LiveUpdate | None = None) -> None:
+                 live_update: LiveUpdate | None = None,
+                 post_handler: PostHandler | None = None) -> None:
         self.static_root = Path(static_root)
         self.handler = handler
+        self.post_handler = post_handler
         self.reload = reload
         self.live_update = live_update
         self.long_poll_seconds = long_poll_seconds
