@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from toolkit.errors import InputError, PtkError, RemoteError
-from toolkit.serve.server import Response, error_response, is_loopback, json_response
+from toolkit.serve.server import Response, is_loopback, json_response
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.config import Environment
@@ -155,7 +155,7 @@ class SendRoutes:
             return None
         if not self.allow_send or self.token is None:
             return _problem(403, "sending from the preview is off", OFF_HINT)
-        given = headers.get(TOKEN_HEADER) or ""
+        given = headers.get(TOKEN_HEADER.lower()) or ""
         if not hmac.compare_digest(given.encode("utf-8", "replace"), self.token.encode()):
             return _problem(403, "refused: this page's send token is not this preview's "
                                  "(reload the page)")

@@ -7,7 +7,8 @@ The server knows nothing of templates. It is given
 - ``live_update(query) -> dict | None`` (optional): what a live-reload event carries for the
   page that asked (the page's own view of the change, so it needs no second request);
 - ``post_handler(path, headers, body) -> Response | None`` (optional): answers ``POST
-  /api/...`` (the preview's "Send test"); without it every POST is 405.
+  /api/...`` (the preview's "Send test"; ``headers`` with lower-case names); without it
+  every POST is 405.
 
 Safety rules, applied to every request before anything else:
 - the ``Host`` header must name the address the server is bound to (or, for a loopback
@@ -269,7 +270,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(int(self.headers["Content-Length"]))
         try:
-            response = app.post_handler(path, self.headers, body) or error_response(
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            response = app.post_handler(path, headers, body) or error_response(
                 404, f"no such endpoint: POST {path}")
         except Exception:  # noqa: BLE001 - a bug in one request must not kill the server
             log.exception("error while answering POST %s", self.path)
