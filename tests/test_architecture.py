@@ -305,7 +305,7 @@ PLANTED = {
                               "cli/"),
     "relative-import-up-a-layer": ("model.py", "from .render import render_channel\n",
                                    "import", "render.py"),
-    "a-module-without-a-row": ("migrate/__init__.py", "", "no-row", "no row"),
+    "a-module-without-a-row": ("plugins/__init__.py", "", "no-row", "no row"),
 }
 
 
