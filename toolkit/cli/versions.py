@@ -35,7 +35,7 @@ def commit_table(commits: Any, published: str | None) -> str:
         rows.append((c.short, "*" if c.revision == published else "", c.date, c.author,
                      c.subject))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
                      for r in rows) + "\n"
 
 
