@@ -54,13 +54,17 @@ def _check_target(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-def target_option(f: F) -> F:
+TARGET_HELP = ("Use this target's dialect (variables, helpers, escaping, fixture shape; e.g. "
+               "pinpoint); default: the repository's target in ptk.toml.")
+
+
+def target_option(f: F, help: str = TARGET_HELP) -> F:
     """``--target NAME``: use that target's dialect instead of the repository's (``target``
-    in ptk.toml); an unknown or unavailable name is a usage error (exit 2)."""
+    in ptk.toml); an unknown or unavailable name is a usage error (exit 2). ``help`` says
+    what the default is where it differs (``ptk send``: the environment's target)."""
     return click.option(
         "--target", "target", metavar="NAME", default=None, callback=_check_target,
-        help="Use this target's dialect (variables, helpers, escaping, fixture shape; e.g. "
-             "pinpoint); default: the repository's target in ptk.toml.")(f)
+        help=help)(f)
 
 
 def format_option(choices: Sequence[str] = ("text", "json"), default: str | None = None,

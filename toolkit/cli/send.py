@@ -17,6 +17,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from toolkit.sync.send import Sent
 
 
+def send_target_option(f: Any) -> Any:
+    """``--target``, whose default here is the environment's target."""
+    return target_option(f, help="Render in this target's dialect (e.g. pinpoint); default: "
+                                 "the dialect of the environment's target.")
+
+
 @click.command("send")
 @click.argument("name")
 @click.option("-c", "--channel", default=None,
@@ -28,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
               help="The recipient (required): an email address, an E.164 phone number or a "
                    "device token; 'fixture' uses the fixture's own address.")
 @env_option
-@target_option
+@send_target_option
 @click.option("--platform", default=None, metavar="NAME",
               help="Push only: apns, apns-sandbox, apns-voip, apns-voip-sandbox, fcm, adm or "
                    "baidu (with --to fixture, default: the fixture's ChannelType).")
