@@ -140,8 +140,8 @@ def main() -> int:
     args = parser.parse_args()
     python = sys.executable
     trees = [("this", Path(__file__).resolve().parents[1])]
-    if args.baseline:
-        trees.append(("baseline", args.baseline.resolve()))
+    if args.baseline:  # first, so that the cache rows end with this tree's own cache
+        trees.insert(0, ("baseline", args.baseline.resolve()))
     with tempfile.TemporaryDirectory(prefix="ptk-bench-lint-") as tmp:
         root = Path(tmp)
         write_corpus(root, args.templates)
