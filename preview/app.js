@@ -270,8 +270,8 @@
     document.body.dataset.updates = String(state.updates);
     // After a save, let the new render reach the screen first: linting the whole template
     // takes longer than rendering it and would compete with the frame's request.
-    if (fromReload) setTimeout(() => { loadLint(route); loadEngines(route); }, LINT_DELAY_MS);
-    else { loadLint(route); loadEngines(route); }
+    if (fromReload) setTimeout(() => { loadLint(route); loadEngines(route); loadClients(route); }, LINT_DELAY_MS);
+    else { loadLint(route); loadEngines(route); loadClients(route); }
   }
 
   // A template that does not exist (a stale bookmark, or deleted before the page was opened):
@@ -435,6 +435,41 @@
     $("lint-count").textContent = findings.length ? String(findings.length) : "";
     replaceChildren($("lint"), findings.length ? findingList(findings)
       : el("p", { class: "muted small", text: "No findings for this template, channel and fixture." }));
+  }
+
+  // ---- email clients: features of the email that Gmail, Outlook, ... lack (caniemail) ----
+
+  async function loadClients(route) {
+    $("clients-card").hidden = route.channel !== "email";
+    if (route.channel !== "email") return;
+    const { data } = await getJSON(`/api/clients?template=${encodeURIComponent(route.template)}`);
+    const now = state.route;
+    if (route.template !== now.template || now.channel !== "email") return;
+    const features = data.features || [];
+    const missing = features.filter((f) => f.unsupported);
+    const partly = features.filter((f) => !f.unsupported);
+    $("clients-count").textContent = missing.length ? String(missing.length) : "";
+    const item = (f) => el("li", { class: "finding" }, [
+      el("div", { class: "finding-head" }, [
+        el("a", { href: f.url, target: "_blank", rel: "noopener noreferrer", text: f.title }),
+      ]),
+      f.unsupported ? el("div", { class: "finding-message", text: `Not supported: ${f.unsupported}` }) : null,
+      f.partial ? el("div", { class: "muted small", text: `Partly: ${f.partial}` }) : null,
+      el("div", { class: "muted small mono", text: f.location }),
+      el("div", { class: "muted small", text: `Hint: ${f.hint}` }),
+    ]);
+    const source = data.source ? `caniemail data of ${data.source.date} (CC BY 4.0)` : "caniemail data";
+    replaceChildren($("clients"), [
+      data.error ? el("p", { class: "muted small", text: `Not checked: ${data.error}` }) : null,
+      !data.error && !missing.length
+        ? el("p", { class: "muted small", text: "No feature of this email lacks support in these clients." }) : null,
+      missing.length ? el("ul", { class: "list findings" }, missing.map(item)) : null,
+      partly.length ? el("details", { class: "clients-partly" }, [
+        el("summary", { text: `${partly.length} more feature${partly.length === 1 ? " is" : "s are"} only partly supported` }),
+        el("ul", { class: "list findings" }, partly.map(item)),
+      ]) : null,
+      el("p", { class: "muted small", text: `Checked: ${(data.clients || []).join(", ")}; ${source}.` }),
+    ]);
   }
 
   // ---- engines: what handlebars.java (which the service most likely runs) renders ----------

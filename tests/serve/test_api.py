@@ -372,3 +372,22 @@ def test_engines_endpoint_shows_what_handlebars_java_renders_differently(
     response = app.handle("/api/engines", {"template": "welcome", "channel": "sms"})
     assert response is not None and response.status == 200
     assert app.handle("/api/engines", {"template": "welcome"}).status == 400
+
+
+def test_clients_endpoint_lists_what_email_clients_lack(app: PreviewApp) -> None:
+    answer = app.clients("welcome")
+    assert answer["error"] is None and "Outlook (Windows)" in answer["clients"]
+    assert answer["source"]["date"] and "CC BY 4.0" in answer["source"]["attribution"]
+    by_title = {f["title"]: f for f in answer["features"]}
+    radius = by_title["border-radius"]  # the MJML button's border-radius attribute
+    assert radius["unsupported"] == "Outlook (Windows)"
+    assert radius["location"].startswith("templates/welcome/email.mjml:")
+    assert radius["url"].startswith("https://www.caniemail.com/features/")
+    assert any(f["partial"] and not f["unsupported"] for f in answer["features"])
+    # the same gaps lint reports as E007
+    lint = {f.message for f in app.lint("welcome") if f.code == "E007"}
+    assert lint == {f["message"] for f in answer["features"] if f["unsupported"]}
+    assert app.clients("cart-reminder")["error"]  # no email
+    response = app.handle("/api/clients", {"template": "welcome"})
+    assert response is not None and response.status == 200
+    assert app.handle("/api/clients", {}).status == 400

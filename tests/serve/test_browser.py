@@ -723,3 +723,21 @@ def test_a_channel_java_renders_differently_gets_a_badge_and_the_java_output(
     expect()(page.locator(".bubble")).to_have_text("Code WELCOME10. See you soon")
     expect()(badge).to_be_hidden()
     expect()(page.locator("#engines")).to_contain_text("renders this the same")
+
+
+def test_the_email_clients_panel_lists_what_clients_lack(page, preview: Preview, repo: Path,
+                                                          restore) -> None:
+    page.goto(preview.url + "#/t/order-shipped?channel=email")
+    card = page.locator("#clients-card")
+    expect()(card).to_be_visible()
+    radius = card.locator("li.finding", has_text="border-radius").first
+    expect()(radius).to_contain_text("Not supported: Outlook (Windows)")
+    expect()(radius.locator("a")).to_have_attribute(
+        "href", "https://www.caniemail.com/features/css-border-radius/")
+    expect()(card).to_contain_text("CC BY 4.0")
+    # the panel follows edits: without the rounded corners, border-radius is gone
+    html = repo / "templates" / "order-shipped" / "email.html"
+    atomic_save(html, html.read_text(encoding="utf-8").replace("border-radius", "border-width"))
+    expect()(card.locator("li.finding", has_text="border-radius")).to_have_count(0)
+    page.locator("#tab-sms").click()
+    expect()(card).to_be_hidden()

@@ -116,8 +116,8 @@ def _needle(kind: str, detail: str) -> str:
         return rf"<{re.escape(detail)}\b" + (r"|<mj-font\b" if detail == "link" else "")
     if kind == "attribute":
         return _word(detail.split("=")[0]) + r"\s*="
-    if kind == "property":
-        return _word(detail) + r"\s*[:=]"
+    if kind == "property":  # a declaration or an MJML attribute, not a media feature
+        return rf"(?<![\w(-]){re.escape(detail)}\s*[:=]"
     if kind == "value":  # "display: flex"
         name, _, value = detail.partition(": ")
         return _word(name) + r"\s*[:=]\s*[\"']?" + re.escape(value.split()[0] if value else "")
@@ -128,8 +128,9 @@ def _needle(kind: str, detail: str) -> str:
     if kind == "at-rule":
         return rf"@{re.escape(detail)}\b" + (r"|<mj-font\b" if detail in ("import", "font-face")
                                              else "")
-    if kind == "selector":
-        return r"\s*".join(re.escape(p) for p in detail.split())
+    if kind == "selector":  # as CSS writes it: followed by "{" or ","
+        return (r"(?<![\w.#:-])" + r"\s*".join(re.escape(p) for p in detail.split())
+                + r"(?=\s*[{,])")
     if kind == "pseudo":
         return re.escape(detail) + r"(?![\w-])"
     if kind == "important":

@@ -583,6 +583,47 @@ class PreviewApp:
                 self._engines.pop(next(iter(self._engines)))
         return answer
 
+    def clients(self, template_name: str) -> dict[str, Any]:
+        """The /api/clients answer: the HTML and CSS features of the template's email that
+        the checked email clients (``[lint] email-clients``) lack or only partly support,
+        from the caniemail snapshot (``toolkit.lint.rules.email.client_gaps``, what E007 and
+        E008 report)."""
+        from toolkit.lint import email_clients as ec
+
+        data = ec.data()
+        answer: dict[str, Any] = {
+            "template": template_name, "clients": [], "features": [], "error": None,
+            "source": {"date": data["date"], "attribution": data["attribution"]}}
+        snapshot = self._snapshot
+        repo, config = snapshot.repo, snapshot.config
+        template = repo.template(template_name) if repo is not None else None
+        channel = template.channels.get("email") if template is not None else None
+        if repo is None or template is None or config is None or channel is None:
+            return {**answer, "error": "this template has no email that loads"}
+        from toolkit.lint.rule import ChannelContext
+        from toolkit.lint.rules.email import client_gaps, client_hint, client_message
+        from toolkit.lint.runner import Files, load_selection
+
+        try:
+            clients = load_selection(config).email_clients or ec.DEFAULT_CLIENTS
+            ctx = ChannelContext(repo=repo, template=template, channel=channel,
+                                 fixtures=repo.fixtures_for(template), programs={},
+                                 read=Files(repo.root).text, email_clients=clients,
+                                 dialect=config.dialect)
+            found = list(client_gaps(ctx))
+        except PtkError as exc:  # an invalid [lint] table
+            return {**answer, "error": exc.message}
+        except Exception as exc:  # noqa: BLE001 - a linter bug must not take the preview down
+            log.exception("checking the email clients of %s failed", template_name)
+            return {**answer, "error": f"internal error: {exc!r}"}
+        answer["clients"] = [ec.client_name(c) for c in clients]
+        answer["features"] = [{
+            "feature": gap.feature, "title": gap.title, "url": gap.url,
+            "unsupported": ec.describe_clients(gap.unsupported),
+            "partial": ec.describe_clients(gap.partial), "message": client_message(gap),
+            "hint": client_hint(gap), "location": str(where)} for gap, where in found]
+        return answer
+
     # --- routes ----------------------------------------------------------------------------
 
     def handle(self, path: str, query: Mapping[str, str]) -> Response | None:
@@ -609,6 +650,11 @@ class PreviewApp:
             if not template or not channel:
                 return error_response(400, "template and channel are required")
             return json_response(self.engines(template, channel, fixture))
+        if path == "/api/clients":
+            template, _, _ = self._key(query)
+            if not template:
+                return error_response(400, "template is required")
+            return json_response(self.clients(template))
         if path == "/api/email":
             template, _, fixture = self._key(query)
             html = self.email_html(template, fixture) if template else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from toolkit.lint.markup import MAX_MARKUP, Tag
 from toolkit.lint.rule import ChannelContext, Problem, RenderedContext, Rule
@@ -398,7 +399,10 @@ class ClientPartialSupport(Rule):
         yield from _client_problems(ctx, partial_only=True)
 
 
-def _client_problems(ctx: ChannelContext, *, partial_only: bool) -> Iterator[Problem]:
+def client_gaps(ctx: ChannelContext) -> Iterator[tuple[Any, Location]]:
+    """Each feature of the email some checked client lacks or partly supports
+    (``email_clients.Gap``) with where to report it; for an MJML email only what the author
+    wrote, at that place (E007, E008 and the preview's client panel)."""
     from toolkit.lint import email_clients as ec
     from toolkit.lint.markup import line_column
 
@@ -408,37 +412,43 @@ def _client_problems(ctx: ChannelContext, *, partial_only: bool) -> Iterator[Pro
     clients = ctx.email_clients or ec.DEFAULT_CLIENTS
     sources = _author_sources(ctx, part) if part.source is not None else None
     for gap in ec.gaps(ec.uses(part.text), clients):
-        if bool(gap.unsupported) == partial_only:
-            continue
-        where: Location | None
         if sources is None:
             first = gap.uses[0]
-            where = ctx.locate(part, *line_column(part.text, first.offset))
-        else:
-            where = _author_location(ctx, part, sources, gap.uses)
-            if where is None:
-                continue  # MJML wrote it, with its own fallbacks
-        count = sum(u.count for u in gap.uses)
-        used = f" ({count} uses in the HTML sent)" if count > 1 else ""
-        if gap.unsupported:
-            message = f"{gap.title} is not supported by {ec.describe_clients(gap.unsupported)}"
-            if gap.partial:
-                message += f"; only partly by {ec.describe_clients(gap.partial)}"
-        else:
-            message = f"{gap.title} is only partly supported by " \
-                      f"{ec.describe_clients(gap.partial)}"
-        yield Problem(message + used, where, hint=_client_hint(gap))
+            yield gap, ctx.locate(part, *line_column(part.text, first.offset))
+            continue
+        where = _author_location(ctx, part, sources, gap.uses)
+        if where is not None:  # else MJML wrote it, with its own fallbacks
+            yield gap, where
 
 
-def _client_hint(gap: object) -> str:
+def client_message(gap: Any) -> str:
     from toolkit.lint import email_clients as ec
 
-    notes = gap.notes  # type: ignore[attr-defined]
-    first = gap.unsupported or gap.partial  # type: ignore[attr-defined]
+    count = sum(u.count for u in gap.uses)
+    used = f" ({count} uses in the HTML sent)" if count > 1 else ""
+    if gap.unsupported:
+        message = f"{gap.title} is not supported by {ec.describe_clients(gap.unsupported)}"
+        if gap.partial:
+            message += f"; only partly by {ec.describe_clients(gap.partial)}"
+        return message + used
+    return f"{gap.title} is only partly supported by {ec.describe_clients(gap.partial)}{used}"
+
+
+def _client_problems(ctx: ChannelContext, *, partial_only: bool) -> Iterator[Problem]:
+    for gap, where in client_gaps(ctx):
+        if bool(gap.unsupported) != partial_only:
+            yield Problem(client_message(gap), where, hint=client_hint(gap))
+
+
+def client_hint(gap: Any) -> str:
+    from toolkit.lint import email_clients as ec
+
+    notes = gap.notes
+    first = gap.unsupported or gap.partial
     for client, note in notes:
         if client in first:
-            return f"{ec.client_name(client)}: {note} See {gap.url}"  # type: ignore[attr-defined]
-    return f"check how it looks there (a fallback?); see {gap.url}"  # type: ignore[attr-defined]
+            return f"{ec.client_name(client)}: {note} See {gap.url}"
+    return f"check how it looks there (a fallback?); see {gap.url}"
 
 
 def _author_sources(ctx: ChannelContext, part: object) -> list[tuple[str, str]]:
