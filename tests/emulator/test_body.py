@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from toolkit.emulator.jsontext import MAX_JSON_DEPTH, too_deep
+from toolkit.emulator.jsontext import MAX_JSON_DEPTH, lone_surrogate, too_deep
+from toolkit.emulator.service import Response
 
 SIGNED = ("Authorization: AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/mobiletargeting/"
           "aws4_request, SignedHeaders=host, Signature=0\r\n")
@@ -21,7 +22,7 @@ def _exchange(url: str, head: str, body: bytes = b"") -> tuple[int, dict[str, st
     socket; return (status, headers, body, whether the server closed the connection)."""
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-        sock.sendall(f"{head}Host: 127.0.0.1:{parts.port}\r\n\r\n".encode() + body)
+        sock.sendall(f"{head}Host: 127.0.0.1:{parts.port}\r\n\r\n".encode("latin-1") + body)
         answer = sock.makefile("rb")
         status = int(answer.readline().split()[1])
         headers: dict[str, str] = {}
@@ -61,6 +62,7 @@ def test_a_chunked_create_keeps_its_body(client: Any, server: Any, email: Any) -
     ("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", b"0\r\n\r\n"),
     ("Content-Length: 2\r\nContent-Length: 3\r\n", b"{}"),
     ("Content-Length: two\r\n", b"{}"),
+    ("Content-Length: \u00b2\r\n", b"{}"),  # '²' (headers are Latin-1): isdigit(), no int()
 ])
 def test_framing_it_cannot_trust_is_400_and_closes(client: Any, server: Any, email: Any,
                                                    framing: str, body: bytes) -> None:
@@ -145,3 +147,49 @@ def test_deeply_nested_template_data_is_400(client_of: Any) -> None:
                        Destination={"ToAddresses": ["b@example.com"]},
                        Content={"Template": {"TemplateContent": {"Subject": "s", "Text": "t"},
                                              "TemplateData": DEEP_STRING}})
+
+
+LONE = "\\udc80"  # JSON for half of a surrogate pair: decodes to a str that is no text
+
+
+@pytest.mark.parametrize("body", [
+    '{"Subject": "Hi ' + LONE + '"}',                 # a value
+    '{"Subject": "Hi", "Headers": [{"Name": "X", "Value": "' + LONE + '"}]}',
+    '{"Sub' + LONE + 'ject": "Hi"}',                  # a key
+])
+def test_a_lone_surrogate_is_400_in_the_error_shape(client: Any, server: Any, email: Any,
+                                                    body: str) -> None:
+    data = body.encode()
+    status, headers, answer, _ = _exchange(
+        server.url, "POST /v1/templates/lone/email HTTP/1.1\r\n" + SIGNED
+        + f"Content-Length: {len(data)}\r\n", data)
+    assert (status, headers["x-amzn-errortype"]) == (400, "BadRequestException")
+    assert "half of a UTF-16 surrogate pair" in json.loads(answer)["Message"]
+    with pytest.raises(client.exceptions.NotFoundException):
+        email.get(client, "lone")
+
+
+def test_a_surrogate_written_as_utf8_bytes_is_400(server: Any) -> None:
+    data = b'{"Body": "\xed\xb2\x80"}'  # json.loads decodes bytes with 'surrogatepass'
+    status, _, answer, _ = _exchange(
+        server.url, "POST /v1/templates/lone/sms HTTP/1.1\r\n" + SIGNED
+        + f"Content-Length: {len(data)}\r\n", data)
+    assert status == 400 and "at $.Body" in json.loads(answer)["Message"]
+
+
+def test_a_lone_surrogate_in_a_control_request_is_400(server: Any) -> None:
+    data = ('{"unverified_senders": ["a' + LONE + '@example.com"]}').encode()
+    status, _, answer, _ = _exchange(
+        server.url, "POST /_emulator/config HTTP/1.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n", data)
+    assert status == 400 and "surrogate" in json.loads(answer)["error"]
+
+
+def test_lone_surrogate_names_the_path() -> None:
+    assert lone_surrogate({"a": ["ok", {"b": "x\udc80"}]}) == "$.a[1].b"
+    assert lone_surrogate({"k\ud83d": 1}) == "$.'k\\ud83d'"
+    assert lone_surrogate({"a": "\U0001F600 a whole pair is text"}) is None
+
+
+def test_an_answer_holding_a_lone_surrogate_is_still_sent() -> None:
+    assert Response(200, {"x": "a\udc80"}).encode() == b'{"x": "a\\udc80"}'

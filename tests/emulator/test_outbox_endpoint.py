@@ -52,6 +52,8 @@ def test_one_entry_and_its_errors(client_of: Any, server: EmulatorServer,
     for path, status_wanted in ((f"/_ptk/outbox/{sms['id']}.eml", 404),
                                 ("/_ptk/outbox/nope", 404), ("/_ptk/outbox/nope.eml", 404),
                                 ("/_ptk/outbox?channel=fax", 400), ("/_ptk/outbox?limit=0", 400),
+                                ("/_ptk/outbox?limit=%C2%B2", 400),  # '²' isdigit(), no int
+                                ("/_ptk/outbox?limit=%D9%A1", 400),  # Arabic-Indic one
                                 ("/_ptk/outbox?sort=old", 400)):
         status, _, body = download(server.url + path)
         assert status == status_wanted, path

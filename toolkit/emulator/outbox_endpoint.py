@@ -60,7 +60,7 @@ def _listing(outbox: Outbox, query: Mapping[str, list[str]]) -> Response:
                            f"{', '.join(sorted(set(CHANNELS.values())))}")
     limit = None
     if limit_text is not None:
-        if not limit_text.isdigit() or int(limit_text) < 1:
+        if not (limit_text.isascii() and limit_text.isdigit()) or int(limit_text) < 1:
             return _error(400, f"limit {limit_text!r} is not a positive integer")
         limit = int(limit_text)
     messages = outbox.messages(channel=channel, service=service, limit=limit)

@@ -27,7 +27,6 @@ before it serves. ``start()`` serves on a daemon thread (tests); ``serve_forever
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import sys
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from toolkit.emulator import jsontext
 from toolkit.emulator.access import refusal
 from toolkit.emulator.exceptions import EmulatorError, Failure
 from toolkit.emulator.outbox import Outbox
@@ -58,6 +58,8 @@ _READ_CHUNK = 1 << 16
 _MAX_LINE = 4096           # a chunk-size or trailer line
 _MAX_TRAILERS = 100
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() also takes '²' and '١'
+
 
 
 def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -258,8 +260,7 @@ class EmulatorServer:
             return
         if outbox:
             _send(handler, Response(403, {"error": refused}) if refused else
-                  outbox_answer(self.outbox, handler.command, raw_path,
-                                parse_qs(query_string, keep_blank_values=True)))
+                  self._outbox(handler.command, raw_path, query_string))
             return
         try:
             service, unknown = select(handler.command, raw_path, handler.headers), None
@@ -336,6 +337,13 @@ class EmulatorServer:
             return service.error_response(Failure(
                 "internal", f"ptk emulator internal error: {exc!r}"), request_id)
 
+    def _outbox(self, method: str, raw_path: str, query_string: str) -> Response:
+        try:
+            return outbox_answer(self.outbox, method, raw_path,
+                                 parse_qs(query_string, keep_blank_values=True))
+        except Exception as exc:  # noqa: BLE001 - a bug must answer 500, not drop the request
+            return Response(500, {"error": f"ptk emulator internal error: {exc!r}"})
+
     def _reset_answer(self) -> Response:
         self.reset()
         return Response(200, {"reset": True})
@@ -379,8 +387,8 @@ def _operation_name(service: Service, handler: _Handler, raw_path: str) -> str |
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body or b"{}")
-    except (RecursionError, ValueError) as exc:
+        data = jsontext.loads(body or b"{}")
+    except ValueError as exc:
         raise ValueError(f"the request body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError("the request body must be a JSON object")
@@ -405,7 +413,7 @@ def read_body(handler: _Handler, limit: int) -> tuple[bytes, Failure | None]:
         return _read_chunked(handler, limit)
     if not lengths:
         return b"", None
-    if len(lengths) > 1 or not lengths[0].strip().isdigit():
+    if len(lengths) > 1 or not _DIGITS.fullmatch(lengths[0].strip()):
         handler.close_connection = True
         return b"", Failure("bad_request", f"Content-Length {', '.join(lengths)!r} is not a "
                                            f"number.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.emulator.exceptions import EmulatorError, Failure
-from toolkit.emulator.jsontext import TooDeep, loads
+from toolkit.emulator.jsontext import LoneSurrogate, TooDeep, loads
 from toolkit.emulator.routing import Headers, Router
 from toolkit.emulator.state import ServiceState, Store
 
@@ -42,12 +42,12 @@ class Request:
 
     def json(self, what: str) -> Any:
         """The decoded JSON body ({} when empty); Failure ``bad_request`` naming ``what``
-        when it is not JSON or nests deeper than MAX_JSON_DEPTH."""
+        when it is not JSON, nests deeper than MAX_JSON_DEPTH or holds a lone surrogate."""
         if not self.body.strip():
             return {}
         try:
             return loads(self.body)
-        except TooDeep as exc:
+        except (TooDeep, LoneSurrogate) as exc:
             raise Failure("bad_request", f"{what}: the request body {exc}.") from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise Failure("bad_request", f"{what}: the request body is not valid JSON "
@@ -69,7 +69,9 @@ class Response:
             return self.data
         if self.body is None:
             return b""
-        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
+        # backslashreplace: a string that is no text (a lone surrogate, refused in requests
+        # by jsontext) still goes out, as the JSON escape \udc80, instead of no answer at all.
+        return json.dumps(self.body, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 # handler(the service's backend, request) -> response; it raises the service's errors.
