@@ -97,3 +97,36 @@ def test_template_email_carries_the_template_unrendered() -> None:
                                                    "TemplateData": '{"name": "Ana"}'}}})
     assert parsed["Subject"] == "Hi {{name}}" and body(parsed, "plain") == "Hello {{name}}\n"
     assert entry["template"]["data"] == '{"name": "Ana"}'
+
+
+def test_line_breaks_and_odd_attachment_fields_cannot_break_the_eml() -> None:
+    entry, parsed = send({
+        "FromEmailAddress": "shop@example.com",
+        "Destination": {"ToAddresses": ["ana@example.org"]},
+        "Content": {"Simple": {
+            "Subject": {"Data": "Hi\r\nBcc: evil@example.com\nX-Evil: 1"},
+            "Body": {"Text": {"Data": "x"}},
+            "Attachments": [{"FileName": "a\r\nX-Evil: 2.txt", "ContentId": "c\nX-Evil: 3",
+                             "ContentType": "text/plain\r\nX-Evil: 4",
+                             "RawContent": base64.b64encode(b"abc").decode()}]}}})
+    assert parsed["Subject"] == "Hi Bcc: evil@example.com X-Evil: 1"
+    assert parsed["Bcc"] is None and parsed["X-Evil"] is None
+    attachment = next(parsed.iter_attachments())
+    assert attachment.get_filename() == "a X-Evil: 2.txt" and attachment["X-Evil"] is None
+    assert attachment.get_content_type() == "application/octet-stream"
+    assert attachment["Content-ID"] == "<c X-Evil: 3>" and attachment.get_content() == b"abc"
+    assert entry["subject"] == "Hi\r\nBcc: evil@example.com\nX-Evil: 1"  # the outbox keeps it
+
+
+def test_headers_the_request_repeats_are_kept_date_and_message_id_are_sess() -> None:
+    entry, parsed = send({
+        "FromEmailAddress": "shop@example.com",
+        "Destination": {"ToAddresses": ["ana@example.org"]},
+        "Content": {"Simple": {
+            "Subject": {"Data": "s"}, "Body": {"Text": {"Data": "x"}},
+            "Headers": [{"Name": "To", "Value": "bo@example.org"},
+                        {"Name": "Message-ID", "Value": "<mine@example.com>"},
+                        {"Name": "Date", "Value": "Mon, 1 Jan 2024 00:00:00 +0000"}]}}})
+    assert parsed.get_all("To") == ["ana@example.org", "bo@example.org"]
+    assert parsed.get_all("Message-ID") == [f"<{entry['id']}@email.amazonses.com>"]
+    assert len(parsed.get_all("Date")) == 1 and "2024" not in parsed["Date"]

@@ -109,6 +109,20 @@ def test_template_email_by_name_arn_and_inline(ses: Any, outbox: Any) -> None:
      "BadRequestException", "Headers: must have 0 to 15 items"),
     ({"EmailTags": [{"Name": "campaign", "Value": "spring sale"}]}, "BadRequestException",
      "EmailTags"),
+    ({"Content": {"Simple": {**simple()["Simple"],
+                             "Headers": [{"Name": "subject", "Value": "other"}]}}},
+     "BadRequestException", r"Headers\[0\].Name: subject can appear only once"),
+    ({"Content": {"Simple": {**simple()["Simple"],
+                             "Headers": [{"Name": "List-Id", "Value": "a"},
+                                         {"Name": "List-ID", "Value": "b"}]}}},
+     "BadRequestException", r"Headers\[1\].Name: List-ID .* twice in Headers"),
+    ({"ReplyToAddresses": ["help@example.com"],
+      "Content": {"Simple": {**simple()["Simple"],
+                             "Headers": [{"Name": "Reply-To", "Value": "x@example.com"}]}}},
+     "BadRequestException", "Reply-To can appear only once"),
+    ({"Content": {"Raw": {"Data": b"From: =?utf-8?q?a=0D=0AB?= <a@example.com>\r\n"
+                                  b"To: b@example.org\r\n\r\nx"}}},
+     "MessageRejected", "From header cannot be read"),
 ])
 def test_send_email_checks(ses: Any, outbox: Any, kwargs: dict[str, Any], error: str,
                            problem: str) -> None:

@@ -73,6 +73,21 @@ ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:ses:([a-z0-9-]*):(\d*):([a-z-]+)/(.*)"
 MAX_RECIPIENTS = 50
 MAX_HEADER_LINE = 996
 MESSAGE_TAG = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# The header fields that "can't appear more than once in the header section of a message"
+# (SES developer guide, "Amazon SES header fields"), lower case.
+ONCE_ONLY = frozenset(name.lower() for name in (
+    "Accept-Language", "acceptLanguage", "Archived-At", "Auto-Submitted", "Bounces-to",
+    "Comments", "Content-Alternative", "Content-Base", "Content-Class", "Content-Description",
+    "Content-Disposition", "Content-Duration", "Content-ID", "Content-Language",
+    "Content-Length", "Content-Location", "Content-MD5", "Content-Transfer-Encoding",
+    "Content-Type", "Date", "Delivered-To", "Disposition-Notification-Options",
+    "Disposition-Notification-To", "DKIM-Signature", "DomainKey-Signature", "Errors-To",
+    "From", "Importance", "In-Reply-To", "Keywords", "List-Archive", "List-Help", "List-Id",
+    "List-Owner", "List-Post", "List-Subscribe", "List-Unsubscribe", "List-Unsubscribe-Post",
+    "Message-Context", "Message-ID", "MIME-Version", "Organization", "Original-From",
+    "Original-Message-ID", "Original-Recipient", "Original-Subject", "Precedence", "Priority",
+    "References", "Reply-To", "Return-Path", "Return-Receipt-To", "Sender", "Solicitation",
+    "Sensitivity", "Subject", "Thread-Index", "Thread-Topic", "User-Agent", "VBR-Info"))
 # {{name}}, {{ name }}, {{{name}}} and dotted paths; anything else in an inline template is an
 # operation SES refuses there ("only simple substitutions").
 SIMPLE_SUBSTITUTION = re.compile(r"\{\{\{?\s*(?!else\b)[\w.-]+\s*\}?\}\}")
@@ -211,12 +226,26 @@ def decode_token(token: str | None) -> str | None:
     return key[0]
 
 
-def _check_headers(headers: list[dict[str, str]], where: str) -> None:
-    """The one header rule the model's shapes cannot say: name + value at most 996."""
+def _check_headers(headers: list[dict[str, str]], where: str, *, reply_to: bool) -> None:
+    """The header rules the model's shapes cannot say: name + value at most 996 characters;
+    a header of SES's ONCE_ONLY list at most once, so not one SES writes from the request
+    itself (From, Subject, Reply-To when ReplyToAddresses are given, the MIME headers of
+    the body). Date and Message-ID may be sent: SES overwrites them."""
+    message_sets = {"from", "subject", "mime-version", "content-type",
+                    "content-transfer-encoding"} | ({"reply-to"} if reply_to else set())
+    seen: set[str] = set()
     for index, header in enumerate(headers):
         if len(header["Name"]) + len(header["Value"]) > MAX_HEADER_LINE:
             raise BadRequestException(f"{where}[{index}]: the name and value of a header have "
                                       f"at most {MAX_HEADER_LINE} characters together.")
+        name = header["Name"].lower()
+        if name in ONCE_ONLY and (name in seen or name in message_sets):
+            source = "twice in Headers" if name in seen else "in Headers, and SES writes it " \
+                "from the request"
+            raise BadRequestException(
+                f"{where}[{index}].Name: {header['Name']} can appear only once in a message; "
+                f"it is {source} (set it with the request's own member, or drop the header).")
+        seen.add(name)
 
 
 def _attachments(attachments: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
@@ -436,7 +465,8 @@ class SesBackend:
           recipients in all (400).
         * The model's shapes are checked on the wire (at most 15 ``Headers``, their names and
           values, attachment names and types, ``TemplateData`` up to 262,144 characters);
-          here: a header's name and value at most 996 characters together, ``EmailTags``
+          here: a header's name and value at most 996 characters together, a header of
+          SES's ``ONCE_ONLY`` list at most once (see ``_check_headers``), ``EmailTags``
           names and values of 1 to 256 ASCII letters, digits, ``_`` and ``-``.
         * A stored template (name or ARN) must exist (404). ``TemplateData`` must be a JSON
           object. Inline ``TemplateContent`` needs a subject and may hold only simple
@@ -481,7 +511,8 @@ class SesBackend:
             if not sender:
                 raise BadRequestException(f"FromEmailAddress is required with {kind} content.")
             section = content[kind]
-            _check_headers(section.get("Headers") or [], f"Content.{kind}.Headers")
+            _check_headers(section.get("Headers") or [], f"Content.{kind}.Headers",
+                           reply_to=bool(reply_to))
             fields["headers"] = list(section.get("Headers") or [])
             fields["attachments"] = _attachments(section.get("Attachments") or [],
                                                  f"Content.{kind}.Attachments")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses
 from typing import Any
@@ -49,7 +50,11 @@ def decode_blob(value: str, where: str) -> bytes:
 
 
 def _addresses(message: Message, header: str) -> tuple[str, ...]:
-    values = [str(value) for value in message.get_all(header) or []]
+    try:  # the header is parsed here: an encoded word may decode to a line break (ValueError)
+        values = [str(value) for value in message.get_all(header) or []]
+    except ValueError as exc:
+        raise MessageRejected(f"Content.Raw.Data: the {header} header cannot be read as "
+                              f"addresses ({exc}).") from exc
     return tuple(address for _, address in getaddresses(values) if address)
 
 
@@ -89,23 +94,50 @@ def _set_address_header(message: EmailMessage, name: str, values: list[str]) -> 
         message[name] = ", ".join(values)
 
 
+def one_line(text: str) -> str:
+    """``text`` for a header: each line break (CR, LF or CRLF) a space, as a mail client
+    shows a header unfolded. A header value cannot hold one (it would start a new header)."""
+    return re.sub(r"\r\n|[\r\n]", " ", text)
+
+
+class _AnyCount(EmailPolicy):
+    """``policy.SMTP`` that lets a header appear more than once, as the request can ask (a
+    ``To`` in ``Headers`` next to ``Destination.ToAddresses``): the .eml shows what was sent
+    instead of failing to be written."""
+
+    def header_max_count(self, name: str) -> int | None:
+        return None
+
+
+_EML_POLICY = _AnyCount(linesep="\r\n")
+_MIME_TYPE = re.compile(r"([!#$%&'*+.^_`|~0-9A-Za-z-]+)/([!#$%&'*+.^_`|~0-9A-Za-z-]+)")
+# The headers SES sets itself or overwrites (Date, Message-ID: "SES overwrites it"; SES
+# developer guide, header fields): the request's own are left out of the .eml.
+_SES_SETS = frozenset({"date", "message-id"})
+
+
 def build_eml(entry: dict[str, Any]) -> bytes:
-    """The ``.eml`` file of an outbox entry of the email channel (see the module doc)."""
+    """The ``.eml`` file of an outbox entry of the email channel (see the module doc).
+
+    Subject, file names and content ids go in on one line (:func:`one_line`); a content type
+    that is not ``type/subtype`` is ``application/octet-stream``; the request's ``Date`` and
+    ``Message-ID`` headers give way to the ones SES writes."""
     request = entry["request"]
     content = request.get("Content", {})
     if "Raw" in content:
         return base64.b64decode(content["Raw"]["Data"])
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=_EML_POLICY)
     _set_address_header(message, "From", [entry["from"]] if entry["from"] else [])
     _set_address_header(message, "To", entry["to"])
     _set_address_header(message, "Cc", entry.get("cc", []))
     _set_address_header(message, "Reply-To", entry.get("reply_to", []))
-    message["Subject"] = entry.get("subject") or ""
+    message["Subject"] = one_line(entry.get("subject") or "")
     message["Date"] = format_datetime(datetime.fromisoformat(entry["time"].replace("Z",
                                                                                    "+00:00")))
     message["Message-ID"] = f"<{entry['id']}@email.amazonses.com>"
     for header in entry.get("headers", []):
-        message[header["Name"]] = header["Value"]
+        if header["Name"].lower() not in _SES_SETS:
+            message[header["Name"]] = header["Value"]
     text, html = entry.get("text"), entry.get("html")
     if html is not None and text is not None:
         message.set_content(text)
@@ -116,14 +148,14 @@ def build_eml(entry: dict[str, Any]) -> bytes:
         message.set_content(text or "")
     section = content.get("Simple") or content.get("Template") or {}
     for attachment in section.get("Attachments", []):
-        maintype, _, subtype = (attachment.get("ContentType")
-                                or "application/octet-stream").partition("/")
+        mime_type = _MIME_TYPE.fullmatch(attachment.get("ContentType") or "")
+        maintype, subtype = mime_type.groups() if mime_type else ("application", "octet-stream")
         extra: dict[str, Any] = {}
         if attachment.get("ContentId"):
-            extra["cid"] = f"<{attachment['ContentId'].strip('<>')}>"
+            extra["cid"] = f"<{one_line(attachment['ContentId']).strip('<>')}>"
         message.add_attachment(
-            base64.b64decode(attachment["RawContent"]), maintype=maintype,
-            subtype=subtype or "octet-stream", filename=attachment["FileName"],
+            base64.b64decode(attachment["RawContent"]), maintype=maintype, subtype=subtype,
+            filename=one_line(attachment["FileName"]),
             disposition=(attachment.get("ContentDisposition") or "ATTACHMENT").lower(), **extra)
     return message.as_bytes()
 
