@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -58,9 +59,12 @@ def test_errors_carry_the_aws_error_type() -> None:
 
 
 def test_tokens_round_trip_and_reject_garbage() -> None:
-    assert decode_token(encode_token(["welcome", "EMAIL"]), 2) == ["welcome", "EMAIL"]
-    assert decode_token(None, 2) is None
-    for token in ("!!!", encode_token(["a"]), encode_token({"a": 1}), "e30"):
+    assert decode_token(encode_token(["welcome", "EMAIL"]), (str, str)) == ["welcome", "EMAIL"]
+    assert decode_token(None, (str, str)) is None
+    deep = base64.urlsafe_b64encode(b"[" * 30_000).decode()  # json.loads: RecursionError
+    for token in ("!!!", encode_token(["a"]), encode_token({"a": 1}), "e30", deep,
+                  encode_token([1, "EMAIL"]), encode_token(["a", None])):
         with pytest.raises(Failure, match="next-token") as error:
-            decode_token(token, 2)
+            decode_token(token, (str, str))
         assert error.value.kind == "bad_request"
+

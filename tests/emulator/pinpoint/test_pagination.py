@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+
+from toolkit.emulator.paging import encode_token
 
 
 def _all_templates(client: Any, **kwargs: Any) -> tuple[list[tuple[str, str]], int]:
@@ -90,3 +93,14 @@ def test_list_template_versions_pages_over_250_versions(client: Any, email: Any)
     assert versions == [str(n) for n in range(1, 256)]
     assert pages == 7
     assert email.get(client, "welcome", Version="200")["Subject"] == "v200"
+
+
+def test_a_token_of_the_wrong_type_is_400_not_a_500(client: Any) -> None:
+    client.create_sms_template(TemplateName="paged", SMSTemplateRequest={"Body": "v1"})
+    for token in (encode_token(["1"]), encode_token([True]),  # str vs int: TypeError
+                  base64.urlsafe_b64encode(b"[" * 30_000).decode()):
+        with pytest.raises(client.exceptions.BadRequestException, match="next-token"):
+            client.list_template_versions(TemplateName="paged", TemplateType="SMS",
+                                          NextToken=token)
+    with pytest.raises(client.exceptions.BadRequestException, match="next-token"):
+        client.list_templates(NextToken=encode_token([1, 2]))

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from toolkit.emulator.paging import encode_token
+
 
 def _status(error: Any) -> int:
     return error.value.response["ResponseMetadata"]["HTTPStatusCode"]
@@ -107,7 +109,8 @@ def test_missing_and_malformed_ids(qc: Any, raw: Any) -> None:
 
 @pytest.mark.parametrize("query, problem", [
     ({"maxResults": 0}, "maxResults"), ({"maxResults": 101}, "maxResults"),
-    ({"nextToken": "garbage!"}, "nextToken")])
+    ({"nextToken": "garbage!"}, "nextToken"),
+    ({"nextToken": encode_token([1, "x"])}, "nextToken")])  # compares int with str
 def test_bad_list_parameters(qc: Any, raw: Any, query: dict[str, Any], problem: str) -> None:
     qc.create_knowledge_base(name="kb", knowledgeBaseType="MESSAGE_TEMPLATES")
     with pytest.raises(raw.exceptions.ValidationException, match=problem):

@@ -3,6 +3,7 @@ type, paging, tags, the throttle option, faults and the state file."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.error
@@ -105,9 +106,13 @@ def test_paging(ses: Any) -> None:
     assert len(names(ses, PageSize=100)) == 25
 
 
+DEEP_TOKEN = base64.urlsafe_b64encode(b"[" * 30_000).decode()  # json.loads: RecursionError
+
+
 @pytest.mark.parametrize("kwargs, problem", [({"PageSize": 0}, "PageSize"),
                                              ({"PageSize": 101}, "PageSize"),
-                                             ({"NextToken": "not-a-token"}, "NextToken")])
+                                             ({"NextToken": "not-a-token"}, "NextToken"),
+                                             ({"NextToken": DEEP_TOKEN}, "NextToken")])
 def test_bad_paging_parameters(ses: Any, kwargs: dict[str, Any], problem: str) -> None:
     with pytest.raises(ses.exceptions.BadRequestException, match=problem):
         ses.list_email_templates(**kwargs)

@@ -362,7 +362,7 @@ class Backend:
                        ) -> tuple[list[dict[str, Any]], str | None]:
         wanted_type = check_type(template_type) if template_type else None
         size = check_page_size(page_size)
-        after = decode_token(next_token, 2)
+        after = decode_token(next_token, (str, str))
         with self._lock:
             keys = sorted(key for key in self._templates
                           if (not prefix or key[0].startswith(prefix))
@@ -384,7 +384,7 @@ class Backend:
         check_name(name)
         wanted_type = check_type(template_type)
         size = check_page_size(page_size)
-        after = decode_token(next_token, 1)
+        after = decode_token(next_token, (int,))
         with self._lock:
             template = self._template(name, wanted_type)
             numbers = sorted(n for n in template.versions

@@ -362,7 +362,7 @@ class Backend:
                              ) -> tuple[list[KnowledgeBase], str | None]:
         with self._lock:
             keys = sorted((base.name, base.id) for base in self._bases.values())
-            page, following = next_page(keys, token, size, 2)
+            page, following = next_page(keys, token, size, (str, str))
             return [self._copy(self._bases[key[1]]) for key in page], following
 
     # -- templates ---------------------------------------------------------------------------
@@ -450,7 +450,7 @@ class Backend:
         with self._lock:
             base = self._base(reference)
             keys = sorted((t.name, t.id) for t in base.templates.values())
-            page, following = next_page(keys, token, size, 2)
+            page, following = next_page(keys, token, size, (str, str))
             return [self._view(base, base.templates[key[1]]) for key in page], following
 
     def delete_template(self, reference: str, template_ref: str) -> None:
@@ -503,7 +503,7 @@ class Backend:
             base = self._base(reference)
             template = self._template(base, template_id)
             keys = [(number,) for number in sorted(template.versions)]
-            page, following = next_page(keys, token, size, 1)
+            page, following = next_page(keys, token, size, (int,))
             return ([self._view(base, template, template.versions[key[0]]) for key in page],
                     following)
 

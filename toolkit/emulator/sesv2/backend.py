@@ -217,7 +217,7 @@ def decode_token(token: str | None) -> str | None:
     if token is None:
         return None
     try:
-        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        key = jsontext.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     except (binascii.Error, ValueError):
         key = None
     if not (isinstance(key, list) and len(key) == 1 and isinstance(key[0], str)):
