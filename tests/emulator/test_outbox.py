@@ -103,3 +103,27 @@ def test_summary_is_one_readable_line_per_channel() -> None:
                                                        "body": "50% off"})
     assert summary(push) == '[09:41:07] push   GCM -> tok: "Sale — 50% off" (id p1)'
     assert "\n" not in summary(message(1)) and '"text 1"' in summary(message(1))
+
+
+def test_a_listener_that_raises_is_dropped_and_the_message_kept() -> None:
+    outbox, heard = Store().outbox, []
+
+    def broken(_: OutboxMessage) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    outbox.subscribe(broken)
+    outbox.subscribe(lambda m: heard.append(m.id))
+    outbox.record([message(1)])  # a send is answered 200, never 500 then retried
+    outbox.record([message(2)])
+    assert [m.id for m in outbox.messages()] == ["m2", "m1"] and heard == ["m1", "m2"]
+
+
+def test_the_summary_shows_control_characters_escaped() -> None:
+    sent = OutboxMessage(id="m1", time="2026-12-04T10:00:00.000Z", service="sesv2",
+                         operation="SendEmail", channel="email", region="us-east-1",
+                         sender='"Ev\x1b[31mil" <a@example.com>', recipients=("b@example.org",),
+                         fields={"subject": "Hi \x1b]0;title\x07\x1b[2J\u202egnp.exe\x85\r\nx"})
+    line = summary(sent)
+    assert line.isprintable()
+    assert '"Hi \\x1b]0;title\\x07\\x1b[2J\\u202egnp.exe\\x85\\nx"' in line
+    assert '"Ev\\x1b[31mil" <a@example.com> -> b@example.org' in line

@@ -133,3 +133,22 @@ def test_cli_outbox_prints_each_message_as_it_arrives(client_for: Any) -> None:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)
     assert process.returncode == 130 and out == "" and "Traceback" not in err
+
+
+def test_cli_outbox_whose_reader_went_away_goes_on_serving(client_for: Any) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "toolkit", "emulator", "--outbox"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, bufsize=1)
+    try:
+        url = _line(process).strip()
+        assert process.stdout is not None
+        process.stdout.close()  # as `ptk emulator --outbox | head -1` once head has its line
+        sms = client_for(url, "pinpoint-sms-voice-v2")
+        for number in range(3):  # each answered 200 once: no 500, no retried duplicate
+            sms.send_text_message(DestinationPhoneNumber="+15550123", MessageBody=f"m{number}")
+        with urllib.request.urlopen(f"{url}/_ptk/outbox", timeout=10) as answer:
+            assert [m["body"] for m in json.load(answer)["messages"]] == ["m2", "m1", "m0"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 130 and "Traceback" not in err and "Exception" not in err

@@ -4,6 +4,7 @@ interrupted."""
 from __future__ import annotations
 
 import math
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -37,7 +38,10 @@ class Fraction(click.ParamType):
 
 
 def _outbox_printer(url: str) -> Callable[[OutboxMessage], None]:
-    """A listener that prints one line per accepted message (whole lines, one at a time)."""
+    """A listener that prints one line per accepted message (whole lines, one at a time).
+
+    When standard output goes away (``ptk emulator --outbox | head -3``), it stops printing;
+    the emulator goes on serving."""
     from toolkit.emulator.outbox import summary
     from toolkit.emulator.outbox_endpoint import OUTBOX_PREFIX
 
@@ -48,8 +52,11 @@ def _outbox_printer(url: str) -> Callable[[OutboxMessage], None]:
         if message.channel == "email":
             line += f"  {url}{OUTBOX_PREFIX}/{message.id}.eml"
         with lock:
-            click.echo(line)
-            sys.stdout.flush()
+            try:
+                click.echo(line)
+                sys.stdout.flush()
+            except OSError:  # a closed pipe: print nothing more, and nothing at exit either
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     return show
 

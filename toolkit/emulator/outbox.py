@@ -19,6 +19,7 @@ The outbox keeps at most ``MAX_MESSAGES`` entries (the oldest go first), is part
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -82,11 +83,24 @@ class OutboxMessage:
                    request=data["request"])
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls and DEL (an escape
+# sequence in a sent subject could clear the screen or retitle the window), and the bidi
+# embeddings, overrides and isolates (they reorder the rest of the line).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(text: str) -> str:
+    """``text`` safe to print on one terminal line: newlines as ``\\n``, a tab as a space,
+    every other control or bidi character as its Python escape (``\\x1b``, ``\\u202e``)."""
+    flat = text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", " ")
+    return _UNPRINTABLE.sub(lambda found: ascii(found.group())[1:-1], flat)
+
+
 def _quoted(text: str | None, width: int) -> str:
-    """``text`` on one line (newlines as ``\\n``), cut to ``width`` characters, in quotes."""
+    """``text`` on one line (see :func:`_shown`), cut to ``width`` characters, in quotes."""
     if text is None:
         return "(none)"
-    flat = text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", " ")
+    flat = _shown(text)
     return '"' + (flat if len(flat) <= width else flat[: width - 1] + "…") + '"'
 
 
@@ -110,8 +124,8 @@ def summary(message: OutboxMessage, *, width: int = 72) -> str:
     else:
         what = _quoted(fields.get("body"), width)
     clock = message.time[11:19] if len(message.time) >= 19 else message.time
-    return (f"[{clock}] {message.channel:<5}  {sender} -> "
-            f"{', '.join(message.recipients)}: {what} (id {message.id})")
+    return (f"[{clock}] {message.channel:<5}  {_shown(sender)} -> "
+            f"{_shown(', '.join(message.recipients))}: {what} (id {message.id})")
 
 
 Listener = Callable[[OutboxMessage], None]
@@ -123,7 +137,9 @@ class Outbox:
     Every store has one outbox (``store.outbox``), under the store's lock; recording a
     message commits the store (``--state``), and if that fails the store undoes it and the
     client gets a 500. Listeners (``subscribe``) are called after the message is kept,
-    outside the lock, one message at a time."""
+    outside the lock, one message at a time. A listener that raises is dropped: the message
+    is kept and the send answered all the same (an answer of 500 after keeping it would make
+    the client retry and send it again)."""
 
     def __init__(self, store: Store, max_messages: int = MAX_MESSAGES) -> None:
         self._store = store
@@ -143,7 +159,15 @@ class Outbox:
             listeners = list(self._listeners)
         for message in batch:
             for listener in listeners:
-                listener(message)
+                try:
+                    listener(message)
+                except Exception:  # noqa: BLE001 - see the class doc
+                    self._unsubscribe(listener)
+
+    def _unsubscribe(self, listener: Listener) -> None:
+        with self._store.lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(message)`` for every message recorded from now on."""
