@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import RenderError
-from toolkit.mjml import _compile, compile_document, compile_mjml, read_includes
+from toolkit.mjml import _compile, blank_comments, compile_document, compile_mjml, read_includes
+from toolkit.mjml_input import handlebars_spans
 
 DOC = """<mjml>
   <mj-head><mj-title>Hi {{User.UserAttributes.FirstName}}</mj-title></mj-head>
@@ -114,6 +117,8 @@ def test_include_files_belong_to_the_channel(repo_root: Path) -> None:
      "</mj-column></mj-section></mj-body></mjml>", 3, 3, "included file 'nope.mjml' not found"),
     ("<mjml><mj-body><mj-section><mj-column>\n  <mj-spacer>x</mj-spacer>"
      "</mj-column></mj-section></mj-body></mjml>", 2, 14, "MJML error"),
+    ("<mjml><mj-body><mj-section><mj-column>\n<mj-text>a <!-- b -->c <!-- d</mj-text>"
+     "</mj-column></mj-section></mj-body></mjml>", 2, 24, "comment <!-- is never closed"),
 ])
 def test_errors_name_the_file_line_and_column(tmp_path: Path, source: str, line: int,
                                               column: int, words: str) -> None:
@@ -471,3 +476,48 @@ def test_damaged_emails_give_located_errors_never_a_crash(tmp_path: Path) -> Non
             compile_document(text, path=path)
         except RenderError as error:
             assert error.path and error.message
+
+
+def test_a_comment_opener_inside_an_attribute_value_is_text(tmp_path: Path) -> None:
+    html = compile_mjml('<mjml><mj-body><mj-section><mj-column><mj-image title="<!--" '
+                        'src="https://x.example/a.png" /><mj-text><p title="<!--">a</p>'
+                        "</mj-text></mj-column></mj-section></mj-body></mjml>",
+                        path=tmp_path / "e.mjml")
+    assert 'title="<!--"' in html
+
+
+@pytest.mark.parametrize("body", ["<!--" * 30_000, "{{" * 30_000, "{{!--" * 20_000,
+                                  "{{{" * 20_000])
+def test_many_unclosed_openers_are_answered_at_once(tmp_path: Path, body: str) -> None:
+    """Each of these took minutes (a regex scanning to the end from every opener)."""
+    import time
+
+    path = tmp_path / "e.mjml"
+    source = f"<mjml><mj-body><mj-section><mj-column><mj-text>{body}</mj-text>" \
+             "</mj-column></mj-section></mj-body></mjml>"
+    started = time.monotonic()
+    try:
+        read_includes(source, path=path)
+        compile_document(source, path=path)
+    except RenderError as error:
+        assert error.line == 1 and "<!-- is never closed" in error.message
+    assert time.monotonic() - started < 20  # about 0.1 s; each took minutes before
+
+
+_PIECES = st.sampled_from(["{{", "}}", "{", "}", "{{{", "}}}", "{{{{", "}}}}", "{{!--", "--}}",
+                           "-", "!", "a", " ", "\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_handlebars_spans_are_the_regexs_matches(text: str) -> None:
+    regex = re.compile(r"\{\{!--.*?--\}\}|\{\{\{\{.*?\}\}\}\}|\{\{\{.*?\}\}\}|\{\{.*?\}\}", re.S)
+    assert handlebars_spans(text) == [m.span() for m in regex.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<!--", "-->", "<", "-", ">", "a", "\n"]), max_size=30)
+       .map("".join))
+def test_blank_comments_is_the_regexs_substitution(text: str) -> None:
+    expected = re.sub(r"<!--.*?-->", lambda m: " " * len(m.group(0)), text, flags=re.S)
+    assert blank_comments(text) == expected

@@ -37,7 +37,6 @@ from toolkit import mjml_input, mjml_output
 from toolkit.errors import RenderError
 from toolkit.mjml_output import decode_attributes  # noqa: F401 - re-exported
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(
     r"<!--.*?-->|<(/?)(mjml|mj-[A-Za-z0-9-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _ATTR_PATH = re.compile(r"""\bpath\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -102,8 +101,44 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+def blank_comments(text: str) -> str:
+    """``text`` with every ``<!-- ... -->`` comment replaced by as many spaces (offsets stay).
+    A loop of ``find`` calls, not a regex: once an opening ``<!--`` has no ``-->`` after it,
+    no later one has either, where ``re.sub(r"<!--.*?-->")`` would scan to the end of the
+    text again from each of them (minutes for a file of many ``<!--``)."""
+    pieces, position = [], 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        pieces += [text[position:start], " " * (end + 3 - start)]
+        position = end + 3
+    return "".join(pieces) + text[position:]
+
+
+def check_comments(source: str, *, path: Path) -> None:
+    """Raise RenderError at an HTML comment ``<!--`` that is never closed: MRML refuses the
+    whole document without a position ("unable to parse next template"). A ``<!--`` inside
+    an attribute value (``title="<!--"``) is text, not a comment."""
+    # a <!-- at i is closed when some --> starts at i + 4 or later: only those after the
+    # last --> can be unclosed
+    position = max(source.rfind("-->") - 3, 0)
+    while (start := source.find("<!--", position)) >= 0:
+        position = start + 4
+        tag_start = source.rfind("<", 0, start)
+        tag = _ANY_TAG.match(source, tag_start) if tag_start >= 0 else None
+        if tag is not None and tag.end() > start:
+            continue  # inside the attribute value of a tag
+        line, col = line_col(source, start)
+        raise RenderError(f"{path}:{line}:{col}: comment <!-- is never closed",
+                          hint="close it with --> (everything after it would be commented "
+                               "out)", path=str(path), line=line, column=col)
+
+
 def check_tags(source: str, *, path: Path) -> None:
-    """Raise RenderError at the first unclosed or mismatched ``mj-*`` tag."""
+    """Raise RenderError at the first unclosed comment (:func:`check_comments`) or unclosed
+    or mismatched ``mj-*`` tag."""
+    check_comments(source, path=path)
     stack: list[tuple[str, int]] = []
     for match in _TAG.finditer(source):
         closing, name, attrs = match.group(1), match.group(2), match.group(3)
@@ -150,7 +185,7 @@ def check_depth(source: str, *, path: Path) -> None:
     """Raise RenderError where elements (MJML or HTML) nest more than MAX_DEPTH deep, which
     no real email does and which would crash MRML."""
     depth = 0
-    uncommented = _COMMENT.sub(lambda m: " " * len(m.group(0)), source)
+    uncommented = blank_comments(source)
     for match in _ANY_TAG.finditer(uncommented):
         name = match.group(2).lower()
         if match.group(1):
@@ -182,7 +217,8 @@ def read_includes(source: str, *, path: Path, root: Path | None = None
 
 
 def _collect(source: str, path: Path, found: dict[Path, Include], root: Path | None) -> None:
-    uncommented = _COMMENT.sub(lambda m: " " * len(m.group(0)), source)
+    check_comments(source, path=path)
+    uncommented = blank_comments(source)
     for match in _TAG.finditer(uncommented):
         if match.group(2) != "mj-include" or match.group(1):
             continue

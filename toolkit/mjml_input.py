@@ -50,9 +50,32 @@ RAW = frozenset({"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-t
 _SPLICE_TAG = re.compile(
     r"<!--.*?-->|<(/?)(mj-include|mj-head|%s)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
     % "|".join(sorted(RAW)), re.S)
-# Handlebars: comments first (they may hold "}}"), then raw blocks, triple and double stashes.
-HANDLEBARS = re.compile(r"\{\{!--.*?--\}\}|\{\{\{\{.*?\}\}\}\}|\{\{\{.*?\}\}\}|\{\{.*?\}\}", re.S)
+# Handlebars: comments first (they may hold "}}"), then raw blocks, triple and double stashes
+# (see handlebars_spans).
+HANDLEBARS_DELIMITERS = (("{{!--", "--}}"), ("{{{{", "}}}}"), ("{{{", "}}}"), ("{{", "}}"))
 _INLINE_STYLE = re.compile(r"<mj-style\b[^>]*\binline\s*=\s*[\"']inline[\"']")
+
+
+
+def handlebars_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each Handlebars token of ``text``, left to right: at each ``{{`` the
+    first of HANDLEBARS_DELIMITERS that opens there and is closed later, as the regex
+    ``{{!--.*?--}}|{{{{.*?}}}}|{{{.*?}}}|{{.*?}}`` finds them. ``find`` calls and each
+    closer's last position make it linear: the regex scanned to the end of the text from
+    every ``{{`` without a closer (minutes for a file of many ``{{``)."""
+    last = {closer: text.rfind(closer) for _, closer in HANDLEBARS_DELIMITERS}
+    spans, position = [], 0
+    while (start := text.find("{{", position)) >= 0:
+        position = start + 1
+        for opener, closer in HANDLEBARS_DELIMITERS:
+            body = start + len(opener)
+            if text.startswith(opener, start) and last[closer] >= body:
+                end = text.find(closer, body) + len(closer)
+                spans.append((start, end))
+                position = end
+                break
+    return spans
+
 
 # MJML writes alt="" for these elements when the author gives no alt; MRML writes nothing.
 ALT_DEFAULTS = ('<mj-attributes><mj-image alt="" /><mj-carousel-image alt="" />'
@@ -441,13 +464,19 @@ def _set_tokens_aside(text: str) -> tuple[str, dict[str, str], list[_Edit]]:
         prefix += "x"
     inline = bool(_INLINE_STYLE.search(text))
     head_end = text.find("</mj-head>")
-    masked = HANDLEBARS.sub(lambda m: "x" * len(m.group(0)), text) if inline else text
+    spans = handlebars_spans(text)
+    masked = text
+    if inline:
+        pieces, position = [], 0
+        for start, end in spans:
+            pieces += [text[position:start], "x" * (end - start)]
+            position = end
+        masked = "".join(pieces) + text[position:]
     tokens: dict[str, str] = {}  # placeholder -> token
     by_token: dict[tuple[str, bool], str] = {}
     edits: list[_Edit] = []
-    for match in HANDLEBARS.finditer(text):
-        token = match.group(0)
-        start = match.start()
+    for start, end in spans:
+        token = text[start:end]
         as_comment = (inline and start > head_end
                       and masked.rfind("<", 0, start) <= masked.rfind(">", 0, start))
         key = (token, as_comment)
@@ -455,7 +484,7 @@ def _set_tokens_aside(text: str) -> tuple[str, dict[str, str], list[_Edit]]:
             placeholder = f"{prefix}{len(tokens)}q"
             by_token[key] = f"<!--{placeholder}-->" if as_comment else placeholder
             tokens[by_token[key]] = token
-        edits.append((start, match.end(), by_token[key]))
+        edits.append((start, end, by_token[key]))
     return prefix, tokens, edits
 
 
@@ -485,7 +514,7 @@ def _quotes_as_entities(text: str, tokens: Mapping[str, str]) -> list[_Edit]:
     edits: list[_Edit] = []
     if not _CANDIDATE.search(text):
         return edits
-    inside = [(m.start(), m.end()) for m in HANDLEBARS.finditer(text)] if tokens else []
+    inside = handlebars_spans(text) if tokens else []
     starts = [a for a, _ in inside]
     for tag in _HTML_TAG.finditer(text):
         if "'" not in tag.group(0):
