@@ -249,3 +249,42 @@ def test_the_dialect_facts() -> None:
     assert not SES.keeps_versions and PINPOINT.keeps_versions
     assert set(SES.helpers) == {"if", "unless", "each", "with", "lookup", "log"}
     assert all(spec.documented for spec in SES.helpers.values())
+
+
+def test_an_ses_repository_with_a_pinpoint_environment_checks_sms_as_pinpoint(
+        tmp_path: Path, write_tree) -> None:
+    """The SMS goes to Pinpoint: it is checked with Pinpoint's DefaultSubstitutions (no
+    false missing variable) and helpers, and not as SES (which cannot store it)."""
+    write_tree(tmp_path, {
+        "ptk.toml": 'target = "ses"\n[env.sms]\ntarget = "pinpoint"\nregion = "us-east-1"\n'
+                    'channels = ["sms"]\n',
+        "templates/t/sms.json": json.dumps({
+            "Body": "Hi {{upper User.UserAttributes.FirstName.[0]}}",
+            "DefaultSubstitutions": {"User.UserAttributes.FirstName": ["there"]}}),
+        "templates/t/email.json": json.dumps({"Subject": "Hi {{name}}", "TextPart": "x",
+                                              "DefaultTemplateData": {"name": "there"}}),
+    })
+    found = findings(tmp_path)
+    assert [(f.code, f.channel) for f in found if f.severity == "error"] == []
+    assert [f.code for f in found if f.channel == "sms"] == []
+
+
+def test_target_option_checks_that_target_alone(tmp_path: Path, write_tree, monkeypatch,
+                                                capsys) -> None:
+    write_tree(tmp_path, {
+        "ptk.toml": '[env.prod]\ntarget = "ses"\nregion = "us-east-1"\n',
+        "templates/t/email.json": json.dumps({"Subject": "{{upper Address}}", "TextPart": "x"}),
+        "templates/t/sms.json": json.dumps({"Body": "{{upper Address}}"}),
+        "fixtures/ana.json": json.dumps({"Address": "ana@example.com"}),
+    })
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = ptk(capsys, "lint", "--format", "json", "--no-cache")
+    labelled = [r for r in json.loads(out) if r["message"].endswith("[ses: env prod]")]
+    assert [r["code"] for r in labelled] == ["H002"]
+    code, out, _ = ptk(capsys, "lint", "--format", "json", "--no-cache", "--target", "pinpoint")
+    assert code == 0 and json.loads(out) == []  # Pinpoint alone: no SES environment
+    code, out, _ = ptk(capsys, "lint", "--format", "json", "--no-cache", "--target", "ses")
+    records = json.loads(out)
+    assert sorted((r["code"], r["path"]) for r in records) == [
+        ("H002", "templates/t/email.json"), ("T001", "templates/t/sms.json")]
+    assert not any("[ses" in r["message"] for r in records)

@@ -34,8 +34,10 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
     """Lint templates and fixtures.
 
     PATHS may be files or folders: a file maps to its template folder, a shared fixture or
-    the config file to every template; no PATHS lints everything. Exit 0 when no finding has
-    error severity, 1 otherwise, 2 for usage or config errors.
+    the config file to every template; no PATHS lints everything. Each channel is checked
+    against the repository's target and the target of every environment that publishes it;
+    --target NAME checks against that target alone (no environment). Exit 0 when no finding
+    has error severity, 1 otherwise, 2 for usage or config errors.
     """
     if list_rules:
         from toolkit.lint.rules import RULES
@@ -49,6 +51,11 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output_format: str,
     from toolkit.lint.runner import lint
 
     config = config_from_context(ctx, target)
+    if target is not None:  # that target alone: what would break there
+        from dataclasses import replace
+        from types import MappingProxyType
+
+        config = replace(config, environments=MappingProxyType({}))
     result = lint(config, list(paths) or None, select=select, ignore=ignore, jobs=jobs,
                   cache=not no_cache)
     extra = {}

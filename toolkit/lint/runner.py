@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -273,6 +273,11 @@ def _lint_channel(repo: Repository, template: Template, channel: Channel,
     rendered_rules = _active(selection, "rendered")
     channel_name = channel.channel
     findings: list[Finding] = []
+    if check.label:  # another target than the one the repository was read in: its defaults
+        key = check.dialect.defaults_key
+        defaults = channel.manifest.get(key) if key else None
+        channel = replace(channel, default_substitutions=defaults
+                          if isinstance(defaults, Mapping) else {})
 
     def stamp(code: str, problem: Problem, fixture: str | None = None) -> None:
         rule = rules.get(code)
@@ -286,6 +291,11 @@ def _lint_channel(repo: Repository, template: Template, channel: Channel,
             severity=rule.SEVERITY if rule else "error", message=problem.message,
             template=template.name, channel=channel_name, fixture=fixture, hint=problem.hint))
 
+    if check.dialect.storage_problem(channel_name) is not None:
+        # the target cannot store the channel (an SMS checked as SES): only the T rules say
+        # anything about that, the others would judge it by a target it never goes to
+        channel_rules = [r for r in channel_rules if r.CODE.startswith("T")]
+        only = only or frozenset(r.CODE for r in channel_rules)
     ctx = ChannelContext(repo=repo, template=template, channel=channel, fixtures=fixtures,
                          programs={}, read=files.text, dialect=check.dialect,
                          email_clients=selection.email_clients, environments=environments)
@@ -549,8 +559,8 @@ def _run_key_parts(config: Config, selection: Selection) -> list[Any]:
     except OSError:
         pass
     return [str(config.root), str(config.templates_dir), str(config.fixtures_dir),
-            digest(config.path) if config.path else None, config.target, repr(selection),
-            fixtures]
+            digest(config.path) if config.path else None, config.target,
+            sorted(config.environments), repr(selection), fixtures]
 
 
 def _workers(jobs: int | None, count: int) -> int:

@@ -264,7 +264,9 @@ class UnquotedLiteral(Rule):
 
     The argument of ``if``, ``unless``, ``each`` and ``with`` is data (a flag such as
     ``{{#if english}}``, a list), never a misquoted text: quoting it would make the branch
-    always true, so it is not reported here (V002 checks that its root exists).
+    always true, so it is not reported here (V002 checks that its root exists). A target
+    whose data is free-form (Amazon SES v2: any name may be in ``TemplateData``) has no bare
+    words, and a helper the target lacks is H002's.
 
     Fails::
 
@@ -281,12 +283,15 @@ class UnquotedLiteral(Rule):
 
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
+        if not ctx.dialect.variables:
+            return  # free-form data (SES TemplateData): every name is a variable
         defaults = ctx.variable_roots()
         for field, (_, uses) in ctx.analysis().items():
             part = ctx.channel.part(field)
             for use in uses:
                 if (use.role not in ("param", "hash") or use.root is None
-                        or not getattr(use.node, "bare", True) or use.helper in DATA_HELPERS):
+                        or not getattr(use.node, "bare", True) or use.helper in DATA_HELPERS
+                        or use.helper not in ctx.dialect.helpers):
                     continue
                 head = use.root[0]
                 if head in ctx.dialect.roots or head in defaults:
