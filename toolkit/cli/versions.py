@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -34,6 +35,11 @@ def commit_table(commits: Any, published: str | None) -> str:
     for c in commits:
         rows.append((c.short, "*" if c.revision == published else "", c.date, c.author,
                      c.subject))
+    return columns(rows)
+
+
+def columns(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as left-aligned columns two spaces apart, one line each."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
                      for r in rows) + "\n"
@@ -84,9 +90,7 @@ def table(info: Any) -> str:
             "changed" if v.version in info.changed else "")
         rows.append((v.version, "*" if v.version == info.active else "", ptk,
                      v.created or "", v.modified or "", v.description or ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-                     for r in rows) + "\n"
+    text = columns(rows)
     if info.changed:
         text += ("PTK changed: ptk published this version, and it was then overwritten "
                  "outside ptk (its content is not ptk's)\n")
