@@ -27,6 +27,8 @@ Keys (all optional)::
     origination_identity = "+12065550100"      # SMS and voice: number, sender id, pool or ARN
     application_id = "0123456789abcdef0123456789abcdef"  # push: the Pinpoint project id
     [lint]                         # kept raw; the linter validates its content
+    [migrate.placeholders]         # kept raw; ``ptk migrate`` validates it
+    "User.UserId" = "Attributes.Customer.ProfileId"
     [sync]
     write_rate = 10.0              # template writes per second
 
@@ -137,6 +139,7 @@ class Config:
     environments: Mapping[str, Environment] = field(default_factory=dict)
     lint: Mapping[str, Any] = field(default_factory=dict)
     sync: Mapping[str, Any] = field(default_factory=dict)
+    migrate: Mapping[str, Any] = field(default_factory=dict)  # raw; ``ptk migrate`` checks it
     target: str = "pinpoint"  # the repository's target: its dialect renders, lints, loads
 
     @property
@@ -243,7 +246,7 @@ def _ptk_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
-_TOP_KEYS = ("templates", "fixtures", "target", "env", "lint", "sync")
+_TOP_KEYS = ("templates", "fixtures", "target", "env", "lint", "sync", "migrate")
 _ENV_KEYS = ("target", "channels", "region", "profile", "endpoint_url", "prefix", "suffix")
 _SYNC_KEYS = ("write_rate",)
 _SEND_KEYS = ("from_address", "configuration_set", "origination_identity", "application_id")
@@ -372,6 +375,11 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
         bad("lint", "must be a table")
         lint = {}
 
+    migrate = table.get("migrate", {})
+    if not isinstance(migrate, dict):
+        bad("migrate", "must be a table")
+        migrate = {}
+
     sync = table.get("sync", {})
     if not isinstance(sync, dict):
         bad("sync", "must be a table")
@@ -392,6 +400,7 @@ def _build(root: Path, path: Path | None, table: Mapping[str, Any]) -> Config:
         root=root, path=path, templates_dir=folders["templates"], fixtures_dir=folders["fixtures"],
         environments=MappingProxyType(environments), lint=MappingProxyType(dict(lint)),
         sync=MappingProxyType(dict(sync)), target=target,
+        migrate=MappingProxyType(dict(migrate)),
     )
 
 

@@ -332,3 +332,27 @@ def test_faults_and_lost_answers_converge_with_one_version_per_change(repo, serv
         assert versions(qc, kb, f"dev-t{n}-sms") == [1, 2]
         assert active(qc, kb, f"dev-t{n}-sms")["versionNumber"] == 2
     assert "0 to create, 0 to update, 0 to activate" in ptk(capsys, "plan")[1]
+
+
+def test_init_target_connect_scaffolds_a_connect_repository(server, qc, kb, tmp_path, capsys,
+                                                            monkeypatch) -> None:
+    root = tmp_path / "site"
+    code, out, err = ptk(capsys, "init", str(root), "--target", "connect")
+    assert code == 0, err
+    monkeypatch.chdir(root)
+    assert 'target = "connect"' in (root / "ptk.toml").read_text()
+    assert not list(root.glob("templates/*/voice.json"))  # no channel without a Connect home
+    code, out, _ = ptk(capsys, "lint")
+    assert code == 0 and "No problems" in out
+    code, out, _ = ptk(capsys, "render", "welcome", "-c", "email", "-f", "example-customer")
+    assert code == 0 and "Welcome, Ada!" in out
+    assert ptk(capsys, "build")[0] == 0
+    assert json.loads((root / "build/login-code/sms.json").read_text())["channelSubtype"] == "SMS"
+    toml = (root / "ptk.toml").read_text().replace(
+        'knowledge_base = "templates"', 'knowledge_base = "fernwood"', 1).replace(
+        'region = "us-east-1"\n', f'region = "us-east-1"\nendpoint_url = "{server.url}"\n', 1)
+    (root / "ptk.toml").write_text(toml)
+    code, out, err = ptk(capsys, "sync", "--env", "dev")
+    assert code == 0, out + err
+    assert set(templates(qc, kb)) == {"dev-welcome-email", "dev-login-code-sms",
+                                      "dev-order-update-push"}

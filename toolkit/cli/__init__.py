@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "activate": ("toolkit.cli.activate", "Set the active version of one template channel."),
     "rollback": ("toolkit.cli.rollback", "Activate the previous version ptk published."),
     "pull": ("toolkit.cli.pull", "Import remote templates into folders."),
+    "migrate": ("toolkit.cli.migrate", "Rewrite the repository into another target's dialect."),
     "send": ("toolkit.cli.send", "Send one rendered template channel as a test message."),
     "emulator": ("toolkit.cli.emulator", "Local Pinpoint, SES v2 and End User Messaging APIs "
                                          "with an outbox, for offline CI."),

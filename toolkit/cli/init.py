@@ -9,10 +9,16 @@ from pathlib import Path
 import click
 
 
-def scaffold_files() -> dict[str, bytes]:
-    """Relative path -> content of every file of the scaffold (package data
-    ``toolkit/scaffold/``), sorted by path."""
-    root = resources.files("toolkit").joinpath("scaffold")
+# target -> its scaffold (package data under toolkit/); a scaffold passes `ptk build` and
+# `ptk lint` as created
+SCAFFOLDS: dict[str, str] = {"pinpoint": "scaffold", "connect": "scaffold_connect"}
+
+
+def scaffold_files(target: str = "pinpoint") -> dict[str, bytes]:
+    """Relative path -> content of every file of the scaffold of ``target`` (package data
+    ``toolkit/scaffold/`` for Pinpoint, ``toolkit/scaffold_connect/`` for Amazon Connect),
+    sorted by path."""
+    root = resources.files("toolkit").joinpath(SCAFFOLDS[target])
     files: dict[str, bytes] = {}
 
     def walk(node: Traversable, prefix: str) -> None:
@@ -32,16 +38,21 @@ def scaffold_files() -> dict[str, bytes]:
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False), default=".", metavar="[DIR]")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-def command(directory: str, force: bool) -> int:
+@click.option("--target", "dialect", type=click.Choice(sorted(SCAFFOLDS)), default="pinpoint",
+              show_default=True, help="Where the templates will be published: Amazon Pinpoint "
+                                      "or Amazon Connect (connect: email, SMS and push).")
+def command(directory: str, force: bool, dialect: str) -> int:
     """Scaffold a template repository in DIRECTORY (default: the current folder): ptk.toml,
-    one template per channel under templates/, and a fixture under fixtures/.
+    one template per channel under templates/, and a fixture under fixtures/. With
+    --target connect, an Amazon Connect repository (email, SMS and push templates with
+    Connect placeholders, a MessageTemplateAttributes fixture, target = "connect").
 
     Existing files are never overwritten unless --force is given.
     """
     from toolkit.errors import UsageError
 
     target = Path(directory)
-    files = scaffold_files()
+    files = scaffold_files(dialect)
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder",
                          hint="pass a new or existing folder to `ptk init`")

@@ -187,7 +187,7 @@ class Dialect:
             return None
         return frozenset(f.name for f in variable.fields)
 
-    def _walk(self, path: Sequence[str]) -> tuple[Variable | None, int]:
+    def walk(self, path: Sequence[str]) -> tuple[Variable | None, int]:
         """(the deepest table entry ``path`` starts with, how many segments name it): the
         root, then a field of each ``object`` on the way (``Location.City`` -> City, 2)."""
         variable = self._by_name.get(path[0]) if path else None
@@ -202,7 +202,7 @@ class Dialect:
     def variable(self, path: Sequence[str]) -> Variable | None:
         """The deepest table entry a path starts with (the root, or a field of an object on
         the way)."""
-        return self._walk(path)[0]
+        return self.walk(path)[0]
 
     def path_problem(self, path: Sequence[str]) -> PathProblem | None:
         """What is wrong with a variable path by the table, or None: an unknown root, an
@@ -211,7 +211,7 @@ class Dialect:
             return None
         if path[0] not in self._by_name:
             return PathProblem(0, "root", tuple(sorted(self.documented_roots)))
-        variable, depth = self._walk(path)
+        variable, depth = self.walk(path)
         assert variable is not None
         if variable.kind == "object" and depth < len(path):
             return PathProblem(depth, "field", tuple(sorted(f.name for f in variable.fields)))
@@ -224,7 +224,7 @@ class Dialect:
     def single_value_depth(self, path: Sequence[str]) -> int | None:
         """How many segments name a single value (``text``/``number``) when ``path`` starts
         with one (``Address`` 1, ``Location.City`` 2); nothing may follow them."""
-        variable, depth = self._walk(path)
+        variable, depth = self.walk(path)
         if variable is None or variable.kind not in ("text", "number"):
             return None
         return depth
@@ -232,7 +232,7 @@ class Dialect:
     def is_unindexed_list(self, path: Sequence[str]) -> bool:
         """``path`` names a whole list of a ``lists`` variable (``Attributes.Plan``,
         ``User.UserAttributes.Plan``) without picking one value."""
-        variable, depth = self._walk(path)
+        variable, depth = self.walk(path)
         return variable is not None and variable.kind == "lists" and len(path) == depth + 1
 
     def value_kind(self, path: Sequence[str]) -> Literal["text", "number", "unknown"]:
