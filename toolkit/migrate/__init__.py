@@ -211,8 +211,8 @@ def write(migration: Migration, config: Config, out: Path | None = None) -> list
             try:
                 with os.fdopen(handle, "wb") as stream:
                     if text is None:
-                        with open(root / rel, "rb") as source:
-                            shutil.copyfileobj(source, stream)
+                        with open(root / rel, "rb") as original:
+                            shutil.copyfileobj(original, stream)
                     else:
                         stream.write(text.encode("utf-8"))
                 os.replace(temp, destination)
