@@ -160,6 +160,7 @@ def test_problems_that_stop_a_send_are_listed(allowed: Preview, repo: Path, emul
     finally:
         path.write_text(saved, encoding="utf-8")
     assert code == 400 and "stops the send of welcome sms" in answer["error"]["message"]
+    assert answer["error"]["hint"].startswith("fix them and send again (ptk send --force")
     [problem] = answer["error"]["problems"]
     assert (problem["code"], problem["path"]) == ("V001", "templates/welcome/sms.txt")
     assert emulator.outbox.messages() == []

@@ -194,8 +194,10 @@ class SendRoutes:
         except RemoteError as exc:
             return _problem(502, exc.message, exc.hint)
         except PtkError as exc:
-            return _problem(400, exc.message, exc.hint,
-                            [finding_info(f) for f in getattr(exc, "problems", ())])
+            stopping = list(getattr(exc, "problems", ()))
+            hint = ("fix them and send again (ptk send --force sends anyway; the page has no "
+                    "such switch)" if stopping else exc.hint)
+            return _problem(400, exc.message, hint, [finding_info(f) for f in stopping])
         request = prepared.request
         return json_response({
             "message_id": sent.message_id, "template": prepared.resolved.template.name,
