@@ -265,7 +265,7 @@ class PreviewApp:
         if cached is not None and cached[0] is snapshot:
             return cached[1]
         files: set[Path] = set()
-        if snapshot.repo is not None and snapshot.config is not None:
+        if snapshot.repo is not None:
             root = snapshot.config.root
             for template in snapshot.repo.templates:
                 for channel in template.channels.values():
@@ -363,7 +363,7 @@ class PreviewApp:
             entry, problem = self._entry(key)
             result = entry.result if entry is not None else None
             answer["error"] = snapshot.error or problem or (entry.error if entry else None)
-            if answer["error"] is not None and snapshot.config is not None:
+            if answer["error"] is not None:
                 error = answer["error"]
                 frame = code_frame(snapshot.config.root, error.get("path"), error.get("line"),
                                    error.get("column"))
@@ -699,14 +699,14 @@ class PreviewApp:
                                          for d in [_description(template.channels[c])] if d), None),
                 })
         known = {t["name"] for t in items}
-        templates_folder = _rel(config.templates_dir, config.root) if config else "templates"
+        templates_folder = _rel(config.templates_dir, config.root)
         other = [finding_info(f) for f in (repo.findings if repo else ())
                  if not any(f.location.path.startswith(f"{templates_folder}/{n}/") for n in known)]
         return {"templates": items, "findings": other, "error": snapshot.error,
                 "generation": snapshot.generation,
-                "root": str(config.root) if config else None,
+                "root": str(config.root),
                 "templates_folder": templates_folder,
-                "config": _rel(config.path, config.root) if config and config.path else None}
+                "config": _rel(config.path, config.root) if config.path else None}
 
 
 def _description(channel: Channel) -> str | None:
