@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,17 @@ def test_a_body_that_is_too_large_is_refused_unread(allowed: Preview) -> None:
     code, _, body = request(allowed, "POST", "/api/send", b"x" * (64 * 1024 + 1),
                             {"X-PTK-Token": allowed.sending.token})
     assert code == 413
+
+
+def test_a_content_length_that_is_no_ascii_number_is_411(allowed: Preview) -> None:
+    port = allowed.server.port
+    head = (f"POST /api/send HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Origin: http://127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            "Content-Length: \u00b2\r\n\r\n")  # '²' (headers are Latin-1): isdigit()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.encode("latin-1") + b"{}")
+        answer = sock.makefile("rb").readline()
+    assert answer.split()[1] == b"411"  # not a traceback and no answer
 
 
 def test_other_posts_are_not_allowed(allowed: Preview) -> None:

@@ -293,7 +293,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if (headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
             return error_response(415, "a write must send Content-Type: application/json")
         length = headers.get("Content-Length")
-        if headers.get("Transfer-Encoding") or length is None or not length.isdigit():
+        if headers.get("Transfer-Encoding") or length is None \
+                or not (length.isascii() and length.isdigit()):  # '²'.isdigit(), no int()
             return error_response(411, "a write must send its Content-Length")
         if int(length) > MAX_POST_BYTES:
             return error_response(413, f"the body is larger than {MAX_POST_BYTES} bytes")
