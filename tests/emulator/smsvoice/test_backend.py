@@ -45,7 +45,25 @@ def test_voice_defaults_and_ssml(backend: SmsVoiceBackend) -> None:
     assert backend.outbox.messages()[0].to_json()["voice_id"] == "JOANNA"
 
 
+@pytest.mark.parametrize("ssml", [
+    '<speak>Shh. <amazon:effect name="whispered">a secret</amazon:effect></speak>',
+    '<speak>Hi <amazon:breath duration="medium"/> there</speak>',
+    '<ssml:speak xmlns:ssml="http://www.w3.org/2001/10/synthesis">Hi</ssml:speak>',
+])
+def test_polly_tags_with_undeclared_prefixes_are_ssml(backend: SmsVoiceBackend,
+                                                       ssml: str) -> None:
+    backend.send_voice_message(text(MessageBody=ssml, MessageBodyTextType="SSML"), "us-east-1")
+    assert backend.outbox.messages()[0].to_json()["body"] == ssml
+
+
+LAUGHS = ('<!DOCTYPE speak [<!ENTITY a "aaaaaaaaaa">' + "".join(
+    f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdef", "bcdefg", strict=True))
+    + ']><speak>&g;&g;</speak>')
+
+
 @pytest.mark.parametrize("request_, problem", [
+    (text(MessageBody=LAUGHS, MessageBodyTextType="SSML"), "well-formed"),  # expat's limit
+    (text(MessageBody="<speak/><speak/>", MessageBodyTextType="SSML"), "well-formed"),
     (text(MessageBody="x" * 3001), "3,000"),
     (text(MessageBody="<speak>" + "x" * 5994 + "</speak>", MessageBodyTextType="SSML"),
      "6,000"),

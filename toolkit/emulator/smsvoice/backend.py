@@ -9,7 +9,9 @@ naming the field unless said otherwise:
   without it; reason ``MISSING_PARAMETER``).
 * ``SendVoiceMessage``: a ``TEXT`` body holds at most 3,000 characters, an ``SSML`` body at
   most 6,000 including the markup (``MessageBodyTextType`` documentation), and SSML must be
-  well-formed XML whose root element is ``<speak>``.
+  well-formed XML whose root element is ``<speak>``. Namespace prefixes are names like any
+  other: Amazon Polly's own tags (``<amazon:effect>``, ``<amazon:breath/>``) are written
+  without declaring their prefix, and Polly takes them.
 * An ``OriginationIdentity`` named by the ``unverified_senders`` setting (``ptk emulator
   --unverified-sender``) does not exist
   in the emulated account: 404 ``ResourceNotFoundException`` (resource type ``pool`` for
@@ -26,7 +28,7 @@ and ``VoiceId`` ``MATTHEW``.
 from __future__ import annotations
 
 import uuid
-import xml.etree.ElementTree as ElementTree
+from xml.parsers import expat
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,6 +54,21 @@ def _resource_type(identity: str) -> str:
     if identity.startswith(("+", "phone-")) or ":phone-number/" in identity:
         return "phone-number"
     return "sender-id"
+
+
+def _ssml_root(body: str) -> str:
+    """The name of the root element of the XML ``body`` (prefix included, undeclared prefixes
+    allowed: no namespace processing); ValidationException when it is not well-formed."""
+    parser = expat.ParserCreate()  # no namespace_separator: amazon:effect is just a name
+    names: list[str] = []
+    parser.StartElementHandler = lambda name, attributes: names.append(name) if not names \
+        else None
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError as exc:
+        raise ValidationException(f"MessageBody is not well-formed SSML ({exc}).",
+                                  field="MessageBody") from exc
+    return names[0]
 
 
 class SmsVoiceBackend:
@@ -115,14 +132,10 @@ class SmsVoiceBackend:
                 f"MessageBody has {len(body):,} characters; a {text_type} voice message holds "
                 f"at most {limit:,}.", field="MessageBody", reason="MAXIMUM_SIZE_EXCEEDED")
         if text_type == "SSML":
-            try:
-                root = ElementTree.fromstring(body)
-            except ElementTree.ParseError as exc:
-                raise ValidationException(f"MessageBody is not well-formed SSML ({exc}).",
-                                          field="MessageBody") from exc
-            if root.tag != "speak" and not root.tag.endswith("}speak"):
+            root = _ssml_root(body)
+            if root.rpartition(":")[2] != "speak":
                 raise ValidationException(f"MessageBody: SSML must have <speak> as its root "
-                                          f"element, not <{root.tag}>.", field="MessageBody")
+                                          f"element, not <{root}>.", field="MessageBody")
         return self._record("SendVoiceMessage", "voice", request, region, {
             "body": body, "text_type": text_type,
             "voice_id": request.get("VoiceId") or DEFAULT_VOICE_ID,
