@@ -123,6 +123,7 @@ def test_without_state_nothing_is_written(tmp_path: Path, processes: Any, client
     ('{"format": 2, "services": []}', "not an emulator state file"),
     ('{"format": 2, "services": {"qconnect": {"knowledgeBases": [], "clientTokens": []}}}',
      "damaged"),
+    ('{"format": 2, "services": ' + "[" * 5000 + "]" * 5000 + "}", "too deeply"),  # exit 4
 ])
 def test_a_bad_state_file_is_exit_2_without_traceback(tmp_path: Path, content: str,
                                                       message: str) -> None:

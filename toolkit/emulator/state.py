@@ -67,6 +67,9 @@ def load_state(path: Path) -> dict[str, Any] | None:
     except json.JSONDecodeError as exc:
         raise StateFileError(f"{path}:{exc.lineno}:{exc.colno}: the emulator state file is not "
                              f"valid JSON ({exc.msg})") from exc
+    except RecursionError:  # the emulator never writes one that deep
+        raise StateFileError(f"{path}: the emulator state file nests JSON too deeply to read "
+                             f"(thousands of levels): it is not one the emulator wrote") from None
     if isinstance(data, dict) and data.get("format") == _FIRST_FORMAT:
         return {"format": STATE_FORMAT,
                 "services": {"pinpoint": {"templates": data.get("templates")}}}
