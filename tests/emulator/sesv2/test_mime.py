@@ -118,6 +118,14 @@ def test_line_breaks_and_odd_attachment_fields_cannot_break_the_eml() -> None:
     assert entry["subject"] == "Hi\r\nBcc: evil@example.com\nX-Evil: 1"  # the outbox keeps it
 
 
+def test_a_sender_name_that_decodes_to_a_line_break_leaves_the_address() -> None:
+    _, parsed = send({"FromEmailAddress": "=?utf-8?q?Shop=0D=0ABcc=3A_x?= <shop@example.com>",
+                      "Destination": {"ToAddresses": ["ana@example.org"]},
+                      "Content": {"Simple": {"Subject": {"Data": "s"},
+                                             "Body": {"Text": {"Data": "x"}}}}})
+    assert parsed["From"] == "shop@example.com" and parsed["Bcc"] is None
+
+
 def test_headers_the_request_repeats_are_kept_date_and_message_id_are_sess() -> None:
     entry, parsed = send({
         "FromEmailAddress": "shop@example.com",

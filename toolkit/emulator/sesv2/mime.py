@@ -90,8 +90,14 @@ def read_raw(data: bytes) -> RawEmail:
 
 
 def _set_address_header(message: EmailMessage, name: str, values: list[str]) -> None:
-    if values:
+    """``name: values``; when a display name cannot go in a header (an encoded word that
+    decodes to a line break, ``=?utf-8?q?a=0D=0Ab?=``), the addresses alone."""
+    if not values:
+        return
+    try:
         message[name] = ", ".join(values)
+    except ValueError:
+        message[name] = ", ".join(address for _, address in getaddresses(values) if address)
 
 
 def one_line(text: str) -> str:
