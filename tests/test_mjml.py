@@ -119,6 +119,15 @@ def test_include_files_belong_to_the_channel(repo_root: Path) -> None:
      "</mj-column></mj-section></mj-body></mjml>", 2, 14, "MJML error"),
     ("<mjml><mj-body><mj-section><mj-column>\n<mj-text>a <!-- b -->c <!-- d</mj-text>"
      "</mj-column></mj-section></mj-body></mjml>", 2, 24, "comment <!-- is never closed"),
+    # MRML says "unable to parse next template" with no position: ptk finds the place
+    ("<mjml><mj-body><mj-section><mj-column>\n  <mj-text align=left>x</mj-text>"
+     "</mj-column></mj-section></mj-body></mjml>", 2, 17, "an attribute of <mj-text> that"),
+    ("<mjml><mj-body><mj-section><mj-column>\n  <mj-text align=\"left\"padding=\"0\">x"
+     "</mj-text></mj-column></mj-section></mj-body></mjml>", 2, 24, "cannot be read"),
+    ("<mjml><mj-body><mj-section><mj-column>\n<mj-text>a\x00b</mj-text>"
+     "</mj-column></mj-section></mj-body></mjml>", 2, 11, "a NUL character"),
+    ("<!-- c -->\nHi <mjml><mj-body></mj-body></mjml>", 2, 1, "text before <mjml>"),
+    ("<mjml><mj-body></mj-body></mjml>\n\n<mjml></mjml>", 3, 1, "text after </mjml>"),
 ])
 def test_errors_name_the_file_line_and_column(tmp_path: Path, source: str, line: int,
                                               column: int, words: str) -> None:

@@ -367,11 +367,17 @@ def _located_error(message: str, source: str, path: Path,
         line, col = line_col(text, offset)
     where = f"{where_path}:{line}:{col}" if line is not None else str(where_path)
     hint = "check the MJML syntax there"
+    problem = parse_problem(source) if line is None else None
     quoted = _QUOTE_IN_MUSTACHE.search(source)
-    if line is None and quoted:
+    if problem is not None:
+        offset, what, hint = problem
+        line, col = line_col(source, offset)
+        where = f"{path}:{line}:{col}"
+        message = f"{message} ({what})"
+    elif line is None and quoted:
         line, col = line_col(source, quoted.end() - 1)
         where = f"{path}:{line}:{col}"
-    if "unable to parse next template" in message:
+    if problem is None and "unable to parse next template" in message:
         hint = ("check the tag there; a Handlebars expression with double quotes inside "
                 "an attribute (href=\"{{link \"x\"}}\") must use single quotes")
     if "unexpected element in template from" in message:
@@ -379,6 +385,42 @@ def _located_error(message: str, source: str, path: Path,
                 "put it inside an element (e.g. a column) or include it from the main file")
     return RenderError(f"{where}: MJML error: {message}", hint=hint,
                        path=str(where_path), line=line, column=col)
+
+
+# One attribute of a tag: white space, a name and optionally ="value" or ='value'.
+_ATTRIBUTE_ITEM = re.compile(r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'))?""")
+
+
+def parse_problem(source: str) -> tuple[int, str, str] | None:
+    """Where MRML's parser stops when it says no position ("unable to parse next
+    template"): (offset, what is there, hint) for a NUL character, text outside the
+    ``<mjml>`` root, or an ``mj-*`` tag whose attributes are not ``name="value"`` pairs
+    separated by white space (a value without quotes, a Handlebars block around an
+    attribute); None when it is none of these."""
+    nul = source.find("\x00")
+    if nul >= 0:
+        return nul, "a NUL character", "remove it (an editor may show it as ^@)"
+    uncommented = blank_comments(source)
+    first = len(uncommented) - len(uncommented.lstrip())
+    if first < len(uncommented) and not uncommented.startswith("<mjml", first):
+        return first, "text before <mjml>", "the file must start with <mjml> (comments aside)"
+    end = uncommented.find("</mjml>")
+    if end >= 0 and uncommented[end + 7:].strip():
+        after = end + 7 + len(uncommented[end + 7:]) - len(uncommented[end + 7:].lstrip())
+        return after, "text after </mjml>", "the file must end with </mjml> (comments aside)"
+    for match in _TAG.finditer(uncommented):
+        if match.group(2) is None or match.group(1):
+            continue
+        attributes, position = match.group(3), 0
+        body = attributes[:-1] if attributes.rstrip().endswith("/") else attributes
+        while (item := _ATTRIBUTE_ITEM.match(body, position)) is not None:
+            position = item.end()
+        if body[position:].strip():
+            at = match.start(3) + position + len(body[position:]) - len(body[position:].lstrip())
+            return at, f"an attribute of <{match.group(2)}> that cannot be read", (
+                'write each attribute as name="value", separated by spaces (a value needs '
+                "quotes; a Handlebars block cannot wrap an attribute: put it inside the value)")
+    return None
 
 
 def _mrml(source: str) -> tuple[str, tuple[tuple[str, int, int], ...]]:
