@@ -173,3 +173,17 @@ def test_allow_send_turns_the_send_button_on(bundled_copy: Path) -> None:
         assert settings["allowed"] is allowed and bool(settings["token"]) is allowed
         assert ("Sending is on: channel pages have a 'Send test' button (environments: dev, "
                 "prod)." in stderr) is allowed
+
+
+def test_a_non_loopback_bind_with_allow_send_says_who_could_send(bundled_copy: Path) -> None:
+    proc = _start(bundled_copy, "--host", "0.0.0.0", "--allow-send")
+    try:
+        assert proc.stdout.readline().startswith("http://127.0.0.1:")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert ("and, with --allow-send, send messages through your environments with your "
+            "credentials.") in proc.stderr.read()

@@ -52,7 +52,9 @@ def command(ctx: click.Context, host: str, port: int, open_browser: bool, allow_
     try:
         if not preview.loopback:
             click.echo(f"warning: bound to {host}, not a loopback address: anyone who can reach "
-                       "this machine can read your templates and fixtures.", err=True)
+                       "this machine can read your templates and fixtures"
+                       + (" and, with --allow-send, send messages through your environments "
+                          "with your credentials." if allow_send else "."), err=True)
         click.echo(f"Preview at {preview.url}  (templates: {preview.app.config.templates_dir}; "
                    "Ctrl-C to stop)", err=True)
         if allow_send:
