@@ -204,5 +204,5 @@ def test_out_writes_a_migrated_copy(tmp_path, capsys, monkeypatch) -> None:
     assert 'target = "connect"' in (out / "ptk.toml").read_text()
     code, _, err = ptk(capsys, "migrate", "--to", "connect", "--out", str(out))
     assert code == 2 and "is not an empty folder" in err
-    code, _, err = ptk(capsys, "migrate", "--to", "ses", "--out", str(tmp_path / "x"))
-    assert code == 2 and "cannot migrate to 'ses'" in err
+    code, _, err = ptk(capsys, "migrate", "--to", "sendgrid", "--out", str(tmp_path / "x"))
+    assert code == 2 and "cannot migrate to 'sendgrid'" in err

@@ -32,7 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("toolkit.cli.sync", "Publish templates to an environment."),
     "versions": ("toolkit.cli.versions", "List the versions of one template channel."),
     "activate": ("toolkit.cli.activate", "Set the active version of one template channel."),
-    "rollback": ("toolkit.cli.rollback", "Activate the previous version ptk published."),
+    "rollback": ("toolkit.cli.rollback", "Activate the previous version ptk published, or "
+                                         "republish a git revision (--to REV)."),
     "pull": ("toolkit.cli.pull", "Import remote templates into folders."),
     "migrate": ("toolkit.cli.migrate", "Rewrite the repository into another target's dialect."),
     "send": ("toolkit.cli.send", "Send one rendered template channel as a test message."),

@@ -12,7 +12,8 @@ from toolkit.cli.common import config_from_context, format_option
 
 @click.command("migrate")
 @click.option("--to", "to", required=True, metavar="TARGET",
-              help="The target whose dialect the repository is rewritten into (connect).")
+              help="The target whose dialect the repository is rewritten into (connect or "
+                   "ses).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write the migrated repository (configuration, templates, fixtures) into "
                    "DIR instead of rewriting it in place.")
@@ -25,9 +26,10 @@ from toolkit.cli.common import config_from_context, format_option
 def command(ctx: click.Context, to: str, out_dir: str | None, force: bool,
             output_format: str) -> int:
     """Rewrite a Pinpoint-dialect repository into TARGET's dialect as one reviewable change:
-    placeholders (a default map plus [migrate.placeholders] in ptk.toml), defaults,
-    fixtures, push platforms and the configuration's target. Prints every rewrite and what
-    has no home in the target, with file:line.
+    placeholders (connect: a default map plus [migrate.placeholders] in ptk.toml; ses: .[0]
+    where attribute lists became values), defaults, fixtures, push platforms and the
+    configuration's target. Prints every rewrite and what has no home in the target, with
+    file:line (docs/connect.md, docs/ses.md).
 
     In place it refuses when the templates, fixtures or configuration have uncommitted
     changes, unless --force. Running it again changes nothing.

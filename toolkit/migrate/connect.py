@@ -29,19 +29,28 @@ recommendations...), values that are not strings, and list values (joined with "
 from __future__ import annotations
 
 import json
-import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.dialects import CONNECT, PINPOINT
 from toolkit.dialects.connect import attribute_path
 from toolkit.dialects.context import split_path
-from toolkit.errors import ConfigError, RenderError
-from toolkit.migrate import Collector, Migration
-from toolkit.model import CHANNELS, Location
+from toolkit.errors import ConfigError
+from toolkit.migrate import (
+    Collector,
+    Migration,
+    PathEdits,
+    Where,
+    dump_json,
+    format_path,
+    parse_text,
+    read_json,
+    relink_schema,
+    rewrite_config,
+    source_files,
+)
+from toolkit.model import Location
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.config import Config
@@ -78,18 +87,9 @@ DEFAULT_MAP: tuple[Rule, ...] = (
          "Pinpoint's region is the state for US addresses"),
 )
 CUSTOM = ("Attributes", "Custom")  # where a template's own variables go
-SCHEMA_LINK = re.compile(r"(?P<head>.*?)(?P<name>email|sms|push|voice|fixture)\.schema\.json$")
 FIXTURE_KEYS = frozenset({"systemAttributes", "agentAttributes", "customerProfileAttributes",
                           "customAttributes", "caseAttributes", "attributes", "$schema"})
 KNOWLEDGE_BASE = "templates"  # written into environments that name none
-_PLAIN_SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_HEADER = re.compile(r"^\s*\[(?P<name>[^\[\]]+)\]\s*(#.*)?$")
-_TARGET_LINE = re.compile(r'^(?P<indent>\s*)target\s*=\s*(?P<value>"[^"]*"|\'[^\']*\')')
-
-
-def format_path(parts: Sequence[str]) -> str:
-    """Segments as a Handlebars path: ``("A", "Last Name", "0")`` -> ``A.[Last Name].[0]``."""
-    return ".".join(p if _PLAIN_SEGMENT.fullmatch(p) else f"[{p}]" for p in parts)
 
 
 @dataclass(frozen=True)
@@ -198,64 +198,18 @@ def overrides(config: Config) -> dict[str, str]:
 
 # --- text with placeholders -------------------------------------------------------------------
 
-def _path_end(text: str, start: int) -> int:
-    """Where the path written at ``start`` ends (brackets may hold anything)."""
-    index = start
-    while index < len(text):
-        char = text[index]
-        if char == "[":
-            close = text.find("]", index)
-            index = len(text) if close < 0 else close + 1
-            continue
-        if char.isspace() or char in "}()|=~":
-            break
-        index += 1
-    return index
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    return starts[line - 1] + column - 1
-
-
-@dataclass(frozen=True)
-class Where:
-    """How to report a place in a text: its file, and either line:column in the file (a body
-    file) or the JSON path and position of the string holding the text (a manifest)."""
-
-    path: str
-    pointer: str | None = None
-    line: int | None = None
-    column: int | None = None
-
-    def at(self, line: int, column: int) -> Location:
-        if self.pointer is None:
-            return Location(self.path, line, column)
-        return Location(self.path, self.line, self.column, self.pointer)
-
-
 def rewrite_text(text: str, where: Where, mapper: Mapper, out: Collector) -> str:
     """``text`` with every absolute placeholder path mapped (see the module docs)."""
-    from toolkit.handlebars import parse
-    from toolkit.lint.hbs import walk_program
-
-    try:
-        program = parse(text)
-    except RenderError as exc:
-        out.homeless(where.at(exc.line or 1, exc.column or 1), "template",
-                     f"does not parse ({exc.message}); its placeholders were not rewritten")
+    parsed = parse_text(text, where, out)
+    if parsed is None:
         return text
-    except RecursionError:
-        out.homeless(where.at(1, 1), "template", "nested too deeply to parse; its placeholders "
-                                                 "were not rewritten")
-        return text
-    calls, uses = walk_program(program, PINPOINT.helpers)
+    calls, uses = parsed
     for call in calls:
         if call.name == "with":
             node = call.node
             out.homeless(where.at(node.line, node.column), "{{#with}}",
                          "Amazon Connect does not support it: write the full paths inside it")
-    edits: list[tuple[int, int, str]] = []
+    edits = PathEdits(text)
     for use in uses:
         node = use.node
         if node.data or node.this or node.depth or not node.parts:
@@ -279,20 +233,9 @@ def rewrite_text(text: str, where: Where, mapper: Mapper, out: Collector) -> str
                          "nothing (the path was rewritten; rewrite the block)")
         if tuple(mapped.parts) == tuple(use.root):
             continue
-        start = _offset(text, node.line, node.column)
-        end = _path_end(text, start)
-        written = text[start:end]
-        if tuple(split_path(written)) != tuple(node.parts):
-            out.homeless(location, written, "written in a way ptk cannot rewrite safely; "
-                                            "rewrite it by hand")
-            continue
-        after = format_path(mapped.parts)
-        edits.append((start, end, after))
-        out.rewrite(location, "placeholder", f"{{{{{written}}}}}", f"{{{{{after}}}}}",
-                    mapped.note)
-    for start, end, after in sorted(edits, reverse=True):
-        text = text[:start] + after + text[end:]
-    return text
+        edits.replace(node, format_path(mapped.parts), location, out, mapped.note,
+                      "rewrite it by hand")
+    return edits.result()
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -358,42 +301,19 @@ def _attributes(entries: Sequence[tuple[tuple[str, ...], tuple[str, ...], Any, L
 
 # --- files ----------------------------------------------------------------------------------
 
-def _json(text: str, rel: str, out: Collector) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        out.homeless(Location(rel), "file", f"not valid JSON ({exc}); not migrated")
-        return None
-
-
-def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _schema_link(data: dict[str, Any], rel: str, out: Collector) -> None:
-    """Point a ``$schema`` link at ptk's Pinpoint schema to the Connect one next to it."""
-    link = data.get("$schema")
-    found = SCHEMA_LINK.fullmatch(link) if isinstance(link, str) else None
-    if found is None or found.group("head").endswith("connect-"):
-        return
-    new = f"{found.group('head')}connect-{found.group('name')}.schema.json"
-    data["$schema"] = new
-    out.rewrite(Location(rel, pointer="$.$schema"), "manifest", str(link), new)
-
-
 def _manifest(rel: str, channel: str, text: str, mapper: Mapper, out: Collector) -> None:
     from toolkit.lint.rules.variables import default_entries
     from toolkit.loader import Positions, inline_fields
     from toolkit.schemas import json_path
 
-    data = _json(text, rel, out)
+    data = read_json(text, rel, out)
     if not isinstance(data, dict):
         return
     why = CONNECT.storage_problem(channel)
     if why is not None:
         out.homeless(Location(rel), f"{channel} template", f"{why}; kept for another target "
                                                             f"(ptk plan shows it as SKIP)")
-    original = _dump(data)
+    original = dump_json(data)
     positions = Positions(text)
 
     def located(path: tuple[str | int, ...], key: bool = False) -> tuple[int | None, int | None]:
@@ -426,16 +346,16 @@ def _manifest(rel: str, channel: str, text: str, mapper: Mapper, out: Collector)
                      "Connect templates name no recommender (Predictive Insights fills "
                      "Attributes.Customer.Recommendations); removed")
         del data["RecommenderId"]
-    _schema_link(data, rel, out)
-    if _dump(data) != original:
-        out.files[rel] = _dump(data)
+    relink_schema(data, rel, out, "connect-")
+    if dump_json(data) != original:
+        out.files[rel] = dump_json(data)
 
 
 def _fixture(rel: str, text: str, mapper: Mapper, out: Collector) -> None:
     from toolkit.loader import Positions
     from toolkit.schemas import json_path
 
-    data = _json(text, rel, out)
+    data = read_json(text, rel, out)
     if not isinstance(data, dict) or set(data) <= FIXTURE_KEYS:
         return  # already MessageTemplateAttributes
     positions = Positions(text)
@@ -459,147 +379,9 @@ def _fixture(rel: str, text: str, mapper: Mapper, out: Collector) -> None:
     result: dict[str, Any] = {}
     if isinstance(data.get("$schema"), str):
         result["$schema"] = data["$schema"]
-        _schema_link(result, rel, out)
+        relink_schema(result, rel, out, "connect-")
     result.update(attributes)
-    out.files[rel] = _dump(result)
-
-
-def _channel_of(name: str) -> str | None:
-    stem = name.split(".")[0]
-    return stem if stem in CHANNELS else None
-
-
-def _templates(config: Config, mapper: Mapper, out: Collector) -> None:
-    root = config.root
-    for folder, files in _walk(config.templates_dir):
-        in_fixtures = folder.name == "fixtures" and folder.parent != config.templates_dir
-        for path in files:
-            rel = path.relative_to(root).as_posix()
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                out.homeless(Location(rel), "file", f"cannot be read ({exc}); not migrated")
-                continue
-            manifest = folder.parent == config.templates_dir and path.suffix == ".json" and \
-                _channel_of(path.name) is not None and path.name.count(".") == 1
-            if in_fixtures and path.suffix == ".json":
-                _fixture(rel, text, mapper, out)
-            elif manifest:
-                _manifest(rel, str(_channel_of(path.name)), text, mapper, out)
-            elif path.suffix in (".html", ".mjml", ".txt"):
-                new = rewrite_text(text, Where(rel), mapper, out)
-                if new != text:
-                    out.files[rel] = new
-
-
-def _walk(top: Path) -> Iterator[tuple[Path, list[Path]]]:
-    if not top.is_dir():
-        return
-    for folder in sorted(p for p in [top, *top.rglob("*")] if p.is_dir()):
-        if any(part.startswith(".") for part in folder.relative_to(top).parts):
-            continue
-        yield folder, sorted(p for p in folder.iterdir() if p.is_file()
-                             and not p.name.startswith("."))
-
-
-# --- the configuration ------------------------------------------------------------------------
-
-def _config(config: Config, out: Collector) -> None:
-    """``target = "connect"`` and a knowledge base in every environment (text edits that
-    keep comments and layout; checked by reading the result back)."""
-    if config.path is None:
-        out.homeless(Location("ptk.toml"), "configuration", 'there is no ptk.toml: create one '
-                     'with target = "connect" and an [env.NAME] with knowledge_base')
-        return
-    rel = config.path.relative_to(config.root).as_posix()
-    text = config.path.read_text(encoding="utf-8-sig")
-    lines = text.splitlines(keepends=True)
-    base = "tool.ptk." if config.path.name == "pyproject.toml" else ""
-    top = base.rstrip(".") if base else None  # the table holding the top-level keys
-    edits: list[tuple[int, str]] = []  # (line index, new line) ; index == len: append
-    inserts: list[tuple[int, str]] = []
-    table: str | None = None
-    target_seen = False
-    first_header: int | None = None
-    env_tables: dict[str, int] = {}
-    env_keys: dict[str, set[str]] = {}
-    for index, line in enumerate(lines):
-        header = _HEADER.match(line)
-        if header:
-            table = header.group("name").strip().replace(" ", "")
-            if first_header is None:
-                first_header = index
-            name = table[len(base):] if table.startswith(base) else None
-            if name and name.startswith("env.") and name.count(".") == 1:
-                env_tables[name[4:]] = index
-                env_keys[name[4:]] = set()
-            continue
-        key = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith(
-            "#") else None
-        in_top = table == top
-        found = _TARGET_LINE.match(line)
-        if found and in_top:
-            target_seen = True
-            if found.group("value").strip("\"'") != "connect":
-                edits.append((index, f'{found.group("indent")}target = "connect"\n'))
-                out.rewrite(Location(rel, index + 1, 1), "config", line.strip(),
-                            'target = "connect"')
-        env = table[len(base) + 4:] if table and table.startswith(f"{base}env.") else None
-        if env in env_keys and key:
-            env_keys[env].add(key)
-            if found and found.group("value").strip("\"'") == "pinpoint":
-                edits.append((index, f'{found.group("indent")}target = "connect"\n'))
-                out.rewrite(Location(rel, index + 1, 1), "config", line.strip(),
-                            'target = "connect"')
-    if not target_seen:
-        at = (first_header if top is None else _after_header(lines, f"[{top}]"))
-        at = len(lines) if at is None else at
-        inserts.append((at, 'target = "connect"\n' + ("\n" if top is None and
-                                                       first_header is not None else "")))
-        out.rewrite(Location(rel, at + 1, 1), "config", "(no target: pinpoint)",
-                    'target = "connect"')
-    for env, index in env_tables.items():
-        if "knowledge_base" not in env_keys[env]:
-            inserts.append((index + 1, f'knowledge_base = "{KNOWLEDGE_BASE}"\n'))
-            out.rewrite(Location(rel, index + 1, 1), "config", f"[env.{env}]",
-                        f'knowledge_base = "{KNOWLEDGE_BASE}"',
-                        "set it to your knowledge base's id, ARN or name")
-    if not edits and not inserts:
-        return
-    for index, new in edits:
-        lines[index] = new
-    for index, new in sorted(inserts, reverse=True):
-        if index > 0 and index <= len(lines) and not lines[index - 1].endswith("\n"):
-            lines[index - 1] += "\n"
-        lines.insert(index, new)
-    result = "".join(lines)
-    if not _config_is_connect(result, base, list(env_tables)):
-        out.homeless(Location(rel), "configuration",
-                     'ptk could not rewrite it safely: set target = "connect" and, in every '
-                     '[env.NAME], knowledge_base = "<id, ARN or name>" yourself')
-        return
-    out.files[rel] = result
-
-
-def _after_header(lines: Sequence[str], header: str) -> int | None:
-    for index, line in enumerate(lines):
-        if line.strip().replace(" ", "") == header:
-            return index + 1
-    return None
-
-
-def _config_is_connect(text: str, base: str, envs: Sequence[str]) -> bool:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return False
-    for key in filter(None, base.rstrip(".").split(".")):
-        data = data.get(key, {})
-    if data.get("target") != "connect":
-        return False
-    tables = data.get("env", {})
-    return all(isinstance(tables.get(e), dict) and "knowledge_base" in tables[e]
-               and tables[e].get("target", "connect") == "connect" for e in envs)
+    out.files[rel] = dump_json(result)
 
 
 # --- the migration ----------------------------------------------------------------------------
@@ -608,13 +390,15 @@ def plan(config: Config) -> Migration:
     """The migration of ``config``'s repository into the Amazon Connect dialect."""
     out = Collector()
     mapper = Mapper(overrides(config))
-    _templates(config, mapper, out)
-    for folder, files in _walk(config.fixtures_dir):
-        if folder != config.fixtures_dir:
-            continue
-        for path in files:
-            if path.suffix == ".json":
-                rel = path.relative_to(config.root).as_posix()
-                _fixture(rel, path.read_text(encoding="utf-8-sig"), mapper, out)
-    _config(config, out)
+    for source in source_files(config, out):
+        if source.kind == "fixture":
+            _fixture(source.rel, source.text, mapper, out)
+        elif source.kind == "manifest":
+            _manifest(source.rel, str(source.channel), source.text, mapper, out)
+        else:
+            new = rewrite_text(source.text, Where(source.rel), mapper, out)
+            if new != source.text:
+                out.files[source.rel] = new
+    rewrite_config(config, out, "connect", ("knowledge_base", KNOWLEDGE_BASE,
+                                            "set it to your knowledge base's id, ARN or name"))
     return out.migration("connect")
