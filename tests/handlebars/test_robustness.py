@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -202,3 +203,30 @@ def test_rendering_is_deterministic_and_does_not_change_the_data(context: dict) 
     first = render(program, context, helpers=BUILTIN_HELPERS)
     assert render(program, context, helpers=BUILTIN_HELPERS) == first
     assert repr(context) == repr(before)
+
+
+@pytest.mark.parametrize("flavour", ["js", "java"])
+@pytest.mark.parametrize("template, line, column", [
+    ("{{#each A}}\n" + "{{#each @root.A}}" * 6 + "x" + "{{/each}}" * 7, 2, 86),
+    ("{{#each A}}" + "{{#each @root.A}}" * 3 + "{{#if @root.B}}{{#with @root.B}}{{#if x}}y"
+     "{{/if}}{{/with}}{{/if}}" + "{{/each}}" * 4, 1, None),  # the block whose body trips it
+])
+def test_nested_loops_that_multiply_past_the_limit_stop_at_once(
+        flavour: str, template: str, line: int, column: int | None) -> None:
+    """15 items in 7 nested loops are 170 million bodies: hours and gigabytes before."""
+    from toolkit.handlebars.evaluator import MAX_BLOCK_RUNS
+
+    started = time.monotonic()
+    with pytest.raises(RenderError, match=f"more than {MAX_BLOCK_RUNS:,} block bodies") as err:
+        render(parse(template), {"A": [str(i) for i in range(15)], "B": {"x": 1}},
+               env=RenderEnv(flavour=flavour))
+    assert err.value.line == line and err.value.column  # a block's line:column
+    assert column is None or err.value.column == column  # the innermost loop
+    assert time.monotonic() - started < 30  # about 0.3 s
+
+
+def test_a_loop_of_many_items_is_within_the_limit() -> None:
+    items = [str(i) for i in range(20_000)]  # SES: no #each limit
+    text = render(parse("{{#each A}}{{#if this}}.{{/if}}{{/each}}"), {"A": items},
+                  env=RenderEnv(each_limit=None)).text
+    assert text == "." * 20_000

@@ -44,6 +44,26 @@ from toolkit.handlebars.runtime import (
 )
 
 RECURSION_LIMIT = 20000
+# Block bodies one render may run ({{#each}} items, {{#if}}/{{#with}} bodies ...). Nested
+# loops multiply: 15 items in 7 nested {{#each}} is 170 million bodies (hours, gigabytes),
+# which no message needs; a real template runs a few hundred.
+MAX_BLOCK_RUNS = 100_000
+TOO_MANY_RUNS = (f"the template runs more than {MAX_BLOCK_RUNS:,} block bodies (nested "
+                 f"{{{{#each}}}} loops multiply: 15 items in 5 nested loops are 759,375)")
+TOO_MANY_RUNS_HINT = "nest fewer loops (ptk stops here so that render, lint and the preview " \
+                     "do not run for hours)"
+
+
+class TooManyRuns(Exception):
+    """A render ran more than MAX_BLOCK_RUNS block bodies; the block helper call site (or
+    :func:`render`) turns it into a RenderError with a location."""
+
+
+def count_run(r: _Render) -> None:
+    """Count one block body run; TooManyRuns past MAX_BLOCK_RUNS."""
+    r.runs += 1
+    if r.runs > MAX_BLOCK_RUNS:
+        raise TooManyRuns
 
 @dataclass(frozen=True)
 class MissingVariable:
@@ -85,7 +105,7 @@ class RenderResult:
 
 class _Render:
     __slots__ = ("helpers", "env", "escape", "print_list", "placeholders", "roots", "missing",
-                 "partials", "sources", "parsed", "source", "print", "show", "outer")
+                 "partials", "sources", "parsed", "source", "print", "show", "outer", "runs")
 
     def __init__(self, helpers: Mapping[str, HelperSpec], env: RenderEnv,
                  sources: Mapping[str, str]) -> None:
@@ -104,6 +124,7 @@ class _Render:
         self.sources = sources
         self.parsed: dict[str, Any] = {}
         self.source: str | None = None
+        self.runs = 0  # block bodies run (count_run)
 
     def record(self, node: ast.PathExpression, guarded: bool) -> None:
         key = (node.original, node.line, node.column, self.source)
@@ -782,6 +803,7 @@ def _program_caller(prog: Getter | None, declares: bool, r: _Render, ctx: Any, d
 
     def fn(context: Any = ctx, data: Mapping[str, Any] | None = None,
            block_params: Any = None) -> str:
+        count_run(r)
         frame = outer if not data else _frame(outer, data)
         new_bps = (tuple(block_params) if block_params is not None else None, bps) if declares else bps
         return prog(r, context, _push(context, depths), frame, new_bps)
@@ -797,6 +819,8 @@ def _invoke(r: _Render, node: Any, spec: HelperSpec, call: HelperCall) -> Any:
         return spec.fn(call)
     except RenderError:
         raise
+    except TooManyRuns:
+        raise _error(r, node, TOO_MANY_RUNS, TOO_MANY_RUNS_HINT) from None
     except HelperError as exc:
         raise _error(r, node, f"{spec.name}: {exc}",
                      f"check the arguments of {spec.name}") from None
@@ -984,4 +1008,6 @@ def render(program: ast.Program | str, context: Any, *,
                           "of levels deep, or a partial that includes itself",
                           "flatten the nesting or stop the partial from including itself",
                           path=program.path) from None
+    except TooManyRuns:  # no block helper call site on the way (handlebars.java sections)
+        raise RenderError(TOO_MANY_RUNS, TOO_MANY_RUNS_HINT, path=program.path) from None
     return RenderResult(text, tuple(r.missing.values()), tuple(r.outer.values()))

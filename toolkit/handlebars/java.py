@@ -47,7 +47,8 @@ from toolkit.errors import RenderError
 from toolkit.handlebars import ast
 from toolkit.handlebars.builtins import BUILTIN_HELPERS, log_helper
 from toolkit.handlebars.evaluator import (
-    _EMPTY, Getter, OuterScopeValue, _Compiler, _error, _frame, _Inline, _PartialBlock, _Render,
+    _EMPTY, TOO_MANY_RUNS, TOO_MANY_RUNS_HINT, Getter, OuterScopeValue, TooManyRuns, _Compiler,
+    _error, _frame, _Inline, _PartialBlock, _Render, count_run,
 )
 from toolkit.handlebars.parser import JAVA_WHITESPACE
 from toolkit.handlebars.runtime import (
@@ -484,6 +485,7 @@ def program_caller(prog: Getter | None, declares: bool, r: _Render, ctx: Any, sc
            block_params: Any = None) -> str:
         # the @ names live in the item's scope (the data frame keeps only @root and the
         # partial block, and serves as handlebars.java's render data)
+        count_run(r)
         extra = {"@" + key: value for key, value in data.items()} if data else None
         inner = _push(scope, context, extra)
         frame = outer
@@ -505,6 +507,16 @@ def section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Getter
     """A block whose name is not a helper, as handlebars.java runs it: ``{{^x}}`` is
     ``#unless``, a list ``#each``, a boolean ``#if``, anything else ``#with`` in a new
     scope (so ``0`` and ``""`` render the ``{{else}}``)."""
+    try:
+        return _section(r, node, value, record_node, fn_prog, inv_prog, declares, ctx, scope,
+                        data, bps)
+    except TooManyRuns:
+        raise _error(r, node, TOO_MANY_RUNS, TOO_MANY_RUNS_HINT) from None
+
+
+def _section(r: _Render, node: Any, value: Any, record_node: Any, fn_prog: Getter | None,
+             inv_prog: Getter | None, declares: bool, ctx: Any, scope: Scope, data: dict,
+             bps: Any) -> str:
     if (value is None or value is UNDEFINED) and record_node is not None:
         r.record(record_node, True)
     call = HelperCall(node.path.original if isinstance(node.path, ast.PathExpression) else "",
