@@ -381,3 +381,20 @@ def test_the_pacer_starts_each_call_an_interval_after_the_previous_one_ended() -
             starts.append(now[0])
             now[0] += duration  # the call takes this long
     assert starts == [0.0, 1.3, 2.3, 5.3]
+
+
+def test_the_account_in_arns_comes_from_the_environment_or_sts() -> None:
+    from toolkit.config import Environment
+    from toolkit.sync.session import open_target
+
+    env = Environment(name="prod", region="eu-west-1", target="ses",
+                      extra={"account": "123456789012", "calls_per_second": "2.5"})
+    target = open_target(env)
+    assert isinstance(target, SesTarget) and target.rate == 2.5
+    assert target.arn("welcome") == "arn:aws:ses:eu-west-1:123456789012:template/welcome"
+    # no account, no endpoint: STS is asked; unreachable here (the tests' dead proxy), so
+    # the error says what to set
+    with pytest.raises(ConfigError) as info:
+        SesTarget(region="us-east-1", rate=1000).arn("welcome")
+    assert "cannot tell the AWS account of the SES templates" in info.value.message
+    assert 'set account = "123456789012"' in (info.value.hint or "")
