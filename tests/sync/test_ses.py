@@ -398,3 +398,27 @@ def test_the_account_in_arns_comes_from_the_environment_or_sts() -> None:
         SesTarget(region="us-east-1", rate=1000).arn("welcome")
     assert "cannot tell the AWS account of the SES templates" in info.value.message
     assert 'set account = "123456789012"' in (info.value.hint or "")
+
+
+def test_init_target_ses_scaffolds_an_ses_repository(tmp_path: Path, server: EmulatorServer,
+                                                      ses: Any, capsys, monkeypatch) -> None:
+    root = tmp_path / "site"
+    code, _, err = ptk(capsys, "init", str(root), "--target", "ses")
+    assert code == 0, err
+    monkeypatch.chdir(root)
+    assert 'target = "ses"' in (root / "ptk.toml").read_text()
+    code, out, _ = ptk(capsys, "lint", "--no-cache")
+    assert code == 0 and "No problems" in out
+    code, out, _ = ptk(capsys, "render", "welcome", "-c", "email", "-f", "example-customer")
+    assert code == 0 and "Welcome, Ada!" in out and "<li>Priority support</li>" in out
+    assert ptk(capsys, "build")[0] == 0
+    assert json.loads((root / "build/welcome/email.json").read_text())[
+        "TemplateContent"]["Subject"] == "Welcome, {{customer.firstName}}!"
+    toml = (root / "ptk.toml").read_text().replace(
+        'region = "us-east-1"\n', f'region = "us-east-1"\nendpoint_url = "{server.url}"\n'
+                                  f'calls_per_second = 1000\n', 1)
+    (root / "ptk.toml").write_text(toml)
+    code, out, err = ptk(capsys, "sync", "--env", "dev")
+    assert code == 0, out + err
+    assert ses.get_email_template(TemplateName="dev-welcome")["TemplateContent"][
+        "Subject"] == "Welcome, {{customer.firstName}}!"

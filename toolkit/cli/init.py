@@ -11,12 +11,14 @@ import click
 
 # target -> its scaffold (package data under toolkit/); a scaffold passes `ptk build` and
 # `ptk lint` as created
-SCAFFOLDS: dict[str, str] = {"pinpoint": "scaffold", "connect": "scaffold_connect"}
+SCAFFOLDS: dict[str, str] = {"pinpoint": "scaffold", "connect": "scaffold_connect",
+                             "ses": "scaffold_ses"}
 
 
 def scaffold_files(target: str = "pinpoint") -> dict[str, bytes]:
     """Relative path -> content of every file of the scaffold of ``target`` (package data
-    ``toolkit/scaffold/`` for Pinpoint, ``toolkit/scaffold_connect/`` for Amazon Connect),
+    ``toolkit/scaffold/`` for Pinpoint, ``toolkit/scaffold_connect/`` for Amazon Connect,
+    ``toolkit/scaffold_ses/`` for Amazon SES v2),
     sorted by path."""
     root = resources.files("toolkit").joinpath(SCAFFOLDS[target])
     files: dict[str, bytes] = {}
@@ -39,13 +41,16 @@ def scaffold_files(target: str = "pinpoint") -> dict[str, bytes]:
 @click.argument("directory", type=click.Path(file_okay=False), default=".", metavar="[DIR]")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--target", "dialect", type=click.Choice(sorted(SCAFFOLDS)), default="pinpoint",
-              show_default=True, help="Where the templates will be published: Amazon Pinpoint "
-                                      "or Amazon Connect (connect: email, SMS and push).")
+              show_default=True, help="Where the templates will be published: Amazon "
+                                      "Pinpoint, Amazon Connect (connect: email, SMS and "
+                                      "push) or Amazon SES v2 (ses: email).")
 def command(directory: str, force: bool, dialect: str) -> int:
     """Scaffold a template repository in DIRECTORY (default: the current folder): ptk.toml,
     one template per channel under templates/, and a fixture under fixtures/. With
     --target connect, an Amazon Connect repository (email, SMS and push templates with
-    Connect placeholders, a MessageTemplateAttributes fixture, target = "connect").
+    Connect placeholders, a MessageTemplateAttributes fixture, target = "connect"); with
+    --target ses, an Amazon SES v2 repository (an email template with DefaultTemplateData,
+    a TemplateData fixture, target = "ses").
 
     Existing files are never overwritten unless --force is given.
     """
