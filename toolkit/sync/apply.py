@@ -173,6 +173,8 @@ class Applier:
                                              {PENDING_TAG: change.digest or ""}))
         if version == latest:  # only what every version shares changed (Connect metadata)
             return self._finish(change, version, "updated in place, no new version needed")
+        if not getattr(self.target, "keeps_versions", True):  # SES: an overwrite
+            return self._finish(change, version, "overwritten")
         return self._finish(change, version, "new version")
 
     def _activate_existing(self, change: Change) -> Outcome:
@@ -275,7 +277,8 @@ class Applier:
         No active version (a new Connect template) is fine; a vanished template fails on the
         next call."""
         active = self.target.get(change.name, change.channel)
-        message = f"{what}: version {version}"
+        noun = "version" if getattr(self.target, "keeps_versions", True) else "content"
+        message = f"{what}: {noun} {version}"
         if active is not None and active.version == version:
             message += ", active"
         elif self.activate:

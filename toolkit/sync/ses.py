@@ -106,6 +106,7 @@ class SesTarget(AwsTarget):
     SERVICE = "sesv2"
     TITLE = "Amazon SES v2"
     PERMISSIONS = "ses (email template and tagging)"
+    keeps_versions = False  # what the applier's messages say: "overwritten: content sha-..."
 
     def __init__(self, *, account: str | None = None, rate: float = 1.0,
                  throttle_attempts: int = 8, sleep: Callable[[float], None] = time.sleep,

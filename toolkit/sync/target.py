@@ -51,7 +51,8 @@ Its contract tests are ``tests/sync/contract``.
   environment SKIPs them). It keeps no versions: a template's one content is named by its
   digest (``sha-`` + 12 hex digits), ``list_versions`` lists that one, ``create_version`` is
   ``UpdateEmailTemplate`` (an overwrite, the only thing SES can do; the old id disappears),
-  ``activate`` is a no-op for the current id. Tags go through ``TagResource`` on the
+  ``activate`` is a no-op for the current id. Its ``keeps_versions = False`` makes the
+  applier report an update as "overwritten: content sha-..." rather than a new version. Tags go through ``TagResource`` on the
   template ARN. The dialect's ``publish_body`` leaves out what SES cannot store
   (``DefaultSubstitutions``, ``DefaultTemplateData``, ...); lint T003 reports it.
 - Amazon Connect (``connect.py``): ``create`` is ``CreateMessageTemplate`` +
