@@ -171,3 +171,38 @@ def test_client_findings_appear_in_every_output_format() -> None:
     for name, render in FORMATS.items():
         text = render(findings, checked=("t",), rules={}, version="0")
         assert "E007" in text and "border-radius" in text, name
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body>" + "<!--" * 30_000 + "</body></html>",                   # 76 s before
+    "<html><body>" + "<!--[if mso]>" * 20_000 + "</body></html>",          # 90 s before
+    "<html><body>" + "<!--[if !mso]><!-->" * 20_000 + "</body></html>",
+    "<html><head><style>" + "a{" * 30_000 + "</style></head></html>",     # 66 s before
+    "<html><head><style>" + "a{" * 30_000 + "}</style></head></html>",
+])
+def test_many_unclosed_comments_or_blocks_are_scanned_at_once(html: str) -> None:
+    import time
+
+    started = time.monotonic()
+    ec.uses(html)
+    assert time.monotonic() - started < 20  # well under a second now
+
+
+def test_comments_are_the_regexs() -> None:
+    import random
+    import re
+
+    regex = re.compile(r"<!--(.*?)-->", re.DOTALL)
+    pieces = ["<!--", "-->", "<!-->", "<", "!", "-", ">", "a", "\n"]
+    rng = random.Random(7)
+    for _ in range(2000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert list(ec._comments(html)) == [(m.start(), m.group(1)) for m in regex.finditer(html)]
+
+
+def test_display_none_hides_only_its_own_block() -> None:
+    assert "css-border-radius" not in style(".a{display:none;border-radius:3px}.c{color:red}")
+    assert "css-border-radius" in style(".a{display:none}.c{border-radius:3px}")
+    assert "css-border-radius" in style(".a{border-radius:3px}.c{display:none}")
+    assert "css-border-radius" not in style(".a{display:none;border-radius:3px;")  # unclosed
+    assert "css-border-radius" in style(".a{border-radius:3px;")

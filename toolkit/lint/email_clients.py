@@ -31,7 +31,7 @@ import bisect
 import fnmatch
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -299,16 +299,33 @@ def _word(name: str) -> str:
     return rf"(?<![\w-]){re.escape(name)}(?![\w-])"
 
 
+def _comments(html: str) -> Iterator[tuple[int, str]]:
+    """(start, text inside) of each ``<!-- ... -->``, as ``_COMMENT.finditer`` finds them;
+    ``find`` loops, linear: once a ``<!--`` has no ``-->`` after it, no later one has, where
+    the regex scanned to the end again from each (minutes for many ``<!--[if mso]>``)."""
+    position = 0
+    while (start := html.find("<!--", position)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            return
+        yield start, html[start + 4:end]
+        position = end + 3
+
+
 class _Scanner:
     def __init__(self, html: str) -> None:
         self.html = html
         self.index = _index()
         self.found: dict[tuple[str, str, str, tuple[str, ...], bool], list[int]] = {}
         starts, ends = [], []
+        end: re.Match[str] | None = None
+        none_left = False  # no end after some start: none after the later ones either
         for match in _REVEALED_START.finditer(html):
-            end = _REVEALED_END.search(html, match.end())
+            if not none_left and (end is None or end.start() < match.end()):
+                end = _REVEALED_END.search(html, match.end())  # else the next end is still it
+                none_left = end is None
             starts.append(match.end())
-            ends.append(end.start() if end else len(html))
+            ends.append(len(html) if none_left or end is None else end.start())
         self.revealed = (starts, ends)
 
     def hidden_from_outlook(self, offset: int) -> bool:
@@ -338,9 +355,9 @@ class _Scanner:
         if doctype:
             self.add(flags.get("doctype"), doctype.start(), "doctype", "<!DOCTYPE html>")
         if "html_comments" in flags:
-            for comment in _COMMENT.finditer(html):
-                if not _CONDITIONAL.match(comment.group(1)):
-                    self.add(flags["html_comments"], comment.start(), "comment", "html")
+            for start, inner in _comments(html):
+                if not _CONDITIONAL.match(inner):
+                    self.add(flags["html_comments"], start, "comment", "html")
         lower = None
         for tag in scan(html)[0]:  # start tags, shared with the markup rules (cached)
             self.element(tag)
@@ -391,6 +408,10 @@ class _Scanner:
         # a declaration block with display: none
         frames: list[tuple[str, tuple[str, ...], bool]] = [("rules", requires, False)]
         segment = start
+        # where each "}" and each "display: none" is, found once (a search from every "{"
+        # to the end of a sheet of many unclosed blocks took minutes)
+        closes = [m.start() for m in re.finditer(r"\}", html[start:end])]
+        hiding = [m.start() for m in _HIDES.finditer(html, start, end)]
         for token in _CSS_TOKEN.finditer(html, start, end):
             text = token.group(0)
             if text.startswith("/*"):
@@ -405,9 +426,11 @@ class _Scanner:
             prelude = _CSS_COMMENT.sub(" ", html[prelude_start:token.start()]).strip()
             if text == "{":
                 inner, inner_scope = self.open_block(kind, scope, prelude, prelude_start)
-                block_end = html.find("}", token.end(), end)
-                frames.append((inner, inner_scope, inner == "decls" and _HIDES.search(
-                    html, token.end(), end if block_end < 0 else block_end) is not None))
+                i = bisect.bisect_left(closes, token.end() - start)
+                block_end = closes[i] + start if i < len(closes) else end
+                j = bisect.bisect_left(hiding, token.end())
+                frames.append((inner, inner_scope, inner == "decls" and j < len(hiding)
+                               and hiding[j] < block_end))
             elif text == ";":
                 if kind == "decls":
                     self.declarations(segment, token.start(), scope, hides)
