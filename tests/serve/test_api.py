@@ -271,6 +271,25 @@ def test_an_include_outside_the_templates_folder_is_relevant(bundled_copy: Path)
     assert shared.resolve() in flat
 
 
+def test_hidden_files_are_not_relevant_unless_a_channel_names_one(bundled_copy: Path) -> None:
+    """The loader skips hidden files and folders: the temporary file of an editor's atomic
+    save must not rebuild (and bump the epoch) before the rename that completes the save."""
+    templates = bundled_copy / "templates"
+    (templates / "_shared" / "brand.css").rename(templates / "_shared" / ".brand.css")
+    mjml = templates / "welcome" / "email.mjml"
+    mjml.write_text(mjml.read_text(encoding="utf-8").replace(
+        "../_shared/brand.css", "../_shared/.brand.css"), encoding="utf-8")
+    app = PreviewApp(start=bundled_copy)
+    temporary = templates / "welcome" / ".sms.txt.tmp-save"
+    temporary.write_text("half of a save", encoding="utf-8")
+    for hidden in (temporary, bundled_copy / "fixtures" / ".minimal.json.swap",
+                   templates / ".drafts" / "welcome" / "sms.txt"):
+        assert not app.relevant(hidden), hidden
+    assert not app.rebuild([temporary])
+    assert app.relevant(templates / "welcome" / "sms.txt")
+    assert app.relevant(templates / "_shared" / ".brand.css")  # included by welcome's email
+
+
 def test_local_fixtures_are_offered_and_win_over_shared_ones(app: PreviewApp, bundled_copy: Path) -> None:
     local = bundled_copy / "templates" / "welcome" / "fixtures"
     local.mkdir()

@@ -253,8 +253,12 @@ class PreviewApp:
         if path.name in {"ptk.toml", "pyproject.toml"} and path.parent == config.root.resolve():
             return True
         for folder in (config.templates_dir, config.fixtures_dir):
-            if path.is_relative_to(folder.resolve()):
-                return True
+            folder = folder.resolve()
+            if path.is_relative_to(folder):
+                # The loader skips hidden files and folders, such as the temporary file of
+                # an editor's atomic save (unless a channel names one, e.g. as an include).
+                hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+                return not hidden or path in self._dependencies()
         return path in self._dependencies()
 
     def _dependencies(self) -> frozenset[Path]:
