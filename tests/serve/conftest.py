@@ -1,15 +1,19 @@
 """Fixtures for the preview tests: a private copy of the bundled repository; for the "Send
-test" and Outbox tests an emulator and a copy whose ``[env.dev]`` sends to it."""
+test" and Outbox tests an emulator and a copy whose ``[env.dev]`` sends to it; control over a
+file watcher's timing (``hold_watcher``)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from toolkit.emulator import EmulatorServer
+from toolkit.serve.watcher import Watcher
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,3 +54,44 @@ def emulator_repo(tmp_path_factory: pytest.TempPathFactory, emulator: EmulatorSe
     (root / "ptk.toml").write_text(config.replace("http://127.0.0.1:4599", emulator.url),
                                    encoding="utf-8")
     return root
+
+
+class HeldWatcher:
+    """A running watcher under the test's control.
+
+    Its clock stands still until ``advance`` moves it (when ``frozen``), so a burst of saves
+    is one burst however slowly a loaded machine writes it; ``wait_for(path)`` blocks until
+    the watcher has been told that ``path`` changed (events arrive in order, so e.g. a folder
+    created last is told after every earlier event)."""
+
+    def __init__(self, watcher: Watcher, frozen: bool = True) -> None:
+        self.now = 1000.0
+        self.seen: set[Path] = set()
+        self._told = threading.Condition()
+        if frozen:
+            watcher.clock = lambda: self.now
+        tell = watcher.notify
+
+        def notify(paths: Iterable[Path], **kwargs: Any) -> None:
+            paths = set(paths)
+            tell(paths, **kwargs)
+            with self._told:
+                self.seen |= paths
+                self._told.notify_all()
+
+        watcher.notify = notify  # type: ignore[method-assign]
+        self._tell = tell
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        self._tell([])  # no change: wakes the watcher to look at its clock again
+
+    def wait_for(self, path: Path, timeout: float = 10.0) -> bool:
+        with self._told:
+            return self._told.wait_for(lambda: path in self.seen, timeout)
+
+
+@pytest.fixture(scope="session")
+def hold_watcher() -> Callable[..., HeldWatcher]:
+    """``hold_watcher(watcher, frozen=True)``: a :class:`HeldWatcher` for a started watcher."""
+    return HeldWatcher

@@ -71,17 +71,43 @@ def test_the_event_carries_the_new_email_for_the_page_that_waits(preview: Previe
         assert update["email"]["html"] == response.read().decode("utf-8")
 
 
-def test_rapid_saves_are_debounced_into_few_rebuilds(preview: Preview, bundled_copy: Path) -> None:
-    preview.watcher.quiet = 0.25  # the 15 saves below take far less than this
+def test_rapid_saves_are_debounced_into_one_rebuild(preview: Preview, bundled_copy: Path,
+                                                   hold_watcher) -> None:
+    held = hold_watcher(preview.watcher)  # no time passes while the 15 saves are written
     sms = bundled_copy / "templates" / "welcome" / "sms.txt"
     epoch = preview.reload.current.number
     for i in range(15):
         sms.write_text(f"Save number {i}", encoding="utf-8")
-    reached = preview.reload.wait(epoch, timeout=5)
+    last = bundled_copy / "templates" / "welcome" / ".last-event"
+    last.mkdir()  # its event comes after every event of the saves
+    assert held.wait_for(last.resolve())
+    assert preview.reload.current.number == epoch and preview.rebuilds == 0
+    held.advance(preview.watcher.quiet)
+    reached = preview.reload.wait(epoch, timeout=10)
     assert reached.number == epoch + 1
     assert preview.rebuilds == 1
     body = get_json(preview, "/api/render?template=welcome&channel=sms&fixture=full-profile")["view"]["body"]
     assert body == "Save number 14"
+
+
+def test_a_save_in_progress_is_not_rendered_half_written(preview: Preview, bundled_copy: Path,
+                                                          hold_watcher) -> None:
+    """An editor that saves in place truncates the file, then writes it: the preview does not
+    rebuild from the empty or half-written file, but once the writer has closed it."""
+    told = hold_watcher(preview.watcher, frozen=False)
+    sms = bundled_copy / "templates" / "welcome" / "sms.txt"
+    epoch = preview.reload.current.number
+    with sms.open("w", encoding="utf-8") as handle:  # truncated: empty from now on
+        assert told.wait_for(sms.resolve())
+        handle.write("Saved in place, ")
+        handle.flush()
+        # the quiet time (20 ms) passes 25 times over while the file is half written
+        assert preview.reload.wait(epoch, timeout=0.5).number == epoch
+        handle.write("slowly {{PromoCode}}")
+    reached = preview.reload.wait(epoch, timeout=10)
+    assert reached.number == epoch + 1 and "templates/welcome/sms.txt" in reached.changed
+    body = get_json(preview, "/api/render?template=welcome&channel=sms&fixture=full-profile")["view"]["body"]
+    assert body.startswith("Saved in place, slowly ") and preview.rebuilds == 1
 
 
 def test_stop_leaves_no_thread_behind(bundled_copy: Path) -> None:
