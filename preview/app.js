@@ -1494,6 +1494,21 @@
     });
     setInterval(() => { if (state.route.view === "outbox" && !document.hidden) showOutbox(true); }, OUTBOX_POLL_MS);
     state.route = parseRoute();
-    loadSendSettings().finally(() => { refresh(false); pollLoop(); });
+    start();
   });
+
+  // The epoch is taken before the first data is fetched: a change saved after that moment
+  // wakes the long poll, so a change saved while the page loads is never missed. (The other
+  // way round, a change landing between the data and the epoch would leave the page stale.)
+  async function start() {
+    try {
+      const response = await fetch("/api/events", { cache: "no-store" });
+      if (response.ok) state.epoch = (await response.json()).epoch;
+    } catch (err) {
+      // the poll loop below keeps asking and reports the connection
+    }
+    await loadSendSettings(); // never throws
+    refresh(false);
+    pollLoop();
+  }
 })();

@@ -28,6 +28,17 @@ def copy_bundled_repository(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _browser_assertion_deadline() -> None:
+    """Playwright's assertions (``expect``) wait up to 15 s instead of 5: generous for a
+    loaded two-core machine, and an assertion that holds returns at once."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def copy_repository() -> Callable[[Path], Path]:
     """``copy_repository(target)``: a fresh copy of the bundled repository at ``target``."""

@@ -5,18 +5,24 @@ Runs on a private copy of the bundled repository; skipped when chromium is not i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from toolkit.serve.preview import Preview
 
 CHROMIUM = Path(os.environ.get("PTK_CHROMIUM", "/usr/lib/chromium/chromium"))
+# Playwright's deadline for each action (click, goto...) and each browser assertion: generous
+# for a loaded two-core machine; a check that holds returns at once.
+TIMEOUT_MS = 15_000
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -35,10 +41,24 @@ def close_context(context) -> None:
     closed with a long poll in flight once hung the suite inside Playwright."""
     for tab in list(context.pages):
         try:
-            tab.goto("about:blank", timeout=5000)
+            tab.goto("about:blank", timeout=TIMEOUT_MS)
         except Exception:  # noqa: BLE001 - the page may already be gone; closing still follows
             pass
     context.close()
+
+
+@contextlib.contextmanager
+def tab_on(browser, url: str, **options) -> Iterator[Any]:
+    """A tab at ``url`` in a browser context of its own (``options``: Playwright's context
+    options), closed afterwards."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 700}, **options})
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        tab.goto(url)
+        yield tab
+    finally:
+        close_context(context)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +86,7 @@ def preview(repo: Path) -> Iterator[Preview]:
 def page(browser, preview: Preview) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 700})
     tab = context.new_page()
-    tab.set_default_timeout(5000)
+    tab.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: problems.append(str(e)))
@@ -331,38 +351,82 @@ def test_empty_and_broken_repositories(browser, tmp_path: Path, copy_repository)
     shutil.rmtree(repo / "templates")
     (repo / "templates").mkdir()
     running = Preview(start=repo, port=0, quiet=0.02).start()
-    context = browser.new_context(viewport={"width": 1000, "height": 700})
     try:
-        tab = context.new_page()
-        tab.set_default_timeout(5000)
-        tab.goto(running.url)
-        expect()(tab.locator(".empty-repo")).to_contain_text("No templates yet")
-        expect()(tab.locator(".empty-repo")).to_contain_text("templates/")
-        good = (repo / "ptk.toml").read_text(encoding="utf-8")
-        (repo / "ptk.toml").write_text("[ptk\nbroken =", encoding="utf-8")
-        expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
-        expect()(tab.locator("#banner .banner-hint")).to_contain_text("Hint:")
-        expect()(tab.locator("#index-view")).to_be_visible()  # an overlay, not a blank page
+        with tab_on(browser, running.url, viewport={"width": 1000, "height": 700}) as tab:
+            expect()(tab.locator(".empty-repo")).to_contain_text("No templates yet")
+            expect()(tab.locator(".empty-repo")).to_contain_text("templates/")
+            good = (repo / "ptk.toml").read_text(encoding="utf-8")
+            (repo / "ptk.toml").write_text("[ptk\nbroken =", encoding="utf-8")
+            expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
+            expect()(tab.locator("#banner .banner-hint")).to_contain_text("Hint:")
+            expect()(tab.locator("#index-view")).to_be_visible()  # an overlay, not a blank page
     finally:
-        close_context(context)
         running.stop()
     # started with the config already broken: the page shows the error, then the templates
     shutil.rmtree(repo / "templates")
     copy_repository(tmp_path / "fresh")
     shutil.copytree(tmp_path / "fresh" / "templates", repo / "templates")
     running = Preview(start=repo, port=0, quiet=0.02).start()
-    context = browser.new_context(viewport={"width": 1000, "height": 700})
     try:
-        tab = context.new_page()
-        tab.set_default_timeout(5000)
-        tab.goto(running.url)
-        expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
-        expect()(tab.locator(".empty-repo")).to_contain_text("until the error above is fixed")
-        (repo / "ptk.toml").write_text(good, encoding="utf-8")
-        expect()(tab.locator(".template-card")).to_have_count(6)
-        expect()(tab.locator("#banner")).to_be_hidden()
+        with tab_on(browser, running.url, viewport={"width": 1000, "height": 700}) as tab:
+            expect()(tab.locator("#banner")).to_contain_text("invalid TOML")
+            expect()(tab.locator(".empty-repo")).to_contain_text("until the error above is fixed")
+            (repo / "ptk.toml").write_text(good, encoding="utf-8")
+            expect()(tab.locator(".template-card")).to_have_count(6)
+            expect()(tab.locator("#banner")).to_be_hidden()
     finally:
-        close_context(context)
+        running.stop()
+
+
+def test_a_change_saved_while_the_page_loads_is_not_missed(browser, tmp_path: Path,
+                                                           copy_repository) -> None:
+    """The page takes the live-reload epoch before it asks for its data: a change saved
+    between its data and its epoch would otherwise never reach it (the epoch it waits from
+    would already include the change). Here a template is added right after the page's first
+    list of templates was answered from the state before it."""
+    repo = copy_repository(tmp_path / "repo")
+    staged = tmp_path / "staging" / "late-arrival"
+    staged.mkdir(parents=True)
+    (staged / "sms.txt").write_text("Hello {{User.UserAttributes.FirstName}}", encoding="utf-8")
+    (staged / "sms.json").write_text("{}", encoding="utf-8")
+    running = Preview(start=repo, port=0, quiet=0.02).start()
+    requests: list[str] = []
+    data_in_flight = threading.Condition()
+    busy = [0]
+    answer_data, answer_events = running.server.handler, running.server.events
+
+    def data(path: str, query: Mapping[str, str]):
+        with data_in_flight:
+            busy[0] += 1
+            requests.append("data")
+        try:
+            answer = answer_data(path, query)
+            if path == "/api/templates" and not staged.parent.joinpath("done").exists():
+                epoch = running.reload.current.number
+                staged.rename(repo / "templates" / "late-arrival")  # one atomic change
+                (staged.parent / "done").mkdir()
+                assert running.reload.wait(epoch, timeout=10).number != epoch
+            return answer
+        finally:
+            with data_in_flight:
+                busy[0] -= 1
+                data_in_flight.notify_all()
+
+    def events(query: Mapping[str, str]):
+        if "since" not in query:  # the epoch a page starts from
+            with data_in_flight:  # a data request already running is answered first
+                data_in_flight.wait_for(lambda: busy[0] == 0, timeout=10)
+                requests.append("epoch")
+        return answer_events(query)
+
+    running.server.handler = data
+    running.server.events = events  # type: ignore[method-assign]
+    try:
+        with tab_on(browser, running.url) as tab:
+            expect()(tab.locator('.template-card[data-template="late-arrival"]')).to_contain_text("SMS")
+            expect()(tab.locator(".template-card")).to_have_count(7)
+        assert requests[0] == "epoch", requests
+    finally:
         running.stop()
 
 
@@ -398,11 +462,8 @@ def test_the_index_filter_narrows_the_list_and_enter_opens_a_match(page, preview
 
 
 def test_dark_system_theme_keeps_text_readable(browser, preview: Preview) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 700}, color_scheme="dark")
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(5000)
-        tab.goto(preview.url + "#/t/welcome?channel=push&fixture=full-profile")
+    with tab_on(browser, preview.url + "#/t/welcome?channel=push&fixture=full-profile",
+                color_scheme="dark") as tab:
         expect()(tab.locator('.push-card[data-platform="APNS"] .notification-title')).to_contain_text("Welcome")
         colours = tab.evaluate("""() => {
             const rgb = (e, p) => getComputedStyle(e)[p].match(/\\d+/g).slice(0, 3).map(Number);
@@ -415,8 +476,6 @@ def test_dark_system_theme_keeps_text_readable(browser, preview: Preview) -> Non
         }""")
         assert colours["page"] < 60 < 180 < colours["text"]  # dark page, light text
         assert colours["card"] - colours["title"] > 120  # the mock-up keeps dark text on light
-    finally:
-        close_context(context)
 
 
 def test_the_email_light_view_ignores_the_viewers_dark_system(browser, preview: Preview, repo: Path) -> None:
@@ -424,19 +483,16 @@ def test_the_email_light_view_ignores_the_viewers_dark_system(browser, preview: 
     original = email.read_bytes()
     dark_rule = "<style>@media (prefers-color-scheme: dark) { body { background: #000001 !important; } }</style>"
     email.write_text(original.decode("utf-8").replace("</head>", dark_rule + "</head>", 1), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1280, "height": 700}, color_scheme="dark")
     try:
-        tab = context.new_page()
-        tab.set_default_timeout(5000)
-        tab.goto(preview.url + "#/t/order-shipped?channel=email&fixture=full-profile")
-        body = tab.frame_locator("#email-frame").locator("body")
-        expect()(body).to_contain_text("Fernwood")
-        expect()(tab.locator('.segmented button[data-value="light"]')).to_have_attribute("aria-pressed", "true")
-        assert body.evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(0, 0, 1)"
-        tab.locator('.segmented button[data-value="dark"]').click()
-        expect()(body).to_have_css("background-color", "rgb(0, 0, 1)")
+        with tab_on(browser, preview.url + "#/t/order-shipped?channel=email&fixture=full-profile",
+                    color_scheme="dark") as tab:
+            body = tab.frame_locator("#email-frame").locator("body")
+            expect()(body).to_contain_text("Fernwood")
+            expect()(tab.locator('.segmented button[data-value="light"]')).to_have_attribute("aria-pressed", "true")
+            assert body.evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(0, 0, 1)"
+            tab.locator('.segmented button[data-value="dark"]').click()
+            expect()(body).to_have_css("background-color", "rgb(0, 0, 1)")
     finally:
-        close_context(context)
         email.write_bytes(original)
 
 
@@ -460,7 +516,7 @@ def test_copy_buttons_and_the_email_in_a_tab_of_its_own(browser, preview: Previe
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=preview.url.rstrip("/"))
     try:
         tab = context.new_page()
-        tab.set_default_timeout(5000)
+        tab.set_default_timeout(TIMEOUT_MS)
         tab.goto(preview.url + "#/t/welcome?channel=sms&fixture=minimal")
         expect()(tab.locator(".bubble")).to_contain_text("Welcome aboard")
         tab.locator("button.copy", has_text="Copy message").click()
