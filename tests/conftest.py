@@ -6,6 +6,14 @@
   (text is written as UTF-8 bytes, exactly; ``bytes`` as given), creating folders, and returns
   ``root``. Use it instead of a per-file ``make_repo`` / ``write`` helper.
 
+Property tests (Hypothesis) run the same examples on every run and machine: the profile
+``ptk`` below derandomizes them, keeps no example database (a ``.hypothesis`` folder left by an
+earlier run cannot replay an old failure or change what runs) and sets no per-example deadline
+(a loaded machine is slow, not wrong). So the suite's outcome depends on the code alone. To hunt
+for new failing examples, run ``HYPOTHESIS_PROFILE=explore python -m pytest ...``: other random
+examples each run (1000 where a test sets no number of its own), failures saved in
+``.hypothesis/`` and replayed first next time.
+
 No test can reach AWS or any other remote host: ``pytest_configure`` below sets fake credentials,
 a fixed region, empty AWS config files and no instance-metadata lookups before any test module is
 imported, and points HTTP(S)_PROXY at a closed local port (loopback excepted: the emulator and the
@@ -20,6 +28,13 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ptk", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", deadline=None, max_examples=1000,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ptk"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -58,3 +58,25 @@ def test_a_request_to_a_remote_host_fails_at_once_with_a_proxy_error() -> None:
     with pytest.raises(ProxyConnectionError):
         client.list_templates()
     assert time.monotonic() - started < 5
+
+
+def test_property_tests_draw_the_same_examples_on_every_run() -> None:
+    """The ``ptk`` Hypothesis profile: no example database, no deadline, derandomized."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    if os.environ.get("HYPOTHESIS_PROFILE", "ptk") != "ptk":
+        pytest.skip("another Hypothesis profile was chosen (HYPOTHESIS_PROFILE)")
+    assert settings().database is None and settings().deadline is None
+    def examples() -> list[str]:
+        drawn: list[str] = []
+
+        @given(st.text())
+        def draw(text: str) -> None:
+            drawn.append(text)
+
+        draw()
+        return drawn
+
+    first = examples()
+    assert examples() == first and len(set(first)) > 10

@@ -162,7 +162,8 @@ def _no_crash(root: Path) -> None:
     assert not internal, internal
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=st.sampled_from(BAD_FILES), content=st.binary(max_size=300))
 def test_random_bytes_never_crash(write_tree, tmp_path_factory, name: str, content: bytes) -> None:
     root = write_tree(tmp_path_factory.mktemp("bytes"), {"ptk.toml": PTK_TOML, **{
@@ -180,7 +181,8 @@ JSON = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=st.sampled_from([n for n in BAD_FILES if n.endswith(".json")]), value=JSON)
 def test_random_json_never_crashes(write_tree, tmp_path_factory, name: str, value) -> None:
     root = write_tree(tmp_path_factory.mktemp("json"), {"ptk.toml": PTK_TOML, **{
@@ -250,7 +252,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(write_tree, tmp_path:
     assert "V001 [error]" in plain and "\x1b[" not in plain
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(content=st.binary(max_size=200) | st.text(max_size=200).map(lambda t: ("[lint]\n" + t).encode()))
 def test_random_config_is_never_an_internal_error(write_tree, tmp_path_factory, content: bytes) -> None:
     import os
