@@ -29,7 +29,10 @@ def server() -> Iterator[EmulatorServer]:
     s.stop()
 
 
-def make_repo(root: Path, url: str, text: str, rate: int = 8) -> None:
+def make_repo(root: Path, url: str, text: str, rate: int = 4) -> None:
+    """``COUNT`` SMS templates; ``rate``: writes per second (4: a burst of 4, then 4 s for the
+    other 16, so a run signalled after its first write is still publishing even when the
+    signal comes seconds late on a loaded machine)."""
     (root / "ptk.toml").write_text(
         f'[env.dev]\nregion = "us-east-1"\nendpoint_url = "{url}"\n[sync]\nwrite_rate = {rate}\n',
         encoding="utf-8")
@@ -49,7 +52,7 @@ def run_sync(root: Path, *, signum: int | None = None) -> tuple[int, str, str]:
         # wait until publishing has begun (the first progress line), then signal
         assert proc.stderr is not None
         first = proc.stderr.readline()
-        time.sleep(0.3)
+        time.sleep(0.3)  # a few more writes start
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
         return proc.returncode, out, first + err
