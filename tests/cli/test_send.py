@@ -37,7 +37,8 @@ def config_text(url: str, send: str | None = None) -> str:
 @pytest.fixture
 def repo(server: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
          write_tree: Any) -> Path:
-    server.configure(fail_rate=0.0, drop_rate=0.0, ses_throttle=False, unverified_senders=[])
+    server.configure(fail_rate=0.0, fail_statuses=[429, 500], drop_rate=0.0, ses_throttle=False,
+                     unverified_senders=[])
     server.reset()
     write_tree(tmp_path, {
         "ptk.toml": config_text(server.url),
@@ -236,10 +237,13 @@ def test_a_missing_variable_stops_the_send(repo, server, capsys) -> None:
 
 
 def test_a_throttled_send_exits_1_and_says_so(repo, server, capsys) -> None:
-    server.configure(ses_throttle=True)
     assert ptk(capsys, "send", "welcome", "-c", "email", "--to", "a@example.org", "--yes")[0] == 0
+    # every call answered 429 TooManyRequestsException (the emulator's --ses-throttle needs the
+    # two sends within one second, which a loaded machine does not always manage)
+    server.configure(fail_rate=1.0, fail_statuses=[429])
     code, out, err = ptk(capsys, "send", "welcome", "-c", "email", "--to", "a@example.org",
                          "--yes")
+    server.configure(fail_rate=0.0)
     assert code == 1 and out == ""
     assert "was throttled (TooManyRequestsException" in err and "nothing was sent" in err
     assert "hint: the service limits how many messages a second" in err
