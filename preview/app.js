@@ -134,10 +134,22 @@
     state.route = route;
   }
 
+  // A view can be asked for again while an earlier answer is on its way (a page that loads
+  // while a live-reload event arrives, two saves in a row, a click): every request counts,
+  // and an answer that arrives after a newer request began is dropped, so a slower, older
+  // answer never overwrites a newer one.
+  let viewRequests = 0;
+  function viewRequest() {
+    const mine = ++viewRequests;
+    return () => mine !== viewRequests; // true once a newer request began
+  }
+
   // ---- index ------------------------------------------------------------------------------
 
   async function showIndex() {
+    const outdated = viewRequest();
     const { data } = await getJSON("/api/templates");
+    if (outdated() || state.route.view !== "index") return;
     $("template-view").hidden = true;
     $("outbox-view").hidden = true;
     $("index-view").hidden = false;
@@ -210,17 +222,19 @@
   // `answer`: the /api/render answer when the caller has it already (a live-reload event).
   async function showTemplate(fromReload, answer) {
     const route = state.route;
+    const outdated = viewRequest();
     const url = `/api/render?template=${encodeURIComponent(route.template)}&channel=${encodeURIComponent(route.channel)}` +
       `&fixture=${encodeURIComponent(route.fixture)}`;
     if (!route.channel) {
       // no channel in the address yet: ask for the template's channels first
       const { data } = await getJSON(`/api/render?template=${encodeURIComponent(route.template)}&channel=email`);
+      if (outdated() || route !== state.route) return;
       const channel = (data.channels || [])[0] || "email";
       setRoute({ ...route, channel }, false);
       return showTemplate(fromReload);
     }
     const { data } = answer ? { data: answer } : await getJSON(url);
-    if (route !== state.route) return; // the user moved on meanwhile
+    if (route !== state.route || outdated()) return; // the user moved on, or a newer answer is coming
     if (!route.fixture && data.fixture) setRoute({ ...route, fixture: data.fixture }, false);
     $("index-view").hidden = true;
     $("outbox-view").hidden = true;
