@@ -217,16 +217,16 @@ def test_an_emulator_that_is_not_running_is_said_so(tmp_path: Path, copy_reposit
     import socket
 
     root = copy_repository(tmp_path / "repo")
-    with socket.socket() as unused:
+    with socket.socket() as unused:  # bound, never listening: no one else can take the port
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
-    config = (root / "ptk.toml").read_text(encoding="utf-8")
-    (root / "ptk.toml").write_text(config.replace("4599", str(port)), encoding="utf-8")
-    running = Preview(start=root, port=0).start()
-    try:
-        data = json.loads(request(running, "GET", "/api/outbox?env=dev")[2])
-    finally:
-        running.stop()
+        config = (root / "ptk.toml").read_text(encoding="utf-8")
+        (root / "ptk.toml").write_text(config.replace("4599", str(port)), encoding="utf-8")
+        running = Preview(start=root, port=0).start()
+        try:
+            data = json.loads(request(running, "GET", "/api/outbox?env=dev")[2])
+        finally:
+            running.stop()
     assert data["messages"] == [] and "no ptk emulator answers" in data["error"]["message"]
     assert data["error"]["hint"] == f"start it: ptk emulator --port {port}"
 
