@@ -20,7 +20,7 @@ import bisect
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -364,7 +364,8 @@ def _base_body(channel: Channel) -> dict[str, Any]:
 
 def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv | None = None,
                    escape: bool | None = None, root: str | os.PathLike[str] | None = None,
-                   dialect: Dialect | None = None) -> Rendered:
+                   dialect: Dialect | None = None, context: Any = None,
+                   only: Collection[str] | None = None) -> Rendered:
     """Render every part of ``channel`` with ``fixture`` (None = template defaults only) in
     ``dialect`` (None = Pinpoint).
 
@@ -375,19 +376,24 @@ def render_channel(channel: Channel, fixture: Fixture | None, *, env: RenderEnv 
     Java engine does with its defaults); False in none. ``root`` is the repository root
     (``Repository.root``) the parts' paths are relative to; positions inside inline JSON
     strings read the manifest from there to count its escapes as written (None: the current
-    folder)."""
+    folder). ``context`` is the data to render with when the caller has it already (it must
+    be ``dialect.context(channel, fixture)``; rendering does not change it); ``only`` renders
+    just the parts of those fields (the others are left out of ``fields``)."""
     dialect = dialect or PINPOINT
     now, uuid = (env.now, env.uuid) if env is not None else (None, None)
 
     def read(rel: str) -> str | None:
         return read_source(root, rel)
 
-    context = dialect.context(channel, fixture)
+    if context is None:
+        context = dialect.context(channel, fixture)
     fields: dict[str, str] = {}
     missing: list[MissingVar] = []
     outer: list[OuterScopeVar] = []
     flavour = env.flavour if env is not None else "js"
     for part in channel.parts:
+        if only is not None and part.field not in only:
+            continue
         part_env = dialect.render_env(part, escape=escape, now=now, uuid=uuid)
         if flavour != part_env.flavour:
             part_env = replace(part_env, flavour=flavour)

@@ -145,11 +145,14 @@ class RenderedContext:
     """One channel rendered with one fixture, as a rendered-output rule sees it.
 
     ``rendered`` is a ``toolkit.render.Rendered`` (``fields``: field -> text, ``body``: the
-    request body with rendered parts, ``missing``: variables without a value)."""
+    request body with rendered parts, ``missing``: variables without a value); ``context``
+    the data it was rendered with (``Dialect.context``; None when not at hand). Rules only
+    read it."""
 
     channel_context: ChannelContext
     fixture: Fixture | None
     rendered: Any
+    context: Any = None
 
     @property
     def channel(self) -> Channel:

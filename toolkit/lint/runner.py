@@ -313,8 +313,10 @@ def _lint_channel(repo: Repository, template: Template, channel: Channel,
         return findings
     for fixture in fixtures or (None,):
         fixture_name = fixture.name if fixture is not None else None
+        context = check.dialect.context(channel, fixture)
         try:
-            rendered = render_channel(channel, fixture, root=repo.root, dialect=check.dialect)
+            rendered = render_channel(channel, fixture, root=repo.root, dialect=check.dialect,
+                                      context=context)
         except RenderError as exc:
             path = exc.path or channel.manifest_path
             location = Location(path, exc.line, exc.column)
@@ -325,7 +327,7 @@ def _lint_channel(repo: Repository, template: Template, channel: Channel,
             stamp("H009", Problem("rendering recursed too deeply", None,
                                   "check for partials that include themselves"), fixture_name)
             continue
-        rctx = RenderedContext(ctx, fixture, rendered)
+        rctx = RenderedContext(ctx, fixture, rendered, context)
         for rule in rendered_rules:
             if rule.applies_to(channel_name):
                 for problem in _safely(rule, rctx):

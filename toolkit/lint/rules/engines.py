@@ -4,7 +4,9 @@ which (docs/render.md, "Two engines").
 
 J001 reads the template (syntax one engine accepts and the other does not). J002 and J003
 render each channel with every fixture twice, with ptk's default flavour and its Java
-flavour (``RenderEnv(flavour="java")``), the clock and UUID pinned, and compare each part:
+flavour (``RenderEnv(flavour="java")``), the clock and UUID pinned, and compare each part
+(a part ``toolkit.handlebars.portable`` shows to render the same with that fixture's data
+is not rendered again):
 J002 (warning) when the difference changes what the recipient gets (an SMS segment count, a
 value where ptk prints none), J003 (info) for the rest (characters, line breaks, a number's
 format). Whitespace-only differences in an HTML part are not reported.
@@ -151,30 +153,21 @@ class Comparison:
 
 def compare_channel(channel: Any, fixture: Any, *, dialect: Any, root: Any,
                     programs: dict[str, ast.Program] | None = None,
-                    locate: Any = None, rendered: Any = None) -> Comparison:
+                    locate: Any = None, rendered: Any = None, context: Any = None
+                    ) -> Comparison:
     """Render ``channel`` with ``fixture`` in both flavours and describe each part that
     differs (``programs``: the parts' parsed templates, to point at the first standalone
     tag, parsed here when not given; ``locate(part, line, column)``: a position in a part
     as a file Location; ``rendered``: the default flavour's render when the caller has one,
-    used as is unless a part reads the clock or a UUID). The preview asks this too."""
+    used as is unless a part reads the clock or a UUID; ``context``: the data it rendered
+    with, ``dialect.context(channel, fixture)``). The preview asks this too.
+
+    A part that ``toolkit.handlebars.portable`` shows to render the same in both flavours
+    with this data is not rendered in the Java flavour: its Java output is ptk's."""
     from toolkit.errors import RenderError
     from toolkit.handlebars.runtime import RenderEnv
     from toolkit.render import parse_cached, render_channel
 
-    kwargs = {"root": root, "dialect": dialect}
-    ours = rendered
-    if ours is None or any(_CLOCK.search(part.text) for part in channel.parts):
-        try:
-            ours = render_channel(channel, fixture, env=RenderEnv(
-                now=PINNED_NOW, uuid=lambda: PINNED_UUID), **kwargs)
-        except (RenderError, RecursionError) as exc:
-            return Comparison({}, {}, (), str(exc) or "the template does not render")
-    try:
-        java = render_channel(channel, fixture, env=RenderEnv(
-            now=PINNED_NOW, uuid=lambda: PINNED_UUID, flavour="java"), **kwargs)
-    except (RenderError, RecursionError) as exc:
-        return Comparison(dict(ours.fields), {}, (), None,
-                          str(exc) or "the template does not render")
     if programs is None:
         programs = {}
         for part in channel.parts:
@@ -182,6 +175,28 @@ def compare_channel(channel: Any, fixture: Any, *, dialect: Any, root: Any,
                 programs[part.field] = parse_cached(part.text)
             except RenderError:
                 pass
+    if context is None:
+        context = dialect.context(channel, fixture)
+    compared = [part for part in channel.parts
+                if not _same_in_java(part, programs.get(part.field), dialect, context)]
+    kwargs = {"root": root, "dialect": dialect, "context": context}
+    ours = rendered
+    if ours is None or any(_CLOCK.search(part.text) for part in compared):
+        try:
+            ours = render_channel(channel, fixture, env=RenderEnv(
+                now=PINNED_NOW, uuid=lambda: PINNED_UUID), **kwargs)
+        except (RenderError, RecursionError) as exc:
+            return Comparison({}, {}, (), str(exc) or "the template does not render")
+    if not compared:
+        return Comparison(dict(ours.fields), dict(ours.fields), ())
+    try:
+        java = render_channel(channel, fixture, env=RenderEnv(
+            now=PINNED_NOW, uuid=lambda: PINNED_UUID, flavour="java"),
+            only={part.field for part in compared}, **kwargs)
+    except (RenderError, RecursionError) as exc:
+        return Comparison(dict(ours.fields), {}, (), None,
+                          str(exc) or "the template does not render")
+    java_fields = {**ours.fields, **java.fields}
 
     def in_file(part: Any, line: int, column: int) -> Location:
         from toolkit.render import file_position
@@ -199,7 +214,19 @@ def compare_channel(channel: Any, fixture: Any, *, dialect: Any, root: Any,
             continue  # whitespace only, in HTML: the browser shows the same
         found.append(_describe(channel, field, text, other, ours, java, programs,
                                locate or in_file))
-    return Comparison(dict(ours.fields), dict(java.fields), tuple(found))
+    return Comparison(dict(ours.fields), java_fields, tuple(found))
+
+
+def _same_in_java(part: Any, program: ast.Program | None, dialect: Any, context: Any) -> bool:
+    """The part renders the same in both flavours with ``context`` (an HTML part: the same
+    words, which is all the comparison looks at), decided without rendering it
+    (``toolkit.handlebars.portable``)."""
+    from toolkit.handlebars.portable import java_needs, same_in_java
+
+    if program is None:
+        return False
+    needs = java_needs(program, dialect.helpers, by_words=part.html)
+    return needs is not None and same_in_java(needs, context)
 
 
 _LOCK = threading.Lock()
@@ -216,7 +243,7 @@ def differences(ctx: RenderedContext) -> tuple[Difference, ...]:
     cctx = ctx.channel_context
     found = compare_channel(ctx.channel, ctx.fixture, dialect=cctx.dialect, root=cctx.repo.root,
                             programs=cctx.programs, locate=cctx.locate,
-                            rendered=ctx.rendered).differences
+                            rendered=ctx.rendered, context=ctx.context).differences
     with _LOCK:
         _LAST = (ctx, found)
     return found
