@@ -1,5 +1,6 @@
-"""Reading request bodies: chunked transfer coding, framing the emulator refuses, and JSON
-nested too deeply. A write is never acknowledged without its body."""
+"""Reading requests: a request line or headers the HTTP layer refuses, chunked transfer coding,
+framing the emulator refuses, and JSON nested too deeply. A write is never acknowledged without
+its body, and every refusal comes in the service's error shape (JSON), never an HTML page."""
 
 from __future__ import annotations
 
@@ -36,6 +37,49 @@ def _exchange(url: str, head: str, body: bytes = b"") -> tuple[int, dict[str, st
         except TimeoutError:
             closed = False
     return status, headers, data, closed
+
+
+@pytest.mark.parametrize("head, status, kind", [
+    ("GET /v1/templates/" + "a" * 70_000 + "/email HTTP/1.1\r\n", 414, "BadRequestException"),
+    ("GET /v1/templates HTTP/1.1 extra\r\n", 400, "BadRequestException"),  # bad request line
+    ("GET /v1/templates HTTP/one\r\n", 400, "BadRequestException"),        # bad version
+    ("GET /v1/templates HTTP/2.0\r\n", 505, "BadRequestException"),
+    ("GET /v1/templates HTTP/1.1\r\nX-Big: " + "b" * 70_000 + "\r\n", 431,
+     "BadRequestException"),                                                # header line too long
+    ("GET /v1/templates HTTP/1.1\r\n" + "X-Many: 1\r\n" * 101, 431, "BadRequestException"),
+    ("TRACE /v1/templates HTTP/1.1\r\n" + SIGNED, 501, "MethodNotAllowedException"),
+])
+def test_what_the_http_layer_refuses_is_answered_in_the_error_shape(
+        server: Any, head: str, status: int, kind: str) -> None:
+    got, headers, answer, closed = _exchange(server.url, head)
+    assert (got, headers["x-amzn-errortype"], closed) == (status, kind, True)
+    assert headers["content-type"] == "application/json"
+    body = json.loads(answer)
+    assert body["Message"] and body["RequestID"] == headers["x-amzn-requestid"]
+
+
+@pytest.mark.parametrize("path", ["/_emulator/config", "/_ptk/outbox"])
+def test_the_control_endpoint_and_outbox_refuse_in_their_own_shape(server: Any,
+                                                                    path: str) -> None:
+    got, _, answer, closed = _exchange(server.url, f"TRACE {path} HTTP/1.1\r\n")
+    assert (got, closed) == (501, True) and "TRACE" in json.loads(answer)["error"]
+
+
+def test_a_head_request_is_answered_without_a_body(server: Any) -> None:
+    got, headers, answer, _ = _exchange(server.url, "HEAD /v1/templates HTTP/1.1\r\n" + SIGNED)
+    assert (got, headers["x-amzn-errortype"], answer) == (501, "MethodNotAllowedException", b"")
+
+
+def test_an_sdk_reads_a_too_long_url_as_an_aws_error(client: Any) -> None:
+    with pytest.raises(client.exceptions.BadRequestException, match="64 KiB") as raised:
+        client.get_email_template(TemplateName="a" * 70_000)
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 414
+
+
+def test_a_service_picked_by_its_signature_answers_in_its_own_shape(server: Any) -> None:
+    signed = SIGNED.replace("/mobiletargeting/", "/sms-voice/")
+    got, headers, answer, _ = _exchange(server.url, "TRACE / HTTP/1.1\r\n" + signed)
+    assert got == 501 and json.loads(answer)["__type"] == headers["x-amzn-errortype"]
 
 
 def _chunked(data: bytes, size: int = 7) -> bytes:

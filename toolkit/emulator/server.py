@@ -23,6 +23,12 @@ before it serves. ``start()`` serves on a daemon thread (tests); ``serve_forever
    which answers 200 on every API resource; the service's router and handler answer the rest;
 7. the request is logged (method, path, query, status, service, operation, fault), then
    answered. Any error raised on the way is answered in the service's error shape.
+
+What the standard library's HTTP layer refuses before step 1 (a request line over 64 KiB: 414;
+a malformed request line or version: 400; HTTP/2: 505; a header line over 64 KiB or over 100
+headers: 431; a method without a ``do_`` handler, e.g. HEAD: 501) is answered by
+:meth:`EmulatorServer.refuse_http` in the error shape too, with the standard library's status,
+and closes the connection; it is not logged.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -59,7 +66,14 @@ _MAX_LINE = 4096           # a chunk-size or trailer line
 _MAX_TRAILERS = 100
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() also takes '²' and '١'
-
+# What to do about a status the standard library's HTTP layer answers (_Handler.send_error).
+_HTTP_HINTS: dict[int, str] = {
+    400: "send a request line 'METHOD /path HTTP/1.1'",
+    414: "the request line is over 64 KiB (65,536 bytes): shorten the path and query",
+    431: "a header line is over 64 KiB, or there are over 100 headers",
+    501: "this emulator answers GET, POST, PUT, DELETE, PATCH and OPTIONS",
+    505: "this emulator speaks HTTP/1.0 and HTTP/1.1",
+}
 
 
 def check_config(updates: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -132,8 +146,27 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Silence the default access log on stderr; the request log is /_emulator/log."""
 
+    request_read = False  # the request line and headers of the current request were parsed
+
     def _dispatch(self) -> None:
         self.server.emulator.handle(self)
+
+    def handle_one_request(self) -> None:
+        self.request_read = False
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        self.request_read = super().parse_request()
+        return self.request_read
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """The standard library refuses the request (414, 400, 431, 505, 501): answer in the
+        error shape instead of its HTML page, and close the connection."""
+        self.close_connection = True
+        if self.request_version == self.default_request_version:  # version not understood:
+            self.request_version = self.protocol_version  # still send a status line and headers
+        self.server.emulator.refuse_http(self, code, message or self.responses[code][0])
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
 
@@ -249,8 +282,7 @@ class EmulatorServer:
         raw_path, query_string = split.path, split.query
         config = self.config
         body, body_error = read_body(handler, config["max_body_bytes"])
-        control = raw_path == CONTROL_PREFIX or raw_path.startswith(CONTROL_PREFIX + "/")
-        outbox = is_outbox_path(raw_path)
+        control, outbox = _is_control(raw_path), is_outbox_path(raw_path)
         host, port = self._httpd.server_address[:2]
         refused = refusal(handler.command, handler.headers, str(host), port,
                           control=control or outbox)
@@ -305,6 +337,27 @@ class EmulatorServer:
             return
         self._record(entry)
         _send(handler, response, request_id)
+
+    def refuse_http(self, handler: _Handler, code: int, message: str) -> None:
+        """Answer ``code`` for a request the HTTP layer could not take: in the error shape of
+        the service it is for when its headers were read (else ``DEFAULT_SERVICE``), or of the
+        control endpoint and outbox; ``X-Amzn-ErrorType`` is the service's bad-request error
+        (method-not-allowed for 501)."""
+        text = f"{message}: {_HTTP_HINTS[code]}." if code in _HTTP_HINTS else message
+        service, request_id = SERVICES[DEFAULT_SERVICE], str(uuid.uuid4())
+        if handler.request_read:
+            raw_path = urlsplit(handler.path).path
+            if _is_control(raw_path) or is_outbox_path(raw_path):
+                _send(handler, Response(code, {"error": text}, {"Connection": "close"}))
+                return
+            try:
+                service = select(handler.command, raw_path, handler.headers)
+            except Failure:
+                pass
+        kind = "method_not_allowed" if code == 501 else "bad_request"
+        response = service.error_response(Failure(kind, text), request_id)
+        _send(handler, replace(response, status=code,
+                               headers={**response.headers, "Connection": "close"}), request_id)
 
     def _answer(self, handler: _Handler, service: Service, unknown: Failure | None,
                 body_error: Failure | None, raw_path: str, query_string: str, body: bytes,
@@ -375,6 +428,10 @@ class EmulatorServer:
             return Response(400, {"error": str(exc)})
         except EmulatorError as exc:
             return Response(exc.status, {"error": exc.message})
+
+
+def _is_control(raw_path: str) -> bool:
+    return raw_path == CONTROL_PREFIX or raw_path.startswith(CONTROL_PREFIX + "/")
 
 
 def _operation_name(service: Service, handler: _Handler, raw_path: str) -> str | None:
@@ -485,5 +542,5 @@ def _send(handler: _Handler, response: Response, request_id: str | None = None) 
     for name, value in response.headers.items():
         handler.send_header(name, value)
     handler.end_headers()
-    if data:
+    if data and handler.command != "HEAD":
         handler.wfile.write(data)
