@@ -9,12 +9,17 @@ bundled 11 KB welcome email by:
 - ptk now (``toolkit.mjml.compile_document``: includes spliced by ptk, alt defaults, npm's
   attribute precedence, Handlebars set aside, output corrections).
 
+``--tags`` times, side by side (interleaved rounds, CPU time), the scan for mj-* tags and
+comments as the regex ``mjml_input.TAG.regex`` does it and as ``TAG.finditer`` (linear) does
+it, on the welcome email and on two inputs the regex is quadratic on; then the uncached
+compile of the welcome email with each.
+
 ``--conformance`` compiles every email of ``tests/mjml_reference/corpus`` with MRML alone and
 with ptk, renders both and npm mjml's output in Chromium at 600 and 375 px, and prints the
 pixel-difference ratio of each against npm mjml (needs node, ``npm ci`` in
 tests/mjml_reference, and Chromium, like the test suite).
 
-Usage: python bench/mjml.py [--compile] [--runs 9] [--before 63a1a4a]
+Usage: python bench/mjml.py [--compile] [--runs 9] [--before 63a1a4a] [--tags]
                            [--conformance [--case NAME ...]]
 """
 
@@ -139,18 +144,75 @@ def conformance(only: list[str]) -> None:
         reference.close()
 
 
+def bench_tags(runs: int) -> None:
+    from toolkit import mjml, mjml_input
+
+    welcome = WELCOME.read_text(encoding="utf-8")
+    inputs = {
+        "welcome email (11 KB)": (welcome, 100),
+        '5,000 <a title="<!--"> in an mj-raw (110 KB)': (
+            "<mjml><mj-body><mj-raw>" + '<a title="<!--">x</a>' * 5000
+            + "</mj-raw></mj-body></mjml>", 1),
+        "5,000 '<mj-a ' and an unclosed quote (30 KB)": ("<mj-a " * 5000 + '"', 1),
+    }
+    tag = mjml_input.TAG
+    for name, (text, repeat) in inputs.items():
+        times: dict[str, list[float]] = {"regex": [], "scanner": []}
+        for _ in range(runs):
+            for label, scan in (("regex", tag.regex.finditer), ("scanner", tag.finditer)):
+                started = time.process_time()
+                for _ in range(repeat):
+                    matches = list(scan(text))
+                times[label].append((time.process_time() - started) / repeat)
+        assert [m.span() for m in matches] == [m.span() for m in tag.regex.finditer(text)]
+        print(name)
+        _print_medians(times)
+    patterns = {"regex": (tag.regex, mjml_input._SPLICE_TAG.regex),
+                "scanner": (tag, mjml_input._SPLICE_TAG)}
+    times = {"regex": [], "scanner": []}
+    try:
+        for _ in range(runs):
+            for label, (tags, splice) in patterns.items():
+                mjml_input.TAG = mjml._TAG = tags
+                mjml_input._SPLICE_TAG = splice
+                each = []
+                for _ in range(25):
+                    mjml._compile.cache_clear()
+                    started = time.process_time()
+                    mjml.compile_mjml(welcome, path=WELCOME)
+                    each.append(time.process_time() - started)
+                times[label].append(statistics.median(each))
+    finally:
+        mjml_input.TAG, mjml_input._SPLICE_TAG = patterns["scanner"]
+        mjml._TAG = tag
+    print("welcome email, uncached compile")
+    _print_medians(times)
+
+
+def _print_medians(times: dict[str, list[float]]) -> None:
+    base = statistics.median(times["regex"])
+    for label, values in times.items():
+        median = statistics.median(values)
+        print(f"  {label:8} median {median * 1000:10.3f} ms  (rounds {min(values) * 1000:.3f}-"
+              f"{max(values) * 1000:.3f} ms)  {median / base:.3g}x the regex")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--compile", action="store_true", help="time the compile (default)")
     parser.add_argument("--conformance", action="store_true",
                         help="MRML alone and ptk against npm mjml, in Chromium")
+    parser.add_argument("--tags", action="store_true",
+                        help="the tag scan: the regex against the linear scanner")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--case", action="append", default=[],
                         help="only this corpus case (repeatable) for --conformance")
     parser.add_argument("--before", default="63a1a4a",
                         help="the commit whose toolkit/mjml.py is 'ptk before'")
     args = parser.parse_args()
-    if args.compile or not args.conformance:
+    if args.tags:
+        bench_tags(args.runs)
+    if args.compile or not (args.conformance or args.tags):
         bench_compile(args.runs, args.before)
     if args.conformance:
         conformance(args.case)

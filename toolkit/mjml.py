@@ -37,8 +37,7 @@ from toolkit import mjml_input, mjml_output
 from toolkit.errors import RenderError
 from toolkit.mjml_output import decode_attributes  # noqa: F401 - re-exported
 
-_TAG = re.compile(
-    r"<!--.*?-->|<(/?)(mjml|mj-[A-Za-z0-9-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_TAG = mjml_input.TAG  # an mj-* tag or a comment, found in linear time
 _ATTR_PATH = re.compile(r"""\bpath\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _QUOTE_IN_MUSTACHE = re.compile(r'=\s*"[^"{]*\{\{[^}"]*"')
 _POSITION = re.compile(r"in (?:root template|template from \"([^\"]*)\") at position (\d+):(\d+)")

@@ -33,23 +33,107 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-# An mj-* tag (or a comment, so that tags inside comments are skipped).
-TAG = re.compile(
-    r"<!--.*?-->|<(/?)(mjml|mj-[A-Za-z0-9-]+)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+class TagPattern:
+    """A regex ``<!--.*?-->|<(/?)(NAMES)((?:[^>"']|"[^"]*"|'[^']*')*)>`` (a comment, so that
+    tags inside comments are skipped, or a tag named by NAMES) whose :meth:`finditer` gives
+    the regex's own matches in linear time.
+
+    The regex alone is quadratic: from every ``<!--`` with no ``-->`` after it (thousands of
+    ``title="<!--"`` attributes in an ``mj-raw``), and from every ``<mj-...`` whose quotes
+    never close, it reads to the end of the text before trying the next ``<``. Here each
+    ``<!--`` checks against the last ``-->`` of the text, and a tag is first matched within
+    ``window`` characters (a tag the regex finds there is the one it finds in the whole
+    text); only a longer or unclosed one is walked by :class:`_AttributeWalks`, which does
+    not read again what an earlier failed walk read."""
+
+    def __init__(self, names: str, window: int = 2048) -> None:
+        self.names, self.window = names, window
+        self.regex = re.compile(r"<!--.*?-->|<(/?)(%s)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+                                % names, re.S)
+        self._opening = re.compile(r"<(?:(!--)|/?(?:%s))" % names)  # where a match may start
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None
+                 ) -> Iterator[re.Match[str]]:
+        """``self.regex.finditer(text, pos, endpos)``, each match the regex's own."""
+        end = len(text) if endpos is None else min(endpos, len(text))
+        last_close = text.rfind("-->", pos, end)
+        walks = _AttributeWalks(text, end)
+        opening = self._opening.search(text, pos, end)
+        while opening is not None:
+            start = opening.start()
+            if opening.group(1):  # <!--: a comment when a --> starts 4 characters on or later
+                close = text.find("-->", start + 4, end) if last_close >= start + 4 else -1
+                match = self.regex.match(text, start, close + 3) if close >= 0 else None
+            else:
+                match = None
+                if start >= walks.failed_to:  # else a failed walk read here: walk at once
+                    match = self.regex.match(text, start, min(start + self.window, end))
+                if match is None and (stop := walks.walk(opening.end())) >= 0:
+                    match = self.regex.match(text, start, stop)
+            if match is None:
+                opening = self._opening.search(text, start + 1, end)
+                continue
+            yield match
+            opening = self._opening.search(text, match.end(), end)
+
+
+class _AttributeWalks:
+    """The walks over the attributes of the tags of one scan, each to its ``>``, stepping
+    over quoted values. A walk that finds no ``>`` (a quote never closes) records the quotes
+    it went through: a later walk that reaches one of them fails there, as it would go on
+    the same way. (A walk that finds its ``>`` needs no record: the scan goes on after it.)
+    The stretch a walk reads from its tag's name to the first ``>``, ``"`` or ``'`` is
+    remembered too: the next tag may start inside it (``<mj-a <mj-a <mj-a "``)."""
+
+    _SPECIAL = re.compile(r"[>\"']")
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text, self.end = text, end
+        self.dead: set[int] = set()
+        self.failed_to = -1  # the furthest position a failed walk read
+        self.stretch = (0, -1)  # (from, to): from any position in it, the first special is at to
+
+    def walk(self, position: int) -> int:
+        """Where the tag whose attributes start at ``position`` ends (after its ``>``), or
+        -1 when a quote never closes or no ``>`` comes before the end."""
+        text, through = self.text, []
+        if self.stretch[0] <= position <= self.stretch[1]:
+            special = self.stretch[1]
+        else:
+            special = self._next_special(position)
+            self.stretch = (position, special)
+        while special < self.end and special not in self.dead:
+            if text[special] == ">":
+                return special + 1
+            through.append(special)
+            closing = text.find(text[special], special + 1, self.end)
+            if closing < 0:
+                break
+            special = self._next_special(closing + 1)
+        self.dead.update(through)
+        self.failed_to = max(self.failed_to, special)
+        return -1
+
+    def _next_special(self, position: int) -> int:
+        """Where the first ``>``, ``"`` or ``'`` at or after ``position`` is (else the end)."""
+        found = self._SPECIAL.search(self.text, position, self.end)
+        return found.start() if found else self.end
+
+
+# An mj-* tag (or a comment).
+TAG = TagPattern(r"mjml|mj-[A-Za-z0-9-]+")
 ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Elements whose content MJML treats as raw HTML: no mj-* tags are looked for inside them.
 RAW = frozenset({"mj-raw", "mj-text", "mj-button", "mj-table", "mj-style", "mj-title",
                  "mj-preview", "mj-navbar-link", "mj-social-element", "mj-accordion-title",
                  "mj-accordion-text"})
 # The tags splicing includes looks at: includes, the head, and elements with raw content.
-_SPLICE_TAG = re.compile(
-    r"<!--.*?-->|<(/?)(mj-include|mj-head|%s)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
-    % "|".join(sorted(RAW)), re.S)
+_SPLICE_TAG = TagPattern(r"(?:mj-include|mj-head|%s)(?=[\s/>])" % "|".join(sorted(RAW)))
 # Handlebars: comments first (they may hold "}}"), then raw blocks, triple and double stashes
 # (see handlebars_spans).
 HANDLEBARS_DELIMITERS = (("{{!--", "--}}"), ("{{{{", "}}}}"), ("{{{", "}}}"), ("{{", "}}"))
@@ -188,13 +272,7 @@ def _splice(out: _Builder, head: list[_Piece], path: Path, text: str,
     raw: str | None = None  # the raw-content element we are in
     head_depth = 0
     copied = start
-    position = start
-    while True:
-        match = _SPLICE_TAG.search(text, position, end)
-        if match is None:
-            out.copy(path, text, copied, end)
-            return
-        position = match.end()
+    for match in _SPLICE_TAG.finditer(text, start, end):
         closing, name, attrs = match.group(1), match.group(2), match.group(3)
         if name is None:
             continue
@@ -246,6 +324,7 @@ def _splice(out: _Builder, head: list[_Piece], path: Path, text: str,
         else:
             _splice_mjml(out, head, target, included, includes, resolve, chain + (target,),
                          in_head=where)
+    out.copy(path, text, copied, end)
 
 
 def _splice_mjml(out: _Builder, head: list[_Piece], path: Path, text: str,
