@@ -76,6 +76,20 @@ def test_each_part_gets_its_render_env_from_the_dialect() -> None:
     assert not PINPOINT.render_env("HtmlPart", escape=False).escape_html
 
 
+def test_the_render_env_of_unpinned_parts_is_made_once_per_setting() -> None:
+    # lint renders 30,000 parts of an account: one frozen RenderEnv per escape setting
+    assert PINPOINT.render_env("HtmlPart") is PINPOINT.render_env("HtmlPart", escape=True)
+    assert PINPOINT.render_env("Subject") is PINPOINT.render_env("TextPart")
+    assert PINPOINT.render_env("Subject") is not PINPOINT.render_env("HtmlPart")
+    assert CONNECT.render_env("Body").helpers is CONNECT.helpers  # each dialect its own
+    # a pinned clock or UUID source is the caller's: never shared, never remembered
+    from datetime import datetime, timezone
+    now = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    pinned = PINPOINT.render_env("Subject", now=now)
+    assert pinned.now == now and PINPOINT.render_env("Subject").now is None
+    assert PINPOINT.render_env("Subject", uuid=lambda: "u").uuid is not None
+
+
 def test_recommendation_roots_are_variables_in_the_engine_too() -> None:
     # the evaluator's old table lacked them: {{upper RecommendationItems}} printed the word
     env = PINPOINT.render_env("Body")

@@ -252,11 +252,21 @@ class Dialect:
         is made from a dialect. ``escape`` None escapes ``{{x}}`` in the dialect's
         ``escape_html_fields``; True/False force it on/off in every part."""
         field_name = part if isinstance(part, str) else part.field
-        return RenderEnv(
-            helpers=self.helpers,
-            escape_html=field_name in self.escape_html_fields if escape is None else escape,
-            each_limit=self.each_limit, missing=self.missing, print_list=self.print_list,
-            variable_roots=self.roots, now=now, uuid=uuid)
+        escape_html = field_name in self.escape_html_fields if escape is None else escape
+        pinned = now is not None or uuid is not None
+        env = None if pinned else self._render_envs.get(escape_html)
+        if env is None:
+            env = RenderEnv(
+                helpers=self.helpers, escape_html=escape_html, each_limit=self.each_limit,
+                missing=self.missing, print_list=self.print_list, variable_roots=self.roots,
+                now=now, uuid=uuid)
+            if not pinned:  # the two settings every lint render uses, made once
+                self._render_envs[escape_html] = env
+        return env
+
+    @cached_property
+    def _render_envs(self) -> dict[bool, RenderEnv]:
+        return {}
 
     def context(self, channel: Channel, fixture: Fixture | None) -> dict[str, Any]:
         """The data a template of ``channel`` sees with ``fixture`` (None = defaults only):
