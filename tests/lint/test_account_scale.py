@@ -5,7 +5,8 @@ tests/data/lint lint to the same findings with the shortcuts as without them.
 
 The shortcut checked here: J002/J003 render a part in the Java flavour only when
 ``toolkit.handlebars.portable`` cannot show that it renders the same (without it, every
-part of every channel is rendered twice)."""
+part of every channel is rendered twice). And the work done once where it was done per
+rule or per fixture: the channel's default entries, the garbage collector's pace."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 from toolkit.config import load_config
 from toolkit.lint import runner
 from toolkit.lint.formats import record
-from toolkit.lint.rules import engines
+from toolkit.lint.rules import engines, variables
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -155,3 +156,49 @@ def test_the_rule_cases_lint_the_same_with_and_without_the_shortcuts(
     with monkeypatch.context() as patch:
         without_shortcuts(patch)
         assert findings(root) == fast
+
+
+def test_a_channel_s_default_entries_are_read_once_for_every_rule(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = generate(tmp_path, 10)
+    calls: list[Any] = []
+    real = variables.default_entries
+    monkeypatch.setattr(variables, "default_entries",
+                        lambda *a: calls.append(a) or real(*a))
+    fast = findings(root)
+    assert "V003" in {f["code"] for f in fast}
+    assert 0 < len(calls) <= 10 * 4  # one per template channel: V002, V003, V007, H005 share
+    # and the rules see the same entries as when each read its own
+    cases = [DATA / "lint" / code / "fail" for code in ("V002", "V003", "V007", "H005")]
+    before = [findings(case) for case in cases]
+    monkeypatch.setattr(runner, "ChannelContext", _Uncached)
+    assert findings(root) == fast
+    assert [findings(case) for case in cases] == before
+    assert all(before)
+
+
+class _Uncached(runner.ChannelContext):
+    """A ChannelContext that reads the channel's defaults again at every question."""
+
+    def default_entries(self) -> tuple[Any, ...]:
+        return tuple(variables.default_entries(self.channel.default_substitutions,
+                                               self.dialect))
+
+    def variable_roots(self) -> frozenset[str]:
+        self._roots = None
+        return super().variable_roots()
+
+
+def test_the_garbage_collector_runs_less_often_while_a_batch_lints(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    root = generate(tmp_path, 3)
+    seen: list[tuple[int, int, int]] = []
+    real = runner.lint_template
+    monkeypatch.setattr(runner, "lint_template",
+                        lambda *a, **k: seen.append(gc.get_threshold()) or real(*a, **k))
+    before = gc.get_threshold()
+    findings(root)
+    assert seen and all(t[0] >= runner.GC_YOUNG_THRESHOLD for t in seen)
+    assert gc.get_threshold() == before  # restored

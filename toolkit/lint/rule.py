@@ -71,6 +71,8 @@ class ChannelContext:
     environments: tuple[Environment, ...] = ()  # the config's [env.NAME] (T rules)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
     _layers: dict[str | None, Any] = field(default_factory=dict, repr=False)
+    _defaults: tuple[Any, ...] | None = field(default=None, repr=False)
+    _roots: frozenset[str] | None = field(default=None, repr=False)
 
     def analysis(self) -> dict[str, tuple[list[Any], list[Any]]]:
         """Per parsed part: (helper calls, variable uses), see ``toolkit.lint.hbs``."""
@@ -110,19 +112,30 @@ class ChannelContext:
     def manifest_location(self) -> Location:
         return Location(self.channel.manifest_path)
 
+    def default_entries(self) -> tuple[Any, ...]:
+        """Every value of the channel's defaults as its dialect reads them
+        (``toolkit.lint.rules.variables.default_entries``), worked out once per channel:
+        several rules ask."""
+        if self._defaults is None:
+            from toolkit.lint.rules.variables import default_entries
+
+            self._defaults = tuple(default_entries(self.channel.default_substitutions,
+                                                   self.dialect))
+        return self._defaults
+
     def variable_roots(self) -> frozenset[str]:
         """Top-level names that have a value besides the endpoint fields: the roots the
         channel's defaults give a value to (``DefaultSubstitutions`` keys) and the keys of
         fixtures' send-time Substitutions."""
-        from toolkit.lint.rules.variables import default_entries
-
-        names = {e.variable[0] for e in default_entries(self.channel.default_substitutions,
-                                                         self.dialect) if e.variable}
+        if self._roots is not None:
+            return self._roots
+        names = {e.variable[0] for e in self.default_entries() if e.variable}
         if self.dialect.default_variable is not None:
             names -= self.dialect.roots  # defaults fill table variables (Connect): no new root
         for fixture in self.fixtures:
             names.update(str(k).split(".")[0] for k in fixture.substitutions)
-        return frozenset(names)
+        self._roots = frozenset(names)
+        return self._roots
 
     def values(self, parts: tuple[str, ...]) -> list[tuple[Fixture | None, Any]]:
         """(fixture, value at ``parts``) for every fixture (or (None, default) when there is

@@ -22,10 +22,12 @@ the templates); small runs stay in-process, where start-up dominates.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
 BLOCKING = frozenset({"H001", "H002", "H003", "H011"})  # the template cannot render
 MAX_PER_RULE = 50  # findings of one rule per template channel (and fixture)
+GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections while a batch lints
 _LINE_PREFIX = re.compile(r"^(line )?\d+:\d+: ")
 
 
@@ -426,19 +429,38 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
     fixtures, and per template the files it read outside its folder (MJML includes)."""
     from toolkit.loader import load_repository
 
-    repo = load_repository(config, names)
-    files = Files(repo.root)
-    wanted = set(names) if names is not None else {t.name for t in repo.templates} | {
-        f.template for f in repo.findings if f.template}
-    found = [f for f in repo.findings if _belongs(f, wanted)]
-    read: dict[str, list[str]] = {}
-    for template in repo.templates:
-        found.extend(lint_template(repo, template, selection, files,
-                                   environments=tuple(config.environments.values()),
-                                   checks=lambda channel: target_checks(config, channel)))
-        read[template.name] = sorted({rel for channel in template.channels.values()
-                                      for rel in channel.files})
-    return finalize(found, selection, files), read
+    with fewer_collections():
+        repo = load_repository(config, names)
+        files = Files(repo.root)
+        wanted = set(names) if names is not None else {t.name for t in repo.templates} | {
+            f.template for f in repo.findings if f.template}
+        found = [f for f in repo.findings if _belongs(f, wanted)]
+        read: dict[str, list[str]] = {}
+        for template in repo.templates:
+            found.extend(lint_template(repo, template, selection, files,
+                                       environments=tuple(config.environments.values()),
+                                       checks=lambda channel: target_checks(config, channel)))
+            read[template.name] = sorted({rel for channel in template.channels.values()
+                                          for rel in channel.files})
+        return finalize(found, selection, files), read
+
+
+@contextmanager
+def fewer_collections(young: int = GC_YOUNG_THRESHOLD) -> Iterator[None]:
+    """Run the cyclic garbage collector less often while a batch of templates lints.
+
+    Linting allocates millions of small objects (parsed templates, render contexts,
+    findings) and keeps the loaded repository alive; with Python's default threshold
+    (a young collection every 700 allocations, a full one after every ten of the middle
+    generation) the collector took about 9 % of a 10,000-channel run, mostly walking the
+    same live objects again. Reference cycles are still collected, only in larger steps;
+    the previous thresholds are restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(young, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 _POOL_CONFIG: Config | None = None  # inherited by forked workers

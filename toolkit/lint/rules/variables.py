@@ -251,7 +251,7 @@ class UnusedDefault(Rule):
         prefixes = {u[:i] for u in used for i in range(1, len(u) + 1)}
         relative = any(use.root is None and not getattr(use.node, "data", False)
                        for _, uses in ctx.analysis().values() for use in uses)
-        for entry in default_entries(ctx.channel.default_substitutions, ctx.dialect):
+        for entry in ctx.default_entries():
             variable = entry.variable
             if variable in prefixes or any(variable[:i] in used
                                            for i in range(1, len(variable))):
@@ -392,7 +392,7 @@ class ConflictingDefault(Rule):
     @classmethod
     def check(cls, ctx: ChannelContext) -> Iterator[Problem]:
         seen: list[DefaultEntry] = []
-        for entry in default_entries(ctx.channel.default_substitutions, ctx.dialect):
+        for entry in ctx.default_entries():
             if isinstance(entry.value, Mapping):
                 continue  # an empty object gives no value
             for earlier in seen:
