@@ -41,9 +41,9 @@ def linted(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = runner._lint_names
 
-    def spy(config, names, selection):  # type: ignore[no-untyped-def]
+    def spy(config, names, selection, hasher=None):  # type: ignore[no-untyped-def]
         calls.append(list(names) if names is not None else ["*"])
-        return real(config, names, selection)
+        return real(config, names, selection, hasher)
 
     monkeypatch.setattr(runner, "_lint_names", spy)
     return calls
@@ -164,6 +164,40 @@ def test_the_pool_fills_the_cache_too(repo: Path, monkeypatch: pytest.MonkeyPatc
     assert found == expected
     calls = linted(monkeypatch)
     assert run(repo) == expected and calls == []
+
+
+def test_with_an_empty_cache_each_worker_hashes_its_own_share(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from toolkit.lint.cache import LintCache
+
+    expected = run(repo)
+    hashed = json.loads(next((repo / ".ptk_cache").glob("lint-*.json")).read_text())
+    shutil.rmtree(repo / ".ptk_cache")
+    log = tmp_path / "hashed-by"
+    real = LintCache.folder_inputs
+
+    def spy(self: LintCache, folder: Path) -> dict[str, str]:
+        with log.open("a") as out:  # the workers are other processes
+            out.write(f"{os.getpid()} {folder.name}\n")
+        return real(self, folder)
+
+    monkeypatch.setattr(LintCache, "folder_inputs", spy)
+    found = list(lint(load_config(repo, explicit=repo / "ptk.toml"), jobs=2,
+                      cache=True).findings)
+    assert found == expected
+    by = [line.split() for line in log.read_text().splitlines()]
+    templates = sorted(p.name for p in (repo / "templates").iterdir() if p.name[0] != "_")
+    assert sorted(name for _, name in by) == templates  # each template hashed once
+    assert len({pid for pid, _ in by}) == 2 and str(os.getpid()) not in {p for p, _ in by}
+    # the workers' hashes are what this process would have stored
+    written = json.loads(next((repo / ".ptk_cache").glob("lint-*.json")).read_text())
+    assert written["templates"] == hashed["templates"]
+    assert {rel: h[2] for rel, h in written["hashes"].items()} == {
+        rel: h[2] for rel, h in hashed["hashes"].items()}
+    log.unlink()
+    calls = linted(monkeypatch)
+    assert run(repo) == expected and calls == []  # warm: all found, nothing linted
+    assert {line.split()[0] for line in log.read_text().splitlines()} == {str(os.getpid())}
 
 
 def test_damaged_entries_of_other_templates_do_not_break_saving(repo: Path) -> None:

@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ from toolkit.model import CHANNELS, Channel, Finding, Fixture, Location, Reposit
 
 if TYPE_CHECKING:  # pragma: no cover
     from toolkit.dialects import Dialect
+    from toolkit.lint.cache import LintCache
 
 PARALLEL_MIN_TEMPLATES = 60  # below this a process pool costs more than it saves
 BLOCKING = frozenset({"H001", "H002", "H003", "H011"})  # the template cannot render
@@ -423,12 +424,29 @@ def lint_repository_template(repo: Repository, config: Config, name: str) -> tup
     return tuple(finalize(found, selection, files))
 
 
-def _lint_names(config: Config, names: list[str] | None, selection: Selection
-                ) -> tuple[list[Finding], dict[str, list[str]]]:
-    """Findings of the named templates (every template when None) and of the shared
-    fixtures, and per template the files it read outside its folder (MJML includes)."""
+@dataclass(frozen=True)
+class Batch:
+    """What linting a batch of templates gives: the findings (of the templates and of the
+    shared fixtures), per template the files it read (MJML includes too), and with a
+    ``hasher`` (``_lint_names``) the content hashes of each template folder, taken before
+    it was read (``LintCache.folder_inputs``), and the file stats they came from."""
+
+    findings: list[Finding]
+    read: dict[str, list[str]]
+    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    seen: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _lint_names(config: Config, names: list[str] | None, selection: Selection,
+                hasher: LintCache | None = None) -> Batch:
+    """Lint the named templates (every template when None) and the shared fixtures.
+
+    With ``hasher`` (and ``names``), each template folder's files are hashed first, for
+    the lint cache: in a pool, every worker hashes its own share."""
     from toolkit.loader import load_repository
 
+    inputs = {name: hasher.folder_inputs(config.templates_dir / name)
+              for name in names or ()} if hasher is not None else {}
     with fewer_collections():
         repo = load_repository(config, names)
         files = Files(repo.root)
@@ -442,7 +460,8 @@ def _lint_names(config: Config, names: list[str] | None, selection: Selection
                                        checks=lambda channel: target_checks(config, channel)))
             read[template.name] = sorted({rel for channel in template.channels.values()
                                           for rel in channel.files})
-        return finalize(found, selection, files), read
+        return Batch(finalize(found, selection, files), read, inputs,
+                     hasher.seen if hasher is not None else {})
 
 
 @contextmanager
@@ -467,7 +486,7 @@ _POOL_CONFIG: Config | None = None  # inherited by forked workers
 
 
 def _lint_chunk(root: str, config_path: str | None, target: str, names: list[str],
-                selection: Selection) -> tuple[list[Finding], dict[str, list[str]]]:
+                selection: Selection, hasher: LintCache | None) -> Batch:
     config = _POOL_CONFIG
     if config is None:  # a spawned (not forked) worker: read the config again
         from dataclasses import replace
@@ -476,7 +495,7 @@ def _lint_chunk(root: str, config_path: str | None, target: str, names: list[str
 
         config = replace(load_config(Path(root), Path(config_path) if config_path else None),
                          target=target)
-    return _lint_names(config, names, selection)
+    return _lint_names(config, names, selection, hasher)
 
 
 def lint(config: Config, paths: Sequence[Path] | None = None, *, select: Sequence[str] = (),
@@ -498,19 +517,20 @@ def lint(config: Config, paths: Sequence[Path] | None = None, *, select: Sequenc
     if cache:
         findings = _lint_cached(config, names, all_names, selection, jobs)
     else:
-        findings = _lint_all(config, names, all_names, selection, jobs)[0]
+        findings = _lint_all(config, names, all_names, selection, jobs).findings
     return LintResult(tuple(findings), tuple(all_names))
 
 
 def _lint_all(config: Config, names: list[str] | None, all_names: list[str],
-              selection: Selection, jobs: int | None
-              ) -> tuple[list[Finding], dict[str, list[str]]]:
-    """Lint in this process or, for large runs, in a pool of worker processes."""
+              selection: Selection, jobs: int | None, hasher: LintCache | None = None
+              ) -> Batch:
+    """Lint in this process or, for large runs, in a pool of worker processes (see
+    ``_lint_names`` for ``hasher``)."""
     workers = _workers(jobs, len(all_names))
     if workers <= 1:
-        return _lint_names(config, names, selection)
+        return _lint_names(config, names, selection, hasher)
     chunks = [all_names[i::workers] for i in range(workers)]
-    return _in_pool(config, chunks, selection, workers)
+    return _in_pool(config, chunks, selection, workers, hasher)
 
 
 def _lint_cached(config: Config, names: list[str] | None, all_names: list[str],
@@ -520,10 +540,15 @@ def _lint_cached(config: Config, names: list[str] | None, all_names: list[str],
     from toolkit.lint.cache import open_cache
 
     store = open_cache(config.root, _run_key_parts(config, selection))
-    inputs = {name: store.folder_inputs(config.templates_dir / name) for name in all_names}
+    # An empty cache (the first run, or after ptk, the config or the selection changed)
+    # holds nothing to compare with: every template is linted, and the pool's workers hash
+    # their own share of the files instead of this process hashing all of them first.
+    cold = not store.templates
+    inputs = {} if cold else {name: store.folder_inputs(config.templates_dir / name)
+                              for name in all_names}
     found: list[Finding] = []
-    todo = []
-    for name in all_names:
+    todo = list(all_names) if cold else []
+    for name in [] if cold else all_names:
         hit = store.lookup(name, inputs[name])
         if hit is None:
             todo.append(name)
@@ -536,7 +561,10 @@ def _lint_cached(config: Config, names: list[str] | None, all_names: list[str],
     repository_key = json.dumps(listing)
     shared = store.lookup_repository(repository_key)
     if todo or shared is None:
-        new, read = _lint_all(config, todo, todo, selection, jobs)
+        batch = _lint_all(config, todo, todo, selection, jobs, store if cold else None)
+        new, read = batch.findings, batch.read
+        inputs.update(batch.inputs)
+        store.seen.update(batch.seen)
         by_template: dict[str | None, list[Finding]] = {}
         for finding in new:
             by_template.setdefault(_owner(finding, config), []).append(finding)
@@ -598,7 +626,7 @@ def _workers(jobs: int | None, count: int) -> int:
 
 
 def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
-             workers: int) -> tuple[list[Finding], dict[str, list[str]]]:
+             workers: int, hasher: LintCache | None = None) -> Batch:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -615,8 +643,10 @@ def _in_pool(config: Config, chunks: list[list[str]], selection: Selection,
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             parts = list(pool.map(_lint_chunk, [root] * len(chunks), [path] * len(chunks),
                                   [config.target] * len(chunks), chunks,
-                                  [selection] * len(chunks)))
+                                  [selection] * len(chunks), [hasher] * len(chunks)))
     finally:
         _POOL_CONFIG = None
-    read = {name: files for _, part in parts for name, files in part.items()}
-    return sorted({f for found, _ in parts for f in found}, key=sort_key), read
+    return Batch(sorted({f for part in parts for f in part.findings}, key=sort_key),
+                 {name: files for part in parts for name, files in part.read.items()},
+                 {name: found for part in parts for name, found in part.inputs.items()},
+                 {rel: stat for part in parts for rel, stat in part.seen.items()})
