@@ -158,7 +158,7 @@ def test_the_rule_cases_lint_the_same_with_and_without_the_shortcuts(
         assert findings(root) == fast
 
 
-def test_a_channel_s_default_entries_are_read_once_for_every_rule(
+def test_a_channel_s_default_entries_and_values_are_read_once_for_every_rule(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = generate(tmp_path, 10)
     calls: list[Any] = []
@@ -169,7 +169,8 @@ def test_a_channel_s_default_entries_are_read_once_for_every_rule(
     assert "V003" in {f["code"] for f in fast}
     assert 0 < len(calls) <= 10 * 4  # one per template channel: V002, V003, V007, H005 share
     # and the rules see the same entries as when each read its own
-    cases = [DATA / "lint" / code / "fail" for code in ("V002", "V003", "V007", "H005")]
+    cases = [DATA / "lint" / code / "fail"
+             for code in ("V002", "V003", "V004", "V005", "V007", "V008", "H005")]
     before = [findings(case) for case in cases]
     monkeypatch.setattr(runner, "ChannelContext", _Uncached)
     assert findings(root) == fast
@@ -178,7 +179,8 @@ def test_a_channel_s_default_entries_are_read_once_for_every_rule(
 
 
 class _Uncached(runner.ChannelContext):
-    """A ChannelContext that reads the channel's defaults again at every question."""
+    """A ChannelContext that reads the channel's defaults and a variable's values in the
+    fixtures again at every question."""
 
     def default_entries(self) -> tuple[Any, ...]:
         return tuple(variables.default_entries(self.channel.default_substitutions,
@@ -187,6 +189,10 @@ class _Uncached(runner.ChannelContext):
     def variable_roots(self) -> frozenset[str]:
         self._roots = None
         return super().variable_roots()
+
+    def values(self, parts: tuple[str, ...]) -> list[tuple[Any, Any]]:
+        self._values.clear()
+        return super().values(parts)
 
 
 def test_the_garbage_collector_runs_less_often_while_a_batch_lints(

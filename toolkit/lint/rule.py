@@ -71,6 +71,7 @@ class ChannelContext:
     environments: tuple[Environment, ...] = ()  # the config's [env.NAME] (T rules)
     _analysis: dict[str, tuple[list[Any], list[Any]]] | None = field(default=None, repr=False)
     _layers: dict[str | None, Any] = field(default_factory=dict, repr=False)
+    _values: dict[tuple[str, ...], tuple[Any, ...]] = field(default_factory=dict, repr=False)
     _defaults: tuple[Any, ...] | None = field(default=None, repr=False)
     _roots: frozenset[str] | None = field(default=None, repr=False)
 
@@ -143,6 +144,9 @@ class ChannelContext:
         the same layers and precedence as rendering), without building that context."""
         from toolkit.lint.hbs import resolve_layers
 
+        known = self._values.get(parts)
+        if known is not None:  # several rules, and several uses of one variable, ask
+            return list(known)
         out = []
         for fixture in self.fixtures or (None,):
             key = fixture.name if fixture is not None else None
@@ -150,6 +154,7 @@ class ChannelContext:
             if layers is None:
                 layers = self._layers[key] = self.dialect.context_layers(self.channel, fixture)
             out.append((fixture, resolve_layers(layers, parts)))
+        self._values[parts] = tuple(out)
         return out
 
 
