@@ -165,15 +165,19 @@ def test_a_template_whose_only_channel_is_broken(
     assert "template 'bad' could not be loaded" in err
 
 
+def sms_repository(root: Path, manifest: str) -> None:
+    """A repository at ``root`` with one template ``t`` whose ``sms.json`` is ``manifest``."""
+    (root / "ptk.toml").write_text("")
+    (root / "templates" / "t").mkdir(parents=True)
+    (root / "templates" / "t" / "sms.json").write_text(manifest)
+
+
 def test_warning_positions_are_the_same_from_a_subfolder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Columns inside an inline JSON string count its escapes as written (\u00e9 is 6
     # characters), as `ptk lint` does, also when ptk runs from a subfolder.
-    (tmp_path / "ptk.toml").write_text("")
-    (tmp_path / "templates" / "t").mkdir(parents=True)
-    (tmp_path / "templates" / "t" / "sms.json").write_text(
-        '{"Body": "Caf\\u00e9 {{Attributes.X}}"}')
+    sms_repository(tmp_path, '{"Body": "Caf\\u00e9 {{Attributes.X}}"}')
     warnings = []
     for where in (tmp_path, tmp_path / "templates"):
         monkeypatch.chdir(where)
@@ -182,6 +186,19 @@ def test_warning_positions_are_the_same_from_a_subfolder(
     assert "templates/t/sms.json:1:23 (at $.Body): warning: no value for {{Attributes.X}}" \
         in warnings[0]
     assert warnings[1] == warnings[0]
+
+
+def test_the_missing_variable_warning_keeps_brackets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sms_repository(tmp_path, '{"Body": "Hi {{User.UserAttributes.[First Name]}}"}')
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "t", "-c", "sms"]) == 0
+    assert "warning: no value for {{User.UserAttributes.[First Name]}} in Body" \
+        in capsys.readouterr().err
+    assert main(["lint"]) == 1
+    assert "V001 [error] User.UserAttributes.[First Name] has no value" \
+        in capsys.readouterr().out
 
 
 def test_a_channel_in_capitals_gets_a_hint(repo: Path, capsys: pytest.CaptureFixture[str]

@@ -110,6 +110,16 @@ def test_missing_variables_can_keep_their_placeholder() -> None:
     assert render(parse("{{x}}"), {}).text == ""  # the default renders nothing
 
 
+def test_a_missing_path_keeps_its_brackets() -> None:
+    """Reported and kept as written: ``First Name`` alone is no path a template can hold."""
+    template = "{{User.UserAttributes.[First Name]}} {{{[Last Name]}}} {{this.[a b].c}}"
+    for env in (RenderEnv(), RenderEnv(missing="placeholder")):
+        result = render(parse(template), {}, env=env)
+        assert [m.path for m in result.missing] == [
+            "User.UserAttributes.[First Name]", "[Last Name]", "this.[a b].c"]
+    assert result.text == template
+
+
 def test_lists_print_as_the_env_says() -> None:
     from functools import partial
 
@@ -138,7 +148,7 @@ def test_helpers_come_from_the_env() -> None:
 def test_dotted_paths_are_not_bare_words_and_are_reported() -> None:
     result = render(parse("{{show User.UserAttributes.Age [word] ./word}}"), PROFILE,
                     helpers=HELPERS)
-    assert [m.path for m in result.missing] == ["User.UserAttributes.Age", "word", "./word"]
+    assert [m.path for m in result.missing] == ["User.UserAttributes.Age", "[word]", "./word"]
     # a built-in helper never gets bare words: {{#if word}} tests the (missing) variable
     assert text("{{#if word}}T{{else}}F{{/if}}") == "F"
 

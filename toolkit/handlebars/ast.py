@@ -73,7 +73,12 @@ class PathExpression(Node):
     ``this`` is True when the path is explicitly relative to the context (``this.x``,
     ``./x``, ``../x``), which also means it never names a helper; ``bare`` is True for a
     word that may be meant as literal text (``apples``, ``America/Los_Angeles``: plain
-    segments joined by ``/`` only, no brackets, no ``@``, ``..`` or ``this``)."""
+    segments joined by ``/`` only, no brackets, no ``@``, ``..`` or ``this``).
+
+    ``original`` is handlebars.js's (``User.UserAttributes.Last Name``: segment brackets
+    dropped); ``written`` keeps them (``User.UserAttributes.[Last Name]``), empty when the two
+    are the same. What ptk shows a user (a missing variable, a placeholder) is
+    :attr:`as_written`, which can be pasted back into a template."""
 
     original: str
     head: str | None
@@ -82,6 +87,11 @@ class PathExpression(Node):
     depth: int = 0
     this: bool = False
     bare: bool = False
+    written: str = ""
+
+    @property
+    def as_written(self) -> str:
+        return self.written or self.original
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,10 +127,10 @@ class _Render:
         self.runs = 0  # block bodies run (count_run)
 
     def record(self, node: ast.PathExpression, guarded: bool) -> None:
-        key = (node.original, node.line, node.column, self.source)
+        key = (node.as_written, node.line, node.column, self.source)
         if key not in self.missing:
-            self.missing[key] = MissingVariable(node.original, node.line, node.column, guarded,
-                                                self.source)
+            self.missing[key] = MissingVariable(node.as_written, node.line, node.column,
+                                                guarded, self.source)
 
 
 def _error(r: _Render, node: ast.Node, message: str, hint: str | None = None) -> RenderError:
@@ -502,7 +502,7 @@ class _Compiler:
         call = self.call_site(node, path, (), None, False) if name is not None else None
         placeholder = None
         if record_node is not None:
-            placeholder = ("{{%s}}" if escaped else "{{{%s}}}") % record_node.original
+            placeholder = ("{{%s}}" if escaped else "{{{%s}}}") % record_node.as_written
 
         def render_value(r, ctx, depths, data, bps):
             if call is not None and name in r.helpers:

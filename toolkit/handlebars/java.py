@@ -816,9 +816,10 @@ def _record_outer(r: _Render, node: ast.PathExpression, level: int, scope: Scope
     found = _up(start, level)
     if found is None or found.this() is scope.this():
         return
-    key = (node.original, node.line, node.column, r.source)
+    key = (node.as_written, node.line, node.column, r.source)
     if key not in r.outer:
-        r.outer[key] = OuterScopeValue(node.original, node.line, node.column, level, r.source)
+        r.outer[key] = OuterScopeValue(node.as_written, node.line, node.column, level,
+                                       r.source)
 
 
 __all__ = ["JavaCompiler", "java_text", "java_double", "java_float", "is_empty", "resolve",

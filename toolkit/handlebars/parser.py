@@ -236,7 +236,8 @@ class _Parser:
                 and len(parts) == len(segments)
                 and all(sep in ("", "/") for _, _, sep in segments))
         return ast.PathExpression(line, column, original, parts[0] if parts else None,
-                                  tuple(parts), data, depth, scoped, bare)
+                                  tuple(parts), data, depth, scoped, bare,
+                                  written if written != original else "")
 
     def simple_path(self, token: Token) -> ast.PathExpression:
         """The path of a SIMPLE/SIMPLE_END token (``{{a.b}}``, ``{{/a}}``): plain segments."""
