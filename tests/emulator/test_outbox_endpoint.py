@@ -60,6 +60,18 @@ def test_one_entry_and_its_errors(client_of: Any, server: EmulatorServer,
         assert json.loads(body)["error"]
 
 
+def test_every_outbox_answer_says_nosniff(client_of: Any, server: EmulatorServer,
+                                         download: Any, outbox: Any) -> None:
+    """The preview's Outbox page links a browser to these (the .eml download): no answer may
+    be sniffed into another type."""
+    send_one_of_each(client_of)
+    email = outbox("channel=email")[0]
+    for path in ("/_ptk/outbox", f"/_ptk/outbox/{email['id']}", email["eml"],
+                 "/_ptk/outbox/nope", "/_ptk/outbox?limit=0", "/_emulator/config"):
+        status, headers, _ = download(server.url + path)
+        assert headers["X-Content-Type-Options"] == "nosniff", (path, status)
+
+
 def test_the_outbox_is_read_only_and_follows_the_host_rule(client: Any,
                                                            server: EmulatorServer) -> None:
     request = urllib.request.Request(server.url + "/_ptk/outbox", data=b"{}", method="POST",

@@ -203,6 +203,9 @@ def test_the_outbox_lists_what_the_emulator_got_with_the_sms_view(allowed: Previ
     assert status == 200 and headers["content-security-policy"] == EMAIL_CSP
     assert html.decode().startswith("<!DOCTYPE html>") and b"Maya" not in html  # minimal
     assert request(allowed, "GET", f"/api/outbox/email?env=dev&id={sms['id']}")[0] == 404
+    for path in ("/api/outbox?env=dev", "/api/outbox?env=prod",
+                 f"/api/outbox/email?env=dev&id={email['id']}", "/api/outbox/email?env=dev"):
+        assert request(allowed, "GET", path)[1]["x-content-type-options"] == "nosniff", path
 
 
 def test_the_outbox_is_only_for_a_local_emulator(allowed: Preview, closed: Preview) -> None:

@@ -532,8 +532,11 @@ def _read_chunked(handler: _Handler, limit: int) -> tuple[bytes, Failure | None]
 
 
 def _send(handler: _Handler, response: Response, request_id: str | None = None) -> None:
+    """Every answer: a browser opens the outbox's (the preview's Outbox page links to an
+    ``.eml``) and the control endpoint's, so none may be sniffed into another type."""
     data = response.encode()
     handler.send_response(response.status)
+    handler.send_header("X-Content-Type-Options", "nosniff")
     if data and "Content-Type" not in response.headers:
         handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))
