@@ -169,6 +169,21 @@ def test_dry_run_prints_the_exact_request_and_sends_nothing(repo, server, capsys
     assert sent(server) == [] and server.log == []
 
 
+def test_dry_run_in_json_is_one_object_with_the_exact_request(repo, server, capsys) -> None:
+    code, out, err = ptk(capsys, "send", "welcome", "-c", "sms", "-f", "phone",
+                         "--to", "+15550123", "--dry-run", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == {
+        "dry_run": True, "message_id": None, "template": "welcome", "channel": "sms",
+        "fixture": "phone", "to": "+15550123", "environment": "dev",
+        "service": "pinpoint-sms-voice-v2", "operation": "SendTextMessage", "outbox": None,
+        "request": {"DestinationPhoneNumber": "+15550123", "MessageBody": "Hi Bo, welcome!",
+                    "OriginationIdentity": "+12065550100", "MessageType": "TRANSACTIONAL",
+                    "Keyword": "JOIN"}}
+    assert err == ""  # no text besides the JSON
+    assert sent(server) == [] and server.log == []
+
+
 def test_missing_to_is_a_usage_error(repo, server, capsys) -> None:
     code, out, err = ptk(capsys, "send", "welcome", "-c", "sms", "--yes")
     assert code == 2 and out == ""

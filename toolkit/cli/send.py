@@ -86,6 +86,11 @@ def command(ctx: click.Context, name: str, channel: str | None, fixture: str | N
     from toolkit.send import describe
 
     if dry_run:
+        if output_format == "json":  # one object: the result's fields and the request
+            data = {**result_record(prepared, None, None), "dry_run": True,
+                    **prepared.request.to_json()}
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            return 0
         click.echo(f"Dry run, nothing sent: {describe(prepared)}", err=True)
         click.echo(json.dumps(prepared.request.to_json(), indent=2, ensure_ascii=False))
         return 0
@@ -108,18 +113,23 @@ def show(prepared: Prepared, sent: Sent, output_format: str) -> None:
     request, env = prepared.request, prepared.environment
     outbox = outbox_url(env.endpoint_url, sent.message_id)
     if output_format == "json":
-        fixture = prepared.resolved.fixture
-        data: dict[str, Any] = {
-            "message_id": sent.message_id, "template": prepared.resolved.template.name,
-            "channel": request.channel, "fixture": fixture.name if fixture else None,
-            "to": request.recipient, "environment": env.name, "service": request.service,
-            "operation": request.operation, "outbox": outbox}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result_record(prepared, sent.message_id, outbox), indent=2,
+                              ensure_ascii=False))
         return
     click.echo(f"Sent {prepared.resolved.template.name} {request.channel} to "
                f"{request.recipient} ({request.api}): message id {sent.message_id}")
     if outbox:
         click.echo(f"In the emulator's outbox: {outbox}")
+
+
+def result_record(prepared: Prepared, message_id: str | None, outbox: str | None
+                  ) -> dict[str, Any]:
+    """``--format json``: what was sent (``message_id`` None in a dry run), to whom, how."""
+    request, fixture = prepared.request, prepared.resolved.fixture
+    return {"message_id": message_id, "template": prepared.resolved.template.name,
+            "channel": request.channel, "fixture": fixture.name if fixture else None,
+            "to": request.recipient, "environment": prepared.environment.name,
+            "service": request.service, "operation": request.operation, "outbox": outbox}
 
 
 def outbox_url(endpoint_url: str | None, message_id: str) -> str | None:
