@@ -5,6 +5,8 @@
 - ``write_tree``: ``write_tree(root, {"templates/t/sms.json": "{}", ...})`` writes a tree of files
   (text is written as UTF-8 bytes, exactly; ``bytes`` as given), creating folders, and returns
   ``root``. Use it instead of a per-file ``make_repo`` / ``write`` helper.
+- ``browser``: headless Chromium (Debian's, launched by Playwright), one per test module; a
+  module adds launch arguments with a ``chromium_args`` fixture of its own.
 
 Property tests (Hypothesis) run the same examples on every run and machine: the profile
 ``ptk`` below derandomizes them, keeps no example database (a ``.hypothesis`` folder left by an
@@ -26,6 +28,7 @@ import os
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -90,6 +93,42 @@ def _no_real_aws() -> Iterator[None]:
     yield
     changed = _changed_aws_settings()
     assert not changed, f"this test changed the fake AWS settings and left them: {changed}"
+
+
+def _chromium() -> Path | None:
+    """Debian's chromium (``PTK_CHROMIUM`` names another): Playwright's own browser download
+    does not work here, so Playwright launches this one by its ``executable_path``."""
+    for candidate in (os.environ.get("PTK_CHROMIUM"), "/usr/bin/chromium",
+                      "/usr/lib/chromium/chromium"):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return None
+
+
+CHROMIUM = _chromium()
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def chromium_args() -> list[str]:
+    """Launch arguments a test module adds to LAUNCH_ARGS (override it in the module)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_args: list[str]) -> Iterator[Any]:
+    """Headless Chromium for the module's tests; they skip without chromium or Playwright
+    (``apt-get install chromium``; .ci/run does it)."""
+    if CHROMIUM is None:
+        pytest.skip("no chromium (apt-get install chromium, or set PTK_CHROMIUM, to run the "
+                    "browser tests)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=LAUNCH_ARGS + chromium_args)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

@@ -48,22 +48,12 @@ WIDTHS = (600, 375)
 LIMIT = 0.005  # pixel-difference ratio within which ptk's rendering counts as the same
 
 
-def _chromium() -> Path | None:
-    candidates = [os.environ.get("PTK_CHROMIUM"), "/usr/bin/chromium",
-                  "/usr/lib/chromium/chromium", shutil.which("chromium")]
-    return next((Path(c) for c in candidates if c and Path(c).exists()), None)
+pytestmark = [pytest.mark.browser]  # the browser fixture (tests/conftest.py) skips without it
 
 
-CHROMIUM = _chromium()
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--font-render-hinting=none", "--hide-scrollbars"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None,
-                       reason="needs Chromium (apt-get install chromium; .ci/run does it)"),
-]
+@pytest.fixture(scope="module")
+def chromium_args() -> list[str]:
+    return ["--font-render-hinting=none", "--hide-scrollbars"]  # stable screenshots
 
 
 @dataclass(frozen=True)
@@ -117,16 +107,6 @@ def reference() -> Iterator[Reference]:
     worker = Reference()
     yield worker
     worker.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 # --- images and pages, offline --------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Fixtures for the preview tests: a private copy of the bundled repository; for the "Send
 test" and Outbox tests an emulator and a copy whose ``[env.dev]`` sends to it; control over a
-file watcher's timing (``hold_watcher``)."""
+file watcher's timing (``hold_watcher``). ``browser`` (headless Chromium) is in
+tests/conftest.py."""
 
 from __future__ import annotations
 

@@ -19,20 +19,14 @@ import pytest
 
 from toolkit.serve.preview import Preview
 
-CHROMIUM = Path(os.environ.get("PTK_CHROMIUM", "/usr/lib/chromium/chromium"))
 # Playwright's deadline for each action (click, goto...) and each browser assertion: generous
 # for a loaded two-core machine; a check that holds returns at once.
 TIMEOUT_MS = 15_000
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
-    pytest.mark.browser,
+    pytest.mark.browser,  # the browser fixture (conftest.py) skips them without chromium
     # watchdog's own note when a moved-away folder comes back and is watched again
     pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning"),
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"no chromium at {CHROMIUM} (apt-get install chromium to run the "
-                              "browser tests)"),
 ]
 
 
@@ -59,15 +53,6 @@ def tab_on(browser, url: str, **options) -> Iterator[Any]:
         yield tab
     finally:
         close_context(context)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +12,7 @@ import pytest
 from toolkit.emulator import EmulatorServer
 from toolkit.serve.preview import Preview
 
-CHROMIUM = Path(os.environ.get("PTK_CHROMIUM", "/usr/lib/chromium/chromium"))
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"no chromium at {CHROMIUM} (apt-get install chromium to run the "
-                              "browser tests)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
+pytestmark = [pytest.mark.browser]  # the browser fixture (conftest.py) skips them without chromium
 
 
 @pytest.fixture(scope="module")
