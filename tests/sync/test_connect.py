@@ -1,0 +1,113 @@
+"""The Amazon Connect target on its own, against the emulator (the contract suite covers what
+every target must do): names that are not the environment's naming are not listed, an
+unchanged template costs two reads, Connect cannot remove a language, timestamps are text,
+and a stale remembered id is looked up again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from toolkit.dialects.connect import publish_body
+from toolkit.emulator import EmulatorServer
+from toolkit.errors import RemoteError
+from toolkit.sync.apply import Applier, apply_plan
+from toolkit.sync.connect import ConnectTarget
+from toolkit.sync.limiter import RateLimiter
+from toolkit.sync.plan import Desired, make_plan
+from toolkit.sync.state import list_remote, read_states
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorServer]:
+    s = EmulatorServer().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def qc(server: EmulatorServer) -> Any:
+    server.reset()
+    client = boto3.client("qconnect", region_name="us-east-1", endpoint_url=server.url)
+    client.create_knowledge_base(name="kb", knowledgeBaseType="MESSAGE_TEMPLATES")
+    return client
+
+
+def target(server: EmulatorServer) -> ConnectTarget:
+    return ConnectTarget(knowledge_base="kb", region="us-east-1", endpoint_url=server.url,
+                         retry_base=0.01)
+
+
+def sync(t: ConnectTarget, bodies: dict[tuple[str, str], dict[str, Any]]) -> Any:
+    want = [Desired(local_name=n, name=n, channel=c, body=b) for (n, c), b in bodies.items()]
+    keys = {(d.name, d.channel) for d in want}
+    states = read_states(t, keys & list_remote(t).keys())
+    return apply_plan(make_plan(want, states), Applier(t, limiter=RateLimiter(1000),
+                                                       retry_base=0.01))
+
+
+def sms(text: str, **extra: Any) -> dict[str, Any]:
+    return publish_body("sms", {"Body": text, **extra})
+
+
+def test_only_names_of_the_naming_are_listed(server, qc) -> None:
+    kb = qc.list_knowledge_bases()["knowledgeBaseSummaries"][0]["knowledgeBaseId"]
+    t = target(server)
+    assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
+    for name in ("Welcome by hand", "welcome-email"):  # the second: an SMS under an email name
+        qc.create_message_template(knowledgeBaseId=kb, name=name, channelSubtype="SMS",
+                                   content={"sms": {"body": {"plainText": {"content": "x"}}}})
+    assert [(r.name, r.channel) for r in t.list_templates()] == [("welcome", "sms")]
+    assert [(r.name, r.channel) for r in t.list_templates("dev-")] == []
+
+
+def test_an_unchanged_template_costs_two_reads(server, qc) -> None:
+    t = target(server)
+    assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
+    fresh = target(server)
+    list(fresh.list_templates())
+    server.clear_log()
+    state = read_states(fresh, [("welcome", "sms")])[("welcome", "sms")]
+    assert [e["operation"] for e in server.log] == ["GetMessageTemplate", "GetMessageTemplate"]
+    assert state.active is not None and state.active.version == "1" and state.draft is None
+    assert state.active.created and state.active.created.startswith("20")  # text, not a datetime
+
+
+def test_a_draft_changed_outside_ptk_is_read_in_full(server, qc) -> None:
+    kb = qc.list_knowledge_bases()["knowledgeBaseSummaries"][0]["knowledgeBaseId"]
+    t = target(server)
+    assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
+    template_id = qc.list_message_templates(knowledgeBaseId=kb)["messageTemplateSummaries"][0][
+        "messageTemplateId"]
+    qc.update_message_template(knowledgeBaseId=kb, messageTemplateId=template_id,
+                               content={"sms": {"body": {"plainText": {"content": "Edited"}}}})
+    state = read_states(t, [("welcome", "sms")])[("welcome", "sms")]
+    assert state.draft is not None and state.versions == ("1",)
+    change = make_plan([Desired("welcome", "welcome", "sms", sms("Hi"))],
+                       {("welcome", "sms"): state}).changes[0]
+    assert change.kind == "CONFLICT" and "the draft was changed outside ptk" in change.reason
+
+
+def test_connect_cannot_remove_a_language(server, qc) -> None:
+    t = target(server)
+    assert sync(t, {("welcome", "sms"): sms("Hi", Language="en_US")}).ok
+    with pytest.raises(RemoteError, match="cannot remove its language"):
+        t.create_version("welcome", "sms", sms("Hello"))
+    result = sync(t, {("welcome", "sms"): sms("Hello")})
+    assert [o.status for o in result.outcomes] == ["failed"]
+    assert "set Language in the manifest" in result.outcomes[0].message
+
+
+def test_a_template_made_again_is_found_by_its_new_id(server, qc) -> None:
+    kb = qc.list_knowledge_bases()["knowledgeBaseSummaries"][0]["knowledgeBaseId"]
+    t = target(server)
+    assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
+    old = qc.list_message_templates(knowledgeBaseId=kb)["messageTemplateSummaries"][0]
+    qc.delete_message_template(knowledgeBaseId=kb, messageTemplateId=old["messageTemplateId"])
+    other = target(server)
+    assert sync(other, {("welcome", "sms"): sms("Again")}).ok
+    content = t.get("welcome", "sms")  # t still remembers the deleted id
+    assert content is not None and content.body == sms("Again")
