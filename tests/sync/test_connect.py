@@ -1,7 +1,8 @@
 """The Amazon Connect target on its own, against the emulator (the contract suite covers what
 every target must do): names that are not the environment's naming are not listed, an
-unchanged template costs two reads, Connect cannot remove a language, timestamps are text,
-and a stale remembered id is looked up again."""
+unchanged template costs three reads and its timestamps are text, a version made outside ptk
+behind a draft put back to ptk's content is a CONFLICT, Connect cannot remove a language, and
+a stale remembered id is looked up again."""
 
 from __future__ import annotations
 
@@ -64,31 +65,61 @@ def test_only_names_of_the_naming_are_listed(server, qc) -> None:
     assert [(r.name, r.channel) for r in t.list_templates("dev-")] == []
 
 
-def test_an_unchanged_template_costs_two_reads(server, qc) -> None:
+def test_an_unchanged_template_costs_three_reads(server, qc) -> None:
     t = target(server)
     assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
     fresh = target(server)
     list(fresh.list_templates())
     server.clear_log()
     state = read_states(fresh, [("welcome", "sms")])[("welcome", "sms")]
-    assert [e["operation"] for e in server.log] == ["GetMessageTemplate", "GetMessageTemplate"]
+    # the active version, the draft, the version list (a version made outside ptk and not
+    # activated is only seen there: see the next test)
+    assert [e["operation"] for e in server.log] == [
+        "GetMessageTemplate", "GetMessageTemplate", "ListMessageTemplateVersions"]
     assert state.active is not None and state.active.version == "1" and state.draft is None
     assert state.active.created and state.active.created.startswith("20")  # text, not a datetime
 
 
-def test_a_draft_changed_outside_ptk_is_read_in_full(server, qc) -> None:
+def put_back(qc: Any, text: str, then: str) -> None:
+    """A colleague's version of the draft holding ``text``, then the draft put back to
+    ``then`` (no activation): the version is only visible in the version list."""
     kb = qc.list_knowledge_bases()["knowledgeBaseSummaries"][0]["knowledgeBaseId"]
-    t = target(server)
-    assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
     template_id = qc.list_message_templates(knowledgeBaseId=kb)["messageTemplateSummaries"][0][
         "messageTemplateId"]
-    qc.update_message_template(knowledgeBaseId=kb, messageTemplateId=template_id,
-                               content={"sms": {"body": {"plainText": {"content": "Edited"}}}})
+    for content, version in ((text, True), (then, False)):
+        draft = qc.update_message_template(
+            knowledgeBaseId=kb, messageTemplateId=template_id,
+            content={"sms": {"body": {"plainText": {"content": content}}}})["messageTemplate"]
+        if version:
+            qc.create_message_template_version(
+                knowledgeBaseId=kb, messageTemplateId=template_id,
+                messageTemplateContentSha256=draft["messageTemplateContentSha256"])
+
+
+@pytest.mark.parametrize("git", ["Hi", "Hello"])
+def test_a_version_made_behind_a_draft_put_back_is_a_conflict(server, qc, git) -> None:
+    t = target(server)
+    assert sync(t, {("welcome", "sms"): sms("Hi")}).ok
+    put_back(qc, "Edited", then="Hi")
     state = read_states(t, [("welcome", "sms")])[("welcome", "sms")]
-    assert state.draft is not None and state.versions == ("1",)
-    change = make_plan([Desired("welcome", "welcome", "sms", sms("Hi"))],
+    change = make_plan([Desired("welcome", "welcome", "sms", sms(git))],
                        {("welcome", "sms"): state}).changes[0]
-    assert change.kind == "CONFLICT" and "the draft was changed outside ptk" in change.reason
+    assert change.kind == "CONFLICT" and change.remote_version == "2"
+    assert "latest version 2 was made outside ptk" in change.reason
+    assert "-Edited" in change.diff and f"+{git}" in change.diff  # the hidden version's text
+    server.clear_log()
+    result = sync(t, {("welcome", "sms"): sms(git)})
+    assert [o.status for o in result.outcomes] == ["refused"]
+    assert {e["operation"][:3] for e in server.log} <= {"Get", "Lis"}  # nothing written
+    forced = apply_plan(make_plan([Desired("welcome", "welcome", "sms", sms(git))],
+                                  read_states(t, [("welcome", "sms")])),
+                        Applier(t, limiter=RateLimiter(1000), retry_base=0.01, force=True))
+    assert [o.status for o in forced.outcomes] == ["done"]
+    after = read_states(t, [("welcome", "sms")])[("welcome", "sms")]
+    assert after.active is not None and after.active.version == "3" and after.draft is None
+    assert after.active.body == sms(git)
+    assert make_plan([Desired("welcome", "welcome", "sms", sms(git))],
+                     {("welcome", "sms"): after}).changes[0].kind == "NOOP"
 
 
 def test_connect_cannot_remove_a_language(server, qc) -> None:

@@ -20,6 +20,8 @@ not published by the environment (``skip``)        SKIP, with the reason (remote
 
 For a target that keeps an unversioned draft (Amazon Connect), ``latest`` is the draft when
 its content differs from the latest version's: a draft changed outside ptk is drift as well.
+A draft holding ptk's content in front of a latest version that is neither ptk's nor git's
+is CONFLICT too: someone made a version of an edited draft, then put the draft back.
 
 "marker" is ``ptk:digest`` and "pending" ``ptk:pending``, the digest ptk records before each
 content write, so a version written by a run that died before its marker is still ptk's.
@@ -87,6 +89,21 @@ def plan_one(want: Desired, remote: RemoteState | None, env_name: str | None = N
     tags_diff = tag_diff(remote.tags, wanted_tags, old_label=f"remote/{want.name}/{want.channel}",
                          new_label=local_label)
 
+    if draft is not None and remote.latest is not None and is_managed(remote.tags):
+        # a version made outside ptk behind a draft that holds ptk's content again (made
+        # from an edited draft that was then put back): the draft alone would hide it
+        version_digest = content_digest(remote.latest.body)
+        if (published_by_ptk(remote.tags, latest_digest)
+                and not published_by_ptk(remote.tags, version_digest)
+                and version_digest != digest):
+            diff = content_diff(remote.latest.body, want.body,
+                                old_label=f"remote/{want.name}/{want.channel}@{latest_id}",
+                                new_label=local_label) + tags_diff
+            how = _how_to_import(want, remote.active, latest_id, env_name)
+            return Change(kind="CONFLICT", remote_version=latest_id, diff=diff,
+                          reason=f"latest version {latest_id} was made outside ptk (the draft "
+                                 f"was put back to ptk's content after it); sync --force "
+                                 f"publishes over it, " + how, **common)
     if draft is not None and latest_digest == digest:
         return Change(kind="UPDATE", remote_version=latest_id, diff=tags_diff,
                       reason="the draft holds this content but no version was made of it",

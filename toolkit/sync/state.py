@@ -4,12 +4,6 @@ Per existing template channel: the active version with content (plus tags, when 
 includes them), the draft when the target keeps one (Connect's ``$LATEST``), the version
 list, the latest version's content when it is not the active one, and the tags when the
 first read did not return them: two or three reads (one more for a target with drafts).
-
-A target with drafts whose draft holds the active version's content (every template ptk
-published and nobody touched since) costs two reads: the version list is not read, and the
-active version is taken as the latest. What that cannot see is a version made outside ptk
-and not activated whose draft was then put back to the active content; the active content
-is still git's, and the next change of the template reads everything.
 """
 
 from __future__ import annotations
@@ -36,13 +30,6 @@ def read_state(target: Target, name: str, channel: str) -> RemoteState | None:
     draft = target.get_draft(name, channel)
     if active is None and draft is None:
         return None
-    if active is not None and draft is not None and active.version and (
-            content_digest(draft.body) == content_digest(active.body)):
-        # the draft holds the active version's content: nothing unversioned, and the active
-        # version is taken as the latest without listing the versions (one read less)
-        tags = draft.tags if draft.tags is not None else target.read_tags(name, channel)
-        return RemoteState(name=name, channel=channel, active=active, latest=active,
-                           versions=(active.version,), tags=dict(tags))
     try:
         versions = tuple(v.version for v in target.list_versions(name, channel))
     except RemoteError as exc:
