@@ -70,9 +70,6 @@ class AwsTarget:
     SERVICE = ""
     TITLE = ""
     PERMISSIONS = ""
-    # keep timestamps as the service sent them (text or epoch seconds): ptk only shows them,
-    # and parsing each into a datetime costs more than the rest of a read answer
-    RAW_TIMESTAMPS = False
 
     def __init__(self, *, region: str | None = None, profile: str | None = None,
                  endpoint_url: str | None = None, max_attempts: int = 4,
@@ -85,9 +82,6 @@ class AwsTarget:
             raise ConfigError(f"AWS profile {profile!r} not found",
                               hint="set an existing profile in [env.NAME] profile, or remove "
                                    "it to use the default credential chain") from None
-        if self.RAW_TIMESTAMPS:
-            factory = session._session.get_component("response_parser_factory")
-            factory.set_parser_defaults(timestamp_parser=lambda value: value)
         # AWS_REGION is what the AWS CLI v2 and most SDKs read; boto3 reads AWS_DEFAULT_REGION
         region = region or session.region_name or os.environ.get("AWS_REGION") or None
         if not region:
