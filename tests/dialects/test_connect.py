@@ -252,6 +252,35 @@ def test_a_connect_repository_loads_defaults_and_fixtures(tmp_path: Path) -> Non
     assert [(f.code, f.location.pointer) for f in problems] == [("S002", "$.DefaultSubstitutions")]
 
 
+def test_an_unknown_placeholder_root_is_a_located_warning(tmp_path: Path) -> None:
+    from toolkit.lint.runner import lint_template, load_selection
+
+    (tmp_path / "ptk.toml").write_text('target = "connect"\n')
+    folder = tmp_path / "templates" / "t"
+    folder.mkdir(parents=True)
+    (folder / "sms.json").write_text("{}")
+    (folder / "sms.txt").write_text("Hi {{Atributes.Customer.FirstName}}\n"
+                                    "{{Attributes.Custmer.FirstName}} {{Order.Id}} "
+                                    "{{Attributes.Customer.FirstName}}\n")
+    config = load_config(tmp_path)
+    assert config.dialect is CONNECT
+    repo = load_repository(config)
+    template = repo.template("t")
+    assert template is not None
+    found = [(str(f.location), f.message, f.hint) for f in
+             lint_template(repo, template, load_selection(config), dialect=config.dialect)
+             if f.code == "V002"]
+    assert [(where, message) for where, message, _ in found] == [
+        ("templates/t/sms.txt:1:6",
+         "Atributes.Customer.FirstName: 'Atributes' is not an Amazon Connect attribute"),
+        ("templates/t/sms.txt:2:3",
+         "Attributes.Custmer.FirstName: Attributes has no field 'Custmer'"),
+        ("templates/t/sms.txt:2:36", "Order.Id: 'Order' is not an Amazon Connect attribute")]
+    assert [hint for _, _, hint in found][:2] == ["did you mean 'Attributes'?",
+                                                  "did you mean Attributes.Customer?"]
+    assert "ptk migrate rewrites Pinpoint ones" in (found[2][2] or "")
+
+
 # --- build body <-> CreateMessageTemplate -----------------------------------------------------
 
 def test_email_and_sms_bodies_nest_by_channel_and_come_back() -> None:
