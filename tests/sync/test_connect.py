@@ -16,7 +16,7 @@ from toolkit.dialects.connect import publish_body
 from toolkit.emulator import EmulatorServer
 from toolkit.errors import RemoteError
 from toolkit.sync.apply import Applier, apply_plan
-from toolkit.sync.connect import ConnectTarget
+from toolkit.sync.connect import ConnectTarget, _text
 from toolkit.sync.limiter import RateLimiter
 from toolkit.sync.plan import Desired, make_plan
 from toolkit.sync.state import list_remote, read_states
@@ -77,7 +77,9 @@ def test_an_unchanged_template_costs_three_reads(server, qc) -> None:
     assert [e["operation"] for e in server.log] == [
         "GetMessageTemplate", "GetMessageTemplate", "ListMessageTemplateVersions"]
     assert state.active is not None and state.active.version == "1" and state.draft is None
-    assert state.active.created and state.active.created.startswith("20")  # text, not a datetime
+    # as the service sent it (botocore would parse it with dateutil: RAW_TIMESTAMPS)
+    assert state.active.created and state.active.created.endswith("Z")
+    assert _text(1700000000) == "2023-11-14T22:13:20+00:00"  # epoch seconds, shown in UTC
 
 
 def put_back(qc: Any, text: str, then: str) -> None:

@@ -43,7 +43,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from toolkit.dialects.connect import CONNECT, NAME_FORMAT, SUBTYPES
@@ -79,7 +79,10 @@ class Stored:
 
 
 def _text(value: Any) -> str | None:
-    """A timestamp from boto3 (a datetime) or the wire (a string) as ISO 8601 text."""
+    """A timestamp as the service sent it (ISO 8601 text, or epoch seconds: shown in UTC) or
+    as boto3 parses it (a datetime), as ISO 8601 text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = datetime.fromtimestamp(value, tz=timezone.utc)
     if isinstance(value, datetime):
         return value.isoformat()
     return None if value is None else str(value)
@@ -102,6 +105,7 @@ class ConnectTarget(AwsTarget):
     SERVICE = "qconnect"
     TITLE = "Amazon Connect"
     PERMISSIONS = "wisdom (Amazon Q in Connect message template)"
+    RAW_TIMESTAMPS = True  # every answer has two; a listing, two per template
 
     def __init__(self, *, knowledge_base: str, name_format: str = NAME_FORMAT,
                  where: str = "knowledge_base", **options: Any) -> None:
