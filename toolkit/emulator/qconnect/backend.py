@@ -329,7 +329,10 @@ class Backend:
 
     def _view(self, base: KnowledgeBase, template: Template,
               version: Version | None = None) -> TemplateView:
-        return TemplateView(self._copy(base), copy.deepcopy(template), copy.deepcopy(version))
+        # an answer shows one version at most: the others are not copied (a listing of N
+        # versions copied every version N times)
+        return TemplateView(self._copy(base), copy.deepcopy(replace(template, versions={})),
+                            copy.deepcopy(version))
 
     # -- knowledge bases ---------------------------------------------------------------------
 
