@@ -7,6 +7,8 @@ base by id, ARN and name, and the bad input that stops a plan."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -356,3 +358,77 @@ def test_init_target_connect_scaffolds_a_connect_repository(server, qc, kb, tmp_
     assert code == 0, out + err
     assert set(templates(qc, kb)) == {"dev-welcome-email", "dev-login-code-sms",
                                       "dev-order-update-push"}
+
+
+def colleagues_version(qc: Any, kb: str, name: str, text: str) -> None:
+    """A colleague makes version N of an edited draft (not activated), then puts the draft
+    back to the published content: only the version list shows the version."""
+    template_id = templates(qc, kb)[name]["messageTemplateId"]
+    published = qc.get_message_template(knowledgeBaseId=kb, messageTemplateId=template_id)[
+        "messageTemplate"]["content"]
+    draft = qc.update_message_template(
+        knowledgeBaseId=kb, messageTemplateId=template_id,
+        content={"sms": {"body": {"plainText": {"content": text}}}})["messageTemplate"]
+    qc.create_message_template_version(
+        knowledgeBaseId=kb, messageTemplateId=template_id,
+        messageTemplateContentSha256=draft["messageTemplateContentSha256"])
+    qc.update_message_template(knowledgeBaseId=kb, messageTemplateId=template_id,
+                               content=published)
+
+
+def test_the_conflict_hint_imports_a_colleagues_version(repo, server, qc, kb, capsys) -> None:
+    assert ptk(capsys, "sync")[0] == 0
+    colleagues_version(qc, kb, "dev-welcome-sms", "Hi {{Attributes.Customer.FirstName}}, hello!")
+    assert versions(qc, kb, "dev-welcome-sms") == [1, 2]
+    assert active(qc, kb, "dev-welcome-sms")["versionNumber"] == 1
+    code, out, _ = ptk(capsys, "plan")
+    assert code == 0 and "CONFLICT" in out and "hello!" in out, out
+    conflict = next(line for line in out.splitlines() if "CONFLICT" in line)
+    # the commands the hints name, run as written: the CONFLICT line's activate, then the
+    # pull under sync's refusal
+    code, _, err = ptk(capsys, "sync")
+    assert code == 3, err
+    commands = [re.search(r"\((ptk activate [^)]*)\)", conflict).group(1),
+                next(line for line in err.splitlines() if line.startswith("hint:")).split("`")[1]]
+    assert commands == ["ptk activate --env dev welcome 2 -c sms",
+                        "ptk pull --env dev --force welcome"], commands
+    for command in commands:
+        code, out, err = ptk(capsys, *shlex.split(command)[1:])
+        assert code == 0, (command, out + err)
+    sms_txt = repo / "templates/welcome/sms.txt"
+    assert sms_txt.read_text() == "Hi {{Attributes.Customer.FirstName}}, hello!\n"
+    assert json.loads((repo / "templates/welcome/email.json").read_text())["Tags"] == {
+        "team": "growth"}  # the other templates are left as they were
+    server.clear_log()
+    code, out, err = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 0 and "0 to create, 0 to update, 0 to activate" in out, out + err
+    code, out, err = ptk(capsys, "sync")
+    assert code == 0 and writes(server) == [], out + err
+    # a later edit in git publishes version 3 as usual
+    sms_txt.write_text("Hi {{Attributes.Customer.FirstName}}, hello again!\n")
+    code, out, err = ptk(capsys, "sync")
+    assert code == 0, out + err
+    assert versions(qc, kb, "dev-welcome-sms") == [1, 2, 3]
+    assert active(qc, kb, "dev-welcome-sms")["content"]["sms"]["body"]["plainText"][
+        "content"] == "Hi {{Attributes.Customer.FirstName}}, hello again!"
+    assert "0 to create, 0 to update, 0 to activate" in ptk(capsys, "plan")[1]
+
+
+def test_sync_force_publishes_over_a_colleagues_version(repo, server, qc, kb, capsys) -> None:
+    assert ptk(capsys, "sync")[0] == 0
+    colleagues_version(qc, kb, "dev-welcome-sms", "Edited in the console")
+    code, out, _ = ptk(capsys, "plan")
+    assert "CONFLICT" in out and "Edited in the console" in out, out
+    server.clear_log()
+    code, out, err = ptk(capsys, "sync")
+    assert code == 3 and writes(server) == [], out + err
+    code, out, err = ptk(capsys, "sync", "--force")
+    assert code == 0, out + err
+    assert versions(qc, kb, "dev-welcome-sms") == [1, 2, 3]
+    sms = active(qc, kb, "dev-welcome-sms")
+    assert sms["versionNumber"] == 3
+    assert sms["content"]["sms"]["body"]["plainText"]["content"] == (
+        "Hi {{Attributes.Customer.FirstName}}, welcome!")
+    server.clear_log()
+    code, out, _ = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 0 and "0 to create, 0 to update, 0 to activate" in out, out
