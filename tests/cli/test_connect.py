@@ -2,7 +2,8 @@
 an unmodified boto3 ``qconnect`` client as the witness: email, SMS and push published with
 exactly the built content active, a second sync writes nothing, an edit made with boto3 is a
 CONFLICT (exit 3, nothing written) until --force, rollback, versions, pull, the knowledge
-base by id, ARN and name, and the bad input that stops a plan."""
+base by id, ARN and name, the bad input that stops a plan, and both ways out of the CONFLICT
+of a colleague's version behind a draft put back (the hint's activate and pull, or --force)."""
 
 from __future__ import annotations
 
@@ -383,22 +384,28 @@ def test_the_conflict_hint_imports_a_colleagues_version(repo, server, qc, kb, ca
     assert active(qc, kb, "dev-welcome-sms")["versionNumber"] == 1
     code, out, _ = ptk(capsys, "plan")
     assert code == 0 and "CONFLICT" in out and "hello!" in out, out
-    conflict = next(line for line in out.splitlines() if "CONFLICT" in line)
-    # the commands the hints name, run as written: the CONFLICT line's activate, then the
-    # pull under sync's refusal
-    code, _, err = ptk(capsys, "sync")
-    assert code == 3, err
-    commands = [re.search(r"\((ptk activate [^)]*)\)", conflict).group(1),
-                next(line for line in err.splitlines() if line.startswith("hint:")).split("`")[1]]
+    # the commands the CONFLICT line names, run as written
+    conflict = " ".join(next(line for line in out.splitlines() if "CONFLICT" in line).split())
+    commands = re.findall(r"\((ptk [^)]*)\)", conflict)
     assert commands == ["ptk activate --env dev welcome 2 -c sms",
-                        "ptk pull --env dev --force welcome"], commands
+                        "ptk pull --env dev --force welcome"], conflict
+    code, _, err = ptk(capsys, "sync")  # the hint under sync's refusal names the same pull
+    assert code == 3 and f"`{commands[1]}`" in err, err
     for command in commands:
         code, out, err = ptk(capsys, *shlex.split(command)[1:])
         assert code == 0, (command, out + err)
     sms_txt = repo / "templates/welcome/sms.txt"
     assert sms_txt.read_text() == "Hi {{Attributes.Customer.FirstName}}, hello!\n"
-    assert json.loads((repo / "templates/welcome/email.json").read_text())["Tags"] == {
-        "team": "growth"}  # the other templates are left as they were
+    # the draft still holds ptk's earlier content: one sync puts it back to the imported
+    # version and moves ptk's marker there, without a new version
+    code, out, err = ptk(capsys, "plan", "--detailed-exitcode")
+    assert code == 5 and "0 to create, 1 to update, 0 to activate" in out, out + err
+    assert ("version 2 holds this content and is active; the draft (ptk's earlier content) "
+            "is put back to it, no new version") in " ".join(out.split()), out
+    code, out, err = ptk(capsys, "sync")
+    assert code == 0, out + err
+    assert versions(qc, kb, "dev-welcome-sms") == [1, 2]
+    assert active(qc, kb, "dev-welcome-sms")["versionNumber"] == 2
     server.clear_log()
     code, out, err = ptk(capsys, "plan", "--detailed-exitcode")
     assert code == 0 and "0 to create, 0 to update, 0 to activate" in out, out + err

@@ -419,7 +419,8 @@ def test_the_conflict_hints_are_commands_that_work(repo, server, capsys,
         commands.insert(0, re.search(r"\((ptk activate [^)]*)\)", conflict).group(1))
         assert commands[0] == "ptk activate --env dev welcome 2 -c sms"
     else:
-        assert "or pull --force imports it" in conflict
+        assert "or pull imports it (ptk pull --env dev --force welcome)" in conflict
+    assert f"({commands[-1]})" in conflict  # the CONFLICT line names the same pull
     for command in commands:
         code, out, err = ptk(capsys, *shlex.split(command)[1:])
         assert code == 0, out + err

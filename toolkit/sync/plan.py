@@ -21,7 +21,9 @@ not published by the environment (``skip``)        SKIP, with the reason (remote
 For a target that keeps an unversioned draft (Amazon Connect), ``latest`` is the draft when
 its content differs from the latest version's: a draft changed outside ptk is drift as well.
 A draft holding ptk's content in front of a latest version that is neither ptk's nor git's
-is CONFLICT too: someone made a version of an edited draft, then put the draft back.
+is CONFLICT too: someone made a version of an edited draft, then put the draft back. Once
+that version is imported (activated, then pulled: git holds it), it is UPDATE: the draft is
+put back to it and the marker moved there, and Connect makes no new version.
 
 "marker" is ``ptk:digest`` and "pending" ``ptk:pending``, the digest ptk records before each
 content write, so a version written by a run that died before its marker is still ptk's.
@@ -104,6 +106,17 @@ def plan_one(want: Desired, remote: RemoteState | None, env_name: str | None = N
                           reason=f"latest version {latest_id} was made outside ptk (the draft "
                                  f"was put back to ptk's content after it); sync --force "
                                  f"publishes over it, " + how, **common)
+        if (published_by_ptk(remote.tags, latest_digest) and version_digest == digest
+                and remote.active is not None and remote.active.version == latest_id):
+            # git holds the active latest version (imported: activate, then pull) and the
+            # draft ptk's earlier content: the draft is put back to the version and the marker
+            # moves to it (the version is ptk's from then on); Connect makes no new version
+            diff = content_diff(latest.body, want.body, old_label=remote_label,
+                                new_label=local_label) + tags_diff
+            return Change(kind="UPDATE", remote_version=latest_id, diff=diff,
+                          reason=f"version {latest_id} holds this content and is active; the "
+                                 f"draft (ptk's earlier content) is put back to it, no new "
+                                 f"version", **common)
     if draft is not None and latest_digest == digest:
         return Change(kind="UPDATE", remote_version=latest_id, diff=tags_diff,
                       reason="the draft holds this content but no version was made of it",
@@ -176,12 +189,13 @@ def _how_to_import(want: Desired, active: RemoteContent | None, latest_id: str |
     """How to bring the remote change into git: ``ptk pull`` imports active versions, so a
     changed version that is not active must be activated first (and a draft be made a
     version, outside ptk)."""
-    if draft:
-        return ("or, to import it, make a version of the draft and activate it (in the "
-                "service), then pull --force; pull imports active versions")
-    if active is None or active.version == latest_id:
-        return "or pull --force imports it"
     env = f" --env {env_name}" if env_name else ""
+    pull = f"ptk pull{env} --force {want.local_name}"
+    if draft:
+        return (f"or, to import it, make a version of the draft and activate it (in the "
+                f"service), then pull it ({pull}); pull imports active versions")
+    if active is None or active.version == latest_id:
+        return f"or pull imports it ({pull})"
     return (f"or, to import it, activate it (ptk activate{env} {want.local_name} {latest_id} "
-            f"-c {want.channel}) and pull --force; pull imports active versions, and version "
-            f"{active.version} is active")
+            f"-c {want.channel}), then pull it ({pull}); pull imports active versions, and "
+            f"version {active.version} is active")
