@@ -10,7 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import RenderError
-from toolkit.mjml import _compile, blank_comments, compile_document, compile_mjml, read_includes
+from toolkit.mjml import (_ANY_TAG, _compile, blank_comments, check_comments, check_depth,
+                          compile_document, compile_mjml, read_includes)
 from toolkit.mjml_input import _SPLICE_TAG, TAG, TagPattern, handlebars_spans
 
 DOC = """<mjml>
@@ -532,7 +533,7 @@ def test_blank_comments_is_the_regexs_substitution(text: str) -> None:
     assert blank_comments(text) == expected
 
 
-_TAG_PIECES = st.sampled_from(["<!--", "-->", "<", ">", "/", "-", '"', "'", " ", "=", "a",
+_TAG_PIECES = st.sampled_from(["<!--", "-->", "<", ">", "/", "-", '"', "'", " ", "=", "a", "<b",
                                "<mjml", "<mj-text", "</mj-text", "<mj-raw", "<mj-include",
                                "<mj-head", "</mj-head", "<mj-x", "\n"])
 
@@ -541,11 +542,58 @@ _TAG_PIECES = st.sampled_from(["<!--", "-->", "<", ">", "/", "-", '"', "'", " ",
 @given(st.lists(_TAG_PIECES, max_size=40).map("".join), st.integers(0, 60), st.integers(0, 200))
 @example("<!--->a-->", 0, 200)  # a comment's --> starts 4 characters after its <!-- or later
 def test_the_tag_scanners_give_the_regexs_matches(text: str, pos: int, endpos: int) -> None:
-    narrow = [TagPattern(p.names, window=4) for p in (TAG, _SPLICE_TAG)]  # walk every tag
-    for pattern in (TAG, _SPLICE_TAG, *narrow):
+    patterns = (TAG, _SPLICE_TAG, _ANY_TAG)
+    narrow = [TagPattern(p.names, window=4) for p in patterns]  # walk every tag
+    for pattern in (*patterns, *narrow):
         for bounds in ((), (pos,), (pos, endpos)):
             expected = [(m.span(), m.groups()) for m in pattern.regex.finditer(text, *bounds)]
             assert [(m.span(), m.groups()) for m in pattern.finditer(text, *bounds)] == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TAG_PIECES, max_size=40).map("".join))
+@example('<b title="<!--<!--">')
+@example("<!--<!-->")
+def test_an_unclosed_comment_is_a_comment_opener_outside_every_tag_and_comment(text: str) -> None:
+    """check_comments answers as the regex of tags and comments read left to right: the
+    first <!-- outside all their matches with no --> 4 characters on or later."""
+    inside = [m.span() for m in _ANY_TAG.regex.finditer(text)]
+    expected = next((m.start() for m in re.finditer("(?=<!--)", text)
+                     if text.find("-->", m.start() + 4) < 0
+                     and not any(a <= m.start() < b for a, b in inside)), None)
+    try:
+        check_comments(text, path=Path("e.mjml"))
+        found = None
+    except RenderError as error:
+        found = _offset(text, error.line, error.column)
+    assert found == expected
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    return sum(len(row) + 1 for row in text.split("\n")[:line - 1]) + column - 1
+
+
+def test_several_comment_openers_in_one_attribute_value_are_text(tmp_path: Path) -> None:
+    """check_comments took the <!-- before each one for where its tag began and said "comment
+    <!-- is never closed" (npm mjml 4 compiles these, keeping the values)."""
+    titles = ' title="<!--"' * 5000  # also 5,000 in one tag: linear, 0.01 s
+    source = ("<mjml><mj-body><mj-section><mj-column><mj-text><p title=\"<!-- <!--\">a</p>"
+              f"</mj-text><mj-raw><a{titles}>x</a></mj-raw></mj-column></mj-section>"
+              "</mj-body></mjml>")
+    html = compile_mjml(source, path=tmp_path / "e.mjml")
+    assert 'title="<!-- <!--"' in html and 'title="&lt;!--"' not in html
+    with pytest.raises(RenderError, match="comment <!-- is never closed") as raised:
+        check_comments(source.replace("x</a>", "x</a><!-- y"), path=tmp_path / "e.mjml")
+    assert raised.value.column == source.index("x</a>") + 6  # 1-based, after "x</a>"
+
+
+def test_many_tags_whose_quotes_never_close_have_no_depth(tmp_path: Path) -> None:
+    """check_depth's tag regex took 19 s for 20,000 '<x a="' (120 KB) and 176 s for 8,500
+    '<mj-attributes' with no '>'; TagPattern reads them once. The depth still counts."""
+    for text in ('<x a="' * 20_000, "<mj-attributes" * 8_500, '<x a <!--' * 13_000):
+        check_depth(text, path=tmp_path / "e.mjml")
+    with pytest.raises(RenderError, match="nested more than 500 deep"):
+        check_depth("<p>" * 501 + '<x a="' * 20_000, path=tmp_path / "e.mjml")
 
 
 def test_many_comment_openers_in_attribute_values_compile(tmp_path: Path) -> None:
