@@ -11,8 +11,9 @@ bundled 11 KB welcome email by:
 
 ``--tags`` times, side by side (interleaved rounds, CPU time), the scan for mj-* tags and
 comments as the regex ``mjml_input.TAG.regex`` does it and as ``TAG.finditer`` (linear) does
-it, on the welcome email and on two inputs the regex is quadratic on; then the uncached
-compile of the welcome email with each.
+it, on the welcome email and on two inputs the regex is quadratic on; the same for any tag
+(``mjml._ANY_TAG``, check_depth's and check_comments' scan); then the uncached compile of
+the welcome email with each.
 
 ``--conformance`` compiles every email of ``tests/mjml_reference/corpus`` with MRML alone and
 with ptk, renders both and npm mjml's output in Chromium at 600 and 375 px, and prints the
@@ -156,7 +157,11 @@ def bench_tags(runs: int) -> None:
         "5,000 '<mj-a ' and an unclosed quote (30 KB)": ("<mj-a " * 5000 + '"', 1),
     }
     tag = mjml_input.TAG
-    for name, (text, repeat) in inputs.items():
+    scans = [(tag, name, text, repeat) for name, (text, repeat) in inputs.items()] + [
+        (mjml._ANY_TAG, "any tag (check_depth): welcome email (11 KB)", welcome, 100),
+        (mjml._ANY_TAG, """any tag: 5,000 '<x a="' (30 KB)""", '<x a="' * 5000, 1),
+        (mjml._ANY_TAG, "any tag: 1,000 '<mj-attributes' (14 KB)", "<mj-attributes" * 1000, 1)]
+    for tag, name, text, repeat in scans:
         times: dict[str, list[float]] = {"regex": [], "scanner": []}
         for _ in range(runs):
             for label, scan in (("regex", tag.regex.finditer), ("scanner", tag.finditer)):
@@ -167,6 +172,7 @@ def bench_tags(runs: int) -> None:
         assert [m.span() for m in matches] == [m.span() for m in tag.regex.finditer(text)]
         print(name)
         _print_medians(times)
+    tag = mjml_input.TAG
     patterns = {"regex": (tag.regex, mjml_input._SPLICE_TAG.regex),
                 "scanner": (tag, mjml_input._SPLICE_TAG)}
     times = {"regex": [], "scanner": []}
