@@ -605,6 +605,43 @@ def _prepared(pieces: list[_Piece], prefix: str, tokens: dict[str, str]) -> Prep
 
 _HTML_TAG = re.compile(r"<[A-Za-z][^\s/>]*(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"
                        r"[^\s\"'>]+))?)*\s*/?>")
+_HTML_START = re.compile(r"<[A-Za-z]")
+_HTML_NAME_END = re.compile(r"[\s/>]")
+_HTML_ATTRIBUTE = re.compile(r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_HTML_END = re.compile(r"\s*/?>")
+
+
+def html_tags(text: str) -> Iterator[re.Match[str]]:
+    """``_HTML_TAG.finditer(text)``, each match the regex's own, in linear time. The regex
+    reads to the end of the text from every ``<`` whose tag never ends (17 s for 8,500
+    ``<mj-attributes`` with no ``>``, 119 KB; 164 s for 42,000 ``<a b=c``, 255 KB). Here a
+    tag is walked attribute by attribute (its grammar allows one reading only); a walk that
+    fails marks the places between attributes it went through, and a later walk that
+    reaches one fails there, as it would go on the same way. The end of a name run is
+    remembered for the next ``<`` inside it."""
+    dead: set[int] = set()
+    stretch = (0, -1)  # (from, to): from any position in it, the name ends at to
+    position = 0
+    while (opening := _HTML_START.search(text, position)) is not None:
+        start = opening.start()
+        if not stretch[0] <= start + 2 <= stretch[1]:
+            name_end = _HTML_NAME_END.search(text, start + 2)
+            stretch = (start + 2, name_end.start() if name_end else len(text))
+        through, at, end = [], stretch[1], None
+        while at not in dead:
+            through.append(at)
+            attribute = _HTML_ATTRIBUTE.match(text, at)
+            if attribute is None:
+                end = _HTML_END.match(text, at)
+                break
+            at = attribute.end()
+        tag = _HTML_TAG.match(text, start, end.end()) if end is not None else None
+        if tag is None:
+            dead.update(through)
+            position = start + 1
+            continue
+        yield tag
+        position = tag.end()
 _VALUE = re.compile(r"""\s[^\s"'<>/=]+\s*=\s*(?:"[^"]*"|'([^']*)')""")
 
 
@@ -620,7 +657,7 @@ def _quotes_as_entities(text: str, tokens: Mapping[str, str]) -> list[_Edit]:
         return edits
     inside = handlebars_spans(text) if tokens else []
     starts = [a for a, _ in inside]
-    for tag in _HTML_TAG.finditer(text):
+    for tag in html_tags(text):
         if "'" not in tag.group(0):
             continue
         for value in _VALUE.finditer(tag.group(0)):
