@@ -596,6 +596,9 @@ def test_many_tags_whose_quotes_never_close_have_no_depth(tmp_path: Path) -> Non
         check_depth(text, path=tmp_path / "e.mjml")
     with pytest.raises(RenderError, match="nested more than 500 deep"):
         check_depth("<p>" * 501 + '<x a="' * 20_000, path=tmp_path / "e.mjml")
+    check_depth("<p>" * 500, path=tmp_path / "e.mjml")  # 500 "<": not scanned, and fine
+    with pytest.raises(RenderError, match="nested more than 500 deep"):
+        check_depth("<p>" * 501, path=tmp_path / "e.mjml")
 
 
 def test_many_comment_openers_in_attribute_values_compile(tmp_path: Path) -> None:
