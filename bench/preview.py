@@ -172,10 +172,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def copy_repository(target: Path) -> Path:
-    shutil.copytree(ROOT / "templates", target / "templates")
-    shutil.copytree(ROOT / "fixtures", target / "fixtures")
-    shutil.copy2(ROOT / "ptk.toml", target / "ptk.toml")
+def copy_repository(target: Path, tree: Path) -> Path:
+    """A private copy of the bundled repository of ``tree``, the ptk under test (an older
+    tree may not accept the newer sample's configuration, e.g. ``[env.NAME.send]``)."""
+    shutil.copytree(tree / "templates", target / "templates")
+    shutil.copytree(tree / "fixtures", target / "fixtures")
+    shutil.copy2(tree / "ptk.toml", target / "ptk.toml")
     return target
 
 
@@ -238,7 +240,7 @@ def email_document(page, marker: str):
 def run_series(browser, quiet: float, saves: int, tree: Path,
                pause: float) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory(prefix="ptk-bench-") as tmp:
-        repo = copy_repository(Path(tmp) / "repo")
+        repo = copy_repository(Path(tmp) / "repo", tree)
         mjml = repo / "templates" / "welcome" / "email.mjml"
         source = mjml.read_text(encoding="utf-8")
         assert "</mj-body>" in source
@@ -297,7 +299,7 @@ def run_switches(browser, switches: int, tree: Path) -> dict[str, list[float]]:
     from toolkit.serve.preview import DEFAULT_QUIET
 
     with tempfile.TemporaryDirectory(prefix="ptk-bench-") as tmp:
-        repo = copy_repository(Path(tmp) / "repo")
+        repo = copy_repository(Path(tmp) / "repo", tree)
         preview = start_preview(repo, DEFAULT_QUIET, tree)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
