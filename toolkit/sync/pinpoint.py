@@ -62,6 +62,43 @@ _THROTTLING = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingEx
 PAGE_SIZE = "100"
 
 
+def open_session(profile: str | None, region: str | None, *, table: str = "[env.NAME]",
+                 botocore_session: botocore.session.Session | None = None,
+                 ) -> tuple[boto3.Session, str | None]:
+    """A boto3 session for ``profile`` and the region to use: ``region``, else the session's
+    (AWS_DEFAULT_REGION, the profile's), else AWS_REGION, which the AWS CLI v2 and most SDKs
+    read and boto3 does not; None when there is none. ``table`` names the config table the
+    profile comes from, for the hint."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region,
+                                botocore_session=botocore_session)
+    except botocore.exceptions.ProfileNotFound:
+        raise ConfigError(f"AWS profile {profile!r} not found",
+                          hint=f"set an existing profile in {table} profile, or remove it to "
+                               "use the default credential chain") from None
+    return session, session_region(session, region)
+
+
+def session_region(session: Any, region: str | None) -> str | None:
+    """``region``, else the session's, else AWS_REGION (see :func:`open_session`)."""
+    return region or session.region_name or os.environ.get("AWS_REGION") or None
+
+
+def make_client(session: Any, service: str, endpoint_url: str | None,
+                config: botocore.config.Config) -> Any:
+    """A client of ``service``; a region or endpoint botocore refuses is a ConfigError."""
+    try:
+        return session.client(service, endpoint_url=endpoint_url, config=config)
+    except botocore.exceptions.InvalidRegionError:
+        raise ConfigError(f"invalid AWS region {config.region_name!r}",
+                          hint="use a region name such as us-east-1 in [env.NAME] region "
+                               "or AWS_REGION") from None
+    except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+        raise ConfigError(f"cannot use endpoint {endpoint_url!r}: {exc}",
+                          hint="set endpoint_url to an http(s) URL such as "
+                               "http://127.0.0.1:4599, or leave it out for AWS") from None
+
+
 class AwsTarget:
     """The boto3 side of a target: a reading client (botocore retries), a writing client
     (none), :meth:`_call` with the retries and error mapping of the module docs. A subclass
@@ -90,15 +127,11 @@ class AwsTarget:
                  extra_attempts: int = 3, retry_base: float = 0.2, retry_cap: float = 5.0,
                  pool: int = 32,
                  session: Any | None = None) -> None:
-        try:
-            session = session or boto3.Session(profile_name=profile, region_name=region,
-                                               botocore_session=self._botocore_session())
-        except botocore.exceptions.ProfileNotFound:
-            raise ConfigError(f"AWS profile {profile!r} not found",
-                              hint="set an existing profile in [env.NAME] profile, or remove "
-                                   "it to use the default credential chain") from None
-        # AWS_REGION is what the AWS CLI v2 and most SDKs read; boto3 reads AWS_DEFAULT_REGION
-        region = region or session.region_name or os.environ.get("AWS_REGION") or None
+        if session is None:
+            session, region = open_session(profile, region,
+                                           botocore_session=self._botocore_session())
+        else:
+            region = session_region(session, region)
         if not region:
             raise ConfigError(f"no AWS region for {self.TITLE}",
                               hint="set region in the [env.NAME] table of ptk.toml, or "
@@ -116,18 +149,8 @@ class AwsTarget:
             retries={"mode": "standard", "total_max_attempts": max(1, attempts)}, **common)
         writes = botocore.config.Config(
             retries={"mode": "standard", "total_max_attempts": 1}, **common)
-        try:
-            self._client = session.client(self.SERVICE, endpoint_url=endpoint_url, config=reads)
-            self._writer = session.client(self.SERVICE, endpoint_url=endpoint_url,
-                                          config=writes)
-        except botocore.exceptions.InvalidRegionError:
-            raise ConfigError(f"invalid AWS region {region!r}",
-                              hint="use a region name such as us-east-1 in [env.NAME] region "
-                                   "or AWS_REGION") from None
-        except ValueError as exc:  # botocore: "Invalid endpoint: ..."
-            raise ConfigError(f"cannot use endpoint {endpoint_url!r}: {exc}",
-                              hint="set endpoint_url to an http(s) URL such as "
-                                   "http://127.0.0.1:4599, or leave it out for AWS") from None
+        self._client = make_client(session, self.SERVICE, endpoint_url, reads)
+        self._writer = make_client(session, self.SERVICE, endpoint_url, writes)
         self.region = region
         self.endpoint_url = endpoint_url
         self.description = f"{self.TITLE} ({region}" + (

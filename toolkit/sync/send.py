@@ -21,14 +21,12 @@ are a ConfigError (exit 2).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import boto3
 import botocore.config
 import botocore.exceptions
 import botocore.session
@@ -37,6 +35,7 @@ from botocore import xform_name
 from toolkit.config import Environment
 from toolkit.errors import ConfigError, RemoteError
 from toolkit.send import SendRequest
+from toolkit.sync.pinpoint import make_client, open_session, session_region
 
 THROTTLING = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling",
                         "ThrottledException", "LimitExceededException"})
@@ -161,14 +160,10 @@ class Sender:
     """Sends :class:`~toolkit.send.SendRequest` values through one environment."""
 
     def __init__(self, env: Environment, *, session: Any | None = None) -> None:
-        try:
-            session = session or boto3.Session(profile_name=env.profile,
-                                               region_name=env.region)
-        except botocore.exceptions.ProfileNotFound:
-            raise ConfigError(f"AWS profile {env.profile!r} not found",
-                              hint=f"set an existing profile in [env.{env.name}] profile, or "
-                                   f"remove it to use the default credential chain") from None
-        region = env.region or session.region_name or os.environ.get("AWS_REGION") or None
+        if session is None:
+            session, region = open_session(env.profile, env.region, table=f"[env.{env.name}]")
+        else:
+            region = session_region(session, env.region)
         if not region:
             raise ConfigError("no AWS region to send from",
                               hint=f"set region in [env.{env.name}] of ptk.toml, or "
@@ -183,14 +178,8 @@ class Sender:
 
     def _client(self, service: str) -> Any:
         if service not in self._clients:
-            try:
-                self._clients[service] = self._session.client(
-                    service, endpoint_url=self.env.endpoint_url, config=self._config)
-            except ValueError as exc:  # botocore: "Invalid endpoint: ..."
-                raise ConfigError(f"cannot use endpoint {self.env.endpoint_url!r}: {exc}",
-                                  hint="set endpoint_url to an http(s) URL such as "
-                                       "http://127.0.0.1:4599, or leave it out for AWS"
-                                  ) from None
+            self._clients[service] = make_client(self._session, service, self.env.endpoint_url,
+                                                 self._config)
         return self._clients[service]
 
     def send(self, request: SendRequest) -> Sent:
