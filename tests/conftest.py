@@ -160,3 +160,14 @@ def write_tree_fixture() -> Callable[[Path, Mapping[str, str | bytes]], Path]:
     """``write_tree(root, files)``: see the module docstring and ``write_tree`` above. Session
     scoped (it holds no state), so ``@given`` tests may use it too."""
     return write_tree
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Any]:
+    """A ptk emulator on a free loopback port for the module's tests (in memory, no faults;
+    a module that needs other settings defines its own ``server``)."""
+    from toolkit.emulator import EmulatorServer
+
+    emulator = EmulatorServer().start()
+    yield emulator
+    emulator.stop()

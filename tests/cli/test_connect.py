@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,6 @@ from toolkit.cli import main
 from toolkit.emulator import EmulatorServer
 
 WRITES = {"POST", "PUT", "DELETE"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,6 @@ from toolkit.cli import main
 from toolkit.emulator import EmulatorServer
 
 WRITES = {"POST", "PUT", "DELETE"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from toolkit.config import load_config
 from toolkit.emulator import EmulatorServer
 from toolkit.errors import InputError, UsageError
 from toolkit.sync import history
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 def git(root: Path, *args: str) -> str:

@@ -4,7 +4,6 @@ boto3 clients send, and the emulator's outbox shows exactly the rendered content
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,6 @@ from toolkit.outbox import OutboxClient
 
 TOKEN = "a1" * 32  # a 64-hex-digit APNs device token
 APP = "0123456789abcdef0123456789abcdef"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 def config_text(url: str, send: str | None = None) -> str:

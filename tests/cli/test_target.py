@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from toolkit.emulator import EmulatorServer
 from toolkit.errors import ConfigError
 from toolkit.model import CHANNELS
 from toolkit.sync import session
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 def ptk(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

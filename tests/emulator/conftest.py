@@ -150,13 +150,6 @@ def control(url: str, path: str, payload: dict[str, Any] | None = None,
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    emulator = EmulatorServer().start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture(scope="module")
 def module_client(server: EmulatorServer) -> Any:
     return make_client(server.url)
 

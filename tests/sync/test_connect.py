@@ -6,7 +6,6 @@ a stale remembered id is looked up again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -20,13 +19,6 @@ from toolkit.sync.connect import ConnectTarget, _text
 from toolkit.sync.limiter import RateLimiter
 from toolkit.sync.plan import Desired, make_plan
 from toolkit.sync.state import list_remote, read_states
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture

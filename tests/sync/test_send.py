@@ -3,7 +3,6 @@ service's answers become errors; against the emulator over real HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,13 +25,6 @@ def push(token: str = "tok") -> SendRequest:
         "ApplicationId": "app", "MessageRequest": {
             "Addresses": {token: {"ChannelType": "GCM"}},
             "MessageConfiguration": {"GCMMessage": {"Body": "x"}}}}, token)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    emulator = EmulatorServer().start()
-    yield emulator
-    emulator.stop()
 
 
 @pytest.fixture

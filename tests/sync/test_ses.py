@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,6 @@ from toolkit.sync.ses import SesTarget, version_of
 
 WRITES = {"CreateEmailTemplate", "UpdateEmailTemplate", "DeleteEmailTemplate", "TagResource",
           "UntagResource"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorServer]:
-    s = EmulatorServer().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture
